@@ -1,0 +1,159 @@
+"""The clock of a stage: which deadline runs, when it falls due, and the state on a given day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Protocol
+
+from domain.calendar import WorkingCalendar
+from domain.timescales import Relaxation, RuleBook
+
+#: Working days left at or under which a deadline counts as due soon.
+DUE_SOON_DAYS = 2
+
+
+class StageFacts(Protocol):
+    """What the clock needs to know about a stage (a database row or a plain dataclass)."""
+
+    procedure: str
+    number: int
+    requested: date
+    statement_agreed: date | None
+    extended_on: date | None
+    extended_days: int | None
+    paused_since: date | None
+    paused_days: int
+    panel_on: date | None
+    findings_on: date | None
+    responded: date | None
+    declined: date | None
+
+
+class State(StrEnum):
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    PAUSED = "paused"
+    RELAXED = "relaxed"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def symbol(self) -> str:
+        """A marker that carries the state without colour (monochrome terminals, pasted text)."""
+        return {"on_track": " ", "due_soon": "!", "overdue": "‼", "paused": "‖", "relaxed": "~",
+                "closed": "✓"}[self.value]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The deadline a stage is currently running against."""
+
+    step: str
+    start: date
+    days: int
+    due: date
+    relaxed: Relaxation | None = None
+
+
+def step_and_start(stage: StageFacts) -> tuple[str, date]:
+    """Which step of the procedure a live stage is at, and the date its clock started."""
+    if stage.procedure not in ("statutory", "corporate"):
+        return "response", stage.requested
+    if stage.number == 1:
+        return "stage1", stage.requested
+    if stage.number == 2:
+        start = stage.statement_agreed if stage.procedure == "statutory" and stage.statement_agreed else None
+        return "stage2", start or stage.requested
+    if stage.procedure == "corporate":
+        return "stage3", stage.requested
+    if stage.findings_on is not None:
+        return "stage3_response", stage.findings_on
+    if stage.panel_on is not None:
+        return "stage3_findings", stage.panel_on
+    return "stage3_panel", stage.requested
+
+
+def is_closed(stage: StageFacts) -> bool:
+    return stage.responded is not None or stage.declined is not None
+
+
+def deadline(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar) -> Deadline | None:
+    """The running deadline of a stage, or None once it is closed.
+
+    An agreed extension replaces the timescale with the agreed number of working days; paused
+    working days push the deadline on. A paused stage keeps the deadline it had when paused.
+    """
+    if is_closed(stage):
+        return None
+    step, start = step_and_start(stage)
+    rule = rules.timescale(stage.procedure, step, start)
+    days = rule.days
+    if stage.extended_on is not None and step in ("stage1", "stage2", "stage3", "response"):
+        days = stage.extended_days or rule.extended_days or rule.days
+    due = calendar.add(start, days + stage.paused_days)
+    return Deadline(step, start, days, due, rules.relaxed(stage.procedure, step, due))
+
+
+def classify(due: date, today: date, calendar: WorkingCalendar, *, paused: bool = False,
+             relaxed: bool = False) -> tuple[State, int]:
+    """The state of a deadline on ``today`` and its working days left (negative = overdue)."""
+    left = calendar.left(today, due)
+    if paused:
+        return State.PAUSED, left
+    if relaxed:
+        return State.RELAXED, left
+    if left < 0:
+        return State.OVERDUE, left
+    if left <= DUE_SOON_DAYS:
+        return State.DUE_SOON, left
+    return State.ON_TRACK, left
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """A stage's clock read on one day."""
+
+    state: State
+    deadline: Deadline | None
+    left: int | None
+
+    @property
+    def describe(self) -> str:
+        if self.deadline is None or self.left is None:
+            return self.state.label
+        if self.left < 0:
+            return f"{-self.left} working day{'s' if self.left != -1 else ''} overdue"
+        if self.left == 0:
+            return "due today"
+        return f"{self.left} working day{'s' if self.left != 1 else ''} left"
+
+
+def read_clock(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar, today: date) -> ClockReading:
+    """State, deadline and working days left of a stage on ``today``."""
+    dl = deadline(stage, rules, calendar)
+    if dl is None:
+        return ClockReading(State.CLOSED, None, None)
+    state, left = classify(dl.due, today, calendar, paused=stage.paused_since is not None,
+                           relaxed=dl.relaxed is not None)
+    return ClockReading(state, dl, left)
+
+
+def within_timescale(received: date, responded: date, extended_on: date | None, days: int,
+                     extended_days: int | None, calendar: WorkingCalendar) -> bool:
+    """Whether a response met its timescale.
+
+    Within ``days`` working days; or within ``extended_days`` where an extension was agreed on or
+    before day ``days`` (an extension agreed later does not rescue a late reply).
+    """
+    taken = calendar.elapsed(received, responded)
+    if taken <= days:
+        return True
+    if extended_on is None or extended_days is None:
+        return False
+    return calendar.elapsed(received, extended_on) <= days and taken <= extended_days

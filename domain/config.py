@@ -1,0 +1,164 @@
+"""The council's configuration: calendar, timescales, who the user is, roles, key bindings.
+
+Read from a TOML file at ``COMPLAINTS_CONFIG`` or the user's config directory (``complaints
+config --path`` prints it). A missing file means the defaults of the domain README.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from domain.calendar import REGIONS, WorkingCalendar
+from domain.timescales import RuleBook, RuleError
+from domain.vocab import Role
+
+APP_NAME = "complaints"
+
+EXAMPLE = """\
+# complaints: the council's settings. Every section is optional.
+
+[calendar]
+region = "ENG"                       # ENG, WLS, SCT or NIR bank holidays
+closures = []                        # extra closure days, e.g. [2026-12-29, 2026-12-30]
+
+[user]
+# name = "A. Officer"                # who events are recorded as (default: your login name)
+
+[roles]
+managers = []                        # login names with the manager role
+auditors = []                        # login names that may read but change nothing
+
+[procedure]
+corporate_stages = 3                 # 2 or 3
+
+# A council's own timescales, in force from a date (earlier cases keep the old rule):
+# [[timescale]]
+# procedure = "corporate"
+# step = "stage1"
+# days = 15
+# extended_days = 25
+# from = 2027-04-01
+
+[retention]
+years = 6
+"""
+
+
+class ConfigError(ValueError):
+    """The configuration file is wrong; the message names the file and the setting."""
+
+
+def config_path() -> Path:
+    env = os.environ.get("COMPLAINTS_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    region: str = "ENG"
+    closures: tuple[date, ...] = ()
+    rules: RuleBook = field(default_factory=RuleBook)
+    user: str = field(default_factory=lambda: _login_name())
+    managers: frozenset[str] = frozenset()
+    auditors: frozenset[str] = frozenset()
+    retention_years: int = 6
+    keys: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def role(self) -> Role:
+        return self.role_of(self.user)
+
+    def role_of(self, user: str) -> Role:
+        if user in self.managers:
+            return Role.MANAGER
+        if user in self.auditors:
+            return Role.AUDITOR
+        return Role.OFFICER
+
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar.for_region(self.region, self.closures)
+
+    def calendar_fingerprint(self) -> str:
+        """Changes whenever a setting that moves a due date changes."""
+        from importlib.metadata import version
+
+        try:
+            lib = version("holidays")
+        except Exception:  # pragma: no cover - holidays is a dependency
+            lib = "?"
+        closures = ",".join(sorted(d.isoformat() for d in self.closures))
+        return f"{self.region}|{closures}|holidays {lib}|rules {self.rules.fingerprint()}"
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def _str_list(raw: Any, where: str) -> frozenset[str]:
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise ConfigError(f"{where} must be a list of names, like [\"asmith\"]")
+    return frozenset(raw)
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The configuration at ``path`` (default: ``config_path()``); defaults when there is no file."""
+    path = path or config_path()
+    if not path.exists():
+        return Config(path=path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    try:
+        return _from_dict(data, path)
+    except (RuleError, ConfigError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+
+
+def _from_dict(data: dict[str, Any], path: Path) -> Config:
+    cal = data.get("calendar", {})
+    region = str(cal.get("region", "ENG")).upper()
+    if region not in REGIONS:
+        raise ConfigError(f"[calendar] region {region!r} is not one of: {', '.join(REGIONS)}")
+    closures = []
+    for i, raw in enumerate(cal.get("closures", [])):
+        if isinstance(raw, date):
+            closures.append(raw)
+            continue
+        try:
+            closures.append(date.fromisoformat(str(raw)))
+        except ValueError:
+            raise ConfigError(f"[calendar] closures item {i + 1}: {raw!r} is not a date like 2026-12-29") from None
+    procedure = data.get("procedure", {})
+    rules = RuleBook().with_overrides(data.get("timescale", []), procedure.get("corporate_stages"),
+                                      data.get("relaxation", []))
+    roles = data.get("roles", {})
+    retention = data.get("retention", {}).get("years", 6)
+    if not isinstance(retention, int) or retention < 1:
+        raise ConfigError("[retention] years must be a whole number of years, at least 1")
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError("[keys] maps an action's id to a key, like quit = \"ctrl+q\"")
+    user = data.get("user", {}).get("name") or _login_name()
+    return Config(region=region, closures=tuple(closures), rules=rules, user=str(user),
+                  managers=_str_list(roles.get("managers"), "[roles] managers"),
+                  auditors=_str_list(roles.get("auditors"), "[roles] auditors"),
+                  retention_years=retention, keys=dict(keys), path=path)

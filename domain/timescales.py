@@ -1,0 +1,190 @@
+"""Timescale rules: procedures, their steps, default and extended working-day limits, with dates.
+
+Every rule carries the dates it is in force, chosen by the date its clock starts, so a council
+that changes its corporate timescales next year does not rewrite last year's figures. Separately,
+relaxation windows (the 24 April - 25 September 2020 Stage 3 easing, SI 2020/445) mark a deadline
+that falls inside them as "as soon as reasonably practicable": shown as relaxed, not late.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any
+
+#: Steps of each procedure, in the order a case meets them.
+STEPS: dict[str, tuple[str, ...]] = {
+    "statutory": (
+        "acknowledgement", "stage1", "stage2_request", "stage2",
+        "stage3_request", "stage3_panel", "stage3_findings", "stage3_response",
+    ),
+    "corporate": (
+        "acknowledgement", "stage1", "stage2_request", "stage2", "stage3_request", "stage3",
+    ),
+    "concern": ("acknowledgement", "response"),
+    "mp_enquiry": ("acknowledgement", "response"),
+    "councillor_enquiry": ("acknowledgement", "response"),
+    "comment": ("acknowledgement", "response"),
+}
+
+
+@dataclass(frozen=True)
+class Timescale:
+    """One clock of a procedure: how many working days, from which event, in force when."""
+
+    procedure: str
+    step: str
+    days: int
+    extended_days: int | None = None
+    starts: str = "receipt"
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def in_force(self, on: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """A window in which deadlines of some steps became "as soon as reasonably practicable"."""
+
+    procedure: str
+    steps: tuple[str, ...]
+    valid_from: date
+    valid_to: date
+    note: str = ""
+
+    def covers(self, procedure: str, step: str, due: date) -> bool:
+        return procedure == self.procedure and step in self.steps and self.valid_from <= due <= self.valid_to
+
+
+def _t(procedure: str, step: str, days: int, extended: int | None = None, starts: str = "receipt") -> Timescale:
+    return Timescale(procedure, step, days, extended, starts)
+
+
+DEFAULT_TIMESCALES: tuple[Timescale, ...] = (
+    *(_t(p, "acknowledgement", 2) for p in STEPS),
+    _t("statutory", "stage1", 10, 20),
+    _t("statutory", "stage2_request", 20, starts="Stage 1 response"),
+    _t("statutory", "stage2", 25, 65, "statement of complaint agreed (else the request)"),
+    _t("statutory", "stage3_request", 20, starts="Stage 2 response"),
+    _t("statutory", "stage3_panel", 30, starts="request for a review panel"),
+    _t("statutory", "stage3_findings", 5, starts="panel meeting"),
+    _t("statutory", "stage3_response", 15, starts="receipt of the panel's findings"),
+    _t("corporate", "stage1", 10, 20),
+    _t("corporate", "stage2_request", 20, starts="Stage 1 response"),
+    _t("corporate", "stage2", 10, 20, "request for Stage 2"),
+    _t("corporate", "stage3_request", 20, starts="Stage 2 response"),
+    _t("corporate", "stage3", 10, 20, "request for Stage 3"),
+    *(_t(p, "response", 10, 20) for p in ("concern", "mp_enquiry", "councillor_enquiry", "comment")),
+)
+
+DEFAULT_RELAXATIONS: tuple[Relaxation, ...] = (
+    Relaxation(
+        "statutory",
+        ("stage3_panel", "stage3_findings", "stage3_response"),
+        date(2020, 4, 24),
+        date(2020, 9, 25),
+        "SI 2020/445: Stage 3 timescales relaxed to 'as soon as is reasonably practicable'",
+    ),
+)
+
+
+class RuleError(ValueError):
+    """A rule of the procedure refuses what was asked; the message names the rule."""
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """All timescale rules in force at any date, defaults first and a council's own rules after."""
+
+    timescales: tuple[Timescale, ...] = DEFAULT_TIMESCALES
+    relaxations: tuple[Relaxation, ...] = DEFAULT_RELAXATIONS
+    corporate_stages: int = 3
+    extra: tuple[Timescale, ...] = field(default=())
+
+    def timescale(self, procedure: str, step: str, on: date) -> Timescale:
+        """The rule for ``step`` of ``procedure`` whose clock starts on ``on``; later rules win."""
+        for rule in reversed(self.extra):
+            if rule.procedure == procedure and rule.step == step and rule.in_force(on):
+                return rule
+        for rule in self.timescales:
+            if rule.procedure == procedure and rule.step == step and rule.in_force(on):
+                return rule
+        raise RuleError(f"no timescale is configured for {procedure} {step} on {on.isoformat()}")
+
+    def relaxed(self, procedure: str, step: str, due: date) -> Relaxation | None:
+        return next((r for r in self.relaxations if r.covers(procedure, step, due)), None)
+
+    def stages(self, procedure: str) -> int:
+        """How many stages the procedure has (1 for enquiries, concerns and comments)."""
+        if procedure == "statutory":
+            return 3
+        if procedure == "corporate":
+            return self.corporate_stages
+        return 1
+
+    def with_overrides(self, overrides: Iterable[Mapping[str, Any]], corporate_stages: int | None = None,
+                       relaxations: Iterable[Mapping[str, Any]] = ()) -> RuleBook:
+        """A rule book with a council's rules (as read from its config file) added on top."""
+        extra = tuple(parse_timescale(o, f"timescale {i + 1}") for i, o in enumerate(overrides))
+        more = tuple(parse_relaxation(r, f"relaxation {i + 1}") for i, r in enumerate(relaxations))
+        stages = self.corporate_stages if corporate_stages is None else corporate_stages
+        if stages not in (2, 3):
+            raise RuleError(f"corporate_stages is {stages}: a corporate procedure has 2 or 3 stages")
+        return replace(self, extra=self.extra + extra, relaxations=self.relaxations + more,
+                       corporate_stages=stages)
+
+    def fingerprint(self) -> str:
+        """A short hash that changes whenever any rule does (stored due dates depend on it)."""
+        payload = json.dumps(
+            [[asdict(t) for t in self.timescales + self.extra], [asdict(r) for r in self.relaxations],
+             self.corporate_stages],
+            default=str, sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _date(value: Any, where: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise RuleError(f"{where}: {value!r} is not a date (write it as 2027-04-01)") from None
+
+
+def parse_timescale(raw: Mapping[str, Any], where: str) -> Timescale:
+    """A Timescale from a config table, with errors that say which entry and field are wrong."""
+    procedure, step = raw.get("procedure"), raw.get("step")
+    if procedure not in STEPS:
+        raise RuleError(f"{where}: procedure {procedure!r} is not one of: {', '.join(STEPS)}")
+    if step not in STEPS[procedure]:
+        raise RuleError(f"{where}: step {step!r} is not a step of {procedure}: {', '.join(STEPS[procedure])}")
+    days, extended = raw.get("days"), raw.get("extended_days")
+    if not isinstance(days, int) or days < 1:
+        raise RuleError(f"{where}: days must be a whole number of working days, at least 1")
+    if extended is not None and (not isinstance(extended, int) or extended < days):
+        raise RuleError(f"{where}: extended_days must be a whole number no smaller than days")
+    default = next(t for t in DEFAULT_TIMESCALES if t.procedure == procedure and t.step == step)
+    return Timescale(procedure, step, days, extended, str(raw.get("starts", default.starts)),
+                     _date(raw.get("from"), f"{where} from"), _date(raw.get("to"), f"{where} to"))
+
+
+def parse_relaxation(raw: Mapping[str, Any], where: str) -> Relaxation:
+    procedure = raw.get("procedure")
+    if procedure not in STEPS:
+        raise RuleError(f"{where}: procedure {procedure!r} is not one of: {', '.join(STEPS)}")
+    steps = tuple(raw.get("steps", ()))
+    for step in steps:
+        if step not in STEPS[procedure]:
+            raise RuleError(f"{where}: step {step!r} is not a step of {procedure}")
+    start, end = _date(raw.get("from"), f"{where} from"), _date(raw.get("to"), f"{where} to")
+    if start is None or end is None or end < start:
+        raise RuleError(f"{where}: needs 'from' and 'to' dates, in order")
+    return Relaxation(procedure, steps, start, end, str(raw.get("note", "")))

@@ -1,0 +1,156 @@
+"""The controlled vocabularies of the domain, as used in the case register and the figures."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """Kinds of representation."""
+
+    STATUTORY = "statutory"
+    CORPORATE = "corporate"
+    CONCERN = "concern"
+    MP_ENQUIRY = "mp_enquiry"
+    COUNCILLOR_ENQUIRY = "councillor_enquiry"
+    COMPLIMENT = "compliment"
+    COMMENT = "comment"
+    REFERRED_ELSEWHERE = "referred_elsewhere"
+
+    @property
+    def is_complaint(self) -> bool:
+        return self in (Kind.STATUTORY, Kind.CORPORATE)
+
+    @property
+    def has_clock(self) -> bool:
+        """Whether the council owes a response against a deadline."""
+        return self not in (Kind.COMPLIMENT, Kind.REFERRED_ELSEWHERE)
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    Kind.STATUTORY: "Statutory",
+    Kind.CORPORATE: "Corporate",
+    Kind.CONCERN: "Concern",
+    Kind.MP_ENQUIRY: "MP enquiry",
+    Kind.COUNCILLOR_ENQUIRY: "Cllr enquiry",
+    Kind.COMPLIMENT: "Compliment",
+    Kind.COMMENT: "Comment",
+    Kind.REFERRED_ELSEWHERE: "Referred elsewhere",
+}
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+    WEB_FORM = "web_form"
+    COMPLAINT_FORM = "complaint_form"
+    IN_PERSON = "in_person"
+    MEETING = "meeting"
+    ADVOCATE = "advocate"
+    APP = "app"
+    TEXT = "text"
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    UPHELD = "upheld"
+    PARTIALLY_UPHELD = "partially_upheld"
+    NOT_UPHELD = "not_upheld"
+    NOT_DETERMINED = "not_determined"
+    WITHDRAWN = "withdrawn"
+    OUTSIDE_REMIT = "outside_remit"
+    NOT_QUALIFIED = "not_qualified"
+    LEGAL_PROCEEDINGS = "legal_proceedings"
+    REFERRED_ELSEWHERE = "referred_elsewhere"
+    NOT_PURSUED = "not_pursued"
+
+
+#: The outcomes a finding on one issue of a complaint can have.
+FINDINGS = (Outcome.UPHELD, Outcome.PARTIALLY_UPHELD, Outcome.NOT_UPHELD, Outcome.NOT_DETERMINED)
+
+
+class ComplainantGroup(StrEnum):
+    CHILD = "child"
+    PARENT = "parent"
+    RELATIVE = "relative"
+    FOSTER_CARER = "foster_carer"
+    ADOPTER = "adopter"
+    SPECIAL_GUARDIAN = "special_guardian"
+    PROFESSIONAL = "professional"
+    OTHER = "other"
+
+
+class ChildStatus(StrEnum):
+    CIN = "cin"
+    CP = "cp"
+    CLA = "cla"
+    CARE_LEAVER = "care_leaver"
+    DISABLED = "disabled"
+    SEND = "send"
+    EARLY_HELP = "early_help"
+    OTHER = "other"
+
+
+class Advocate(StrEnum):
+    NYAS = "nyas"
+    OTHER = "other"
+
+
+class IndependentRole(StrEnum):
+    """Roles of people independent of the council."""
+
+    INVESTIGATING_OFFICER = "investigating_officer"
+    INDEPENDENT_PERSON = "independent_person"
+    PANEL_CHAIR = "panel_chair"
+    PANELLIST = "panellist"
+
+    @property
+    def stage(self) -> int:
+        """The stage at which this role is assigned."""
+        return 2 if self in (IndependentRole.INVESTIGATING_OFFICER, IndependentRole.INDEPENDENT_PERSON) else 3
+
+
+class LgoEnquiryType(StrEnum):
+    INITIAL_ASSESSMENT = "initial_assessment"
+    PREMATURE = "premature"
+    DETAILED_INVESTIGATION = "detailed_investigation"
+    REPORT = "report"
+
+
+class LgoDecision(StrEnum):
+    CLOSED_AFTER_INITIAL_ENQUIRIES = "closed_after_initial_enquiries"
+    INVALID = "invalid"
+    PREMATURE = "premature"
+    OUTSIDE_JURISDICTION = "outside_jurisdiction"
+    INVESTIGATED_FAULT = "investigated_fault"
+    INVESTIGATED_NO_FAULT = "investigated_no_fault"
+
+
+class Remedy(StrEnum):
+    APOLOGY = "apology"
+    PAYMENT = "payment"
+    REVIEW = "review"
+    ACTIONS = "actions"
+
+
+class Role(StrEnum):
+    """What a user of the tool may do."""
+
+    OFFICER = "officer"
+    MANAGER = "manager"
+    AUDITOR = "auditor"
+
+
+def parse_choice(enum: type[StrEnum], value: str, what: str) -> StrEnum:
+    """The member of ``enum`` spelled ``value``, or a ValueError listing the allowed values."""
+    cleaned = value.strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return enum(cleaned)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise ValueError(f"{what} {value!r} is not one of: {allowed}") from None

@@ -1,0 +1,184 @@
+"""Opening a database: where it lives, creating it owner-only, migrating it, and sessions.
+
+Nothing here runs at import time: ``open_database`` takes a path or URL. SQLite runs in WAL mode
+with a busy timeout, and writes take the lock up front (BEGIN IMMEDIATE) so two writers queue
+instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from domain.config import Config
+from store import schema
+from store.location import resolve_url, sqlite_path
+
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A problem with the database that the user can act on; the message says what and where."""
+
+
+def describe(url: str) -> str:
+    """The database for messages: the file path, or the URL without its password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+def make_owner_only(path: Path) -> None:
+    """Database files hold children's personal data: readable and writable by the owner only."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            if candidate.exists() and stat.S_IMODE(candidate.stat().st_mode) != 0o600:
+                candidate.chmod(0o600)
+        except OSError:
+            pass
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the file owner-only, or check an existing one is a readable SQLite database."""
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a database file")
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise StoreError(f"{path} cannot be read and written by you: check its permissions")
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+        if header and header != SQLITE_HEADER:
+            raise StoreError(f"{path} is not a complaints database (not SQLite, or corrupt)")
+        return
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder {parent} for the database: {exc.strerror}") from None
+    if not os.access(parent, os.W_OK):
+        raise StoreError(f"cannot create the database in {parent}: the folder is not writable")
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot create the database {path}: {exc.strerror}") from None
+    os.close(fd)
+
+
+def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
+                                                 "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@dataclass
+class Database:
+    """An open, migrated database: read sessions, write transactions, and its URL."""
+
+    url: str
+    engine: Engine
+    write_engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    def describe(self) -> str:
+        return describe(self.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed if the block succeeds, rolled back whole if it raises."""
+        with Session(self.write_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+        if self.path is not None:
+            make_owner_only(self.path)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.write_engine is not self.engine:
+            self.write_engine.dispose()
+
+
+def open_database(target: str | os.PathLike[str] | None = None, config: Config | None = None,
+                  *, migrate: bool = True) -> Database:
+    """Open (creating and migrating on first use) the database at ``target``.
+
+    Raises StoreError with a message naming the database for a missing or unwritable path,
+    a file that is not a complaints database, or a database from a newer version.
+    """
+    url = resolve_url(target)
+    path = sqlite_path(url)
+    old_umask = os.umask(0o077)
+    try:
+        if path is not None:
+            _prepare_sqlite_file(path)
+            engine = _sqlite_engine(url, immediate=False)
+            write_engine = _sqlite_engine(url, immediate=True)
+        else:
+            try:
+                engine = sa.create_engine(url, pool_pre_ping=True)
+            except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
+                raise StoreError(f"cannot use the database URL {describe(url)}: {exc}") from None
+            write_engine = engine
+        db = Database(url, engine, write_engine)
+        try:
+            schema.check_and_migrate(db, migrate=migrate)
+            if config is not None:
+                from store.calendar_sync import sync_calendar
+
+                sync_calendar(db, config)
+        except sa.exc.DatabaseError as exc:
+            db.close()
+            raise StoreError(f"{describe(url)} cannot be used: {_reason(exc)}") from None
+        except StoreError:
+            db.close()
+            raise
+        if path is not None:
+            make_owner_only(path)
+        return db
+    finally:
+        os.umask(old_umask)
+
+
+def _reason(exc: sa.exc.DBAPIError | sa.exc.DatabaseError) -> str:
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    if "not a database" in text or "malformed" in text:
+        return "it is not a complaints database, or it is corrupt"
+    return text

@@ -1,0 +1,134 @@
+"""The daily digest: overdue and due-soon work across all kinds, most urgent first.
+
+This is what a team leader mails from cron, so it must start fast: it reads through the plain
+DB-API driver with the stored calendar and deadlines, and loads SQLAlchemy, Alembic and the
+holiday library only when the database needs creating, migrating or re-syncing first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.calendar import WorkingCalendar
+from domain.clock import State, classify
+from domain.config import Config
+from domain.lifecycle import STAGE_NAMES
+from domain.vocab import KIND_LABELS, Kind
+
+_PEOPLE = """ JOIN "case" c ON c.id = {alias}.case_id
+    LEFT JOIN person p ON p.id = c.person_id LEFT JOIN officer o ON o.id = c.officer_id"""
+_OFFICER = " AND (lower(o.name) = lower({p}) OR lower(o.username) = lower({p}))"
+
+QUERIES = {
+    "stage": """SELECT c.reference, c.kind, s.number, s.round, s.step, p.name, p.persistent, o.name, s.due
+        FROM stage s""" + _PEOPLE.format(alias="s") + """
+        WHERE s.due IS NOT NULL AND s.due <= {p} AND s.paused_since IS NULL""",
+    "acknowledgement": """SELECT c.reference, c.kind, 0, 0, 'acknowledgement', p.name, p.persistent, o.name,
+        c.ack_due FROM "case" c LEFT JOIN person p ON p.id = c.person_id LEFT JOIN officer o ON o.id = c.officer_id
+        WHERE c.ack_due IS NOT NULL AND c.ack_due <= {p}""",
+    "ombudsman": """SELECT c.reference, c.kind, 0, 0, 'ombudsman', p.name, p.persistent, o.name, e.due
+        FROM ombudsman_enquiry e""" + _PEOPLE.format(alias="e") + """
+        WHERE e.due IS NOT NULL AND e.due <= {p}""",
+}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    reference: str
+    kind: str
+    stage: str
+    complainant: str
+    persistent: bool
+    officer: str
+    due: date
+    left: int
+    state: State
+
+    def as_json(self) -> dict[str, Any]:
+        return {"reference": self.reference, "kind": self.kind, "stage": self.stage,
+                "complainant": self.complainant, "persistent": self.persistent, "officer": self.officer,
+                "due": self.due.isoformat(), "working_days_left": self.left, "state": self.state.value}
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def describe_stage(kind: str, number: int, round_: int, step: str | None) -> str:
+    """A short name for the piece of work: 'Stage 2', 'Stage 1 (reopened)', 'Panel', 'Ombudsman'."""
+    if step == "acknowledgement":
+        return "Acknowledgement"
+    if step == "ombudsman":
+        return "Ombudsman"
+    if kind not in (Kind.STATUTORY, Kind.CORPORATE):
+        return "Response"
+    name = STAGE_NAMES.get(number, f"Stage {number}")
+    if step in ("stage3_panel", "stage3_findings"):
+        name += " panel" if step == "stage3_panel" else " findings"
+    return name + (" (reopened)" if round_ else "")
+
+
+def stored_calendar(cursor: Any) -> WorkingCalendar:
+    cursor.execute("SELECT day FROM non_working_day")
+    return WorkingCalendar.from_days(_as_date(row[0]) for row in cursor.fetchall())
+
+
+def due_items(connection: Any, today: date, *, within: int = 2, officer: str | None = None,
+              config: Config | None = None, placeholder: str = "?") -> list[DueItem]:
+    """Work due on or before the ``within``-th working day after ``today``, most urgent first."""
+    cursor = connection.cursor()
+    calendar = stored_calendar(cursor)
+    rules = (config or Config()).rules
+    cutoff = calendar.add(today, within)
+    param: Callable[[date], Any] = (lambda d: d.isoformat()) if placeholder == "?" else (lambda d: d)
+    items: list[DueItem] = []
+    for name, sql in QUERIES.items():
+        query = sql.format(p=placeholder)
+        args: list[Any] = [param(cutoff)]
+        if officer:
+            query += _OFFICER.format(p=placeholder)
+            args += [officer, officer]
+        cursor.execute(query, args)
+        for ref, kind, number, round_, step, person, persistent, officer_name, due in cursor.fetchall():
+            due_date = _as_date(due)
+            relaxed = name == "stage" and rules.relaxed(kind, step or "", due_date) is not None
+            state, left = classify(due_date, today, calendar, relaxed=relaxed)
+            items.append(DueItem(ref, kind, describe_stage(kind, number, round_, step), person or "",
+                                 bool(persistent), officer_name or "", due_date, left, state))
+    items.sort(key=lambda i: (i.due, i.reference, i.stage))
+    return items
+
+
+def open_fast(url: str, config: Config, today: date) -> sqlite3.Connection | None:
+    """A plain sqlite3 connection when the database is current and its calendar covers ``today``.
+
+    None means the caller must open the database the full way first (create, migrate, re-sync).
+    """
+    from store.location import sqlite_path
+    from store.schema import HEAD
+
+    path = sqlite_path(url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(path, timeout=30)
+        rows = dict(conn.execute("SELECT key, value FROM setting WHERE key LIKE 'calendar%'").fetchall())
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    first, _, last = rows.get("calendar_years", "0-0").partition("-")
+    current = (revision is not None and revision[0] == HEAD
+               and rows.get("calendar") == config.calendar_fingerprint()
+               and int(first) <= today.year and today.year + 1 <= int(last))
+    if not current:
+        conn.close()
+        return None
+    return conn
+
+
+def label(item: DueItem) -> str:
+    return KIND_LABELS.get(Kind(item.kind), item.kind)

@@ -1,0 +1,35 @@
+"""Where the database is: ``--db``, then ``COMPLAINTS_DB``, then the user's data directory.
+
+Kept free of SQLAlchemy so that quick commands can find the database without loading it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "complaints"
+
+
+def default_database_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / "complaints.db"
+
+
+def resolve_url(target: str | os.PathLike[str] | None) -> str:
+    """A SQLAlchemy URL for a path or URL; PostgreSQL URLs use psycopg 3."""
+    raw = str(target) if target else os.environ.get("COMPLAINTS_DB") or str(default_database_path())
+    if raw.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + raw.split("://", 1)[1]
+    if "://" in raw:
+        return raw
+    return f"sqlite:///{Path(raw).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory SQLite."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    return Path(path) if path and path != ":memory:" else None
