@@ -108,7 +108,7 @@ def classify(due: date, today: date, calendar: WorkingCalendar, *, paused: bool 
         return State.PAUSED, left
     if relaxed:
         return State.RELAXED, left
-    if left < 0:
+    if today > due:  # a Friday deadline is overdue on Sunday, though no working day has passed
         return State.OVERDUE, left
     if left <= DUE_SOON_DAYS:
         return State.DUE_SOON, left
@@ -127,11 +127,20 @@ class ClockReading:
     def describe(self) -> str:
         if self.deadline is None or self.left is None:
             return self.state.label
-        if self.left < 0:
-            return f"{-self.left} working day{'s' if self.left != -1 else ''} overdue"
-        if self.left == 0:
-            return "due today"
-        return f"{self.left} working day{'s' if self.left != 1 else ''} left"
+        return due_phrase(self.left, self.state)
+
+
+def due_phrase(left: int, state: State) -> str:
+    """Working days over or left, in words: '3 working days overdue', 'due today', '1 working day left'."""
+    if state is State.PAUSED:
+        return "paused"
+    if left < 0:
+        return f"{-left} working day{'s' if left != -1 else ''} overdue"
+    if state is State.OVERDUE:
+        return "overdue since the last working day"
+    if left == 0:
+        return "due today"
+    return f"{left} working day{'s' if left != 1 else ''} left"
 
 
 def read_clock(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar, today: date) -> ClockReading:

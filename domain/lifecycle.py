@@ -122,10 +122,10 @@ def check_escalation(procedure: str, previous: StageFacts | None, existing_next:
                         f"there is no Stage {number}")
     if existing_next:
         raise RuleError(f"Stage {number} has already been requested")
+    if previous is not None and previous.declined is not None:
+        raise RuleError(f"Stage {number - 1} was declined: there is no Stage {number}")
     if previous is None or previous.responded is None:
         raise RuleError(f"Stage {number} can be requested only after the Stage {number - 1} response")
-    if previous.declined is not None:
-        raise RuleError(f"Stage {number - 1} was declined: there is no Stage {number}")
 
 
 def check_assignment(stage: StageFacts, role: IndependentRole, person_roles: set[str],

@@ -1,0 +1,232 @@
+"""complaints: the command line. Thin commands over the domain and store packages.
+
+With no command it opens the caseload TUI. It never imports Textual unless it opens the TUI,
+and ``due`` (run from cron) stays clear of SQLAlchemy when the database is already current.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from domain.config import EXAMPLE, ConfigError, config_path, load_config
+
+__version__ = "0.1.0"
+
+app = typer.Typer(
+    name="complaints",
+    help="Case management for a children's services complaints team.\n\n"
+    "Run with no command to open the caseload.\n\n"
+    "Example: complaints --db ~/demo.db",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# -- shared options (one definition each, used by every command) ---------------------------------
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", metavar="PATH_OR_URL", envvar="COMPLAINTS_DB", show_envvar=True,
+                 help="SQLite file or postgresql:// URL [default: complaints.db in your data folder]"),
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", metavar="YYYY-MM-DD", envvar="COMPLAINTS_TODAY",
+                 help="Count working days as if today were this date (reports, tests)."),
+]
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def parse_today(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--today {value!r} is not a date like 2026-11-22")
+
+
+def _config():  # type: ignore[no-untyped-def]
+    try:
+        return load_config()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def _open(db: str | None):  # type: ignore[no-untyped-def]
+    from store.database import StoreError, open_database
+
+    config = _config()
+    try:
+        return open_database(db, config), config
+    except StoreError as exc:
+        fail(str(exc))
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"complaints {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    db: DbOption = None,
+    today: TodayOption = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Case management for a children's services complaints team.
+
+    Run with no command to open the caseload; the first time, it offers a demo database.
+
+    Example: complaints --db ~/complaints/demo.db
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    _run_tui(db, parse_today(today))
+
+
+def _run_tui(db: str | None, today: date) -> None:
+    from store.database import StoreError
+    from store.location import resolve_url
+
+    config = _config()
+    first_run = db is None and not os.environ.get("COMPLAINTS_DB")
+    try:
+        from tui.app import create_app
+
+        tui = create_app(resolve_url(db), config=config, today=today, offer_demo=first_run)
+    except StoreError as exc:
+        fail(str(exc))
+    tui.run()
+
+
+@app.command()
+def due(
+    within: Annotated[int, typer.Option("--within", min=0, max=60, help="Working days ahead to include.")] = 2,
+    officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's cases (name or login).")]
+    = None,
+    fmt: Annotated[Format, typer.Option("--format", help="text for people and email, json for programs.")]
+    = Format.text,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Overdue and due-soon work across all kinds, most urgent first.
+
+    Each line: state, reference, stage, complainant, due date, and working days over or left.
+    The daily digest a team leader mails from cron.
+
+    Example: complaints due --within 5 --officer "Sam Patel"
+    """
+    from store.digest import digest_text, due_items, open_fast
+    from store.location import resolve_url
+
+    day = parse_today(today)
+    config = _config()
+    url = resolve_url(db)
+    conn = open_fast(url, config, day)
+    placeholder = "?"
+    if conn is None:  # first use, an upgrade, a new calendar, or PostgreSQL: the full way
+        database, _ = _open(db)
+        conn = database.engine.raw_connection()
+        placeholder = "?" if database.is_sqlite else "%s"
+    try:
+        items = due_items(conn, day, within=within, officer=officer, config=config, placeholder=placeholder)
+    finally:
+        conn.close()
+    if fmt is Format.json:
+        typer.echo(json.dumps({"today": day.isoformat(), "within": within,
+                               "items": [i.as_json() for i in items]}, indent=2))
+        return
+    typer.echo(digest_text(items, day, within, officer))
+
+
+@app.command()
+def demo(
+    cases: Annotated[int, typer.Option("--cases", min=1, max=5_000_000, help="How many representations.")]
+    = 3000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 1,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Fill an empty database with realistic synthetic history (no real person is in it).
+
+    Several years of every kind, with an open caseload whose deadlines fall around today.
+    Demo data never goes into a database that already holds cases.
+
+    Example: complaints demo --db ~/demo.db --cases 5000 --seed 7
+    """
+    from store.demo import generate
+
+    database, config = _open(db)
+    day = parse_today(today)
+    try:
+        stats = generate(database, config, cases=cases, seed=seed, today=day)
+    except ValueError as exc:
+        fail(f"{exc} (choose a new file with --db)")
+    typer.echo(f"Added {stats.cases:,} cases, {stats.people:,} people, {stats.stages:,} stages and "
+               f"{stats.events:,} events to {database.describe()}")
+
+
+@app.command()
+def config(
+    path: Annotated[bool, typer.Option("--path", help="Print where the configuration file is.")] = False,
+    example: Annotated[bool, typer.Option("--example", help="Print an example configuration file.")] = False,
+) -> None:
+    """Show the configuration file's location, or an example of one.
+
+    Example: complaints config --path
+    """
+    if path:
+        typer.echo(str(config_path()))
+        return
+    if example:
+        typer.echo(EXAMPLE, nl=False)
+        return
+    cfg = _config()
+    exists = cfg.path is not None and Path(cfg.path).exists()
+    typer.echo(f"Configuration: {cfg.path}{'' if exists else ' (not created: defaults in use)'}")
+    typer.echo(f"Calendar: {cfg.region} bank holidays, {len(cfg.closures)} local closure days")
+    typer.echo(f"You: {cfg.user} ({cfg.role.value})")
+
+
+def main() -> None:
+    """Console entry point: no traceback (which could carry personal data) ever reaches the user."""
+    os.umask(0o077)  # every file this tool writes is the owner's alone
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("COMPLAINTS_DEBUG"):
+            raise
+        typer.echo(f"Error: unexpected {type(exc).__name__}; nothing more was saved. "
+                   "Set COMPLAINTS_DEBUG=1 to see the details.", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The command line: exact output, help with examples everywhere, and no Textual on the CLI path."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from typer.testing import CliRunner
+
+import cli
+from store.database import open_database
+from store.service import CaseService
+
+runner = CliRunner()
+
+
+def run(*args, **env):
+    return runner.invoke(cli.app, list(args), env={"COMPLAINTS_TODAY": "2026-11-22", **env})
+
+
+@pytest.fixture
+def small_db(tmp_path, config):
+    path = tmp_path / "c.db"
+    db = open_database(path, config)
+    svc = CaseService(db, config, today=date(2026, 11, 22))
+    svc.log("statutory", date(2026, 11, 2), complainant="Alex Example", officer="Sam Patel")
+    late = svc.log("corporate", date(2026, 11, 10), complainant="Bo Sample", officer="Kim Lee")
+    svc.acknowledge(late, date(2026, 11, 10))
+    svc.log("concern", date(2026, 10, 1), complainant="Cy Test")
+    svc.close("CN-2026-00001", date(2026, 10, 5))
+    db.close()
+    return str(path)
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.output == "complaints 0.1.0\n"
+
+
+def test_config_path_honours_the_environment(tmp_path):
+    result = run("config", "--path", COMPLAINTS_CONFIG=str(tmp_path / "c.toml"))
+    assert result.output == f"{tmp_path / 'c.toml'}\n"
+
+
+def test_due_text_is_exact(small_db):
+    result = run("due", "--db", small_db)
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "2 overdue and 1 due within 2 working days, as of Sunday 22 November 2026\n"
+        "\n"
+        "   REFERENCE      KIND       STAGE            COMPLAINANT   OFFICER    DUE\n"
+        "‼  CS-2026-00001  Statutory  Acknowledgement  Alex Example  Sam Patel  04/11/2026  12 working days overdue\n"
+        "‼  CS-2026-00001  Statutory  Stage 1          Alex Example  Sam Patel  16/11/2026  4 working days overdue\n"
+        "!  CC-2026-00001  Corporate  Stage 1          Bo Sample     Kim Lee    24/11/2026  2 working days left\n"
+        "\n"
+        "‼ overdue   ! due within 2 working days   ~ relaxed timescale\n"
+    )
+
+
+def test_due_json_and_officer_filter(small_db):
+    result = run("due", "--db", small_db, "--format", "json", "--officer", "kim lee", "--within", "0")
+    data = json.loads(result.output)
+    assert data["items"] == []
+    result = run("due", "--db", small_db, "--format", "json", "--officer", "Kim Lee")
+    assert [(i["reference"], i["state"], i["working_days_left"]) for i in json.loads(result.output)["items"]] == [
+        ("CC-2026-00001", "due_soon", 2)]
+
+
+def test_due_creates_a_missing_database_and_says_nothing_is_due(tmp_path):
+    result = run("due", "--db", str(tmp_path / "new.db"))
+    assert result.exit_code == 0
+    assert result.output.endswith("Nothing is due.\n")
+
+
+def test_bad_input_gets_a_clear_message_and_no_traceback(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    result = run("due", "--db", str(bad))
+    assert result.exit_code == 1 and "is not a complaints database" in result.output
+    assert "Traceback" not in result.output
+    assert "is not a date" in run("due", "--today", "22/11/2026").output
+    assert run("due", "--within", "-1").exit_code == 2
+
+
+def test_demo_is_deterministic_and_refuses_a_database_with_cases(tmp_path, small_db):
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    assert run("demo", "--db", str(a), "--cases", "300", "--seed", "4").exit_code == 0
+    assert run("demo", "--db", str(b), "--cases", "300", "--seed", "4").exit_code == 0
+    dump = ["SELECT reference, kind, received, channel FROM \"case\" ORDER BY id",
+            "SELECT number, requested, responded, outcome, due FROM stage ORDER BY id"]
+    import sqlite3
+    for q in dump:
+        assert sqlite3.connect(a).execute(q).fetchall() == sqlite3.connect(b).execute(q).fetchall()
+    result = run("demo", "--db", small_db)
+    assert result.exit_code == 1 and "already holds cases" in result.output
+
+
+def test_every_command_has_help_with_an_example():
+    import typer.main
+
+    group = typer.main.get_command(cli.app)
+    for name in [None, *group.commands]:
+        args = [name, "--help"] if name else ["--help"]
+        result = run(*args)
+        assert result.exit_code == 0 and "Example:" in result.output, name
+
+
+def test_the_cli_never_imports_textual_and_due_stays_light(small_db):
+    code = ("import sys, cli; sys.argv=['complaints','due','--db',%r,'--today','2026-11-22']\n"
+            "try: cli.main()\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in ('textual','sqlalchemy','holidays','alembic') if m in sys.modules))") % small_db
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

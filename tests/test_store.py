@@ -1,0 +1,112 @@
+"""Opening databases: creation, permissions, WAL, migrations, and the errors a user can act on."""
+
+import os
+import sqlite3
+import stat
+
+import pytest
+import sqlalchemy as sa
+
+from domain.config import Config
+from store import schema
+from store.database import StoreError, open_database
+from store.location import resolve_url
+
+
+def test_first_use_creates_an_owner_only_wal_database(tmp_path, config):
+    path = tmp_path / "sub" / "c.db"
+    db = open_database(path, config)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        assert schema.current_revision(conn) == schema.HEAD
+    db.close()
+
+
+def test_revisions_constant_matches_the_migration_scripts():
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(schema.alembic_config())
+    assert scripts.get_current_head() == schema.HEAD
+    assert [s.revision for s in reversed(list(scripts.walk_revisions()))] == list(schema.REVISIONS)
+
+
+def test_migrated_schema_matches_the_models(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata) == []
+
+
+def test_an_existing_database_is_kept_not_recreated(tmp_path, config, service):
+    ref = service.log("statutory")
+    service.db.close()
+    again = open_database(service.db.path, config)
+    with again.engine.connect() as conn:
+        assert conn.execute(sa.text('SELECT reference FROM "case"')).scalar() == ref
+    again.close()
+
+
+def test_a_corrupt_file_gets_its_own_message(tmp_path, config):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a complaints database"):
+        open_database(bad, config)
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path, config):
+    path = tmp_path / "new.db"
+    open_database(path, config).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(StoreError, match="newer version of complaints"):
+        open_database(path, config)
+
+
+def test_someone_elses_sqlite_file_is_refused(tmp_path, config):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE orders (id INTEGER)")
+    with pytest.raises(StoreError, match="not a complaints database"):
+        open_database(path, config)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_an_unwritable_folder_gets_its_own_message(tmp_path, config):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(StoreError, match="not writable"):
+        open_database(locked / "c.db", config)
+
+
+def test_a_path_that_is_a_folder_is_refused(tmp_path, config):
+    with pytest.raises(StoreError, match="is a folder"):
+        open_database(tmp_path, config)
+
+
+def test_urls_resolve_from_option_then_environment(tmp_path, monkeypatch):
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("COMPLAINTS_DB", str(tmp_path / "env.db"))
+    assert resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    assert resolve_url(tmp_path / "x.db") == f"sqlite:///{tmp_path / 'x.db'}"
+
+
+def test_changing_closure_days_recomputes_open_deadlines(tmp_path, service):
+    from datetime import date
+
+    from store.calendar_sync import sync_calendar
+    from store.service import CaseService
+
+    ref = service.log("statutory", date(2026, 11, 16))
+    assert service.clock(ref).reading.deadline.due == date(2026, 11, 30)
+    closed = Config(user="tester", closures=(date(2026, 11, 20),))
+    assert sync_calendar(service.db, closed)
+    with service.db.read() as s:
+        from sqlmodel import select
+
+        from store.models import Stage
+        assert s.exec(select(Stage.due)).one() == date(2026, 12, 1)
+    assert CaseService(service.db, closed, today=service.today()).clock(ref).reading.deadline.due == date(2026, 12, 1)

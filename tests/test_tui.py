@@ -1,0 +1,95 @@
+"""The caseload TUI driven with Pilot, workers awaited rather than slept on, and one snapshot."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from domain.config import Config
+from store.database import open_database
+from store.demo import generate
+from store.location import resolve_url
+from tui.app import create_app
+from tui.caseload import CaseloadTable
+from tui.demo_offer import DemoOffer
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tui") / "demo.db"
+    cfg = Config(user="tester")
+    db = open_database(path, cfg)
+    generate(db, cfg, cases=1500, seed=3, today=TODAY)
+    db.close()
+    return path
+
+
+async def settle(app, pilot):
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_caseload_lists_open_work_most_urgent_first(demo_db):
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        assert table.row_count > 5
+        dues = [date.fromisoformat("-".join(reversed(str(table.get_row_at(i)[3]).split("/"))))
+                for i in range(table.row_count)]
+        assert dues == sorted(dues)
+        first = table.get_row_at(0)
+        assert str(first[0]) == "‼" and "overdue" in str(first[4])
+        assert first[1].style == "bold red"
+        await pilot.press("pagedown")
+        assert table.cursor_row > 10
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_first_run_offers_a_demo_and_keeps_it_apart(tmp_path):
+    real, demo = tmp_path / "real.db", tmp_path / "demo.db"
+    app = create_app(resolve_url(real), config=Config(user="tester"), today=TODAY, offer_demo=True,
+                     demo_path=str(demo))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, DemoOffer)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert app.title == "complaints — DEMO"
+        assert app.query_one(CaseloadTable).row_count > 0
+    import sqlite3
+    assert sqlite3.connect(real).execute('SELECT count(*) FROM "case"').fetchone() == (0,)
+    assert sqlite3.connect(demo).execute('SELECT count(*) FROM "case"').fetchone()[0] > 1000
+
+
+async def test_declining_the_demo_shows_an_empty_caseload(tmp_path):
+    app = create_app(resolve_url(tmp_path / "real.db"), config=Config(user="tester"), today=TODAY,
+                     offer_demo=True, demo_path=str(tmp_path / "demo.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.query_one(CaseloadTable).row_count == 0
+    assert not (tmp_path / "demo.db").exists()
+
+
+def test_caseload_snapshot(snap_compare, demo_db):
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+
+    async def wait(pilot):
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=wait)
+
+
+def test_every_binding_has_an_id_and_a_tooltip():
+    from tui.app import ComplaintsApp
+
+    for owner in (ComplaintsApp, CaseloadTable, DemoOffer):
+        for binding in owner.BINDINGS:
+            assert binding.id and binding.tooltip, (owner.__name__, binding.key)
+    assert Path(__file__).parent.parent.joinpath("tui", "app.tcss").exists()
