@@ -152,6 +152,3 @@ class IntakeMixin(ServiceBase):
             case.officer_id = row.id
             self._event(session, case, "officer assigned", "officer", old, row.name)
             self._touch(case)
-
-    def open_stages(self, session: Session, case: Case) -> list[Stage]:
-        return [s for s in self._stages(session, case) if s.due is not None]
