@@ -31,6 +31,24 @@ class StageFacts(Protocol):
     declined: date | None
 
 
+@dataclass
+class StageDates:
+    """A stage as plain values, for when there is no database row (demo data, tests)."""
+
+    procedure: str
+    number: int
+    requested: date
+    statement_agreed: date | None = None
+    extended_on: date | None = None
+    extended_days: int | None = None
+    paused_since: date | None = None
+    paused_days: int = 0
+    panel_on: date | None = None
+    findings_on: date | None = None
+    responded: date | None = None
+    declined: date | None = None
+
+
 class State(StrEnum):
     ON_TRACK = "on_track"
     DUE_SOON = "due_soon"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from domain.calendar import WorkingCalendar
-from domain.clock import deadline
+from domain.clock import StageDates, deadline
 from domain.config import Config
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook
@@ -87,25 +87,6 @@ def _pick(rng: random.Random, weights: dict[Any, int]) -> Callable[[], Any]:
         return rng.choices(keys, cum_weights=cum)[0]
 
     return pick
-
-
-@dataclass
-class _Stage:
-    """A stage as the clock sees it, without the cost of an ORM object."""
-
-    procedure: str
-    number: int
-    requested: date
-    statement_agreed: date | None = None
-    extended_on: date | None = None
-    extended_days: int | None = None
-    paused_since: date | None = None
-    paused_days: int = 0
-    panel_on: date | None = None
-    findings_on: date | None = None
-    responded: date | None = None
-    declined: date | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -260,7 +241,7 @@ class _Generator:
                            "old": None, "new": None if new is None else str(new), "reason": None})
         self.stats.events += 1
 
-    def stage(self, case_id: int, st: _Stage, outcome: str | None = None, **extra: Any) -> int:
+    def stage(self, case_id: int, st: StageDates, outcome: str | None = None, **extra: Any) -> int:
         sid = self.w.next_id("stage")
         dl = deadline(st, self.rules, self.cal)
         row = {"id": sid, "case_id": case_id, "procedure": st.procedure, "number": st.number, "round": 0,
@@ -324,7 +305,7 @@ class _Generator:
             row["closed"] = self.complaint(cid, kind, received)
         elif has_clock:
             _, responded = self.respond_after(received, 0.15)
-            self.stage(cid, _Stage(kind, 1, received, responded=responded), "not_determined" if responded else None)
+            self.stage(cid, StageDates(kind, 1, received, responded=responded), "not_determined" if responded else None)
             row["closed"] = responded
             if responded:
                 self.event(cid, responded, "closed", None, responded)
@@ -333,7 +314,7 @@ class _Generator:
     def complaint(self, cid: int, kind: str, received: date) -> date | None:
         """Stages of a complaint; returns the date it closed, None while open."""
         rng = self.rng
-        st = _Stage(kind, 1, received)
+        st = StageDates(kind, 1, received)
         days, responded = self.respond_after(received, 0.55)
         if days > 10 and rng.random() < 0.6:
             st.extended_on = self.cal.add(received, rng.randint(5, 10) if rng.random() < 0.85 else 12)
@@ -351,7 +332,7 @@ class _Generator:
         if rng.random() < 0.03 and outcome != "withdrawn":
             again = self.cal.add(responded, rng.randint(2, 30))
             if again <= self.today:
-                re = _Stage(kind, 1, again)
+                re = StageDates(kind, 1, again)
                 _, re.responded = self.respond_after(again, 0.3)
                 sid = self.stage(cid, re, self.outcome() if re.responded else None)
                 self.w.rows[Stage.__table__][-1]["round"] = 1
@@ -369,7 +350,7 @@ class _Generator:
         requested = self.cal.add(after, rng.randint(3, 25))
         if requested > self.today:
             return after
-        st = _Stage(kind, 2, requested)
+        st = StageDates(kind, 2, requested)
         if rng.random() < 0.15:
             st.declined = self.cal.add(requested, rng.randint(2, 10))
             if st.declined > self.today:
@@ -420,7 +401,7 @@ class _Generator:
         requested = self.cal.add(after, rng.randint(5, 20))
         if requested > self.today:
             return after
-        st = _Stage(kind, 3, requested)
+        st = StageDates(kind, 3, requested)
         if kind == "statutory":
             st.panel_on = self.cal.add(requested, rng.randint(15, 40))
             st.findings_on = self.cal.add(st.panel_on, rng.randint(2, 7))

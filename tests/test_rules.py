@@ -1,30 +1,17 @@
 """Timescale rules, the clock of a stage, and outcome derivation: pure domain, no database."""
 
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from domain.clock import State, classify, deadline, read_clock, within_timescale
+from domain.clock import StageDates, State, classify, deadline, read_clock, within_timescale
 from domain.config import ConfigError, load_config
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook, RuleError
 
 
-@dataclass
-class Facts:
-    procedure: str = "statutory"
-    number: int = 1
-    requested: date = date(2026, 11, 2)
-    statement_agreed: date | None = None
-    extended_on: date | None = None
-    extended_days: int | None = None
-    paused_since: date | None = None
-    paused_days: int = 0
-    panel_on: date | None = None
-    findings_on: date | None = None
-    responded: date | None = None
-    declined: date | None = None
+def Facts(procedure: str = "statutory", number: int = 1, requested: date = date(2026, 11, 2), **kw) -> StageDates:
+    return StageDates(procedure, number, requested, **kw)
 
 
 RULES = RuleBook()
