@@ -13,6 +13,7 @@ from domain.lifecycle import check_assignment, check_date, check_escalation, che
 from domain.timescales import RuleError
 from domain.vocab import IndependentRole, parse_choice
 from store.models import Assignment, Case, ComplaintIssue, IndependentPerson, Stage
+from store.service_base import row_id
 from store.stage_clock import StageClockMixin
 
 
@@ -43,7 +44,7 @@ class EscalationMixin(StageClockMixin):
                                                                     previous.responded))
             window = self.rules.timescale(case.kind, f"stage{number}_request", previous.responded)
             late = self.calendar.elapsed(previous.responded, on) > window.days
-            stage = Stage(case_id=case.id, procedure=case.kind, number=number, requested=on, late_request=late)
+            stage = Stage(case_id=row_id(case), procedure=case.kind, number=number, requested=on, late_request=late)
             self._refresh(stage)
             session.add(stage)
             case.closed = None
@@ -106,7 +107,7 @@ class EscalationMixin(StageClockMixin):
             stage.statement_agreed = on
             stage.accepted = stage.accepted or on
             for number, text in enumerate(issues, start=1):
-                session.add(ComplaintIssue(stage_id=stage.id, number=number, description=text))
+                session.add(ComplaintIssue(stage_id=row_id(stage), number=number, description=text))
             old_due = stage.due
             self._refresh(stage)
             self._event(session, case, "statement agreed", "Stage 2 due", old_due, stage.due,
@@ -135,7 +136,7 @@ class EscalationMixin(StageClockMixin):
             check_assignment(stage, the_role, set(row.roles.split(",")), assigned, row.id)
             if assigned.get(row.id) == the_role.value:
                 raise RuleError(f"{row.name} is already the {the_role.value.replace('_', ' ')} on this stage")
-            session.add(Assignment(stage_id=stage.id, person_id=row.id, role=the_role.value, assigned_on=on))
+            session.add(Assignment(stage_id=row_id(stage), person_id=row.id, role=the_role.value, assigned_on=on))
             self._event(session, case, "assigned", the_role.value, None, row.name)
             self._touch(case)
 
@@ -166,7 +167,7 @@ class EscalationMixin(StageClockMixin):
             if assignment is None:
                 if person:
                     raise RuleError(f"{person} is not assigned to Stage {stage.number} of {case.reference}")
-                assignment = Assignment(stage_id=stage.id, role="stage_total")
+                assignment = Assignment(stage_id=row_id(stage), role="stage_total")
                 session.add(assignment)
             old = assignment.cost
             assignment.cost, assignment.cost_recorded_on = value, on

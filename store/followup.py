@@ -15,6 +15,7 @@ from domain.timescales import RuleError
 from domain.vocab import IndependentRole, LgoDecision, LgoEnquiryType, Remedy, parse_choice
 from store.escalation import EscalationMixin, money
 from store.models import Case, IndependentPerson, LearningAction, OmbudsmanEnquiry, Person
+from store.service_base import row_id
 
 #: How long a persistent-complaints arrangement runs before its review, by default.
 REVIEW_AFTER = relativedelta(months=6)
@@ -55,7 +56,7 @@ class FollowUpMixin(EscalationMixin):
             check_date("Ombudsman enquiry received", received, self.today(), ("date received", case.received))
             if respond_by is not None and respond_by < received:
                 raise RuleError("the Ombudsman's respond-by date is before the enquiry was received")
-            enquiry = OmbudsmanEnquiry(case_id=case.id, received=received, respond_by=respond_by,
+            enquiry = OmbudsmanEnquiry(case_id=row_id(case), received=received, respond_by=respond_by,
                                        lgo_reference=lgo_reference,
                                        enquiry_type=_enum(LgoEnquiryType, enquiry_type, "enquiry type")
                                        if enquiry_type else None)
@@ -129,7 +130,7 @@ class FollowUpMixin(EscalationMixin):
             raise RuleError("a learning action says what will change")
         with self._writing() as session:
             case = self._case(session, reference)
-            action = LearningAction(case_id=case.id, description=description.strip(), owner=owner, due=due)
+            action = LearningAction(case_id=row_id(case), description=description.strip(), owner=owner, due=due)
             session.add(action)
             session.flush()
             self._event(session, case, "learning action added", owner, None, due)

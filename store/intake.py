@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -11,15 +12,15 @@ from domain.lifecycle import check_date, check_open
 from domain.timescales import RuleError
 from domain.vocab import (
     Advocate,
+    Channel,
     ChildStatus,
     ComplainantGroup,
-    Channel,
     Kind,
     Outcome,
     parse_choice,
 )
 from store.models import Case, CaseTheme, Officer, ServiceArea, Stage, Team, Theme
-from store.service_base import ServiceBase
+from store.service_base import ServiceBase, row_id
 
 PREFIXES = {
     Kind.STATUTORY: "CS", Kind.CORPORATE: "CC", Kind.CONCERN: "CN", Kind.MP_ENQUIRY: "MP",
@@ -53,10 +54,13 @@ class IntakeMixin(ServiceBase):
             service_area: str | None = None, team: str | None = None, officer: str | None = None,
             themes: Iterable[str] = (), summary: str | None = None, reference: str | None = None) -> str:
         """Log a new representation of any kind; its clocks start at receipt. Returns its reference."""
-        the_kind = Kind(_choice(Kind, kind, "kind"))
+        chosen = _choice(Kind, kind, "kind")
+        if chosen is None:
+            raise RuleError("a kind is needed: one of " + ", ".join(Kind))
+        the_kind = Kind(chosen)
         received = received or self.today()
         check_date("received", received, self.today())
-        values = dict(channel=_choice(Channel, channel, "channel"),
+        values: dict[str, Any] = dict(channel=_choice(Channel, channel, "channel"),
                       complainant_group=_choice(ComplainantGroup, group, "complainant group"),
                       child_status=_choice(ChildStatus, child_status, "child status"),
                       advocate=_choice(Advocate, advocate, "advocate"))
@@ -82,9 +86,9 @@ class IntakeMixin(ServiceBase):
             session.flush()
             for name in dict.fromkeys(t.strip() for t in themes if t.strip()):
                 theme = self._named(session, Theme, name)
-                session.add(CaseTheme(case_id=case.id, theme_id=theme.id))
+                session.add(CaseTheme(case_id=row_id(case), theme_id=theme.id))
             if the_kind.has_clock:
-                stage = Stage(case_id=case.id, procedure=the_kind.value, number=1, requested=received)
+                stage = Stage(case_id=row_id(case), procedure=the_kind.value, number=1, requested=received)
                 self._refresh(stage)
                 session.add(stage)
             self._event(session, case, "logged", "kind", None, the_kind.value)
@@ -148,7 +152,8 @@ class IntakeMixin(ServiceBase):
         with self._writing() as session:
             case = self._case(session, reference, expected_version)
             row = self._named(session, Officer, officer)
-            old = session.get(Officer, case.officer_id).name if case.officer_id else None
+            current = session.get(Officer, case.officer_id) if case.officer_id else None
+            old = current.name if current else None
             case.officer_id = row.id
             self._event(session, case, "officer assigned", "officer", old, row.name)
             self._touch(case)

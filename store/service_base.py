@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +40,13 @@ class ConflictError(RuleError):
 def name_key(name: str) -> str:
     """A person's name normalised for matching: case, spacing and punctuation ignored."""
     return re.sub(r"[^\w]+", " ", name.casefold()).strip()
+
+
+def row_id(row: Any) -> int:
+    """The primary key of a row that has been flushed (SQLModel types it as optional)."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id yet: flush the session first")
+    return int(row.id)
 
 
 def _describe(value: Any) -> str | None:
@@ -154,7 +161,7 @@ class ServiceBase:
 
     def _event(self, session: Session, case: Case | None, action: str, detail: str | None = None,
                old: Any = None, new: Any = None, reason: str | None = None) -> None:
-        session.add(Event(case_id=case.id if case else None, at=datetime.now(timezone.utc).replace(tzinfo=None),
+        session.add(Event(case_id=case.id if case else None, at=datetime.now(UTC).replace(tzinfo=None),
                           who=self.user, action=action, detail=detail, old=_describe(old),
                           new=_describe(new), reason=reason))
 
@@ -167,7 +174,7 @@ class ServiceBase:
 
     def _touch(self, case: Case) -> None:
         """Every transition bumps the case's version, so a stale editor sees a conflict."""
-        case.updated_at = datetime.now(timezone.utc).replace(tzinfo=None)
+        case.updated_at = datetime.now(UTC).replace(tzinfo=None)
 
     def _refresh(self, stage: Stage) -> None:
         """Store the stage's running deadline (NULL once closed)."""

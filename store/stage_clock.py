@@ -19,7 +19,7 @@ from domain.lifecycle import (
 from domain.timescales import RuleError
 from domain.vocab import Kind, Outcome, parse_choice
 from store.models import ComplaintIssue, Stage
-from store.service_base import ServiceBase
+from store.service_base import ServiceBase, row_id
 
 
 def _outcome(value: str | None) -> Outcome | None:
@@ -103,7 +103,7 @@ class StageClockMixin(ServiceBase):
                 if i < len(issues):
                     issues[i].finding = finding.value
                 else:
-                    session.add(ComplaintIssue(stage_id=stage.id, number=i + 1, finding=finding.value))
+                    session.add(ComplaintIssue(stage_id=row_id(stage), number=i + 1, finding=finding.value))
             stage.responded, stage.outcome = on, final.value
             stage.outcome_overridden, stage.override_reason = overridden, override_reason if overridden else None
             self._refresh(stage)
@@ -131,7 +131,7 @@ class StageClockMixin(ServiceBase):
             if last.outcome == Outcome.WITHDRAWN.value:
                 raise RuleError(f"{case.reference} was withdrawn: log a new complaint instead")
             check_date("reopening", on, self.today(), ("Stage 1 response", last.responded))
-            stage = Stage(case_id=case.id, procedure=case.kind, number=1, round=last.round + 1, requested=on)
+            stage = Stage(case_id=row_id(case), procedure=case.kind, number=1, round=last.round + 1, requested=on)
             self._refresh(stage)
             session.add(stage)
             case.closed = None

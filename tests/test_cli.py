@@ -107,8 +107,8 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_the_cli_never_imports_textual_and_due_stays_light(small_db):
-    code = ("import sys, cli; sys.argv=['complaints','due','--db',%r,'--today','2026-11-22']\n"
+    code = (f"import sys, cli; sys.argv=['complaints','due','--db',{small_db!r},'--today','2026-11-22']\n"
             "try: cli.main()\nexcept SystemExit: pass\n"
-            "print(sorted(m for m in ('textual','sqlalchemy','holidays','alembic') if m in sys.modules))") % small_db
+            "print(sorted(m for m in ('textual','sqlalchemy','holidays','alembic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"

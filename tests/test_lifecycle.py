@@ -29,7 +29,10 @@ def stages(service, ref):
         return list(s.exec(select(Stage).where(Stage.case_id == case.id).order_by(Stage.number, Stage.round)))
 
 
-def complaint(service, received=D(2026, 11, 2), **kw):
+NOV_2 = D(2026, 11, 2)
+
+
+def complaint(service, received=NOV_2, **kw):
     return service.log("statutory", received, complainant="Alex Example", group="parent", **kw)
 
 
@@ -208,7 +211,8 @@ def test_stage3_panel_findings_and_final_response(service):
         service.respond(ref, "not_upheld", D(2026, 9, 1))
     with pytest.raises(RuleError, match="record the panel's date"):
         service.panel_findings(ref, D(2026, 9, 1))
-    assert service.schedule_panel(ref, D(2026, 10, 30)) == ["the panel meets more than 30 working days after the request"]
+    warnings = service.schedule_panel(ref, D(2026, 10, 30))
+    assert warnings == ["the panel meets more than 30 working days after the request"]
     assert service.panel_findings(ref, D(2026, 11, 4)) == service.calendar.add(D(2026, 11, 4), 15)
     service.record_cost(ref, "850", number=3)
     assert service.respond(ref, "not_upheld", D(2026, 11, 20)).value == "not_upheld"

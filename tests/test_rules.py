@@ -19,8 +19,9 @@ RULES = RuleBook()
 
 def test_default_timescales_match_the_domain_readme():
     on = date(2026, 1, 1)
-    assert (RULES.timescale("statutory", "stage1", on).days, RULES.timescale("statutory", "stage1", on).extended_days) == (10, 20)
-    assert (RULES.timescale("statutory", "stage2", on).days, RULES.timescale("statutory", "stage2", on).extended_days) == (25, 65)
+    stage1, stage2 = RULES.timescale("statutory", "stage1", on), RULES.timescale("statutory", "stage2", on)
+    assert (stage1.days, stage1.extended_days) == (10, 20)
+    assert (stage2.days, stage2.extended_days) == (25, 65)
     assert RULES.timescale("statutory", "stage3_panel", on).days == 30
     assert RULES.timescale("statutory", "stage3_findings", on).days == 5
     assert RULES.timescale("statutory", "stage3_response", on).days == 15
