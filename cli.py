@@ -45,9 +45,38 @@ TodayOption = Annotated[
 ]
 
 
+YearOption = Annotated[
+    str | None,
+    typer.Option("--year", metavar="YEAR",
+                 help="Financial year: 2024, 2024/25 or 2024-25 (1 April 2024 to 31 March 2025) "
+                      "[default: the last complete year]"),
+]
+TablesOption = Annotated[
+    str | None,
+    typer.Option("--tables", metavar="ID,...", help="Only these tables (comma-separated ids; see --list-tables)."),
+]
+YearsOption = Annotated[
+    int | None,
+    typer.Option("--years", min=2, max=20, help="Trend columns: this many years in the tables that have them."),
+]
+
+
 class Format(StrEnum):
     text = "text"
     json = "json"
+
+
+class SummaryFormat(StrEnum):
+    rich = "rich"
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -189,6 +218,142 @@ def demo(
         fail(f"{exc} (choose a new file with --db)")
     typer.echo(f"Added {stats.cases:,} cases, {stats.people:,} people, {stats.stages:,} stages and "
                f"{stats.events:,} events to {database.describe()}")
+
+
+def _year(value: str | None, today: date):  # type: ignore[no-untyped-def]
+    from domain.year import FinancialYear, YearError
+
+    if not value:
+        return FinancialYear.containing(today).previous
+    try:
+        return FinancialYear.parse(value)
+    except YearError as exc:
+        fail(f"--year: {exc}")
+
+
+def _table_ids(value: str | None) -> list[str] | None:
+    from domain.figures import TABLE_IDS
+
+    if not value:
+        return None
+    ids = [t.strip() for t in value.split(",") if t.strip()]
+    unknown = [t for t in ids if t not in TABLE_IDS]
+    if unknown:
+        fail(f"--tables: no table called {', '.join(unknown)}. The tables are: {', '.join(TABLE_IDS)}")
+    return ids
+
+
+def _list_tables(value: bool) -> None:
+    if value:
+        from domain.figures import TITLES
+
+        for table_id, (title, basis) in TITLES.items():
+            typer.echo(f"{table_id:<24} {title} ({basis})")
+        raise typer.Exit()
+
+
+ListTablesOption = Annotated[
+    bool, typer.Option("--list-tables", callback=_list_tables, is_eager=True, help="List the table ids and exit.")
+]
+
+
+def _figures(db: str | None, year_text: str | None, today_text: str | None, *, compare: bool,
+             years: int | None = None):  # type: ignore[no-untyped-def]
+    from store.figures_query import year_figures
+
+    day = parse_today(today_text)
+    year = _year(year_text, day)
+    database, config = _open(db)
+    try:
+        now = year_figures(database, config, year, years=years, as_of=day)
+        before = year_figures(database, config, year.previous, as_of=day) if compare else None
+    finally:
+        database.close()
+    if now.table("representations_by_type").value("total", year.label) == 0:
+        typer.echo(f"Note: no cases were received in {year.label} in {database.describe()}; "
+                   "the tables count nothing.", err=True)
+    return now, before
+
+
+@app.command()
+def summary(
+    year: YearOption = None,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", help="rich for the terminal; text, markdown or html "
+                                                                "to paste into an email or document.")]
+    = SummaryFormat.rich,
+    tables: TablesOption = None,
+    no_compare: Annotated[bool, typer.Option("--no-compare", help="Leave out the previous year's figures.")]
+    = False,
+    ascii_only: Annotated[bool, typer.Option("--ascii", help="Text without box drawing or arrows, for mail "
+                                                             "clients that mangle them.")] = False,
+    list_tables: ListTablesOption = False,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """The year-end summary: headline figures against last year, then the annual report's tables.
+
+    Figures never name or reference a complainant or child.
+
+    Example: complaints summary --year 2024/25 --format html > summary.html
+    """
+    ids = _table_ids(tables)
+    now, before = _figures(db, year, today, compare=not no_compare)
+    if fmt is SummaryFormat.rich:
+        from rich.console import Console
+
+        from reports.summary import render_rich
+
+        console = Console()
+        for item in render_rich(now, before, ids):
+            console.print(item)
+        return
+    from reports.summary import render
+
+    typer.echo(render(fmt.value, now, before, ids, ascii_only=ascii_only), nl=False)
+
+
+@app.command()
+def export(
+    year: YearOption = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="json (to standard output unless --output), "
+                                                               "csv (a folder, one file per table) or xlsx.")]
+    = ExportFormat.json,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (json, xlsx) or folder (csv).")]
+    = None,
+    years: YearsOption = None,
+    tables: TablesOption = None,
+    list_tables: ListTablesOption = False,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Export a year's tables for spreadsheets and other programs.
+
+    Counts, percentages to one decimal place and money to the penny; files are yours alone (0600).
+
+    Example: complaints export --year 2024 --format xlsx --output figures-2024-25.xlsx --years 5
+    """
+    from reports.export import ExportError, to_json, write_csv, write_json, write_xlsx
+
+    ids = _table_ids(tables)
+    if fmt is not ExportFormat.json and output is None:
+        fail(f"--format {fmt.value} needs --output ({'a folder' if fmt is ExportFormat.csv else 'a file'})")
+    now, before = _figures(db, year, today, compare=fmt is ExportFormat.xlsx, years=years)
+    chosen = [now.table(t) for t in ids] if ids else now.tables
+    try:
+        if fmt is ExportFormat.json and output is None:
+            typer.echo(to_json(now, chosen), nl=False)
+            return
+        assert output is not None
+        if fmt is ExportFormat.json:
+            written = write_json(now, chosen, output)
+        elif fmt is ExportFormat.csv:
+            written = write_csv(now, chosen, output)
+        else:
+            written = write_xlsx(now, chosen, output, before)
+    except ExportError as exc:
+        fail(str(exc))
+    where = output if fmt is not ExportFormat.csv else f"{output}/ ({len(written)} files)"
+    typer.echo(f"Wrote the {now.year.label} figures ({len(chosen)} tables) to {where}", err=True)
 
 
 @app.command()

@@ -139,9 +139,9 @@ class Stage(SQLModel, table=True):
     procedure: str = Field(max_length=32)
     number: int = 1
     round: int = 0
-    requested: date
+    requested: date = Field(index=True)
     accepted: date | None = None
-    declined: date | None = None
+    declined: date | None = Field(default=None, index=True)
     declined_reason: str | None = Field(default=None, sa_type=sa.Text)
     late_request: bool = False
     statement_agreed: date | None = None
@@ -204,12 +204,12 @@ class OmbudsmanEnquiry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     lgo_reference: str | None = Field(default=None, max_length=40)
-    received: date
+    received: date = Field(index=True)
     enquiry_type: str | None = Field(default=None, max_length=32)
     respond_by: date | None = None
     responded: date | None = None
     decision: str | None = Field(default=None, max_length=40)
-    decided: date | None = None
+    decided: date | None = Field(default=None, index=True)
     remedy: str | None = Field(default=None, max_length=200)  # ;-separated Remedy values
     payment: Decimal | None = Field(default=None, sa_type=MONEY)
     compliance_due: date | None = None
@@ -226,7 +226,7 @@ class LearningAction(SQLModel, table=True):
     description: str = Field(sa_type=sa.Text)
     owner: str | None = Field(default=None, max_length=200)
     due: date | None = Field(default=None, index=True)
-    done: date | None = None
+    done: date | None = Field(default=None, index=True)
 
 
 class Event(SQLModel, table=True):

@@ -110,3 +110,25 @@ def test_changing_closure_days_recomputes_open_deadlines(tmp_path, service):
         from store.models import Stage
         assert s.exec(select(Stage.due)).one() == date(2026, 12, 1)
     assert CaseService(service.db, closed, today=service.today()).clock(ref).reading.deadline.due == date(2026, 12, 1)
+
+
+def test_a_database_at_an_older_schema_is_migrated_with_its_cases_intact(tmp_path, config):
+    """A 0001 database (as the first release wrote it) gains 0002's indexes and keeps every row."""
+    from store.database import Database, _sqlite_engine
+
+    path = tmp_path / "old.db"
+    url = resolve_url(path)
+    old = Database(url, _sqlite_engine(url, immediate=False), _sqlite_engine(url, immediate=True))
+    schema.upgrade(old, "0001")
+    with old.write_engine.begin() as conn:
+        conn.execute(sa.text('INSERT INTO "case" (reference, kind, received, version) '
+                             "VALUES ('CS-2019-00001', 'statutory', '2019-05-01', 1)"))
+        assert schema.current_revision(conn) == "0001"
+    old.close()
+    db = open_database(path, config)
+    with db.engine.connect() as conn:
+        assert schema.current_revision(conn) == schema.HEAD == "0002"
+        assert conn.execute(sa.text('SELECT reference FROM "case"')).scalar() == "CS-2019-00001"
+        indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("stage")}
+        assert {"ix_stage_requested", "ix_stage_declined"} <= indexes
+    db.close()

@@ -1,0 +1,140 @@
+"""Year-end exports: JSON (as the format spec shows), CSV (a folder, one file per table), XLSX.
+
+Exports carry counts and each percentage of the exact fraction to one decimal place; money
+keeps its pence. Every file written is readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from domain.figures import Figures, Table, Value
+from domain.headlines import headlines
+from domain.year import half_up
+from reports.layout import COLUMN_LABELS, MONEY_COLUMNS, row_label
+
+EXPORT_FORMATS = ("json", "csv", "xlsx")
+
+
+class ExportError(Exception):
+    """An export that cannot be written where the user asked."""
+
+
+def plain(value: Value) -> int | float | None:
+    """A JSON/CSV number: percentages to one decimal, money to the penny, means to one decimal."""
+    if value is None:
+        return None
+    if isinstance(value, Fraction):
+        return float(half_up(value * 100, 1))
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _rows(table: Table) -> list[list[Any]]:
+    return [[r.key, *(plain(v) for v in r.values)] for r in table.shown_rows()]
+
+
+def to_json(figures: Figures, tables: list[Table]) -> str:
+    y = figures.year
+    doc = {"year": y.label, "start": y.start.isoformat(), "end": y.end.isoformat(),
+           "tables": [{"id": t.id, "title": t.title, "basis": t.basis, "columns": t.columns, "rows": _rows(t)}
+                      for t in tables]}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def _owner_only_file(path: Path) -> Any:
+    """Open ``path`` for writing, created (or truncated) with mode 0600."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def write_json(figures: Figures, tables: list[Table], path: Path) -> list[Path]:
+    with _owner_only_file(path) as f:
+        f.write(to_json(figures, tables))
+    return [path]
+
+
+def write_csv(figures: Figures, tables: list[Table], folder: Path) -> list[Path]:
+    """One CSV file per table in ``folder`` (created owner-only if missing)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
+    if not folder.is_dir():
+        raise ExportError(f"{folder} is a file: CSV export writes a folder of files, one per table")
+    written = []
+    for table in tables:
+        path = folder / f"{figures.year.first}-{table.id}.csv"
+        with _owner_only_file(path) as f:
+            writer = csv.writer(f)
+            writer.writerow(["key", *table.columns])
+            writer.writerows(_rows(table))
+        written.append(path)
+    return written
+
+
+def write_xlsx(figures: Figures, tables: list[Table], path: Path, before: Figures | None = None) -> list[Path]:
+    """A workbook: the summary sheet, then one sheet per table; numbers as numbers, % as percentages."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    summary = wb.active
+    assert summary is not None
+    summary.title = "Summary"
+    summary.append([f"Year-end figures {figures.year.label}"])
+    summary["A1"].font = Font(bold=True, size=14)
+    if before is not None:
+        summary.append([f"Figures in brackets are for {before.year.label}."])
+    summary.append([])
+    for h in headlines(figures, before):
+        summary.append([h.line()])
+    summary.column_dimensions["A"].width = 110
+    for table in tables:
+        ws = wb.create_sheet(table.id[:31])
+        ws.append([table.title])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append([table.basis])
+        ws.append([])
+        ws.append(["", *(COLUMN_LABELS.get(c, c) for c in table.columns)])
+        for cell in ws[4]:
+            cell.font = Font(bold=True)
+        for row in table.shown_rows():
+            ws.append([row_label(table.id, row.key), *(_xlsx_value(v) for v in row.values)])
+            excel_row = ws.max_row
+            for i, (column, value) in enumerate(zip(table.columns, row.values, strict=True), start=2):
+                cell = ws.cell(row=excel_row, column=i)
+                if isinstance(value, Fraction):
+                    cell.number_format = "0.0%"
+                elif column in MONEY_COLUMNS:
+                    cell.number_format = "£#,##0.00"
+                if row.key == "total":
+                    cell.font = Font(bold=True)
+            if row.key == "total":
+                ws.cell(row=excel_row, column=1).font = Font(bold=True)
+        ws.column_dimensions["A"].width = max(24, *(len(str(c.value or "")) for c in ws["A"][3:]))
+    try:
+        with _owner_only_file(path) as f:
+            f.close()
+        wb.save(path)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return [path]
+
+
+def _xlsx_value(value: Value) -> int | float | None:
+    if isinstance(value, Fraction):
+        return float(half_up(value, 4))  # a fraction shown by Excel as a percentage
+    return plain(value)

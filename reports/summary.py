@@ -1,0 +1,164 @@
+"""The year-end summary in four display formats: terminal (Rich), plain text, Markdown and HTML.
+
+Text is what survives being pasted into an email: fixed-width, box drawing (or ``ascii_only``
+for clients that mangle it). HTML carries inline styles only, because email clients drop
+style sheets; it pastes with its tables intact.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Iterable
+
+from domain.figures import Figures
+from domain.headlines import Headline, headlines
+from reports.layout import Shown, chosen, lay_out
+
+FORMATS = ("rich", "text", "markdown", "html")
+
+
+def _shown(now: Figures, before: Figures | None, table_ids: list[str] | None, currency: str = "£") -> list[Shown]:
+    tables = chosen(now, table_ids)
+    return [lay_out(t, before.table(t.id) if before else None, currency) for t in tables]
+
+
+def _heading(now: Figures, before: Figures | None) -> str:
+    y = now.year
+    return f"Children's complaints: year-end figures {y.label} (1 April {y.first} to 31 March {y.first + 1})"
+
+
+def _note(before: Figures | None) -> str:
+    return f"Figures in brackets are for {before.year.label}." if before else ""
+
+
+def render_rich(now: Figures, before: Figures | None, table_ids: list[str] | None = None) -> list[object]:
+    """Renderables for a Rich console: heading, summary lines, then one table per figure table."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    out: list[object] = [Text(_heading(now, before), style="bold")]
+    if before is not None:
+        out.append(Text(_note(before), style="dim"))
+    out.append(Text(""))
+    for h in headlines(now, before):
+        colour = {"up": "green", "down": "red", "level": "yellow"}.get(h.direction or "", "")
+        line = Text(h.line())
+        if colour:
+            line.stylize(colour, 0, 1)
+        out.append(line)
+    for shown in _shown(now, before, table_ids):
+        table = Table(title=shown.title, caption=shown.basis, box=box.SIMPLE_HEAD, title_justify="left",
+                      caption_justify="left", title_style="bold", caption_style="dim")
+        for i, name in enumerate(shown.header):
+            table.add_column(name, justify="left" if i == 0 else "right")
+        for n, row in enumerate(shown.rows):
+            table.add_row(*row, style="bold" if n in shown.total_rows else None,
+                          end_section=n + 1 in shown.total_rows)
+        out.append(Text(""))
+        out.append(table)
+    return out
+
+
+def render_text(now: Figures, before: Figures | None, table_ids: list[str] | None = None, *,
+                ascii_only: bool = False, width: int = 110) -> str:
+    """Plain fixed-width text: box-drawn tables (ASCII with ``ascii_only``), no colour codes."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False,
+                      emoji=False, highlight=False)
+    heading = _heading(now, before)
+    console.print(heading, markup=False)
+    console.print("=" * len(heading) if ascii_only else "═" * len(heading), markup=False)
+    if before is not None:
+        console.print(_note(before), markup=False)
+    console.print()
+    for h in headlines(now, before):
+        console.print(h.line(ascii_only=ascii_only), markup=False)
+    for shown in _shown(now, before, table_ids, "GBP " if ascii_only else "£"):
+        console.print()
+        console.print(shown.title, markup=False)
+        console.print(f"({shown.basis})", markup=False)
+        table = Table(box=box.ASCII if ascii_only else box.SQUARE, show_edge=True, pad_edge=True)
+        for i, name in enumerate(shown.header):
+            table.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
+        for n, row in enumerate(shown.rows):
+            table.add_row(*row, end_section=n + 1 in shown.total_rows)
+        console.print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_markdown(now: Figures, before: Figures | None, table_ids: list[str] | None = None) -> str:
+    lines = [f"# {_heading(now, before)}", ""]
+    if before is not None:
+        lines += [f"_{_note(before)}_", ""]
+    lines += [f"- {h.line()}" for h in headlines(now, before)]
+    for shown in _shown(now, before, table_ids):
+        lines += ["", f"## {shown.title}", "", f"_{shown.basis}_", ""]
+        lines.append("| " + " | ".join(_md_cell(h) for h in shown.header) + " |")
+        lines.append("|" + "|".join([":---"] + ["---:"] * (len(shown.header) - 1)) + "|")
+        for n, row in enumerate(shown.rows):
+            cells = [f"**{_md_cell(c)}**" if n in shown.total_rows else _md_cell(c) for c in row]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+_FONT = "font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222"
+_TABLE = "border-collapse:collapse;margin:4px 0 18px 0;" + _FONT
+_TH = "border:1px solid #999;background:#e8eef4;padding:4px 8px;text-align:{align};font-weight:bold"
+_TD = "border:1px solid #bbb;padding:4px 8px;text-align:{align}"
+_ARROW_COLOURS = {"up": "#1a7f37", "down": "#b42318", "level": "#8a6d00"}
+
+
+def _html_line(h: Headline) -> str:
+    arrow = {"up": "&#8593;", "down": "&#8595;", "level": "&#8596;"}.get(h.direction or "", "")
+    colour = _ARROW_COLOURS.get(h.direction or "", "#222")
+    text = html.escape(h.line()[2:] if arrow else h.line())
+    mark = f'<span style="color:{colour};font-weight:bold">{arrow}</span> ' if arrow else ""
+    return f'<li style="margin:2px 0">{mark}{text}</li>'
+
+
+def render_html(now: Figures, before: Figures | None, table_ids: list[str] | None = None) -> str:
+    """An HTML fragment with inline styles, for pasting into an email."""
+    parts = [f'<div style="{_FONT}">',
+             f'<h2 style="font-size:18px;margin:0 0 4px 0">{html.escape(_heading(now, before))}</h2>']
+    if before is not None:
+        parts.append(f'<p style="margin:0 0 8px 0;color:#555">{html.escape(_note(before))}</p>')
+    parts.append('<ul style="margin:0 0 16px 18px;padding:0">')
+    parts += [_html_line(h) for h in headlines(now, before)]
+    parts.append("</ul>")
+    for shown in _shown(now, before, table_ids):
+        parts.append(f'<h3 style="font-size:15px;margin:14px 0 2px 0">{html.escape(shown.title)}</h3>')
+        parts.append(f'<p style="margin:0 0 4px 0;color:#555;font-size:12px">{html.escape(shown.basis)}</p>')
+        parts.append(f'<table style="{_TABLE}">')
+        parts.append("<tr>" + "".join(
+            f'<th style="{_TH.format(align="left" if i == 0 else "right")}">{html.escape(h)}</th>'
+            for i, h in enumerate(shown.header)) + "</tr>")
+        for n, row in enumerate(shown.rows):
+            weight = ";font-weight:bold;background:#f4f4f4" if n in shown.total_rows else ""
+            parts.append("<tr>" + "".join(
+                f'<td style="{_TD.format(align="left" if i == 0 else "right")}{weight}">{html.escape(c)}</td>'
+                for i, c in enumerate(row)) + "</tr>")
+        parts.append("</table>")
+    parts.append("</div>")
+    return "\n".join(parts) + "\n"
+
+
+def render(fmt: str, now: Figures, before: Figures | None, table_ids: Iterable[str] | None = None, *,
+           ascii_only: bool = False) -> str:
+    ids = list(table_ids) if table_ids else None
+    if fmt == "text":
+        return render_text(now, before, ids, ascii_only=ascii_only)
+    if fmt == "markdown":
+        return render_markdown(now, before, ids)
+    if fmt == "html":
+        return render_html(now, before, ids)
+    raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
