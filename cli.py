@@ -198,6 +198,8 @@ def demo(
     cases: Annotated[int, typer.Option("--cases", min=1, max=5_000_000, help="How many representations.")]
     = 3000,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 1,
+    years: Annotated[int | None, typer.Option("--years", min=1, max=200,
+                                              help="Years of history [default: 3 to 10, by size]")] = None,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -213,7 +215,7 @@ def demo(
     database, config = _open(db)
     day = parse_today(today)
     try:
-        stats = generate(database, config, cases=cases, seed=seed, today=day)
+        stats = generate(database, config, cases=cases, seed=seed, today=day, years=years)
     except ValueError as exc:
         fail(f"{exc} (choose a new file with --db)")
     typer.echo(f"Added {stats.cases:,} cases, {stats.people:,} people, {stats.stages:,} stages and "
@@ -259,18 +261,29 @@ ListTablesOption = Annotated[
 
 def _figures(db: str | None, year_text: str | None, today_text: str | None, *, compare: bool,
              years: int | None = None):  # type: ignore[no-untyped-def]
-    from store.figures_query import year_figures
+    """This year's figures and, with ``compare``, last year's: on plain sqlite3 when the file is current."""
+    from store.digest import open_fast
+    from store.figures_query import FiguresSource
+    from store.location import describe, resolve_url
 
     day = parse_today(today_text)
     year = _year(year_text, day)
-    database, config = _open(db)
+    config = _config()
+    url = resolve_url(db)
+    conn = open_fast(url, config, day)
+    placeholder = "?"
+    if conn is None:  # first use, an upgrade, a new calendar, or PostgreSQL: the full way
+        database, _ = _open(db)
+        conn = database.engine.raw_connection()
+        placeholder = "?" if database.is_sqlite else "%s"
     try:
-        now = year_figures(database, config, year, years=years, as_of=day)
-        before = year_figures(database, config, year.previous, as_of=day) if compare else None
+        source = FiguresSource(conn, config, placeholder)
+        now = source.figures(year, years=years, as_of=day)
+        before = source.figures(year.previous, as_of=day) if compare else None
     finally:
-        database.close()
+        conn.close()
     if now.table("representations_by_type").value("total", year.label) == 0:
-        typer.echo(f"Note: no cases were received in {year.label} in {database.describe()}; "
+        typer.echo(f"Note: no cases were received in {year.label} in {describe(url)}; "
                    "the tables count nothing.", err=True)
     return now, before
 

@@ -59,6 +59,19 @@ class WorkingCalendar:
         return cls(region_holidays(region), closures)
 
     @classmethod
+    def stored(cls, days: Iterable[date], first: int, last: int, outside: HolidaySource,
+               closures: Iterable[date] = ()) -> WorkingCalendar:
+        """Stored non-working days for the years ``first``..``last``; ``outside`` for any other year."""
+        by_year: dict[int, list[date]] = {}
+        for day in days:
+            by_year.setdefault(day.year, []).append(day)
+
+        def source(year: int) -> Iterable[date]:
+            return by_year.get(year, ()) if first <= year <= last else outside(year)
+
+        return cls(source, closures)
+
+    @classmethod
     def from_days(cls, days: Iterable[date]) -> WorkingCalendar:
         """A calendar whose only non-working weekdays are ``days`` (e.g. as stored in a database)."""
         by_year: dict[int, list[date]] = {}

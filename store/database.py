@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from domain.config import Config
 from store import schema
-from store.location import resolve_url, sqlite_path
+from store.location import describe, resolve_url, sqlite_path
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -29,14 +29,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 class StoreError(Exception):
     """A problem with the database that the user can act on; the message says what and where."""
-
-
-def describe(url: str) -> str:
-    """The database for messages: the file path, or the URL without its password."""
-    path = sqlite_path(url)
-    if path is not None:
-        return str(path)
-    return sa.engine.make_url(url).render_as_string(hide_password=True)
 
 
 def make_owner_only(path: Path) -> None:

@@ -177,8 +177,11 @@ class _Writer:
 
 
 def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, today: date | None = None,
-             progress: Callable[[int], None] | None = None) -> DemoStats:
-    """Fill an empty database with ``cases`` synthetic representations ending around ``today``."""
+             years: int | None = None, progress: Callable[[int], None] | None = None) -> DemoStats:
+    """Fill an empty database with ``cases`` synthetic representations ending around ``today``.
+
+    ``years`` of history (default: 3 to 10, more for more cases).
+    """
     from faker import Faker
 
     today = today or date.today()
@@ -186,7 +189,7 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     calendar, rules = config.calendar(), config.rules
-    years = max(3, min(10, math.ceil(cases / 800)))
+    years = years or max(3, min(10, math.ceil(cases / 800)))
     first_day = date(today.year - years, today.month, 1)
     span = (today - first_day).days
     stats = DemoStats()

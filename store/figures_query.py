@@ -1,163 +1,173 @@
 """Loading one financial year's facts for the year-end figures, through indexed date ranges.
 
-Each query selects by a date range on an indexed column (received, requested, responded,
-declined, decided, done), so a year costs about the same however much history surrounds it.
-Stages still open, or answered after the year, are found through the ``responded`` index too:
-their number grows with the years after the one asked for, never with the years before it.
+Plain SQL over any DB-API connection (``sqlite3`` directly when the file is current, so a
+summary never waits for SQLAlchemy to import; psycopg for PostgreSQL). Each query selects by a
+date range on an indexed column (received, requested, responded, declined, decided, done), so a
+year costs about the same however much history lies before it. Stages answered after the year
+are found through the ``responded`` index too: they grow with the years after the one asked for.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
+from domain.calendar import WorkingCalendar, region_holidays
 from domain.config import Config
 from domain.facts import ActionFact, CaseFact, EnquiryFact, StageFact, YearFacts
 from domain.figures import Figures, compute
 from domain.year import FinancialYear
-from store.database import Database
-from store.models import (
-    Assignment,
-    Case,
-    CaseTheme,
-    ComplaintIssue,
-    LearningAction,
-    OmbudsmanEnquiry,
-    ServiceArea,
-    Stage,
-    Theme,
-)
 
-case_t: sa.Table = Case.__table__  # type: ignore[attr-defined]
-stage_t: sa.Table = Stage.__table__  # type: ignore[attr-defined]
-theme_t: sa.Table = Theme.__table__  # type: ignore[attr-defined]
-case_theme_t: sa.Table = CaseTheme.__table__  # type: ignore[attr-defined]
-area_t: sa.Table = ServiceArea.__table__  # type: ignore[attr-defined]
-issue_t: sa.Table = ComplaintIssue.__table__  # type: ignore[attr-defined]
-assignment_t: sa.Table = Assignment.__table__  # type: ignore[attr-defined]
-lgo_t: sa.Table = OmbudsmanEnquiry.__table__  # type: ignore[attr-defined]
-action_t: sa.Table = LearningAction.__table__  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+    from store.database import Database
 
-
-def _themes(conn: sa.Connection, case_ids: sa.Select[Any]) -> dict[int, tuple[str, ...]]:
-    rows = conn.execute(sa.select(case_theme_t.c.case_id, theme_t.c.name)
-                        .join(theme_t, theme_t.c.id == case_theme_t.c.theme_id)
-                        .where(case_theme_t.c.case_id.in_(case_ids))
-                        .order_by(case_theme_t.c.case_id, theme_t.c.name))
-    themes: dict[int, list[str]] = defaultdict(list)
-    for case_id, name in rows:
-        themes[case_id].append(name)
-    return {k: tuple(v) for k, v in themes.items()}
+CASES = """SELECT c.id, c.kind, c.received, c.channel, c.complainant_group, c.advocate, a.name, c.person_id,
+  (SELECT s.outcome FROM stage s WHERE s.case_id = c.id AND s.number = 1 AND s.round = 0 LIMIT 1)
+FROM "case" c LEFT JOIN service_area a ON a.id = c.service_area_id WHERE c.received BETWEEN {p} AND {p}"""
+CASE_THEMES = """SELECT ct.case_id, t.name FROM case_theme ct JOIN theme t ON t.id = ct.theme_id
+JOIN "case" c ON c.id = ct.case_id WHERE c.received BETWEEN {p} AND {p}"""
+STAGES = """SELECT s.id, s.case_id, s.procedure, s.number, s.round, s.requested, s.accepted, s.declined,
+  s.statement_agreed, s.extended_on, s.extended_days, s.paused_days, s.panel_on, s.responded, s.outcome,
+  c.received, c.closed
+FROM stage s JOIN "case" c ON c.id = s.case_id
+WHERE s.requested <= {p} AND (s.responded >= {p} OR s.declined >= {p} OR (s.responded IS NULL AND s.declined IS NULL))
+ORDER BY s.case_id, s.number, s.round"""
+FINDINGS = """SELECT i.stage_id, i.finding FROM complaint_issue i JOIN stage s ON s.id = i.stage_id
+WHERE s.number = 2 AND s.responded BETWEEN {p} AND {p} ORDER BY i.stage_id, i.number"""
+COSTS = """SELECT a.stage_id, a.cost FROM assignment a JOIN stage s ON s.id = a.stage_id
+WHERE a.cost IS NOT NULL AND s.number >= 2 AND s.responded BETWEEN {p} AND {p}"""
+ANSWERED_THEMES = """SELECT ct.case_id, t.name FROM case_theme ct JOIN theme t ON t.id = ct.theme_id
+JOIN stage s ON s.case_id = ct.case_id WHERE s.number = 1 AND s.round = 0 AND s.responded BETWEEN {p} AND {p}"""
+ESCALATED = """SELECT DISTINCT two.case_id FROM stage one JOIN stage two ON two.case_id = one.case_id
+WHERE one.number = 1 AND one.responded BETWEEN {p} AND {p} AND two.number = 2"""
+ENQUIRIES = """SELECT received, decided, decision, payment FROM ombudsman_enquiry
+WHERE received <= {p} AND (decided >= {p} OR decided IS NULL)"""
+ACTIONS = """SELECT due, done FROM learning_action WHERE due BETWEEN {p} AND {p} OR done BETWEEN {p} AND {p}"""
+RECEIVED = """SELECT kind, received FROM "case" WHERE received BETWEEN {p} AND {p}"""
 
 
-def _received(conn: sa.Connection, year: FinancialYear) -> list[CaseFact]:
-    in_year = case_t.c.received.between(year.start, year.end)
-    first_outcome = (sa.select(stage_t.c.outcome)
-                     .where(stage_t.c.case_id == case_t.c.id, stage_t.c.number == 1, stage_t.c.round == 0)
-                     .limit(1).scalar_subquery())
-    rows = conn.execute(
-        sa.select(case_t.c.id, case_t.c.kind, case_t.c.received, case_t.c.channel, case_t.c.complainant_group,
-                  case_t.c.advocate, area_t.c.name, case_t.c.person_id, first_outcome)
-        .select_from(case_t.outerjoin(area_t, area_t.c.id == case_t.c.service_area_id))
-        .where(in_year))
-    themes = _themes(conn, sa.select(case_t.c.id).where(in_year))
-    return [CaseFact(case_id=r[0], kind=r[1], received=r[2], channel=r[3], group=r[4], advocate=r[5],
-                     service_area=r[6], person=r[7], themes=themes.get(r[0], ()), stage1_outcome=r[8])
-            for r in rows]
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
-def _stages(conn: sa.Connection, year: FinancialYear) -> tuple[list[StageFact], frozenset[int]]:
-    s = stage_t.c
-    live = sa.and_(s.requested <= year.end,
-                   sa.or_(s.responded >= year.start, s.declined >= year.start,
-                          sa.and_(s.responded.is_(None), s.declined.is_(None))))
-    rows = conn.execute(
-        sa.select(s.id, s.case_id, s.procedure, s.number, s.round, s.requested, s.accepted, s.declined,
-                  s.statement_agreed, s.extended_on, s.extended_days, s.paused_days, s.panel_on, s.responded,
-                  s.outcome, case_t.c.received, case_t.c.closed)
-        .join(case_t, case_t.c.id == s.case_id).where(live)
-        .order_by(s.case_id, s.number, s.round)).all()
-    answered = sa.select(s.id).where(s.responded.between(year.start, year.end))
-    findings: dict[int, list[str | None]] = defaultdict(list)
-    for stage_id, finding in conn.execute(sa.select(issue_t.c.stage_id, issue_t.c.finding)
-                                          .where(issue_t.c.stage_id.in_(answered.where(s.number == 2)))
-                                          .order_by(issue_t.c.stage_id, issue_t.c.number)):
-        findings[stage_id].append(finding)
-    costs: dict[int, list[Decimal]] = defaultdict(list)
-    for stage_id, cost in conn.execute(sa.select(assignment_t.c.stage_id, assignment_t.c.cost)
-                                       .where(assignment_t.c.cost.is_not(None),
-                                              assignment_t.c.stage_id.in_(answered.where(s.number >= 2)))):
-        costs[stage_id].append(Decimal(cost).quantize(Decimal("0.01")))
-    stage1_answered = sa.select(s.case_id).where(s.responded.between(year.start, year.end), s.number == 1)
-    themes = _themes(conn, stage1_answered)
-    escalated = frozenset(conn.scalars(sa.select(s.case_id).where(s.number == 2, s.case_id.in_(stage1_answered))))
-    facts = [StageFact(case_id=r.case_id, procedure=r.procedure, number=r.number, round=r.round,
-                       requested=r.requested, received=r.received, accepted=r.accepted, declined=r.declined,
-                       statement_agreed=r.statement_agreed, extended_on=r.extended_on,
-                       extended_days=r.extended_days, paused_days=r.paused_days or 0, panel_on=r.panel_on,
-                       responded=r.responded, closed=r.closed, outcome=r.outcome,
-                       findings=tuple(findings.get(r.id, ())), costs=tuple(costs.get(r.id, ())),
-                       themes=themes.get(r.case_id, ()) if r.number == 1 else ())
-             for r in rows]
-    return facts, escalated
+def _money(value: Any) -> Decimal | None:
+    """Exact pence: SQLite keeps money as a REAL, PostgreSQL as NUMERIC."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def _enquiries(conn: sa.Connection, year: FinancialYear) -> list[EnquiryFact]:
-    e = lgo_t.c
-    rows = conn.execute(sa.select(e.received, e.decided, e.decision, e.payment)
-                        .where(e.received <= year.end, sa.or_(e.decided >= year.start, e.decided.is_(None))))
-    return [EnquiryFact(r[0], r[1], r[2], None if r[3] is None else Decimal(r[3]).quantize(Decimal("0.01")))
-            for r in rows]
+class _Reader:
+    """Runs the year's queries on one DB-API cursor, with the driver's placeholder and date type."""
+
+    def __init__(self, connection: Any, placeholder: str) -> None:
+        self.cursor = connection.cursor()
+        self.p = placeholder
+        self.param: Callable[[date], Any] = (lambda d: d.isoformat()) if placeholder == "?" else (lambda d: d)
+
+    def rows(self, sql: str, *days: date) -> list[Any]:
+        self.cursor.execute(sql.format(p=self.p), [self.param(d) for d in days])
+        return self.cursor.fetchall()
+
+    def themes(self, sql: str, year: FinancialYear) -> dict[int, tuple[str, ...]]:
+        found: dict[int, list[str]] = defaultdict(list)
+        for case_id, name in self.rows(sql, year.start, year.end):
+            found[case_id].append(name)
+        return {k: tuple(sorted(v)) for k, v in found.items()}
+
+    def cases(self, year: FinancialYear) -> list[CaseFact]:
+        themes = self.themes(CASE_THEMES, year)
+        return [CaseFact(case_id=r[0], kind=r[1], received=_day(r[2]), channel=r[3],  # type: ignore[arg-type]
+                         group=r[4], advocate=r[5], service_area=r[6], person=r[7], themes=themes.get(r[0], ()),
+                         stage1_outcome=r[8])
+                for r in self.rows(CASES, year.start, year.end)]
+
+    def stages(self, year: FinancialYear) -> tuple[list[StageFact], frozenset[int]]:
+        s, e = year.start, year.end
+        findings: dict[int, list[str | None]] = defaultdict(list)
+        for stage_id, finding in self.rows(FINDINGS, s, e):
+            findings[stage_id].append(finding)
+        costs: dict[int, list[Decimal]] = defaultdict(list)
+        for stage_id, cost in self.rows(COSTS, s, e):
+            costs[stage_id].append(_money(cost))  # type: ignore[arg-type]
+        themes = self.themes(ANSWERED_THEMES, year)
+        escalated = frozenset(r[0] for r in self.rows(ESCALATED, s, e))
+        facts = []
+        for r in self.rows(STAGES, e, s, s):
+            sid, case_id, number = r[0], r[1], r[3]
+            facts.append(StageFact(
+                case_id=case_id, procedure=r[2], number=number, round=r[4], requested=_day(r[5]),  # type: ignore[arg-type]
+                accepted=_day(r[6]), declined=_day(r[7]), statement_agreed=_day(r[8]), extended_on=_day(r[9]),
+                extended_days=r[10], paused_days=r[11] or 0, panel_on=_day(r[12]), responded=_day(r[13]),
+                outcome=r[14], received=_day(r[15]), closed=_day(r[16]),  # type: ignore[arg-type]
+                findings=tuple(findings.get(sid, ())), costs=tuple(costs.get(sid, ())),
+                themes=themes.get(case_id, ()) if number == 1 else ()))
+        return facts, escalated
+
+    def enquiries(self, year: FinancialYear) -> list[EnquiryFact]:
+        return [EnquiryFact(_day(r[0]), _day(r[1]), r[2], _money(r[3]))  # type: ignore[arg-type]
+                for r in self.rows(ENQUIRIES, year.end, year.start)]
+
+    def actions(self, year: FinancialYear) -> list[ActionFact]:
+        return [ActionFact(_day(r[0]), _day(r[1])) for r in self.rows(ACTIONS, year.start, year.end,
+                                                                    year.start, year.end)]
+
+    def received_counts(self, year: FinancialYear) -> tuple[dict[str, int], dict[str, int]]:
+        """Cases received in ``year`` by kind, and statutory complaints by month."""
+        by_kind: dict[str, int] = defaultdict(int)
+        by_month: dict[str, int] = defaultdict(int)
+        for kind, received in self.rows(RECEIVED, year.start, year.end):
+            by_kind[kind] += 1
+            if kind == "statutory":
+                by_month[year.month_key(_day(received))] += 1  # type: ignore[arg-type]
+        return dict(by_kind), dict(by_month)
+
+    def calendar(self, config: Config) -> WorkingCalendar:
+        """The stored non-working days where they are current, the holiday library outside them."""
+        settings = dict(self.rows("SELECT key, value FROM setting WHERE key LIKE 'calendar%'"))
+        if settings.get("calendar") != config.calendar_fingerprint() or "calendar_years" not in settings:
+            return config.calendar()
+        first, _, last = settings["calendar_years"].partition("-")
+        days = [_day(r[0]) for r in self.rows("SELECT day FROM non_working_day")]
+        return WorkingCalendar.stored(days, int(first), int(last), region_holidays(config.region),  # type: ignore[arg-type]
+                                      config.closures)
 
 
-def _actions(conn: sa.Connection, year: FinancialYear) -> list[ActionFact]:
-    a = action_t.c
-    rows = conn.execute(sa.select(a.due, a.done).where(sa.or_(a.due.between(year.start, year.end),
-                                                              a.done.between(year.start, year.end))))
-    return [ActionFact(r[0], r[1]) for r in rows]
-
-
-def _received_counts(conn: sa.Connection, year: FinancialYear) -> tuple[dict[str, int], dict[str, int]]:
-    """Cases received in ``year`` by kind, and statutory complaints by month."""
-    by_kind: dict[str, int] = defaultdict(int)
-    by_month: dict[str, int] = defaultdict(int)
-    for kind, received in conn.execute(sa.select(case_t.c.kind, case_t.c.received)
-                                       .where(case_t.c.received.between(year.start, year.end))):
-        by_kind[kind] += 1
-        if kind == "statutory":
-            by_month[year.month_key(received)] += 1
-    return dict(by_kind), dict(by_month)
-
-
-def load_year(db: Database, year: FinancialYear, *, years: int = 3, as_of: date | None = None) -> YearFacts:
+def load_year(connection: Any, year: FinancialYear, *, years: int = 3, as_of: date | None = None,
+              placeholder: str = "?") -> YearFacts:
     """One year's facts, with received counts for ``years`` years back (the trend tables)."""
-    with db.engine.connect() as conn:
-        facts = YearFacts(year=year, as_of=as_of)
-        facts.cases = _received(conn, year)
-        facts.stages, facts.escalated = _stages(conn, year)
-        facts.enquiries = _enquiries(conn, year)
-        facts.actions = _actions(conn, year)
-        for n in range(max(3, years)):
-            y = year.back(n)
-            facts.received_by_kind[y.label], facts.monthly_statutory[y.label] = _received_counts(conn, y)
+    reader = _Reader(connection, placeholder)
+    facts = YearFacts(year=year, as_of=as_of)
+    facts.cases = reader.cases(year)
+    facts.stages, facts.escalated = reader.stages(year)
+    facts.enquiries = reader.enquiries(year)
+    facts.actions = reader.actions(year)
+    for n in range(max(3, years)):
+        y = year.back(n)
+        facts.received_by_kind[y.label], facts.monthly_statutory[y.label] = reader.received_counts(y)
     return facts
+
+
+class FiguresSource:
+    """Year-end figures from one open DB-API connection, with the council's calendar loaded once."""
+
+    def __init__(self, connection: Any, config: Config, placeholder: str = "?") -> None:
+        self.connection, self.config, self.placeholder = connection, config, placeholder
+        self.calendar = _Reader(connection, placeholder).calendar(config)
+
+    def figures(self, year: FinancialYear, *, years: int | None = None, as_of: date | None = None) -> Figures:
+        facts = load_year(self.connection, year, years=years or 3, as_of=as_of, placeholder=self.placeholder)
+        return compute(facts, self.calendar, self.config.rules, years=years)
 
 
 def year_figures(db: Database, config: Config, year: FinancialYear, *, years: int | None = None,
                  as_of: date | None = None) -> Figures:
-    """The year-end tables of ``year`` from the database ``db``."""
-    facts = load_year(db, year, years=years or 3, as_of=as_of)
-    return compute(facts, config.calendar(), config.rules, years=years)
-
-
-def years_with_data(db: Database) -> tuple[FinancialYear, FinancialYear] | None:
-    """The first and last financial years with a case received, or None for an empty database."""
-    with db.engine.connect() as conn:
-        first, last = conn.execute(sa.select(sa.func.min(case_t.c.received), sa.func.max(case_t.c.received))).one()
-    if first is None:
-        return None
-    return FinancialYear.containing(first), FinancialYear.containing(last)
+    """The year-end tables of ``year`` from an open ``Database`` (tests, the TUI, PostgreSQL)."""
+    connection = db.engine.raw_connection()
+    try:
+        return FiguresSource(connection, config, "?" if db.is_sqlite else "%s").figures(year, years=years, as_of=as_of)
+    finally:
+        connection.close()

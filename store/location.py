@@ -33,3 +33,18 @@ def sqlite_path(url: str) -> Path | None:
         return None
     path = url.split(":///", 1)[1] if ":///" in url else ""
     return Path(path) if path and path != ":memory:" else None
+
+
+def describe(url: str) -> str:
+    """The database for messages: the file path, or the URL without its password."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))

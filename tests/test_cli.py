@@ -106,8 +106,9 @@ def test_every_command_has_help_with_an_example():
         assert result.exit_code == 0 and "Example:" in result.output, name
 
 
-def test_the_cli_never_imports_textual_and_due_stays_light(small_db):
-    code = (f"import sys, cli; sys.argv=['complaints','due','--db',{small_db!r},'--today','2026-11-22']\n"
+@pytest.mark.parametrize("command", [["due"], ["summary", "--year", "2026", "--format", "text"]])
+def test_the_cli_never_imports_textual_and_due_and_summary_stay_light(small_db, command):
+    code = (f"import sys, cli; sys.argv=['complaints',*{command!r},'--db',{small_db!r},'--today','2026-11-22']\n"
             "try: cli.main()\nexcept SystemExit: pass\n"
             "print(sorted(m for m in ('textual','sqlalchemy','holidays','alembic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
