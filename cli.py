@@ -327,6 +327,9 @@ def summary(
 
 @app.command()
 def export(
+    register: Annotated[bool, typer.Option("--register", help="The case register (one row per case) instead "
+                                                               "of the year-end tables; csv or xlsx by --output.")]
+    = False,
     year: YearOption = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="json (to standard output unless --output), "
                                                                "csv (a folder, one file per table) or xlsx.")]
@@ -339,12 +342,19 @@ def export(
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
-    """Export a year's tables for spreadsheets and other programs.
+    """Export a year's tables for spreadsheets and other programs, or the whole case register.
 
     Counts, percentages to one decimal place and money to the penny; files are yours alone (0600).
+    With --register: every case (or those received in --year) in the case-register format, which
+    `complaints import` reads back.
 
     Example: complaints export --year 2024 --format xlsx --output figures-2024-25.xlsx --years 5
+
+    Example: complaints export --register --output register.xlsx
     """
+    if register:
+        _export_register(db, year, today, output)
+        return
     from reports.export import ExportError, to_json, write_csv, write_json, write_xlsx
 
     ids = _table_ids(tables)
@@ -367,6 +377,135 @@ def export(
         fail(str(exc))
     where = output if fmt is not ExportFormat.csv else f"{output}/ ({len(written)} files)"
     typer.echo(f"Wrote the {now.year.label} figures ({len(chosen)} tables) to {where}", err=True)
+
+
+def _export_register(db: str | None, year_text: str | None, today_text: str | None, output: Path | None) -> None:
+    from store.register_export import RegisterReader
+    from store.register_files import RegisterFileError, write_register
+
+    year = _year(year_text, parse_today(today_text)) if year_text else None
+    database, _ = _open(db)
+    conn = database.engine.raw_connection()
+    try:
+        reader = RegisterReader(conn, "?" if database.is_sqlite else "%s")
+        rows = (row.cells() for _, row in reader.rows(year))
+        if output is None:
+            import csv
+
+            from domain.register import COLUMNS
+
+            writer = csv.writer(sys.stdout)
+            writer.writerow(list(COLUMNS))
+            for cells in rows:
+                writer.writerow(list(cells.values()))
+            return
+        try:
+            count = write_register(output, rows)
+        except RegisterFileError as exc:
+            fail(str(exc))
+    finally:
+        conn.close()
+        database.close()
+    typer.echo(f"Wrote {count:,} cases{f' received in {year.label}' if year else ''} to {output}", err=True)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The register: a .csv or .xlsx file.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and say what would change; "
+                                                             "write nothing.")] = False,
+    mapping: Annotated[list[str] | None, typer.Option("--map", metavar="HEADER=column",
+                                                      help="Read a differently named column as a register "
+                                                           "column (repeatable).")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="HEADER",
+                                                     help="Leave a column of the file out (repeatable).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Themes, teams and service areas not yet on the "
+                                                          "council's lists are errors, not additions.")] = False,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Import a case register (CSV or XLSX): all of it, or, if any row is wrong, none of it.
+
+    Every error is listed with its row and column. Rows are matched by reference: a file
+    imported twice changes nothing; a changed row updates its case, each change in its history.
+
+    Example: complaints import register-2019-2024.xlsx --dry-run --map "Date received=received"
+    """
+    from domain.register import CellError
+    from store.register_files import RegisterFileError
+    from store.register_import import ImportRefused, RegisterImport, read_register
+
+    pairs: dict[str, str] = {}
+    for item in mapping or []:
+        header, sep, column = item.partition("=")
+        if not sep or not header.strip() or not column.strip():
+            fail(f"--map {item!r}: write --map \"HEADER IN THE FILE=register_column\"")
+        pairs[header] = column.strip()
+    day = parse_today(today)
+    database, config = _open(db)
+    big = file.is_file() and file.stat().st_size > 500_000
+    with _progress(big) as tick:
+        try:
+            rows = read_register(file, today=day, mapping=pairs, ignore=set(ignore or []),
+                                 progress=lambda n: tick("Checking", n))
+            service = RegisterImport(database, config, today=day)
+            result = service.apply(rows, source=file.name, strict=strict, dry_run=dry_run,
+                                   progress=lambda n: tick("Writing", n, len(rows)))
+        except RegisterFileError as exc:
+            fail(str(exc))
+        except ImportRefused as refused:
+            errors: list[CellError] = refused.errors
+            typer.echo(f"{file.name}: {len(errors):,} error{'s' if len(errors) != 1 else ''}; nothing was imported.",
+                       err=True)
+            for error in errors:
+                typer.echo(f"  {error}", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            database.close()
+    _import_summary(file, database.describe(), result)
+
+
+def _progress(show: bool):  # type: ignore[no-untyped-def]
+    """A Rich progress bar for big files; a no-op for small ones."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar():  # type: ignore[no-untyped-def]
+        if not show:
+            yield lambda *args: None
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
+                      console=__import__("rich.console", fromlist=["Console"]).Console(stderr=True)) as progress:
+            tasks: dict[str, object] = {}
+
+            def tick(what: str, done: int, total: int | None = None) -> None:
+                if what not in tasks:
+                    tasks[what] = progress.add_task(f"{what} rows", total=total)
+                progress.update(tasks[what], completed=done)  # type: ignore[arg-type]
+
+            yield tick
+
+    return bar()
+
+
+def _import_summary(file: Path, where: str, result) -> None:  # type: ignore[no-untyped-def]
+    verb = "Would" if result.dry_run else ""
+    counts = (f"{len(result.created):,} created, {len(result.updated):,} updated, "
+              f"{result.unchanged:,} unchanged")
+    if result.dry_run:
+        typer.echo(f"Dry run of {file.name} against {where}: nothing was written. {verb} have: {counts}.")
+    else:
+        typer.echo(f"Imported {file.name} into {where}: {counts}.")
+    for reference, columns in list(result.updated.items())[:50]:
+        typer.echo(f"  updated {reference}: {', '.join(columns)}")
+    if len(result.updated) > 50:
+        typer.echo(f"  ... and {len(result.updated) - 50:,} more updated (see each case's history)")
+    for column, names in result.new_names.items():
+        if names:
+            label = {"themes": "themes", "team": "teams", "service_area": "service areas"}[column]
+            typer.echo(f"{'Would add' if result.dry_run else 'Added'} to the council's {label}: {', '.join(names)}")
 
 
 @app.command()

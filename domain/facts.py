@@ -100,6 +100,7 @@ class YearFacts:
     enquiries: list[EnquiryFact] = field(default_factory=list)
     actions: list[ActionFact] = field(default_factory=list)
     escalated: frozenset[int] = frozenset()  # cases with a Stage 2 request at any time
+    reopenings: dict[int, int] = field(default_factory=dict)  # case -> times its Stage 1 was reopened
     received_by_kind: dict[str, dict[str, int]] = field(default_factory=dict)  # year label -> kind -> count
     monthly_statutory: dict[str, dict[str, int]] = field(default_factory=dict)  # year label -> month -> count
     as_of: date | None = None  # the day the figures are taken (actions overdue "by then")

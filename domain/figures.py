@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -108,7 +108,8 @@ TITLES: dict[str, tuple[str, str]] = {
     "by_service_area": ("Statutory complaints by service area", "statutory complaints received"),
     "repeat_complainants": ("Repeat complainants",
                             "statutory, corporate and concern contacts received, per person"),
-    "reopened": ("Reopened Stage 1 complaints", "statutory Stage 1 responses in the year that were reopened"),
+    "reopened": ("Reopened Stage 1 complaints",
+                 "statutory Stage 1 responses in the year that were reopened (then or since)"),
     "young_people": ("Children and young people", "statutory and corporate complaints received"),
     "costs": ("Costs of Stage 2 and Stage 3",
               "statutory and corporate Stage 2 and 3 concluded in the year with a cost recorded"),
@@ -279,8 +280,7 @@ class _Counter:
 
     def reopened(self) -> Table:
         responded = {s.case_id for s in self.stage1_responses}
-        rounds = Counter(s.case_id for s in self.f.stages if s.procedure == "statutory" and s.number == 1
-                         and s.round > 0 and s.case_id in responded and s.requested <= self.year.end)
+        rounds = {case_id: n for case_id, n in self.f.reopenings.items() if case_id in responded}
         return _table("reopened", ["count"], [
             Row("reopened_complaints", [len(rounds)]),
             Row("reopenings", [sum(rounds.values())]),
@@ -334,7 +334,11 @@ class _Counter:
     def stage_activity(self) -> Table:
         rows = []
         for proc in COMPLAINTS:
-            rows.append(Row(f"{proc}_stage1", self._complaint_activity(proc)))
+            # Stage 1 runs from receipt to the first response: a reopening is counted in ``reopened``,
+            # not as work carried forward or ongoing (the format's "concluded" = responded in the year)
+            spans = [(s.start, s.ended) for s in self.f.stages
+                     if s.procedure == proc and s.number == 1 and s.round == 0]
+            rows.append(Row(f"{proc}_stage1", self._activity(spans)))
             for number in (2, 3):
                 spans = [(s.start, s.ended) for s in self.f.stages if s.procedure == proc and s.number == number]
                 rows.append(Row(f"{proc}_stage{number}", self._activity(spans)))
@@ -352,42 +356,6 @@ class _Counter:
         concluded = sum(b is not None and b <= y.end for _, b in live)
         ongoing = sum(b is None or b > y.end for _, b in live)
         return [carried, received, carried + received, concluded, ongoing]
-
-    def _complaint_activity(self, procedure: str) -> list[Value]:
-        """Stage 1 per complaint: from receipt to its last response; a reopening keeps it open.
-
-        Concluded counts complaints with a response in the year; ongoing those open at its end
-        (a complaint answered and then reopened is both, as in Cambridgeshire's report).
-        """
-        y = self.year
-        rounds: dict[int, list[StageFact]] = defaultdict(list)
-        for s in self.f.stages:
-            if s.procedure == procedure and s.number == 1:
-                rounds[s.case_id].append(s)
-        carried = received = concluded = ongoing = 0
-        for stages in rounds.values():
-            first = stages[0].received
-            if first > y.end:
-                continue
-            carried_in = first < y.start and _open_at(stages, y.start - timedelta(days=1))
-            if first >= y.start:
-                received += 1
-            elif carried_in:
-                carried += 1
-            else:
-                continue
-            concluded += any(self.in_year(s.responded) for s in stages)
-            ongoing += _open_at(stages, y.end)
-        return [carried, received, carried + received, concluded, ongoing]
-
-
-def _open_at(rounds: list[StageFact], day: date) -> bool:
-    """Whether a complaint's Stage 1 is open at the end of ``day``: its latest round by then is unanswered."""
-    started = [s for s in rounds if (s.received if s.round == 0 else s.requested) <= day]
-    if not started:
-        return False
-    latest = max(started, key=lambda s: s.round)
-    return latest.responded is None or latest.responded > day
 
 
 def _money(amount: Decimal) -> Decimal:

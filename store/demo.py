@@ -17,9 +17,7 @@ import bisect
 import functools
 import itertools
 import math
-import operator
 import random
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -33,6 +31,7 @@ from domain.clock import StageDates, deadline
 from domain.config import Config
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook
+from store.bulk import BulkWriter
 from store.database import Database
 from store.models import (
     Assignment,
@@ -51,6 +50,7 @@ from store.models import (
     Team,
     Theme,
 )
+from store.service_base import name_key
 
 KINDS = {"statutory": 30, "corporate": 9, "concern": 24, "mp_enquiry": 8, "councillor_enquiry": 3,
          "compliment": 15, "comment": 2, "referred_elsewhere": 9}
@@ -92,7 +92,6 @@ SUMMARIES = {
     "Family time arrangements": "Contact sessions cancelled at short notice",
 }
 REMEDIES = ["apology", "payment", "review", "actions"]
-BATCH = 20_000
 
 
 def _pick(rng: random.Random, weights: dict[Any, int]) -> Callable[[], Any]:
@@ -112,68 +111,6 @@ class DemoStats:
     people: int = 0
     stages: int = 0
     events: int = 0
-
-
-def _sqlite_adapters() -> None:
-    """Store dates, timestamps and money in SQLite exactly as SQLAlchemy's SQLite types do.
-
-    Python 3.12 deprecates sqlite3's default date adapters and asks for explicit ones; these
-    match SQLAlchemy's storage formats, so rows written here read back like any other.
-    """
-    sqlite3.register_adapter(date, date.isoformat)
-    sqlite3.register_adapter(datetime, lambda d: d.isoformat(" ", "microseconds"))
-    sqlite3.register_adapter(Decimal, float)
-
-
-class _Writer:
-    """Buffers rows per table and writes them in batches on the driver's own cursor."""
-
-    ORDER = (Officer, ServiceArea, Team, Theme, IndependentPerson, Person, Case, CaseTheme, Stage,
-             ComplaintIssue, Assignment, OmbudsmanEnquiry, LearningAction, Event)
-
-    def __init__(self, conn: sa.Connection) -> None:
-        self.conn = conn
-        self.cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        mark = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
-        self.sql: dict[str, str] = {}
-        self.blank: dict[str, dict[str, None]] = {}
-        self.names: dict[type[Any], str] = {}
-        self.values: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {}
-        for model in self.ORDER:
-            table: sa.Table = model.__table__  # type: ignore[union-attr]
-            self.names[model] = table.name
-            cols = [c.name for c in table.columns]
-            self.blank[table.name] = dict.fromkeys(cols)
-            self.sql[table.name] = (f'INSERT INTO "{table.name}" ({", ".join(cols)}) '
-                                    f'VALUES ({", ".join([mark] * len(cols))})')
-            self.values[table.name] = operator.itemgetter(*cols)  # positional binding: named is slower
-        if conn.dialect.name == "sqlite":
-            _sqlite_adapters()
-            self.cursor.execute("PRAGMA cache_size = -262144")  # 256 MB: index pages stay in memory
-        self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.sql}
-        self.ids: dict[str, int] = {}
-        self.pending = 0
-
-    def next_id(self, table: str) -> int:
-        self.ids[table] = self.ids.get(table, 0) + 1
-        return self.ids[table]
-
-    def add(self, model: type[Any], row: dict[str, Any]) -> None:
-        name = self.names[model]
-        self.rows[name].append(self.blank[name] | row)
-        self.pending += 1
-
-    def flush_if_full(self) -> None:
-        """Called between cases, so that a batch never holds a child without its parent."""
-        if self.pending >= BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        for name, rows in self.rows.items():  # parents before children, so foreign keys hold
-            if rows:
-                self.cursor.executemany(self.sql[name], map(self.values[name], rows))
-                rows.clear()
-        self.pending = 0
 
 
 def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, today: date | None = None,
@@ -196,7 +133,7 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
     with db.write_engine.begin() as conn:
         if conn.execute(sa.select(sa.func.count()).select_from(sa.table("case"))).scalar():
             raise ValueError(f"{db.describe()} already holds cases: demo data goes into an empty database")
-        w = _Writer(conn)
+        w = BulkWriter(conn)
         gen = _Generator(rng, fake, calendar, rules, today, w, stats)
         gen.reference_data()
         # received dates spread over the span, slightly more in recent years, in date order
@@ -206,14 +143,14 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
             w.flush_if_full()
             if progress and i % 10_000 == 0:
                 progress(i)
-        w.flush()
+        w.finish()
         conn.execute(sa.insert(Setting), [{"key": "demo", "value": f"seed {seed}, {cases} cases"}])
     return stats
 
 
 class _Generator:
     def __init__(self, rng: random.Random, fake: Any, calendar: WorkingCalendar, rules: RuleBook, today: date,
-                 writer: _Writer, stats: DemoStats) -> None:
+                 writer: BulkWriter, stats: DemoStats) -> None:
         self.rng, self.fake, self.cal, self.rules, self.today, self.w, self.stats = (
             rng, fake, calendar, rules, today, writer, stats)
         # the same few thousand (day, n) pairs recur across a million cases
@@ -225,6 +162,7 @@ class _Generator:
         self.last_names = [fake.last_name() for _ in range(400)]
         self.repeaters: list[tuple[int, str, str]] = []
         self.refs: dict[str, int] = {}
+        self.with_enquiry: set[int] = set()
 
     # -- reference data -----------------------------------------------------------------------
 
@@ -269,7 +207,7 @@ class _Generator:
         name = f"{first} {last}"
         persistent = rng.random() < 0.004
         self.w.add(Person, {
-            "id": pid, "external_id": f"P{pid:07d}", "name": name, "name_key": name.casefold(),
+            "id": pid, "external_id": f"P{pid:07d}", "name": name, "name_key": name_key(name),
             "complainant_group": group, "email": f"{first}.{last}{pid}@example.org".lower().replace("'", ""),
             "phone": None, "address": None, "persistent": persistent, "anonymised": False,
             "persistent_start": received if persistent else None,
@@ -369,7 +307,8 @@ class _Generator:
         st = StageDates(kind, 1, received)
         days, responded = self.respond_after(received, 0.55)
         if days > 10 and rng.random() < 0.6:
-            st.extended_on = self.add(received, rng.randint(5, 10) if rng.random() < 0.85 else 12)
+            # agreed before the reply, and mostly in time (by day 10); some too late to count
+            st.extended_on = self.add(received, min(days, rng.randint(5, 10) if rng.random() < 0.85 else 12))
             st.extended_days = 20
             if st.extended_on > self.today:
                 st.extended_on, st.extended_days = None, None
@@ -419,7 +358,8 @@ class _Generator:
         long = rng.random() < 0.6
         days = rng.randint(40, 95) if statutory and long else rng.randint(15, 25) if statutory else rng.randint(8, 22)
         if long or days > 10:
-            st.extended_on, st.extended_days = self.add(start, rng.randint(5, 20)), 65 if statutory else 20
+            st.extended_on = self.add(start, min(days, rng.randint(5, 20)))
+            st.extended_days = 65 if statutory else 20
             if st.extended_on > self.today:
                 st.extended_on, st.extended_days = None, None
         finish = self.add(start, days)
@@ -479,7 +419,10 @@ class _Generator:
         return st.responded
 
     def ombudsman(self, cid: int, after: date) -> None:
+        """At most one Ombudsman enquiry per case, as the case register records them."""
         rng = self.rng
+        if cid in self.with_enquiry:
+            return
         received = self.add(after, rng.randint(20, 120))
         if received > self.today:
             return
@@ -502,6 +445,7 @@ class _Generator:
         row["due"] = (respond_by if row["responded"] is None and not decision else
                       compliance_due if decision and compliance_due and row["complied"] is None else None)
         self.w.add(OmbudsmanEnquiry, row)
+        self.with_enquiry.add(cid)
 
     def learning(self, cid: int, outcome: str | None, responded: date) -> None:
         if outcome not in ("upheld", "partially_upheld") or self.rng.random() > 0.4:

@@ -29,12 +29,28 @@ CASES = """SELECT c.id, c.kind, c.received, c.channel, c.complainant_group, c.ad
 FROM "case" c LEFT JOIN service_area a ON a.id = c.service_area_id WHERE c.received BETWEEN {p} AND {p}"""
 CASE_THEMES = """SELECT ct.case_id, t.name FROM case_theme ct JOIN theme t ON t.id = ct.theme_id
 JOIN "case" c ON c.id = ct.case_id WHERE c.received BETWEEN {p} AND {p}"""
-STAGES = """SELECT s.id, s.case_id, s.procedure, s.number, s.round, s.requested, s.accepted, s.declined,
+_STAGE = """SELECT s.id, s.case_id, s.procedure, s.number, s.round, s.requested, s.accepted, s.declined,
   s.statement_agreed, s.extended_on, s.extended_days, s.paused_days, s.panel_on, s.responded, s.outcome,
   c.received, c.closed
-FROM stage s JOIN "case" c ON c.id = s.case_id
-WHERE s.requested <= {p} AND (s.responded >= {p} OR s.declined >= {p} OR (s.responded IS NULL AND s.declined IS NULL))
-ORDER BY s.case_id, s.number, s.round"""
+FROM stage s JOIN "case" c ON c.id = s.case_id WHERE """
+#: Stages live in the year (started by its end, not ended before its start), in parts that each
+#: read one index over a bounded range; a single OR would read every stage ever recorded.
+#: ``COALESCE(x, x)`` keeps the planner off an index that would read all earlier history.
+STAGE_PARTS = (
+    "s.responded BETWEEN {p} AND {p} AND s.requested <= {p}",  # answered in the year
+    "s.requested BETWEEN {p} AND {p} AND s.responded > {p}",  # started in it, answered after it
+    "s.responded > {p} AND COALESCE(s.requested, s.requested) < {p}",  # open all through it
+    "s.declined BETWEEN {p} AND {p} AND COALESCE(s.responded, s.responded) IS NULL",  # declined in it
+    "s.declined > {p} AND COALESCE(s.responded, s.requested) <= {p}",  # requested before its end, declined after
+    "s.responded IS NULL AND COALESCE(s.declined, s.declined) IS NULL AND s.requested <= {p}",  # still open
+)
+STAGES = "\nUNION ALL\n".join(_STAGE + part for part in STAGE_PARTS)
+
+
+def _stage_args(start: date, end: date) -> list[date]:
+    return [start, end, end, start, end, end, end, start, start, end, end, end, end]
+
+
 FINDINGS = """SELECT i.stage_id, i.finding FROM complaint_issue i JOIN stage s ON s.id = i.stage_id
 WHERE s.number = 2 AND s.responded BETWEEN {p} AND {p} ORDER BY i.stage_id, i.number"""
 COSTS = """SELECT a.stage_id, a.cost FROM assignment a JOIN stage s ON s.id = a.stage_id
@@ -43,8 +59,13 @@ ANSWERED_THEMES = """SELECT ct.case_id, t.name FROM case_theme ct JOIN theme t O
 JOIN stage s ON s.case_id = ct.case_id WHERE s.number = 1 AND s.round = 0 AND s.responded BETWEEN {p} AND {p}"""
 ESCALATED = """SELECT DISTINCT two.case_id FROM stage one JOIN stage two ON two.case_id = one.case_id
 WHERE one.number = 1 AND one.responded BETWEEN {p} AND {p} AND two.number = 2"""
+REOPENINGS = """SELECT again.case_id, count(*) FROM stage one JOIN stage again ON again.case_id = one.case_id
+WHERE one.number = 1 AND one.round = 0 AND one.responded BETWEEN {p} AND {p} AND again.number = 1 AND again.round > 0
+GROUP BY again.case_id"""
 ENQUIRIES = """SELECT received, decided, decision, payment FROM ombudsman_enquiry
-WHERE received <= {p} AND (decided >= {p} OR decided IS NULL)"""
+WHERE decided >= {p} AND received <= {p}
+UNION ALL SELECT received, decided, decision, payment FROM ombudsman_enquiry
+WHERE decided IS NULL AND received <= {p}"""
 ACTIONS = """SELECT due, done FROM learning_action WHERE due BETWEEN {p} AND {p} OR done BETWEEN {p} AND {p}"""
 RECEIVED = """SELECT kind, received FROM "case" WHERE received BETWEEN {p} AND {p}"""
 
@@ -65,6 +86,7 @@ class _Reader:
 
     def __init__(self, connection: Any, placeholder: str) -> None:
         self.cursor = connection.cursor()
+        self.reopenings: dict[int, int] = {}
         self.p = placeholder
         self.param: Callable[[date], Any] = (lambda d: d.isoformat()) if placeholder == "?" else (lambda d: d)
 
@@ -95,8 +117,9 @@ class _Reader:
             costs[stage_id].append(_money(cost))  # type: ignore[arg-type]
         themes = self.themes(ANSWERED_THEMES, year)
         escalated = frozenset(r[0] for r in self.rows(ESCALATED, s, e))
+        self.reopenings = {case_id: n for case_id, n in self.rows(REOPENINGS, s, e)}
         facts = []
-        for r in self.rows(STAGES, e, s, s):
+        for r in sorted(self.rows(STAGES, *_stage_args(s, e)), key=lambda r: (r[1], r[3], r[4])):
             sid, case_id, number = r[0], r[1], r[3]
             facts.append(StageFact(
                 case_id=case_id, procedure=r[2], number=number, round=r[4], requested=_day(r[5]),  # type: ignore[arg-type]
@@ -109,7 +132,7 @@ class _Reader:
 
     def enquiries(self, year: FinancialYear) -> list[EnquiryFact]:
         return [EnquiryFact(_day(r[0]), _day(r[1]), r[2], _money(r[3]))  # type: ignore[arg-type]
-                for r in self.rows(ENQUIRIES, year.end, year.start)]
+                for r in self.rows(ENQUIRIES, year.start, year.end, year.end)]
 
     def actions(self, year: FinancialYear) -> list[ActionFact]:
         return [ActionFact(_day(r[0]), _day(r[1])) for r in self.rows(ACTIONS, year.start, year.end,
@@ -143,6 +166,7 @@ def load_year(connection: Any, year: FinancialYear, *, years: int = 3, as_of: da
     facts = YearFacts(year=year, as_of=as_of)
     facts.cases = reader.cases(year)
     facts.stages, facts.escalated = reader.stages(year)
+    facts.reopenings = reader.reopenings
     facts.enquiries = reader.enquiries(year)
     facts.actions = reader.actions(year)
     for n in range(max(3, years)):

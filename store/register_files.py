@@ -1,0 +1,135 @@
+"""Reading and writing case-register files: CSV (UTF-8, Excel's byte-order mark accepted) and XLSX.
+
+Reading yields raw cells (strings from CSV; dates and numbers as Excel stores them) with the row
+number a spreadsheet shows, so every message can point at the row the user sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from domain.register import COLUMNS
+
+
+class RegisterFileError(Exception):
+    """A register file that cannot be opened or written; the message names the file."""
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    raise RegisterFileError(f"{path}: a register is a .csv or .xlsx file")
+
+
+class RegisterFile:
+    """An open register: its header, its data rows with spreadsheet row numbers, and how many there are."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.kind = _kind(path)
+        if not path.is_file():
+            raise RegisterFileError(f"{path}: no such file")
+        self.header: list[Any] = []
+        self._rows: Iterator[tuple[int, list[Any]]] = iter(())
+        try:
+            self._open()
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise RegisterFileError(f"{path}: cannot be read ({_reason(exc)})") from None
+
+    def _open(self) -> None:
+        if self.kind == "csv":
+            self._handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed in close()
+            reader = csv.reader(self._handle)
+            self.header = next(reader, [])
+            self._rows = ((n, row) for n, row in enumerate(reader, start=2))
+            return
+        from zipfile import BadZipFile
+
+        from openpyxl import load_workbook
+
+        try:
+            self._book = load_workbook(self.path, read_only=True, data_only=True)
+        except (BadZipFile, KeyError, ValueError) as exc:
+            raise RegisterFileError(f"{self.path}: not a readable Excel workbook ({_reason(exc)})") from None
+        sheet = self._book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        self.header = list(next(rows, ()))
+        self._rows = ((n, list(row)) for n, row in enumerate(rows, start=2))
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """Data rows (row number, cells), skipping rows with nothing in them."""
+        try:
+            for n, cells in self._rows:
+                if any(c is not None and str(c).strip() for c in cells):
+                    yield n, cells
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise RegisterFileError(f"{self.path}: cannot be read ({_reason(exc)})") from None
+
+    def close(self) -> None:
+        if self.kind == "csv":
+            self._handle.close()
+        else:
+            self._book.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]
+
+
+def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
+    """Write register rows (cells keyed by column) as CSV or XLSX, readable by the owner only."""
+    kind = _kind(path)
+    columns = list(COLUMNS)
+    count = 0
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if kind == "csv":
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(columns)
+            for row in rows:
+                writer.writerow([row[c] for c in columns])
+                count += 1
+        return count
+    os.close(fd)
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("register")
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_excel(c, row[c]) for c in columns])
+        count += 1
+    try:
+        book.save(path)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return count
+
+
+def _excel(column: str, text: str) -> Any:
+    """Dates as Excel dates and money and counts as numbers, so the sheet sorts and sums."""
+    if not text:
+        return None
+    kind = COLUMNS[column]
+    if kind == "date":
+        from datetime import date
+
+        return date.fromisoformat(text)
+    if kind == "money":
+        return float(text)
+    if kind == "count":
+        return int(text)
+    return text
