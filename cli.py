@@ -509,6 +509,201 @@ def _import_summary(file: Path, where: str, result) -> None:  # type: ignore[no-
 
 
 @app.command()
+def history(
+    reference: Annotated[str, typer.Argument(help="The case's reference.")],
+    db: DbOption = None,
+) -> None:
+    """A case's audit trail: who did what and when, old -> new, with reasons.
+
+    Every change is there, including dates changed after the fact.
+
+    Example: complaints history CS-2026-00042
+    """
+    from sqlmodel import col, select
+
+    from store.models import Case, Event
+
+    database, _ = _open(db)
+    with database.read() as session:
+        case = session.exec(select(Case).where(Case.reference == reference.strip())).first()
+        if case is None:
+            fail(f"no case has the reference {reference!r}")
+        events = list(session.exec(select(Event).where(Event.case_id == case.id).order_by(col(Event.at),
+                                                                                         col(Event.id))))
+    database.close()
+    typer.echo(f"{case.reference}: {len(events)} event{'s' if len(events) != 1 else ''}")
+    who_width = max((len(e.who) for e in events), default=3)
+    for e in events:
+        what = e.action + (f" {e.detail}" if e.detail else "")
+        change = ""
+        if e.old is not None or e.new is not None:
+            change = f"{e.old or '(none)'} -> {e.new or '(none)'}"
+        line = f"{e.at:%Y-%m-%d %H:%M}  {e.who:<{who_width}}  {what}" + (f": {change}" if change else "")
+        if e.reason:
+            line += f"  (reason: {e.reason})"
+        typer.echo(line)
+
+
+@app.command()
+def correct(
+    reference: Annotated[str, typer.Argument(help="The case's reference.")],
+    field: Annotated[str, typer.Argument(metavar="FIELD",
+                                         help="received, stage1_responded, stage2_responded or stage3_responded")],
+    value: Annotated[str, typer.Argument(metavar="DATE", help="The right date: 2026-11-03 or 03/11/2026.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (required once the stage is closed).")]
+    = None,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Correct a received or response date; once a stage is closed, managers only, with a reason.
+
+    The change and its reason go into the case's history.
+
+    Example: complaints correct CS-2026-00042 stage1_responded 12/11/2026 --reason "letter was sent a day later"
+    """
+    from domain.register import parse_date
+    from domain.timescales import RuleError
+    from store.service import CaseService
+
+    try:
+        day = parse_date(value)
+    except ValueError as exc:
+        fail(f"DATE: {exc}")
+    database, config = _open(db)
+    try:
+        CaseService(database, config, today=parse_today(today)).correct_date(reference, field, day, reason=reason)
+    except RuleError as exc:
+        fail(str(exc))
+    finally:
+        database.close()
+    typer.echo(f"{reference}: {field} is now {day:%d/%m/%Y} (in its history, with the reason)")
+
+
+@app.command()
+def backup(
+    path: Annotated[Path | None, typer.Argument(help="Where to write it [default: backups/ beside the database]")]
+    = None,
+    db: DbOption = None,
+) -> None:
+    """A consistent copy of the database, safe to take while it is in use (owner-only file).
+
+    For PostgreSQL, use pg_dump (see the README).
+
+    Example: complaints backup ~/backups/complaints-2026-11-22.db
+    """
+    from store.database import StoreError
+    from store.location import resolve_url
+    from store.safekeeping import backup as take_backup
+
+    try:
+        written = take_backup(resolve_url(db), path)
+    except StoreError as exc:
+        fail(str(exc))
+    typer.echo(f"Backed up to {written}")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="The backup file to restore.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace the existing database (it is kept aside).")]
+    = False,
+    db: DbOption = None,
+) -> None:
+    """Replace the database with a backup; the replaced database is kept beside it.
+
+    Example: complaints restore ~/backups/complaints-2026-11-22.db --force
+    """
+    from store.database import StoreError, open_database
+    from store.location import resolve_url
+    from store.safekeeping import restore as restore_backup
+
+    url = resolve_url(db)
+    try:
+        kept = restore_backup(url, path, force=force)
+        open_database(url, _config()).close()  # an older backup is migrated now, not half-way through work
+    except StoreError as exc:
+        fail(str(exc))
+    typer.echo(f"Restored {path}" + (f"; the database it replaced is kept as {kept}" if kept else ""))
+
+
+@app.command()
+def person(
+    who: Annotated[str, typer.Argument(metavar="PERSON", help="complainant_id, or the person's name.")],
+    export_to: Annotated[Path, typer.Option("--export", metavar="FILE.json",
+                                            help="Write everything held about them to this file.")],
+    db: DbOption = None,
+) -> None:
+    """Everything held about one person, for a subject access request (owner-only JSON file).
+
+    Example: complaints person P0001234 --export sar-P0001234.json
+    """
+    from domain.timescales import RuleError
+    from store.privacy import person_record
+
+    database, _ = _open(db)
+    try:
+        record = person_record(database, who)
+    except RuleError as exc:
+        fail(str(exc))
+    finally:
+        database.close()
+    try:
+        fd = os.open(export_to, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.chmod(export_to, 0o600)
+    except OSError as exc:
+        fail(f"cannot write {export_to}: {exc.strerror or exc}")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(record, f, indent=2, ensure_ascii=False)
+    typer.echo(f"Wrote {len(record['cases'])} case{'s' if len(record['cases']) != 1 else ''} "
+               f"held about this person to {export_to}")
+
+
+@app.command()
+def retention(
+    older_than: Annotated[int | None, typer.Option("--older-than", metavar="YEARS", min=1, max=100,
+                                                   help="Cases closed more than this many years ago "
+                                                        "[default: from the settings]")] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Anonymise them (managers only); without it, "
+                                                        "only list them.")] = False,
+    db: DbOption = None,
+    today: TodayOption = None,
+) -> None:
+    """List, then with --apply anonymise, the personal details of long-closed cases.
+
+    Names, contact details and free text go; dates, outcomes and costs stay, so past
+    years' figures do not change.
+
+    Example: complaints retention --older-than 6 --apply
+    """
+    from domain.timescales import RuleError
+    from store.privacy import Retention
+
+    database, config = _open(db)
+    years = older_than or config.retention_years
+    service = Retention(database, config, today=parse_today(today))
+    try:
+        plan = service.apply(years) if apply else service.plan(years)
+    except RuleError as exc:
+        fail(str(exc))
+    finally:
+        database.close()
+    count = len(plan.references)
+    people = f"{plan.people:,} {'person' if plan.people == 1 else 'people'}"
+    head = f"{count:,} case{'s' if count != 1 else ''} closed before {plan.cutoff:%d/%m/%Y} ({people})"
+    if apply:
+        typer.echo(f"Anonymised {head}.")
+        return
+    typer.echo(f"{head} would be anonymised:" if count else f"No cases closed before {plan.cutoff:%d/%m/%Y} "
+               "still hold personal details.")
+    for reference in plan.references[:200]:
+        typer.echo(f"  {reference}")
+    if count > 200:
+        typer.echo(f"  ... and {count - 200:,} more")
+    if count:
+        typer.echo("Run again with --apply to anonymise them (managers only).")
+
+
+@app.command()
 def config(
     path: Annotated[bool, typer.Option("--path", help="Print where the configuration file is.")] = False,
     example: Annotated[bool, typer.Option("--example", help="Print an example configuration file.")] = False,

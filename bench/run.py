@@ -8,6 +8,9 @@ Rows:
 - `complaints summary` (text, with last year beside it) for one year of about 5,000 cases inside
   a 10,000-case history and inside a 1,000,000-case history (200 years of 5,000; --quick: 100,000
   cases over 20 years). Target: at most 1 s, and at most 2x the small-history time.
+- `complaints import` of a 100,000-row register (a demo's own export) into an empty database, with
+  full validation, beside `sqlite-utils insert` of the same CSV (`pip install -e '.[bench]'`).
+  Target: at least 20,000 rows/s and within 2x of sqlite-utils.
 Every figure is the median wall time of the command as a user runs it, in a fresh process.
 """
 
@@ -33,6 +36,23 @@ def wall(cmd: list[str]) -> float:
 def median_of(cmd: list[str], runs: int = 7) -> float:
     wall(cmd)  # warm the OS cache once
     return statistics.median(wall(cmd) for _ in range(runs))
+
+
+def import_rows(exe: list[str], tmp: Path, n: int) -> list[tuple[str, str, str]]:
+    source, register = str(tmp / "source.db"), str(tmp / "register.csv")
+    wall([*exe, "demo", "--db", source, "--cases", str(n), "--today", TODAY])
+    wall([*exe, "export", "--register", "--db", source, "--output", register])
+    took = wall([*exe, "import", register, "--db", str(tmp / "imported.db"), "--today", TODAY])
+    rows = [(f"complaints import, {n:,}-row register", f"{took:.1f} s ({n / took:,.0f} rows/s)",
+             ">= 20,000 rows/s")]
+    sqlite_utils = Path(sys.executable).with_name("sqlite-utils")
+    if sqlite_utils.exists():
+        other = wall([str(sqlite_utils), "insert", str(tmp / "su.db"), "register", register, "--csv"])
+        rows.append(("sqlite-utils insert of the same CSV (no validation)", f"{other:.1f} s "
+                     f"(complaints: {took / other:.2f}x)", "complaints within 2x"))
+    else:
+        rows.append(("sqlite-utils insert of the same CSV", "not installed", "pip install -e '.[bench]'"))
+    return rows
 
 
 def main() -> None:
@@ -62,6 +82,7 @@ def main() -> None:
         took = median_of([*exe, *summary, "--db", large])
         rows.append((f"complaints summary {LAST_YEAR}, ~5,000-case year in {big_cases:,} cases", f"{took:.3f} s "
                      f"({took / base:.2f}x)", "<= 1 s and <= 2x the row above"))
+        rows += import_rows(exe, Path(tmp), 20_000 if quick else 100_000)
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark'.ljust(width)}  {'measured':<28}  target")
     for name, measured, target in rows:

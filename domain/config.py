@@ -133,7 +133,14 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: {exc}") from None
 
 
+SECTIONS = ("calendar", "user", "roles", "procedure", "retention", "keys")
+
+
 def _from_dict(data: dict[str, Any], path: Path) -> Config:
+    for section in SECTIONS:
+        if section in data and not isinstance(data[section], dict):
+            raise ConfigError(f"{section} must be a section: write [{section}] on a line of its own, "
+                              "then its settings beneath it (see complaints config --example)")
     cal = data.get("calendar", {})
     region = str(cal.get("region", "ENG")).upper()
     if region not in REGIONS:

@@ -40,6 +40,7 @@ COLUMNS: dict[str, str] = {
     "lgo_decision": "lgo_decision", "lgo_closed": "date", "lgo_remedy": "remedy", "lgo_payment": "money",
 }
 REQUIRED = ("kind", "received")
+STAGE_COLUMNS = tuple(c for c in COLUMNS if c.startswith(("stage1_", "stage2_", "stage3_")))
 CHOICES = {"kind": Kind, "channel": Channel, "group": ComplainantGroup, "child_status": ChildStatus,
            "advocate": Advocate, "outcome": Outcome, "lgo_decision": LgoDecision}
 #: The order dates must keep along a complaint's way (the format's rule).
@@ -171,18 +172,29 @@ def _show(text: str) -> str:
     return repr(text if len(text) <= 30 else text[:27] + "...")
 
 
+_ALLOWED = {kind: frozenset(m.value for m in enum) for kind, enum in CHOICES.items()}
+_REMEDIES = frozenset(r.value for r in Remedy)
+
+
 def _choice(kind: str, value: Any) -> str:
-    enum = CHOICES[kind]
-    text = _text(value).lower().replace(" ", "_").replace("-", "_")
-    if text in {m.value for m in enum}:
+    text = value if isinstance(value, str) else _text(value)
+    if text in _ALLOWED[kind]:  # the usual case, checked first: an import reads millions of these
         return text
-    raise _Bad(f"{_show(_text(value))} is not one of: {', '.join(m.value for m in enum)}")
+    text = text.strip().lower().replace(" ", "_").replace("-", "_")
+    if text in _ALLOWED[kind]:
+        return text
+    raise _Bad(f"{_show(_text(value))} is not one of: {', '.join(m.value for m in CHOICES[kind])}")
 
 
 def _parse(kind: str, value: Any) -> Any:
     if kind == "text":
         return _text(value) or None
     if kind == "date":
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-":  # ISO, as exports write
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
         return parse_date(value)
     if kind == "money":
         return parse_money(value)
@@ -202,7 +214,7 @@ def _parse(kind: str, value: Any) -> Any:
         return tuple(dict.fromkeys(t.strip() for t in _text(value).split(";") if t.strip()))
     if kind == "remedy":
         parts = [p.strip().lower() for p in _text(value).split(";") if p.strip()]
-        wrong = [p for p in parts if p not in {r.value for r in Remedy}]
+        wrong = [p for p in parts if p not in _REMEDIES]
         if wrong:
             raise _Bad(f"{_show(wrong[0])} is not a remedy: {', '.join(r.value for r in Remedy)}")
         return ";".join(parts) or None
@@ -219,21 +231,21 @@ def _parse(kind: str, value: Any) -> Any:
     return _choice(kind, value)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_row(cells: dict[str, Any], row: int, today: date) -> tuple[RegisterRow | None, list[CellError]]:
     """Read one row's cells (column -> raw value); a row only when it has no error."""
     errors: list[CellError] = []
     values: dict[str, Any] = {}
     for column, raw in cells.items():
-        if _blank(raw):
+        if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
             continue
+        kind = COLUMNS[column]
         try:
-            values[column] = _parse(COLUMNS[column], raw)
+            value = values[column] = _parse(kind, raw)
         except _Bad as exc:
             errors.append(CellError(row, column, str(exc)))
+            continue
+        if kind == "date" and value > today:
+            errors.append(CellError(row, column, f"{value.isoformat()} is in the future"))
     for column in REQUIRED:
         if column not in values and not any(e.column == column for e in errors):
             errors.append(CellError(row, column, "is required"))
@@ -251,10 +263,6 @@ def check_row(r: RegisterRow, today: date) -> list[CellError]:
     def err(column: str, message: str) -> None:
         errors.append(CellError(r.row, column, message))
 
-    for column in COLUMNS:
-        value = getattr(r, column)
-        if COLUMNS[column] == "date" and value is not None and value > today:
-            err(column, f"{value.isoformat()} is in the future")
     previous: tuple[str, date] | None = None
     for column in DATE_ORDER:
         value = getattr(r, column)
@@ -263,9 +271,8 @@ def check_row(r: RegisterRow, today: date) -> list[CellError]:
         if previous and value < previous[1]:
             err(column, f"{value.isoformat()} is before {previous[0]} ({previous[1].isoformat()})")
         previous = (column, value)
-    complaint = r.kind in (Kind.STATUTORY, Kind.CORPORATE)
-    staged = [c for c in COLUMNS if c.startswith(("stage1_", "stage2_", "stage3_")) and getattr(r, c) not in (
-        None, (), 0)]
+    complaint = r.kind in ("statutory", "corporate")
+    staged = [c for c in STAGE_COLUMNS if getattr(r, c) not in (None, (), 0)] if not complaint else []
     if not complaint and staged:
         err(staged[0], f"a {r.kind.replace('_', ' ')} has no stages: record when it ended in closed")
     if complaint and r.closed is not None:

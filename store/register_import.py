@@ -79,8 +79,14 @@ def read_register(path: Path, *, today: date, mapping: dict[str, str] | None = N
         rows: list[RegisterRow] = []
         seen: dict[str, int] = {}
         items = list(where.items())
+        width = len(file.header)
         for n, cells in file.rows():
-            raw = {column: (cells[i] if i < len(cells) else None) for column, i in items}
+            if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+                errors.append(CellError(n, "(whole row)", f"has {len(cells)} cells but the header names {width} "
+                                                          "columns (a comma in a value that is not in quotes?)"))
+                continue
+            filled = len(cells)
+            raw = {column: cells[i] for column, i in items if i < filled and cells[i] not in ("", None)}
             row, row_errors = read_row(raw, n, today)
             errors += row_errors
             if row is not None:
@@ -130,6 +136,7 @@ class RegisterImport(ServiceBase):
             table: sa.Table = model.__table__  # type: ignore[union-attr]
             self.lists[model] = {name: ident for name, ident in conn.execute(sa.select(table.c.name, table.c.id))}
         errors = self._new_names(rows, result, strict)
+        self._match_unreferenced(conn, rows)
         existing: dict[str, int] = {}
         refs = [r.reference for r in rows if r.reference]
         for i in range(0, len(refs), 500):
@@ -158,6 +165,27 @@ class RegisterImport(ServiceBase):
                     self._update(session, r, cid, diff)
                     result.updated[r.reference or ""] = list(diff)
                 session.flush()
+
+    def _match_unreferenced(self, conn: sa.Connection, rows: list[RegisterRow]) -> None:
+        """Rows without a reference match a stored case of the same kind, date and person, if there is one.
+
+        So a file whose references the tool generated can be imported again without doubling.
+        """
+        loose = [r for r in rows if not r.reference]
+        days = sorted({r.received for r in loose})
+        stored: dict[tuple[Any, ...], list[str]] = {}
+        for i in range(0, len(days), 500):
+            query = (sa.select(Case.reference, Case.kind, Case.received, Person.external_id,  # type: ignore[call-overload]
+                               Person.name_key)
+                     .outerjoin(Person, col(Person.id) == Case.person_id)
+                     .where(col(Case.received).in_(days[i:i + 500])).order_by(Case.id))
+            for reference, kind, received, external, key in conn.execute(query):
+                stored.setdefault((kind, received, external or key), []).append(reference)
+        for r in loose:
+            who = r.complainant_id or (name_key(r.complainant) if r.complainant else None)
+            candidates = stored.get((r.kind, r.received, who))
+            if candidates:
+                r.reference = candidates.pop(0)
 
     def _new_names(self, rows: list[RegisterRow], result: ImportResult, strict: bool) -> list[CellError]:
         errors: list[CellError] = []

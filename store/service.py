@@ -15,6 +15,7 @@ from datetime import date
 
 from domain.clock import ClockReading, State, read_clock
 from domain.lifecycle import stage_name
+from store.corrections import CorrectionMixin
 from store.followup import FollowUpMixin
 from store.intake import IntakeMixin
 from store.models import Stage
@@ -30,7 +31,7 @@ class CaseClock:
     version: int
 
 
-class CaseService(IntakeMixin, FollowUpMixin):
+class CaseService(IntakeMixin, FollowUpMixin, CorrectionMixin):
     def clock(self, reference: str, today: date | None = None) -> CaseClock:
         """The current stage, due date, working days left and state of a case on ``today``."""
         today = today or self.today()

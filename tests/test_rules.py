@@ -59,6 +59,9 @@ def test_config_file_errors_name_the_file_and_setting(tmp_path):
     path.write_text("[calendar\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(path)
+    path.write_text('user = "Sam"\n')  # a setting where a section belongs
+    with pytest.raises(ConfigError, match=r"config.toml: user must be a section: write \[user\]"):
+        load_config(path)
     path.write_text('[calendar]\nclosures = [2026-12-29]\n[user]\nname = "Sam"\n[roles]\nmanagers = ["Sam"]\n')
     cfg = load_config(path)
     assert cfg.closures == (date(2026, 12, 29),) and cfg.role.value == "manager"

@@ -1,0 +1,265 @@
+"""The case register: reading cells, whole-file imports, updates with history, export and round trips."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from domain.config import Config
+from domain.register import COLUMNS, match_header, parse_date, parse_money, read_row
+from domain.year import FinancialYear
+from store.database import open_database
+from store.demo import generate
+from store.figures_query import year_figures
+from tests.test_cli import run
+
+TODAY = date(2026, 11, 22)
+HEADER = "reference,kind,received,complainant_id,complainant,themes,stage1_responded,stage1_outcome,stage2_cost"
+
+
+def write(path, *lines, bom=False):
+    path.write_text(("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def count(db_path, table='"case"'):
+    return sqlite3.connect(db_path).execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+# -- cells -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, day", [("2024-04-03", date(2024, 4, 3)), ("03/04/2024", date(2024, 4, 3)),
+                                       ("3/4/2024", date(2024, 4, 3)), ("2024-04-03 00:00:00", date(2024, 4, 3))])
+def test_dates_are_iso_or_day_first(text, day):
+    assert parse_date(text) == day
+
+
+@pytest.mark.parametrize("text, message", [("12/31/2024", "not a date that exists"),  # month-first is never read
+                                           ("31/02/2024", "not a date that exists"),
+                                           ("April 3rd", "not a date: write 2024-04-03 or 03/04/2024")])
+def test_impossible_or_ambiguous_dates_are_errors_not_guesses(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("text, amount", [("4017.98", "4017.98"), ("£4,017.98", "4017.98"), ("£ 250", "250.00"),
+                                          ("1,000,000", "1000000.00")])
+def test_money_with_or_without_pounds_and_commas(text, amount):
+    assert parse_money(text) == Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["4,01", "£-5", "12.345", "ten pounds"])
+def test_money_that_is_not_money(text):
+    with pytest.raises(ValueError, match="is not an amount of money"):
+        parse_money(text)
+
+
+def test_a_row_reports_every_wrong_cell_and_never_echoes_free_text():
+    cells = {"kind": "complaint", "received": "31/02/2024", "complainant": "Jane Example",
+             "stage2_findings": "upheld:two", "persistent": "maybe"}
+    row, errors = read_row(cells, 7, TODAY)
+    assert row is None
+    assert [str(e) for e in errors] == [
+        "row 7, kind: 'complaint' is not one of: statutory, corporate, concern, mp_enquiry, councillor_enquiry, "
+        "compliment, comment, referred_elsewhere",
+        "row 7, received: '31/02/2024' is not a date that exists",
+        "row 7, stage2_findings: 'upheld:two' is not finding:count, e.g. upheld:7;not_upheld:45 (findings: "
+        "upheld, partially_upheld, not_upheld, not_determined, outside_remit)",
+        "row 7, persistent: 'maybe' is not yes or no"]
+    assert not any("Jane" in str(e) for e in errors)
+
+
+def test_rules_across_a_row():
+    cells = {"kind": "statutory", "received": "2024-05-10", "stage1_responded": "2024-05-01",
+             "stage1_extended": "2024-06-01", "stage2_declined": "2024-06-03", "stage2_responded": "2024-07-01",
+             "stage3_outcome": "upheld", "lgo_decision": "invalid"}
+    _, errors = read_row(cells, 3, TODAY)
+    assert [f"{e.column}: {e.message}" for e in errors] == [
+        "stage1_responded: 2024-05-01 is before received (2024-05-10)",
+        "stage3_outcome: an outcome needs the Stage 3 response date (stage3_responded)",
+        "stage2_declined: Stage 2 needs the date it was requested (stage2_requested)",
+        "stage2_responded: a declined Stage 2 has no other Stage 2 dates or results",
+        "stage3_outcome: Stage 3 needs the date it was requested (stage3_requested)",
+        "stage1_extended: 2024-06-01 is outside Stage 1 (from its start to its response)",
+        "lgo_received: the Ombudsman's other columns need the date the enquiry was received",
+        "lgo_closed: a decision needs the date the Ombudsman closed the enquiry"]
+
+
+def test_header_names_map_and_ignore():
+    where, errors = match_header([" Reference ", "KIND", "Date received", "Notes"], {"date received": "received"},
+                                 {"notes"})
+    assert errors == [] and where == {"reference": 0, "kind": 1, "received": 2}
+    _, errors = match_header(["kind", "Date received", "Officer"], {}, set())
+    assert [str(e) for e in errors] == [
+        "row 1, Date received: is not a register column: rename it, or use --map \"Date received=COLUMN\" or "
+        "--ignore \"Date received\"",
+        "row 1, Officer: is not a register column: rename it, or use --map \"Officer=COLUMN\" or --ignore \"Officer\""]
+
+
+# -- whole files -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def db_path(tmp_path, config):
+    path = tmp_path / "c.db"
+    open_database(path, config).close()
+    return str(path)
+
+
+def test_a_file_with_mistakes_is_refused_whole_with_every_error(tmp_path, db_path):
+    path = write(tmp_path / "reg.csv", HEADER,
+                 "CS-1,statutory,02/05/2024,P1,Ann Example,Delays,14/05/2024,upheld,",
+                 "CS-2,statutory,2024-13-01,P2,Bob Example,,,,",
+                 'CS-3,complaint,03/05/2024,P3,Cy Example,,,,"£1,2"',
+                 "CS-1,statutory,06/05/2024,P4,Di Example,,,,",
+                 "CS-4,statutory,07/05/2024,P5,Ed Example,,,,£1,2")
+    result = run("import", path, "--db", db_path)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "reg.csv: 5 errors; nothing was imported."
+    assert lines[1:] == [
+        "  row 3, received: '2024-13-01' is not a date that exists",
+        "  row 4, kind: 'complaint' is not one of: statutory, corporate, concern, mp_enquiry, councillor_enquiry, "
+        "compliment, comment, referred_elsewhere",
+        "  row 4, stage2_cost: '£1,2' is not an amount of money: write 4017.98 or £4,017.98",
+        "  row 5, reference: 'CS-1' is also on row 2",
+        "  row 6, (whole row): has 10 cells but the header names 9 columns (a comma in a value that is not in "
+        "quotes?)"]
+    assert count(db_path) == 0
+
+
+def test_the_corrected_file_imports_and_a_second_import_changes_nothing(tmp_path, db_path):
+    path = write(tmp_path / "reg.csv", HEADER,
+                 "CS-1,statutory,02/05/2024,P1,Ann Example,Delays;Placement,14/05/2024,upheld,",
+                 ",statutory,2024-06-03,,Bob Example,Delays,,,",
+                 "CN-9,concern,03/05/2024,P1,Ann Example,,,,", bom=True)
+    result = run("import", path, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"Imported reg.csv into {db_path}: 3 created, 0 updated, 0 unchanged.",
+        "Added to the council's themes: Delays, Placement"]
+    conn = sqlite3.connect(db_path)
+    assert conn.execute('SELECT reference FROM "case" ORDER BY id').fetchall() == [
+        ("CS-1",), ("CS-2024-00001",), ("CN-9",)]
+    assert conn.execute("SELECT count(*) FROM person").fetchone()[0] == 2  # Ann twice, by complainant_id
+    again = run("import", path, "--db", db_path)
+    assert again.stdout.splitlines()[0] == f"Imported reg.csv into {db_path}: 0 created, 0 updated, 3 unchanged."
+
+
+def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path):
+    first = write(tmp_path / "a.csv", HEADER, "CS-1,statutory,02/05/2024,P1,Ann Example,Delays,,,")
+    run("import", first, "--db", db_path)
+    second = write(tmp_path / "b.csv", HEADER,
+                   "CS-1,statutory,02/05/2024,P1,Ann Example,Delays;Placement,14/05/2024,partially_upheld,")
+    dry = run("import", second, "--db", db_path, "--dry-run")
+    assert dry.stdout.splitlines()[:2] == [
+        f"Dry run of b.csv against {db_path}: nothing was written. Would have: 0 created, 1 updated, 0 unchanged.",
+        "  updated CS-1: themes, stage1_responded, stage1_outcome"]
+    assert count(db_path, "stage WHERE responded IS NOT NULL") == 0
+    result = run("import", second, "--db", db_path)
+    assert "  updated CS-1: themes, stage1_responded, stage1_outcome" in result.stdout
+    history = run("history", "CS-1", "--db", db_path).stdout.splitlines()
+    changes = [line.split("  ", 2)[2] for line in history[1:]]
+    assert changes == [
+        "imported register: (none) -> a.csv",
+        "changed by import themes: Delays -> Delays;Placement  (reason: import of b.csv)",
+        "changed by import stage1_responded: (none) -> 2024-05-14  (reason: import of b.csv)",
+        "changed by import stage1_outcome: (none) -> partially_upheld  (reason: import of b.csv)"]
+    reg = run("export", "--register", "--db", db_path).stdout.splitlines()
+    assert reg[1].startswith("CS-1,statutory,2024-05-02,,P1,Ann Example,,,,,,,Delays;Placement,,,,2024-05-14,"
+                             "partially_upheld,")
+
+
+def test_changing_a_closed_stages_date_by_import_needs_a_manager(tmp_path, db_path, monkeypatch):
+    run("import", write(tmp_path / "a.csv", HEADER, "CS-1,statutory,02/05/2024,,,,14/05/2024,upheld,"),
+        "--db", db_path)
+    later = write(tmp_path / "b.csv", HEADER, "CS-1,statutory,02/05/2024,,,,20/05/2024,upheld,")
+    result = run("import", later, "--db", db_path)
+    assert result.exit_code == 1 and result.stderr.splitlines()[1] == (
+        "  row 2, stage1_responded: changing this date of a closed stage of CS-1 needs the manager role")
+    cfg = tmp_path / "boss.toml"
+    cfg.write_text('[user]\nname = "boss"\n[roles]\nmanagers = ["boss"]\n')
+    result = run("import", later, "--db", db_path, COMPLAINTS_CONFIG=str(cfg))
+    assert result.exit_code == 0, result.output
+
+
+def test_strict_refuses_names_not_on_the_lists(tmp_path, db_path):
+    path = write(tmp_path / "reg.csv", "kind,received,themes,team", "statutory,02/05/2024,Delays,North")
+    result = run("import", path, "--db", db_path, "--strict")
+    assert result.exit_code == 1 and result.stderr.splitlines()[1:] == [
+        "  row 2, themes: 'Delays' is not on the council's list (--strict)",
+        "  row 2, team: 'North' is not on the council's list (--strict)"]
+
+
+def test_unknown_columns_need_a_map_or_an_ignore(tmp_path, db_path):
+    path = write(tmp_path / "reg.csv", "Type,Date received,Officer", "statutory,02/05/2024,Sam")
+    assert run("import", path, "--db", db_path).exit_code == 1
+    result = run("import", path, "--db", db_path, "--map", "Type=kind", "--map", "date received=received",
+                 "--ignore", "Officer")
+    assert result.exit_code == 0, result.output and count(db_path) == 1
+
+
+def test_an_excel_register_with_real_dates_and_numbers(tmp_path, db_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Kind", "Received", "stage1_responded", "stage2_requested", "stage2_started",
+                  "stage2_responded", "stage2_cost", "stage2_findings"])
+    sheet.append(["statutory", date(2024, 5, 2), "14/05/2024", date(2024, 6, 3), date(2024, 6, 10),
+                  date(2024, 9, 2), 4017.98, "upheld:2;not_upheld:3"])
+    sheet.append([None] * 8)  # a blank line is not a row
+    book.save(tmp_path / "reg.xlsx")
+    result = run("import", str(tmp_path / "reg.xlsx"), "--db", db_path)
+    assert result.exit_code == 0, result.output
+    costs = year_figures(open_database(db_path, Config(user="t")), Config(user="t"), FinancialYear(2024))
+    assert costs.table("costs").row("stage2").values == [1, Decimal("4017.98"), Decimal("4017.98")]
+    assert costs.table("stage2_findings").value("total") == 5
+
+
+def test_a_missing_or_unreadable_file_is_named(tmp_path, db_path):
+    assert run("import", str(tmp_path / "none.csv"), "--db", db_path).stderr == (
+        f"Error: {tmp_path / 'none.csv'}: no such file\n")
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
+    assert "not a readable Excel workbook" in run("import", str(tmp_path / "bad.xlsx"), "--db", db_path).stderr
+    (tmp_path / "reg.ods").write_text("x")
+    assert "a register is a .csv or .xlsx file" in run("import", str(tmp_path / "reg.ods"), "--db", db_path).stderr
+
+
+# -- round trip ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("round") / "demo.db"
+    cfg = Config(user="tester")
+    db = open_database(path, cfg)
+    generate(db, cfg, cases=2500, seed=21, today=TODAY)
+    db.close()
+    return str(path)
+
+
+def test_round_trip_gives_identical_cases_and_figures(demo_db, tmp_path):
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.csv"
+    assert run("export", "--register", "--db", demo_db, "--output", str(first)).exit_code == 0
+    assert first.stat().st_mode & 0o777 == 0o600
+    assert load_workbook(first).active.max_row == 2501
+    copy = str(tmp_path / "copy.db")
+    result = run("import", str(first), "--db", copy)
+    assert result.exit_code == 0 and "2,500 created" in result.stdout, result.output
+    run("export", "--register", "--db", demo_db, "--output", str(tmp_path / "original.csv"))
+    run("export", "--register", "--db", copy, "--output", str(second))
+    assert (tmp_path / "original.csv").read_text() == second.read_text()  # identical cases
+    for year in ("2023", "2024", "2025"):
+        before = json.loads(run("export", "--db", demo_db, "--year", year).stdout)["tables"]
+        after = json.loads(run("export", "--db", copy, "--year", year).stdout)["tables"]
+        # learning actions are not part of the register format, so they do not travel
+        assert [t for t in before if t["id"] != "actions"] == [t for t in after if t["id"] != "actions"]
+
+
+def test_export_register_for_one_year(demo_db):
+    lines = run("export", "--register", "--db", demo_db, "--year", "2024/25").stdout.splitlines()
+    assert lines[0] == ",".join(COLUMNS)
+    received = [line.split(",")[2] for line in lines[1:]]
+    assert received and all("2024-04-01" <= r <= "2025-03-31" for r in received)
