@@ -491,11 +491,12 @@ def _progress(show: bool):  # type: ignore[no-untyped-def]
 
 
 def _import_summary(file: Path, where: str, result) -> None:  # type: ignore[no-untyped-def]
-    verb = "Would" if result.dry_run else ""
     counts = (f"{len(result.created):,} created, {len(result.updated):,} updated, "
               f"{result.unchanged:,} unchanged")
     if result.dry_run:
-        typer.echo(f"Dry run of {file.name} against {where}: nothing was written. {verb} have: {counts}.")
+        typer.echo(f"Dry run of {file.name} against {where}: nothing was written. It would create "
+                   f"{len(result.created):,}, update {len(result.updated):,} and leave {result.unchanged:,} "
+                   "unchanged.")
     else:
         typer.echo(f"Imported {file.name} into {where}: {counts}.")
     for reference, columns in list(result.updated.items())[:50]:

@@ -104,12 +104,24 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
         return count
     os.close(fd)
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("register")
     sheet.append(columns)
+    formats = {"date": "dd/mm/yyyy", "money": "£#,##0.00"}
     for row in rows:
-        sheet.append([_excel(c, row[c]) for c in columns])
+        cells = []
+        for column in columns:
+            value = _excel(column, row[column])
+            shown = formats.get(COLUMNS[column])
+            if shown and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = shown  # UK dates and pounds, as the team reads them
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
         count += 1
     try:
         book.save(path)

@@ -136,9 +136,11 @@ class RegisterImport(ServiceBase):
             table: sa.Table = model.__table__  # type: ignore[union-attr]
             self.lists[model] = {name: ident for name, ident in conn.execute(sa.select(table.c.name, table.c.id))}
         errors = self._new_names(rows, result, strict)
-        self._match_unreferenced(conn, rows)
+        self.empty = conn.execute(sa.select(col(Case.id)).limit(1)).first() is None  # a first import: no matching
+        if not self.empty:
+            self._match_unreferenced(conn, rows)
         existing: dict[str, int] = {}
-        refs = [r.reference for r in rows if r.reference]
+        refs = [r.reference for r in rows if r.reference] if not self.empty else []
         for i in range(0, len(refs), 500):
             existing.update(conn.execute(sa.select(Case.reference, Case.id)  # type: ignore[call-overload]
                                          .where(col(Case.reference).in_(refs[i:i + 500]))).all())
@@ -248,7 +250,7 @@ class RegisterImport(ServiceBase):
                 w.add(OmbudsmanEnquiry, {"id": w.next_id("ombudsman_enquiry"), "case_id": cid,
                                          "received": r.lgo_received, "decision": r.lgo_decision,
                                          "decided": r.lgo_closed, "remedy": r.lgo_remedy, "payment": r.lgo_payment})
-            w.add_event(cid, self.user, "imported", "register", None, self.source)
+            w.add_event(cid, self.user, "imported", f"from {self.source}"[:120])
             result.created.append(reference)
             w.flush_if_full()
             if progress and i % 1000 == 0:
@@ -258,6 +260,8 @@ class RegisterImport(ServiceBase):
     def _people(self, conn: sa.Connection, rows: list[RegisterRow]) -> dict[str, int]:
         """Stored people the file's rows name: ``id:<complainant_id>`` and ``name:<name key>`` -> person id."""
         found: dict[str, int] = {}
+        if conn.execute(sa.select(col(Person.id)).limit(1)).first() is None:
+            return found
         ids = sorted({r.complainant_id for r in rows if r.complainant_id})
         keys = sorted({name_key(r.complainant) for r in rows if r.complainant and not r.complainant_id})
         for i in range(0, len(ids), 500):
@@ -295,7 +299,7 @@ class RegisterImport(ServiceBase):
 
     def _stage_row(self, w: BulkWriter, cid: int, st: StageDates, **extra: Any) -> int:
         sid = w.next_id("stage")
-        dl = deadline(st, self.rules, self.calendar)
+        dl = None if st.responded or st.declined else deadline(st, self.rules, self.calendar)
         row = {"id": sid, "case_id": cid, "procedure": st.procedure, "number": st.number, "round": 0,
                "requested": st.requested, "declined": st.declined, "late_request": False,
                "statement_agreed": st.statement_agreed, "extended_on": st.extended_on,

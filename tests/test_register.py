@@ -157,7 +157,8 @@ def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path):
                    "CS-1,statutory,02/05/2024,P1,Ann Example,Delays;Placement,14/05/2024,partially_upheld,")
     dry = run("import", second, "--db", db_path, "--dry-run")
     assert dry.stdout.splitlines()[:2] == [
-        f"Dry run of b.csv against {db_path}: nothing was written. Would have: 0 created, 1 updated, 0 unchanged.",
+        f"Dry run of b.csv against {db_path}: nothing was written. It would create 0, update 1 and leave 0 "
+        "unchanged.",
         "  updated CS-1: themes, stage1_responded, stage1_outcome"]
     assert count(db_path, "stage WHERE responded IS NOT NULL") == 0
     result = run("import", second, "--db", db_path)
@@ -165,7 +166,7 @@ def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path):
     history = run("history", "CS-1", "--db", db_path).stdout.splitlines()
     changes = [line.split("  ", 2)[2] for line in history[1:]]
     assert changes == [
-        "imported register: (none) -> a.csv",
+        "imported from a.csv",
         "changed by import themes: Delays -> Delays;Placement  (reason: import of b.csv)",
         "changed by import stage1_responded: (none) -> 2024-05-14  (reason: import of b.csv)",
         "changed by import stage1_outcome: (none) -> partially_upheld  (reason: import of b.csv)"]
