@@ -1,13 +1,15 @@
-"""The caseload: open work, one row per live stage, in pages read from SQL.
+"""The caseload: open work, one row per live stage, in pages read from SQL; and its saved views.
 
-Pages are keyset queries on the indexed ``(due, id)`` of live stages, so the first screen and
-every next page cost the same however much history the database holds.
+Open-work views page by keyset on the indexed ``(due, id)`` of live stages, so the first screen
+and every next page cost the same however much history the database holds. The history view
+pages by ``(received, id)`` of cases, newest first. Other sort orders apply to open work only
+(a few thousand live stages at most) and page by offset.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,17 +19,46 @@ from domain.clock import State, classify
 from domain.timescales import RuleBook
 from store.database import Database
 from store.digest import describe_stage
+from store.service_base import name_key
 
-PAGE = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
-    p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received
+SELECT = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
+    p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
+    s.declined
   FROM stage s JOIN "case" c ON c.id = s.case_id
   LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
-  LEFT JOIN officer o ON o.id = c.officer_id
-  WHERE s.due IS NOT NULL AND (s.due > :due OR (s.due = :due AND s.id > :id))
-  ORDER BY s.due, s.id LIMIT :limit"""
+  LEFT JOIN officer o ON o.id = c.officer_id"""
+#: History: each case once, with its latest stage (or none, for compliments and referrals).
+HISTORY = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
+    p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
+    s.declined
+  FROM "case" c
+  LEFT JOIN stage s ON s.id = (SELECT max(x.id) FROM stage x WHERE x.case_id = c.id)
+  LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
+  LEFT JOIN officer o ON o.id = c.officer_id"""
 
 
-_PAGE_QUERY = sa.text(PAGE).bindparams(sa.bindparam("due", type_=sa.Date))
+@dataclass(frozen=True)
+class View:
+    key: str  # the number key that shows it
+    id: str
+    name: str
+    tooltip: str
+
+
+VIEWS = (
+    View("1", "open", "All open", "Every live stage of every kind, most urgent first"),
+    View("2", "mine", "My cases", "Open work assigned to you"),
+    View("3", "week", "Due this week", "Open work due within 5 working days, and anything overdue"),
+    View("4", "overdue", "Overdue", "Open work past its due date"),
+    View("5", "stage2_long", "Stage 2 over 65 days", "Statutory Stage 2 investigations open for more than "
+         "65 working days"),
+    View("6", "awaiting", "Awaiting response", "Stages whose running clock is for a response to the complainant "
+         "(not paused, not waiting for a panel)"),
+    View("7", "enquiries", "Enquiries", "Open concerns, MP and councillor enquiries and comments"),
+    View("8", "history", "All history", "Every case ever recorded, newest first, open or closed"),
+)
+VIEW_BY_ID = {v.id: v for v in VIEWS}
+SORTS = ("due", "received", "reference", "complainant")
 
 
 @dataclass(frozen=True)
@@ -43,36 +74,118 @@ class CaseloadRow:
     team: str
     officer: str
     received: date
-    due: date
-    left: int
+    due: date | None
+    left: int | None
     state: State
+    case_id: int = 0
 
     @property
     def key(self) -> tuple[date, int]:
-        """Where the next page starts."""
+        """Where the next page starts (keyset): the due date for open work, receipt for history."""
+        if self.due is None:
+            return self.received, self.case_id
         return self.due, self.stage_id
 
 
-def _date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+@dataclass
+class CaseloadQuery:
+    """What the caseload shows: a view, a filter typed by the user, a sort."""
+
+    view: str = "open"
+    text: str = ""
+    sort: str = "due"
+    user: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def keyset(self) -> bool:
+        return self.view == "history" or self.sort == "due"
+
+
+def _date(value: Any) -> date | None:
+    if value is None:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar) -> tuple[list[str], dict[str, Any]]:
+    where: list[str] = []
+    args: dict[str, Any] = {}
+    if query.view != "history":
+        where.append("s.due IS NOT NULL")
+    if query.view == "mine":
+        where.append("(o.username = :user OR o.name = :user)")
+        args["user"] = query.user
+    elif query.view == "week":
+        where.append("s.due <= :cutoff")
+        args["cutoff"] = calendar.add(today, 5)
+    elif query.view == "overdue":
+        where.append("s.due < :today")
+        args["today"] = today
+    elif query.view == "stage2_long":
+        start = today
+        while calendar.elapsed(start, today) <= 65:
+            start -= timedelta(days=1)
+        where.append("s.procedure = 'statutory' AND s.number = 2 AND "
+                     "COALESCE(s.statement_agreed, s.requested) <= :started")
+        args["started"] = start
+    elif query.view == "awaiting":
+        where.append("s.paused_since IS NULL AND s.step IN ('stage1', 'stage2', 'stage3', 'stage3_response', "
+                     "'response')")
+    elif query.view == "enquiries":
+        where.append("c.kind IN ('concern', 'mp_enquiry', 'councillor_enquiry', 'comment')")
+    text = query.text.strip()
+    if text:
+        where.append("(lower(c.reference) LIKE :text OR p.name_key LIKE :name OR lower(c.summary) LIKE :text)")
+        args["text"] = f"%{text.lower()}%"
+        args["name"] = f"%{name_key(text)}%"
+    return where, args
 
 
 def caseload_page(db: Database, today: date, calendar: WorkingCalendar, rules: RuleBook, *,
-                  after: tuple[date, int] | None = None, limit: int = 200) -> list[CaseloadRow]:
-    """The next ``limit`` live stages after ``after`` (the start when None), earliest due first."""
-    due, sid = after or (date.min, 0)
+                  query: CaseloadQuery | None = None, after: tuple[date, int] | None = None,
+                  offset: int = 0, limit: int = 200) -> list[CaseloadRow]:
+    """The next ``limit`` rows of ``query`` after ``after`` (keyset) or ``offset`` (other sorts)."""
+    query = query or CaseloadQuery()
+    where, args = _where(query, today, calendar)
+    if query.view == "history":
+        sql = HISTORY
+        if after is not None:
+            where.append("(c.received < :k1 OR (c.received = :k1 AND c.id < :k2))")
+        order = "c.received DESC, c.id DESC"
+    else:
+        sql = SELECT
+        if query.sort == "due" and after is not None:
+            where.append("(s.due > :k1 OR (s.due = :k1 AND s.id > :k2))")
+        order = {"due": "s.due, s.id", "received": "c.received DESC, s.id", "reference": "c.reference, s.id",
+                 "complainant": "p.name_key, s.id"}[query.sort]
+    if after is not None:
+        args["k1"], args["k2"] = after
+    text = sql + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order} LIMIT :limit"
+    if not query.keyset() and offset:
+        text += " OFFSET :offset"
+        args["offset"] = offset
+    args["limit"] = limit
+    statement = sa.text(text).bindparams(*(sa.bindparam(k, type_=sa.Date) for k in args
+                                           if isinstance(args[k], date)))
     with db.engine.connect() as conn:
-        rows = conn.execute(_PAGE_QUERY, {"due": due, "id": sid, "limit": limit}).all()
-    page = []
-    for (stage_id, due_on, ref, kind, number, round_, step, paused, name, persistent, group, advocate,
-         team, officer, received) in rows:
-        due_date = _date(due_on)
+        rows = conn.execute(statement, args).all()
+    return [_row(r, today, calendar, rules) for r in rows]
+
+
+def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> CaseloadRow:
+    (stage_id, due_on, ref, kind, number, round_, step, paused, name, persistent, group, advocate,
+     team, officer, received, case_id, responded, declined) = r
+    due_date = _date(due_on)
+    state, left = State.CLOSED, None
+    if due_date is not None:
         relaxed = rules.relaxed(kind, step or "", due_date) is not None
         state, left = classify(due_date, today, calendar, paused=paused is not None, relaxed=relaxed)
-        page.append(CaseloadRow(stage_id, ref, kind, describe_stage(kind, number, round_, step), name or "",
-                                bool(persistent), group == "child", advocate is not None, team or "",
-                                officer or "", _date(received), due_date, left, state))
-    return page
+    stage = describe_stage(kind, number, round_, step) if number is not None else "—"
+    if due_date is None and number is not None:
+        stage += " (declined)" if declined is not None and responded is None else ""
+    return CaseloadRow(stage_id or 0, ref, kind, stage, name or "", bool(persistent), group == "child",
+                       advocate is not None, team or "", officer or "", _date(received) or date.min, due_date,
+                       left, state, case_id)
 
 
 def count_cases(db: Database) -> int:

@@ -93,3 +93,27 @@ def test_every_binding_has_an_id_and_a_tooltip():
         for binding in owner.BINDINGS:
             assert binding.id and binding.tooltip, (owner.__name__, binding.key)
     assert Path(__file__).parent.parent.joinpath("tui", "app.tcss").exists()
+
+
+def test_case_screen_snapshot(snap_compare, demo_db):
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+
+    async def open_case(pilot):
+        await settle(app, pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(app, pilot)
+        await pilot.press("right")  # the Stages tab
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_case)
+
+
+def test_form_with_errors_snapshot(snap_compare, demo_db):
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+
+    async def fill(pilot):
+        await settle(app, pilot)
+        await pilot.press("n", *"complaint", "tab", "end", "ctrl+u", *"31/02/2026")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=fill)

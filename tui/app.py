@@ -7,19 +7,28 @@ workers, which post messages; the handlers here own the widgets.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from domain.config import Config, load_config
-from store.caseload import caseload_page, count_cases
+from domain.timescales import RuleError
+from store.case_view import case_detail
+from store.caseload import SORTS, VIEW_BY_ID, VIEWS, CaseloadQuery, CaseloadRow, caseload_page, count_cases
 from store.database import Database, StoreError, open_database
 from store.location import APP_NAME, sqlite_path
+from store.service import CaseService
+from store.service_base import ConflictError
+from tui.actions import ACTION_BY_ID, ACTIONS, Action
+from tui.case_screen import CaseScreen
 from tui.caseload import CaseloadTable
+from tui.commands import ComplaintsCommands
 from tui.demo_offer import DemoOffer
-from tui.messages import DatabaseFailed, DatabaseOpened, PageLoaded
+from tui.form import FormScreen
+from tui.messages import ActionFinished, CaseLoaded, DatabaseFailed, DatabaseOpened, PageLoaded
 
 PAGE_SIZE = 200
 DEMO_CASES = 3000
@@ -34,9 +43,19 @@ def demo_database_path() -> str:
 class ComplaintsApp(App[None]):
     TITLE = "complaints"
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ComplaintsCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave complaints"),
         Binding("r", "reload", "Refresh", id="reload", tooltip="Read the caseload again from the database"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by reference, name or summary as you type"),
+        Binding("s", "sort", "Sort", id="sort", tooltip="Sort by due date, received, reference or complainant"),
+        Binding("enter", "open_case", "Open", id="open_case", tooltip="Open the case under the cursor"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Show every key of this screen"),
+        *(Binding(v.key, f"view('{v.id}')", v.name, id=f"view.{v.id}", tooltip=v.tooltip, show=False)
+          for v in VIEWS),
+        *(Binding(a.key, f"form('{a.id}')", a.title, id=f"action.{a.id}", tooltip=a.tooltip,
+                  show=a.id in ("log", "extend", "respond"))
+          for a in ACTIONS if a.key),
     ]
 
     def __init__(self, url: str, *, config: Config, today: date, offer_demo: bool = False,
@@ -49,17 +68,24 @@ class ComplaintsApp(App[None]):
         self.loading_more = False
         self.exhausted = False
         self.next_key: tuple[date, int] | None = None
+        self.loaded = 0
+        self.generation = 0
+        self.query_state = CaseloadQuery(user=config.user)
+        self.form: FormScreen | None = None
         if config.keys:
             self.set_keymap(config.keys)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Opening the database…", id="status")
+        yield Input(placeholder="Filter: reference, name or summary (esc to clear)", id="filter")
         yield CaseloadTable(id="caseload")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"as of {self.today:%a %d %b %Y}"
+        self.query_one("#filter", Input).display = False
+        self.query_one(CaseloadTable).focus()
         self.open_database(self.url)
 
     # -- workers (no widgets touched here) ------------------------------------------------------
@@ -77,10 +103,36 @@ class ComplaintsApp(App[None]):
             self.post_message(DatabaseFailed(str(exc)))
 
     @work(thread=True, exclusive=True, group="page")
-    def load_page(self, after: tuple[date, int] | None) -> None:
+    def load_page(self, query: CaseloadQuery, after: tuple[date, int] | None, offset: int, generation: int) -> None:
         assert self.db is not None
-        rows = caseload_page(self.db, self.today, self.calendar, self.config.rules, after=after, limit=PAGE_SIZE)
-        self.post_message(PageLoaded(rows, reset=after is None))
+        rows = caseload_page(self.db, self.today, self.calendar, self.config.rules, query=query, after=after,
+                             offset=offset, limit=PAGE_SIZE)
+        self.post_message(PageLoaded(rows, reset=after is None and offset == 0, generation=generation))
+
+    @work(thread=True, exclusive=True, group="case")
+    def load_case(self, reference: str, refresh: bool = False) -> None:
+        assert self.db is not None
+        try:
+            detail = case_detail(self.db, reference, self.today, self.calendar, self.config.rules)
+        except RuleError as exc:
+            self.post_message(ActionFinished(reference, "", str(exc)))
+            return
+        self.post_message(CaseLoaded(detail, refresh))
+
+    @work(thread=True, exclusive=True, group="action")
+    def perform(self, action: Action, reference: str | None, values: dict[str, Any], version: int | None) -> None:
+        assert self.db is not None
+        service = CaseService(self.db, self.config, today=self.today, calendar=self.calendar)
+        try:
+            message = action.run(service, reference, values, version)
+        except ConflictError as exc:  # the message names who changed the case, what and when
+            self.post_message(ActionFinished(reference, "", str(exc)))
+            return
+        except RuleError as exc:
+            self.post_message(ActionFinished(reference, "", str(exc)))
+            return
+        created = message.split()[-1] if action.id == "log" else reference
+        self.post_message(ActionFinished(created, message))
 
     # -- handlers (the UI thread) ---------------------------------------------------------------
 
@@ -110,31 +162,147 @@ class ComplaintsApp(App[None]):
         self.query_one("#status", Static).update(f"[b red]Cannot open the database:[/] {message.error}")
 
     def on_page_loaded(self, message: PageLoaded) -> None:
+        if message.generation != self.generation:
+            return  # a page of a view or filter the user has already left
         table = self.query_one(CaseloadTable)
         table.show(message.rows, reset=message.reset)
         self.loading_more = False
         self.exhausted = len(message.rows) < PAGE_SIZE
+        self.loaded = table.row_count
         if message.rows:
             self.next_key = message.rows[-1].key
         if message.reset:
-            overdue = sum(1 for r in message.rows if r.state.value == "overdue")
-            status = self.query_one("#status", Static)
-            more = "+" if not self.exhausted else ""
-            status.update(f"{table.row_count}{more} open stages · {overdue}{more if overdue else ''} overdue "
-                          "· ‼ overdue  ! due ≤2 working days  ‖ paused  ~ relaxed · P persistent  C child  A advocate")
-            table.focus()
+            self._status(message.rows)
+            box = self.query_one("#filter", Input)
+            if not (box.display and self.focused is box):  # typing in the filter keeps the keyboard
+                table.focus()
+
+    def _status(self, rows: list[CaseloadRow]) -> None:
+        table = self.query_one(CaseloadTable)
+        view = VIEW_BY_ID[self.query_state.view]
+        more = "+" if not self.exhausted else ""
+        overdue = sum(1 for r in rows if r.state.value == "overdue")
+        what = "cases" if view.id == "history" else "open stages"
+        text = self.query_state.text.strip()
+        filtered = f" matching “{text}”" if text else ""
+        self.query_one("#status", Static).update(
+            f"{view.key} {view.name}: {table.row_count}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
+            f"overdue · by {self.query_state.sort} · ‼ overdue ! ≤2 days ‖ paused ~ relaxed · "
+            "P persistent C child A advocate")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         table = self.query_one(CaseloadTable)
         if self.exhausted or self.loading_more or event.cursor_row < table.row_count - 50:
             return
         self.loading_more = True
-        self.load_page(self.next_key)
+        keyset = self.query_state.keyset()
+        self.load_page(self.query_state, self.next_key if keyset else None, 0 if keyset else self.loaded,
+                       self.generation)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open_case()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.query_state.text = event.value
+            self.action_reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.query_one(CaseloadTable).focus()
+
+    def on_key(self, event: Any) -> None:
+        filter_box = self.query_one("#filter", Input)
+        if event.key == "escape" and self.focused is filter_box:
+            filter_box.value = ""
+            filter_box.display = False
+            self.query_one(CaseloadTable).focus()
+            event.stop()
+
+    def on_case_loaded(self, message: CaseLoaded) -> None:
+        if isinstance(self.screen, CaseScreen) and self.screen.reference == message.detail.reference:
+            self.screen.show(message.detail)
+        elif len(self.screen_stack) > 1 and isinstance(self.screen_stack[-2], CaseScreen):
+            self.screen_stack[-2].show(message.detail)  # under an open form
+        elif not message.refresh:
+            self.push_screen(CaseScreen(message.detail))
+
+    def on_action_finished(self, message: ActionFinished) -> None:
+        if message.error is not None:
+            if self.form is not None:
+                self.form.refused(message.error)
+                if len(self.screen_stack) > 1 and isinstance(self.screen_stack[-2], CaseScreen) and message.reference:
+                    self.load_case(message.reference, refresh=True)  # show what changed underneath
+            else:
+                self.notify(message.error, severity="error", timeout=8)
+            return
+        if self.form is not None:
+            self.form.dismiss(None)
+            self.form = None
+        self.notify(message.message, timeout=6)
+        self.action_reload()
+        if isinstance(self.screen, CaseScreen) and message.reference:
+            self.load_case(message.reference, refresh=True)
+
+    # -- actions ------------------------------------------------------------------------------
 
     def action_reload(self) -> None:
+        if isinstance(self.screen, CaseScreen):
+            self.load_case(self.screen.reference, refresh=True)
         if self.db is not None:
-            self.exhausted, self.next_key = False, None
-            self.load_page(None)
+            self.generation += 1
+            self.exhausted, self.next_key, self.loaded = False, None, 0
+            self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation)
+
+    def action_view(self, view: str) -> None:
+        self.query_state.view = view
+        if isinstance(self.screen, CaseScreen):
+            self.pop_screen()
+        self.action_reload()
+
+    def action_sort(self) -> None:
+        if self.query_state.view == "history":
+            self.notify("All history is always newest first", timeout=4)
+            return
+        self.query_state.sort = SORTS[(SORTS.index(self.query_state.sort) + 1) % len(SORTS)]
+        self.action_reload()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def current_reference(self) -> str | None:
+        if isinstance(self.screen, CaseScreen):
+            return self.screen.reference
+        return self.query_one(CaseloadTable).current_reference
+
+    def action_open_case(self) -> None:
+        reference = self.current_reference()
+        if reference and self.db is not None and not isinstance(self.screen, CaseScreen):
+            self.load_case(reference)
+
+    def action_form(self, action_id: str) -> None:
+        if isinstance(self.screen, FormScreen | DemoOffer) or self.db is None:
+            return
+        action = ACTION_BY_ID[action_id]
+        reference = self.current_reference() if action.needs_case else None
+        if action.needs_case and reference is None:
+            self.notify("Choose a case first", severity="warning")
+            return
+        self.form = FormScreen(action, reference, self.today)
+        self.push_screen(self.form, lambda _: setattr(self, "form", None))
+
+    def run_action_form(self, form: FormScreen, values: dict[str, Any]) -> None:
+        """The form's values are checked: run the transition in a worker."""
+        version = self.screen_stack[-2].detail.version if isinstance(self.screen_stack[-2], CaseScreen) else None
+        self.perform(form.action, form.reference, values, version)
 
     def on_unmount(self) -> None:
         if self.db is not None:

@@ -25,8 +25,10 @@ def cells(row: CaseloadRow) -> list[Text]:
     flags = markers(row)
     name = f"{row.complainant} [{flags}]" if flags else row.complainant
     kind = KIND_LABELS.get(Kind(row.kind), row.kind)
-    values = [row.state.symbol, row.reference, f"{kind} · {row.stage}", f"{row.due:%d/%m/%Y}",
-              due_phrase(row.left, row.state), name, row.team, row.officer, f"{row.received:%d/%m/%Y}"]
+    due = f"{row.due:%d/%m/%Y}" if row.due else ""
+    left = due_phrase(row.left, row.state) if row.left is not None else row.state.label
+    values = [row.state.symbol, row.reference, f"{kind} · {row.stage}", due, left, name, row.team, row.officer,
+              f"{row.received:%d/%m/%Y}"]
     out = [Text(v, style=style) for v in values]
     if row.persistent:
         out[5].stylize("reverse", len(row.complainant) + 1)
@@ -51,8 +53,16 @@ class CaseloadTable(DataTable[Text]):
     def show(self, rows: list[CaseloadRow], *, reset: bool) -> None:
         if reset:
             self.clear()
+            self.references: list[str] = []
         for row in rows:
-            self.add_row(*cells(row), key=str(row.stage_id))
+            self.add_row(*cells(row), key=f"{row.case_id}:{row.stage_id}")
+            self.references.append(row.reference)
+
+    @property
+    def current_reference(self) -> str | None:
+        """The reference of the case under the cursor."""
+        refs = getattr(self, "references", [])
+        return refs[self.cursor_row] if 0 <= self.cursor_row < len(refs) else None
 
     def _page_size(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)

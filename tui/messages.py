@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from store.case_view import CaseDetail
 from store.caseload import CaseloadRow
 from store.database import Database
 
@@ -21,6 +22,20 @@ class DatabaseFailed(Message):
 
 
 class PageLoaded(Message):
-    def __init__(self, rows: list[CaseloadRow], reset: bool) -> None:
+    def __init__(self, rows: list[CaseloadRow], reset: bool, generation: int = 0) -> None:
         super().__init__()
-        self.rows, self.reset = rows, reset
+        self.rows, self.reset, self.generation = rows, reset, generation
+
+
+class CaseLoaded(Message):
+    def __init__(self, detail: CaseDetail, refresh: bool) -> None:
+        super().__init__()
+        self.detail, self.refresh = detail, refresh
+
+
+class ActionFinished(Message):
+    """A transition ran: ``error`` is the store's refusal (None when it was done)."""
+
+    def __init__(self, reference: str | None, message: str, error: str | None = None) -> None:
+        super().__init__()
+        self.reference, self.message, self.error = reference, message, error

@@ -1,0 +1,237 @@
+"""A morning's work in the TUI: views, filter, sort, the case screen, forms valid and refused, conflicts."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from domain.config import Config
+from store.database import open_database
+from store.demo import generate
+from store.location import resolve_url
+from store.service import CaseService
+from tui.actions import ACTIONS
+from tui.app import ComplaintsApp, create_app
+from tui.case_screen import CaseScreen
+from tui.caseload import CaseloadTable
+from tui.form import FormScreen
+
+TODAY = date(2026, 11, 22)
+CONFIG = Config(user="tester")
+
+
+@pytest.fixture
+def demo_db(tmp_path):
+    path = tmp_path / "demo.db"
+    db = open_database(path, CONFIG)
+    generate(db, CONFIG, cases=1200, seed=5, today=TODAY)
+    db.close()
+    return path
+
+
+async def settle(app, pilot):
+    for _ in range(4):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def column(table: CaseloadTable, index: int) -> list[str]:
+    return [str(table.get_row_at(i)[index]) for i in range(table.row_count)]
+
+
+def unextended(path) -> set[str]:
+    """Open Stage 1 statutory complaints without an extension and with a running clock."""
+    rows = sqlite3.connect(path).execute(
+        'SELECT c.reference FROM stage s JOIN "case" c ON c.id = s.case_id WHERE s.due IS NOT NULL AND '
+        "c.kind = 'statutory' AND s.number = 1 AND s.round = 0 AND s.extended_on IS NULL AND s.paused_since IS NULL")
+    return {r for (r,) in rows}
+
+
+def pick(table: CaseloadTable, references: set[str]) -> str:
+    row = next(i for i, r in enumerate(column(table, 1)) if r in references)
+    table.move_cursor(row=row)
+    return table.current_reference or ""
+
+
+async def test_saved_views_filter_and_sort(demo_db):
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        everything = table.row_count
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert 0 < table.row_count < everything and set(column(table, 0)) == {"‼"}
+        await pilot.press("7")
+        await settle(app, pilot)
+        kinds = {k.split(" · ")[0] for k in column(table, 2)}
+        assert kinds and kinds <= {"Concern", "MP enquiry", "Councillor enquiry", "Comment"}
+        await pilot.press("8")
+        await settle(app, pilot)
+        assert table.row_count == 200  # the first page of 1,200 cases, newest first
+        received = [date.fromisoformat("-".join(reversed(r.split("/")))) for r in column(table, 8)]
+        assert received == sorted(received, reverse=True)
+        await pilot.press("1", "s")
+        await settle(app, pilot)
+        assert "by received" in str(app.query_one("#status").render())
+        reference = column(table, 1)[3]
+        await pilot.press("slash", *reference[-5:])
+        await settle(app, pilot)
+        assert reference in column(table, 1) and table.row_count < everything
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert table.row_count == everything
+
+
+async def test_open_a_case_extend_it_and_see_the_due_date_move(demo_db):
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        reference = pick(table, unextended(demo_db))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.reference == reference
+        before = str(app.screen.query_one("#case-clock").render())
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen), app.screen.query_one("#form-error").render()
+        after = str(app.screen.query_one("#case-clock").render())
+        assert before != after and "due" in after
+    stage = sqlite3.connect(demo_db).execute(
+        'SELECT s.extended_on FROM stage s JOIN "case" c ON c.id = s.case_id WHERE c.reference = ? '
+        "AND s.number = 1 AND s.round = 0", (reference,)).fetchone()
+    assert stage[0] == "2026-11-22"
+
+
+async def test_a_form_checks_as_you_type_and_keeps_the_stores_refusal(demo_db):
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action.id == "log"
+        await pilot.press(*"complaint")
+        assert "one of statutory" in str(form.query_one("#error-kind").render())
+        form.query_one("#field-kind").value = "statutory"
+        form.query_one("#field-received").value = "31/02/2026"
+        await pilot.pause()
+        assert "not a date that exists" in str(form.query_one("#error-received").render())
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and "need correcting" in str(form.query_one("#form-error").render())
+        form.query_one("#field-received").value = "01/12/2026"  # in the future: the store refuses
+        form.query_one("#field-complainant").value = "Robin Example"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and "dates cannot be in the future" in str(form.query_one("#form-error").render())
+        form.query_one("#field-received").value = "20/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    conn = sqlite3.connect(demo_db)
+    assert conn.execute('SELECT count(*) FROM "case" c JOIN person p ON p.id = c.person_id '
+                        "WHERE p.name = 'Robin Example' AND c.received = '2026-11-20'").fetchone()[0] == 1
+
+
+async def test_respond_with_findings_and_a_refused_resume(demo_db):
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        reference = pick(table, unextended(demo_db))
+        await pilot.press("u")  # resume a clock that is not paused
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen) and "not paused" in str(app.screen.query_one("#form-error").render())
+        await pilot.press("escape", "o")
+        await settle(app, pilot)
+        app.screen.query_one("#field-findings").value = "upheld; not_upheld"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+    outcome = sqlite3.connect(demo_db).execute(
+        'SELECT s.outcome FROM stage s JOIN "case" c ON c.id = s.case_id WHERE c.reference = ? AND s.number = 1 '
+        "AND s.round = 0", (reference,)).fetchone()[0]
+    assert outcome == "partially_upheld"  # derived from the findings
+
+
+async def test_a_persistent_complainant_banner_stays_until_acknowledged(demo_db):
+    db = open_database(demo_db, CONFIG)
+    service = CaseService(db, CONFIG, today=TODAY)
+    reference = service.log("statutory", date(2026, 11, 16), complainant="Pat Persistent")
+    service.flag_persistent(reference, contact="Jo Lead", arrangements="One call a week, on Mondays")
+    db.close()
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.load_case(reference)
+        await settle(app, pilot)
+        banner = app.screen.query_one("#persistent-banner")
+        assert banner.display and "Jo Lead" in str(banner.render()) and "One call a week" in str(banner.render())
+        await pilot.press("tab", "tab")
+        assert banner.display
+        await pilot.press("enter")
+        assert not banner.display
+
+
+async def test_a_stale_save_shows_the_conflict_and_saves_nothing(demo_db):
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        reference = pick(table, unextended(demo_db))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        other = open_database(demo_db, Config(user="colleague"))
+        CaseService(other, Config(user="colleague"), today=TODAY).pause(reference, "awaiting consent")
+        other.close()
+        await pilot.press("x", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        error = str(app.screen.query_one("#form-error").render())
+        assert "changed" in error and "colleague" in error
+    assert sqlite3.connect(demo_db).execute(
+        'SELECT s.extended_on FROM stage s JOIN "case" c ON c.id = s.case_id WHERE c.reference = ? '
+        "AND s.number = 1", (reference,)).fetchone()[0] is None
+
+
+async def test_the_command_palette_offers_the_same_commands(demo_db):
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"Overdue")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.query_state.view == "overdue"
+
+
+def test_every_action_has_a_form_a_tooltip_and_a_unique_key():
+    keys = [a.key for a in ACTIONS if a.key]
+    assert len(keys) == len(set(keys))
+    assert not set(keys) & {"q", "r", "s", "slash", "question_mark", *"12345678"}
+    for action in ACTIONS:
+        assert action.tooltip and action.title and action.fields, action.id
+    for binding in ComplaintsApp.BINDINGS:
+        assert binding.id and binding.tooltip, binding.key
+    for owner in (CaseScreen, FormScreen):
+        for binding in owner.BINDINGS:
+            assert binding.id and binding.tooltip, (owner.__name__, binding.key)
+
+
+async def test_keys_are_remapped_from_the_config(demo_db):
+    config = Config(user="tester", keys={"action.extend": "ctrl+e"})
+    app = create_app(resolve_url(demo_db), config=config, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen) and app.screen.action.id == "extend"

@@ -1,0 +1,274 @@
+"""Every lifecycle transition the store offers, as a form: its fields, their checks, and the call it makes.
+
+One table drives the forms, the key bindings, the command palette and the help, so they always
+agree. No widgets here: a field reads and checks text; an action turns checked values into one
+``CaseService`` call (which does the domain's own checks and refuses with a ``RuleError``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from domain.register import parse_date, parse_money
+from domain.vocab import (
+    Advocate,
+    Channel,
+    ChildStatus,
+    ComplainantGroup,
+    IndependentRole,
+    Kind,
+    LgoDecision,
+    LgoEnquiryType,
+    Outcome,
+    Remedy,
+)
+from store.service import CaseService
+
+FINDINGS = ("upheld", "partially_upheld", "not_upheld", "not_determined")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form. ``kind``: date, text, choice, int, money, list (``;``-separated)."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default_today: bool = False
+    placeholder: str = ""
+
+    def read(self, text: str) -> Any:
+        """The checked value of ``text``; ValueError with a message for the user."""
+        text = text.strip()
+        if not text:
+            if self.required:
+                raise ValueError("required")
+            return [] if self.kind == "list" else None
+        if self.kind == "date":
+            return parse_date(text)
+        if self.kind == "money":
+            return parse_money(text)
+        if self.kind == "int":
+            if not text.isdigit():
+                raise ValueError("a whole number")
+            return int(text)
+        if self.kind == "choice":
+            value = text.lower().replace(" ", "_").replace("-", "_")
+            if value not in self.choices:
+                raise ValueError("one of " + ", ".join(self.choices))
+            return value
+        if self.kind == "list":
+            items = [t.strip() for t in text.split(";") if t.strip()]
+            if self.choices:
+                wrong = [i for i in items if i.lower().replace(" ", "_") not in self.choices]
+                if wrong:
+                    raise ValueError(f"{wrong[0]!r} is not one of " + ", ".join(self.choices))
+                items = [i.lower().replace(" ", "_") for i in items]
+            return items
+        return text
+
+
+def _values(enum: Any) -> tuple[str, ...]:
+    return tuple(m.value for m in enum)
+
+
+Run = Callable[[CaseService, str | None, dict[str, Any], int | None], str]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A transition: its id (for bindings and the palette), what it is called, its form and its call."""
+
+    id: str
+    title: str
+    fields: tuple[Field, ...]
+    run: Run
+    key: str | None = None  # a key on the caseload and case screens
+    needs_case: bool = True
+    tooltip: str = ""
+
+
+def _on(values: dict[str, Any]) -> date | None:
+    return values.get("on")
+
+
+ON = Field("on", "Date", "date", default_today=True)
+
+
+def _log(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> str:
+    ref = svc.log(v["kind"], v["received"], channel=v["channel"], complainant=v["complainant"],
+                  complainant_id=v["complainant_id"], group=v["group"], child_status=v["child_status"],
+                  child_name=v["child_name"], advocate=v["advocate"], service_area=v["service_area"],
+                  team=v["team"], officer=v["officer"], themes=v["themes"], summary=v["summary"])
+    return f"Logged {ref}"
+
+
+def _extend(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
+    due = svc.extend(ref or "", _on(v), v["days"], expected_version=version)
+    return f"{ref}: extended; now due {due:%d/%m/%Y}"
+
+
+def _respond(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
+    outcome = svc.respond(ref or "", v["outcome"], _on(v), findings=v["findings"] or None,
+                          override_reason=v["override_reason"], expected_version=version)
+    return f"{ref}: responded, {outcome.value.replace('_', ' ')}"
+
+
+def _simple(method: str, done: str, *extra: str) -> Run:
+    """An action whose call is ``service.method(ref, on=..., <extra>=..., expected_version=...)``."""
+
+    def run(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
+        extras = {name: v[name] for name in extra if v[name] is not None}
+        result = getattr(svc, method)(ref or "", on=_on(v), **extras, expected_version=version)
+        suffix = f" (due {result:%d/%m/%Y})" if isinstance(result, date) else ""
+        return f"{ref}: {done}{suffix}"
+
+    return run
+
+
+def _cost(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
+    amount: Decimal = svc.record_cost(ref or "", v["amount"], person=v["person"], number=v["number"], on=_on(v),
+                                      expected_version=version)
+    return f"{ref}: cost £{amount:,.2f} recorded"
+
+
+def _action_add(svc: CaseService, ref: str | None, v: dict[str, Any], _: int | None) -> str:
+    svc.add_action(ref or "", v["description"], owner=v["owner"], due=v["due"])
+    return f"{ref}: learning action added"
+
+
+def _flag(svc: CaseService, ref: str | None, v: dict[str, Any], _: int | None) -> str:
+    review = svc.flag_persistent(ref or "", contact=v["contact"], arrangements=v["arrangements"],
+                                 start=v["start"], review=v["review"])
+    return f"{ref}: complainant under the persistent-complaints procedure; review {review:%d/%m/%Y}"
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action("log", "New representation", (
+        Field("kind", "Kind", "choice", True, _values(Kind)),
+        Field("received", "Received", "date", default_today=True),
+        Field("channel", "Channel", "choice", choices=_values(Channel)),
+        Field("complainant", "Complainant"), Field("complainant_id", "Complainant id"),
+        Field("group", "Complainant group", "choice", choices=_values(ComplainantGroup)),
+        Field("child_name", "Child"), Field("child_status", "Child status", "choice", choices=_values(ChildStatus)),
+        Field("advocate", "Advocate", "choice", choices=_values(Advocate)),
+        Field("service_area", "Service area"), Field("team", "Team"), Field("officer", "Officer"),
+        Field("themes", "Themes", "list", placeholder="Delays; Poor communication"),
+        Field("summary", "Summary")),
+        _log, key="n", needs_case=False, tooltip="Log a complaint, concern, enquiry or compliment"),
+    Action("acknowledge", "Acknowledge", (ON,), _simple("acknowledge", "acknowledged"), key="a",
+           tooltip="Record that receipt was acknowledged"),
+    Action("extend", "Extend", (ON, Field("days", "Working days (blank: the rule's)", "int")), _extend, key="x",
+           tooltip="Record an extension agreed with the complainant"),
+    Action("pause", "Pause the clock", (Field("reason", "Reason", required=True), ON),
+           _simple("pause", "clock paused", "reason"), key="p", tooltip="Stop the clock, with a reason"),
+    Action("resume", "Resume the clock", (ON,), _simple("resume", "clock resumed"), key="u",
+           tooltip="Start a paused clock again"),
+    Action("respond", "Respond", (
+        Field("outcome", "Outcome (blank: from findings)", "choice", choices=_values(Outcome)), ON,
+        Field("findings", "Findings per issue", "list", choices=FINDINGS, placeholder="upheld; not_upheld"),
+        Field("override_reason", "Reason for overriding the findings")),
+        _respond, key="o", tooltip="Record the response and its outcome"),
+    Action("reopen", "Reopen Stage 1", (ON, Field("reason", "Reason")), _simple("reopen", "reopened", "reason"),
+           tooltip="The complainant came back about the same matter"),
+    Action("withdraw", "Withdraw", (ON, Field("reason", "Reason")), _simple("withdraw", "withdrawn", "reason"),
+           tooltip="The complainant withdrew"),
+    Action("close", "Close", (ON, Field("outcome", "Outcome", "choice", choices=_values(Outcome))),
+           _simple("close", "closed", "outcome"), tooltip="Close an enquiry or concern"),
+    Action("request2", "Request Stage 2", (ON,), lambda s, r, v, n: _stage(s, r, v, n, "request_stage", 2),
+           key="e", tooltip="Escalate: the complainant asked for a Stage 2 investigation"),
+    Action("request3", "Request Stage 3", (ON,), lambda s, r, v, n: _stage(s, r, v, n, "request_stage", 3),
+           tooltip="The complainant asked for a review panel"),
+    Action("accept", "Accept the request", (Field("number", "Stage", "int", True), ON),
+           lambda s, r, v, n: _stage(s, r, v, n, "accept_stage", v["number"]),
+           tooltip="Accept a Stage 2 or 3 request"),
+    Action("decline", "Decline the request", (Field("number", "Stage", "int", True),
+                                              Field("reason", "Reason", required=True), ON),
+           lambda s, r, v, n: _decline(s, r, v, n), tooltip="Decline a Stage 2 or 3 request, with a reason"),
+    Action("statement", "Statement of complaint agreed", (
+        Field("issues", "Issues", "list", True, placeholder="Delay in assessment; Rude on the phone"), ON),
+        lambda s, r, v, n: _done(r, "statement agreed; due", s.agree_statement(r or "", v["issues"], _on(v),
+                                                                               expected_version=n)),
+        tooltip="The Stage 2 terms of reference, issue by issue"),
+    Action("assign", "Assign an independent person", (
+        Field("person", "Name", required=True),
+        Field("role", "Role", "choice", True, _values(IndependentRole)), ON),
+        lambda s, r, v, n: _then(r, "assigned", lambda: s.assign(r or "", v["person"], v["role"], _on(v),
+                                                                 expected_version=n)),
+        key="i", tooltip="Investigating Officer, Independent Person, panel chair or panellist"),
+    Action("cost", "Record a cost", (Field("amount", "Amount", "money", True), Field("person", "Person"),
+                                     Field("number", "Stage", "int"), ON), _cost,
+           tooltip="What an independent person's work cost"),
+    Action("panel", "Schedule the panel", (Field("panel_on", "Panel date", "date", True),),
+           lambda s, r, v, n: _none(r, "panel scheduled", s.schedule_panel(r or "", v["panel_on"],
+                                                                           expected_version=n)),
+           tooltip="The Stage 3 review panel's date"),
+    Action("findings", "Panel findings received", (ON,),
+           lambda s, r, v, n: _done(r, "findings received; final response due",
+                                    s.panel_findings(r or "", _on(v), expected_version=n)),
+           tooltip="The panel's findings arrived"),
+    Action("lgo", "Ombudsman enquiry", (
+        Field("on", "Received", "date", default_today=True),
+        Field("enquiry_type", "Type", "choice", choices=_values(LgoEnquiryType)),
+        Field("respond_by", "Respond by", "date"), Field("lgo_reference", "Ombudsman's reference")),
+        lambda s, r, v, n: _then(r, "Ombudsman enquiry logged", lambda: s.lgo_enquiry(
+            r or "", _on(v), enquiry_type=v["enquiry_type"], respond_by=v["respond_by"],
+            lgo_reference=v["lgo_reference"], expected_version=n)),
+        tooltip="The Ombudsman asked about this case"),
+    Action("lgo_response", "Ombudsman: we responded", (ON,),
+           _simple("lgo_response", "response to the Ombudsman recorded"),
+           tooltip="The council answered the Ombudsman"),
+    Action("lgo_decision", "Ombudsman: decision", (
+        Field("decision", "Decision", "choice", True, _values(LgoDecision)), ON),
+        _simple("lgo_decision", "Ombudsman's decision recorded", "decision"),
+        tooltip="The Ombudsman decided"),
+    Action("lgo_remedy", "Ombudsman: remedy", (
+        Field("remedies", "Remedies", "list", True, _values(Remedy)), Field("payment", "Payment", "money"),
+        Field("compliance_due", "Comply by", "date")),
+        lambda s, r, v, n: _then(r, "remedy recorded", lambda: s.lgo_remedy(
+            r or "", v["remedies"], payment=v["payment"], compliance_due=v["compliance_due"], expected_version=n)),
+        tooltip="What the Ombudsman asked the council to do"),
+    Action("lgo_complied", "Ombudsman: complied", (ON,), _simple("lgo_complied", "compliance recorded"),
+           tooltip="The council did what the Ombudsman asked"),
+    Action("action", "Add a learning action", (
+        Field("description", "What will change", required=True), Field("owner", "Owner"),
+        Field("due", "Due", "date")), _action_add, key="l", tooltip="You said, we did"),
+    Action("persistent", "Persistent-complaints procedure", (
+        Field("contact", "Single point of contact", required=True),
+        Field("arrangements", "Agreed contact arrangements", required=True),
+        Field("start", "Start", "date", default_today=True), Field("review", "Review (blank: six months)", "date")),
+        _flag, key="f", tooltip="Flag the complainant under the persistent-complaints procedure"),
+)
+ACTION_BY_ID = {a.id: a for a in ACTIONS}
+
+
+def _stage(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None, method: str,
+           number: int) -> str:
+    result = getattr(svc, method)(ref or "", number, _on(v), expected_version=version)
+    notes = f" ({'; '.join(result)})" if isinstance(result, list) and result else ""
+    return f"{ref}: Stage {number} {'requested' if method == 'request_stage' else 'accepted'}{notes}"
+
+
+def _decline(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
+    svc.decline_stage(ref or "", v["number"], v["reason"], _on(v), expected_version=version)
+    return f"{ref}: Stage {v['number']} request declined"
+
+
+def _done(ref: str | None, what: str, due: date) -> str:
+    return f"{ref}: {what} {due:%d/%m/%Y}"
+
+
+def _none(ref: str | None, what: str, result: Any) -> str:
+    notes = f" ({'; '.join(result)})" if isinstance(result, list) and result else ""
+    return f"{ref}: {what}{notes}"
+
+
+def _then(ref: str | None, what: str, call: Callable[[], None]) -> str:
+    call()
+    return f"{ref}: {what}"

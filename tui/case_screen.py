@@ -1,0 +1,166 @@
+"""The case screen: the clock in the header, then overview, stages, timeline, learning and people.
+
+A complainant under the persistent-complaints procedure gets a banner that stays until the
+officer acknowledges it (``enter``), so the agreed arrangements cannot be missed.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from domain.clock import State
+from domain.vocab import KIND_LABELS, Kind
+from store.case_view import CaseDetail
+from tui.caseload import STATE_STYLE
+
+
+def _d(value: object) -> str:
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else ("" if value is None else str(value))
+
+
+def clock_line(detail: CaseDetail) -> Text:
+    reading = detail.clock
+    kind = KIND_LABELS.get(Kind(detail.kind), detail.kind)
+    stage = detail.stage or "no stage"
+    where = stage if stage.lower().startswith(kind.lower()) else f"{kind} · {stage}"
+    text = Text(f"{reading.state.symbol} {detail.reference} · {where} · ")
+    if reading.deadline is None:
+        text.append("closed" if reading.state is State.CLOSED else reading.state.label)
+    else:
+        text.append(f"due {reading.deadline.due:%a %d/%m/%Y} · {reading.describe}", style=STATE_STYLE[reading.state])
+    return text
+
+
+def overview(detail: CaseDetail) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    rows = [("Received", _d(detail.received)), ("Channel", detail.channel), ("Acknowledged", _d(detail.acknowledged)),
+            ("Service area", detail.service_area), ("Team", detail.team), ("Officer", detail.officer),
+            ("Themes", "; ".join(detail.themes)), ("Child", detail.child_name), ("Child status", detail.child_status),
+            ("Advocate", detail.advocate), ("Summary", detail.summary), ("Closed", _d(detail.closed))]
+    for label, value in rows:
+        if value:
+            table.add_row(label, str(value))
+    return table
+
+
+def stages(detail: CaseDetail) -> Table:
+    table = Table("Stage", "Requested", "Extended", "Responded", "Outcome", "Due", expand=True)
+    for s in detail.stages:
+        end = _d(s.responded) or (f"declined {_d(s.declined)}" if s.declined else "")
+        table.add_row(s.name, _d(s.requested), _d(s.extended_on), end, (s.outcome or "").replace("_", " "), _d(s.due))
+        for issue, finding in s.findings:
+            table.add_row("", f"  issue: {issue}", "", "", (finding or "").replace("_", " "), "")
+        for role, name, cost in s.people:
+            table.add_row("", f"  {role}: {name}", "", "", f"£{cost:,.2f}" if cost is not None else "", "")
+    for received, decision, decided, remedy, payment in detail.ombudsman:
+        table.add_row("Ombudsman", _d(received), "", _d(decided), (decision or "").replace("_", " "),
+                      f"{remedy or ''} {f'£{payment:,.2f}' if payment else ''}".strip())
+    return table
+
+
+def timeline(detail: CaseDetail) -> Table:
+    table = Table("When", "Who", "What", "Change", expand=True)
+    for at, who, action, what, old, new, reason in detail.events:
+        change = f"{old or '(none)'} → {new or '(none)'}" if old is not None or new is not None else ""
+        if reason:
+            change += f"  (reason: {reason})"
+        table.add_row(f"{at:%d/%m/%Y %H:%M}", who, action + (f" {what}" if what else ""), change)
+    return table
+
+
+def learning(detail: CaseDetail) -> Table | Text:
+    if not detail.actions:
+        return Text("No learning actions yet (l adds one).", style="dim")
+    table = Table("#", "What will change", "Owner", "Due", "Done", expand=True)
+    for ident, description, owner, due, done in detail.actions:
+        table.add_row(str(ident), description, owner or "", _d(due), _d(done))
+    return table
+
+
+def people(detail: CaseDetail) -> Table | Text:
+    person = detail.person
+    if person is None:
+        return Text("No complainant recorded.", style="dim")
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Complainant", person.name + (f" ({person.external_id})" if person.external_id else ""))
+    table.add_row("Group", (person.group or "").replace("_", " "))
+    table.add_row("Contacts", f"{person.contacts} case{'s' if person.contacts != 1 else ''} in all")
+    if person.persistent:
+        table.add_row("Persistent", f"since {_d(person.persistent_start)}, review {_d(person.persistent_review)}")
+        table.add_row("Single contact", person.persistent_contact or "")
+        table.add_row("Arrangements", person.persistent_arrangements or "")
+    for reference, kind, received, state in detail.linked:
+        table.add_row("Also", f"{reference} · {KIND_LABELS.get(Kind(kind), kind)} · {_d(received)} · {state}")
+    return table
+
+
+class CaseScreen(Screen[None]):
+    """One case. Actions on it use the same keys as on the caseload."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="case.back", tooltip="Back to the caseload"),
+        Binding("enter", "acknowledge_banner", "Got it", id="case.banner", show=False,
+                tooltip="Acknowledge the persistent-complainant banner"),
+    ]
+
+    def __init__(self, detail: CaseDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    @property
+    def reference(self) -> str:
+        return self.detail.reference
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="case-clock")
+        yield Static(id="persistent-banner")
+        with TabbedContent(id="case-tabs"):
+            with TabPane("Overview", id="tab-overview"), VerticalScroll():
+                yield Static(id="case-overview")
+            with TabPane("Stages", id="tab-stages"), VerticalScroll():
+                yield Static(id="case-stages")
+            with TabPane("Timeline", id="tab-timeline"), VerticalScroll():
+                yield Static(id="case-timeline")
+            with TabPane("Learning", id="tab-learning"), VerticalScroll():
+                yield Static(id="case-learning")
+            with TabPane("People", id="tab-people"), VerticalScroll():
+                yield Static(id="case-people")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(self.detail)
+
+    def show(self, detail: CaseDetail) -> None:
+        """Show (or refresh, after an action) the case."""
+        self.detail = detail
+        self.query_one("#case-clock", Static).update(clock_line(detail))
+        banner = self.query_one("#persistent-banner", Static)
+        person = detail.person
+        if person is not None and person.persistent and not getattr(self, "banner_seen", False):
+            banner.update(Text(f"PERSISTENT-COMPLAINTS PROCEDURE · contact only through "
+                               f"{person.persistent_contact or '(not named)'} · {person.persistent_arrangements or ''}"
+                               f" · review {_d(person.persistent_review)} · press enter to acknowledge",
+                               style="bold black on yellow"))
+            banner.display = True
+        else:
+            banner.display = False
+        self.query_one("#case-overview", Static).update(overview(detail))
+        self.query_one("#case-stages", Static).update(stages(detail))
+        self.query_one("#case-timeline", Static).update(timeline(detail))
+        self.query_one("#case-learning", Static).update(learning(detail))
+        self.query_one("#case-people", Static).update(people(detail))
+
+    def action_acknowledge_banner(self) -> None:
+        self.banner_seen = True
+        self.query_one("#persistent-banner", Static).display = False

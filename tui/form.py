@@ -1,0 +1,102 @@
+"""A form for one transition: fields checked as you type, errors beside them, refusals at the top.
+
+The form checks what it can (dates, choices, money, required fields) on every keystroke; the
+store's own rules are checked when it is saved. Saving runs the action in a worker (the app's),
+and the form stays open with the store's message if the store refuses.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.actions import Action
+
+
+class FormScreen(ModalScreen[dict[str, Any] | None]):
+    """Returns the checked values on save, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close the form without saving"),
+        Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check the form and save it"),
+    ]
+
+    def __init__(self, action: Action, reference: str | None, today: date) -> None:
+        super().__init__()
+        self.action, self.reference, self.today = action, reference, today
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="form"):
+            title = self.action.title + (f" · {self.reference}" if self.reference else "")
+            yield Static(title, id="form-title")
+            yield Static("", id="form-error")
+            with Grid(id="form-fields"):
+                for field in self.action.fields:
+                    yield Label(field.label + (" *" if field.required else ""), classes="form-label")
+                    value = self.today.strftime("%d/%m/%Y") if field.default_today else ""
+                    placeholder = field.placeholder or {"date": "dd/mm/yyyy", "money": "£0.00"}.get(field.kind, "")
+                    if field.choices and not placeholder:
+                        placeholder = " | ".join(field.choices[:4]) + (" | …" if len(field.choices) > 4 else "")
+                    yield Input(value=value, placeholder=placeholder, id=f"field-{field.name}")
+                    yield Label("", id=f"error-{field.name}", classes="form-field-error")
+            with Horizontal(id="form-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="form-save")
+                yield Button("Cancel (esc)", id="form-cancel")
+
+    def on_mount(self) -> None:
+        first = self.query(Input).first()
+        first.focus()
+
+    def _check(self, name: str) -> tuple[bool, Any]:
+        field = next(f for f in self.action.fields if f.name == name)
+        text = self.query_one(f"#field-{name}", Input).value
+        error = self.query_one(f"#error-{name}", Label)
+        try:
+            value = field.read(text)
+        except ValueError as exc:
+            error.update(str(exc))
+            return False, None
+        error.update("")
+        return True, value
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id and event.input.id.startswith("field-"):
+            self._check(event.input.id.removeprefix("field-"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "form-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def values(self) -> dict[str, Any] | None:
+        """Every field checked; None (with the errors shown) if any is wrong."""
+        values, ok = {}, True
+        for field in self.action.fields:
+            good, value = self._check(field.name)
+            ok = ok and good
+            values[field.name] = value
+        return values if ok else None
+
+    def action_save(self) -> None:
+        values = self.values()
+        if values is None:
+            self.refused("Some fields need correcting (see beside them)")
+            return
+        self.refused("")
+        self.app.run_action_form(self, values)  # type: ignore[attr-defined]
+
+    def refused(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
