@@ -55,7 +55,7 @@ class Headline:
         if not self.previous:
             return "new this year"
         pct = half_up(abs(Fraction(self.value) - Fraction(self.previous)) / Fraction(self.previous) * 100)
-        return f"a {pct}% {'increase' if self.value > self.previous else 'reduction'}"
+        return f"{_article(int(pct))} {pct}% {'increase' if self.value > self.previous else 'reduction'}"
 
     def line(self, *, ascii_only: bool = False) -> str:
         shown = _show(self.value, self.rate)
@@ -65,6 +65,13 @@ class Headline:
         change = self.change()
         text = f"{shown} {self.what}" + (f", {change}" if change else "") + self.detail
         return f"{arrow} {text}" if arrow else text
+
+
+def _article(number: int) -> str:
+    """'an' before the numbers said with a vowel first: 8, 11, 18, 80-89, 800-899, 8,000, 11,000..."""
+    digits = str(number)
+    vowel = digits[0] == "8" or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
+    return "an" if vowel else "a"
 
 
 def _show(value: Value, rate: bool) -> str:

@@ -395,3 +395,14 @@ def test_stages_spanning_whole_years_and_declines_across_a_year_end(db):
     assert column(y2017.table("escalations"))["stage2_requested"] == 1
     assert column(y2017.table("escalations"))["stage2_declined"] == 0
     assert column(y2018.table("escalations"))["stage2_declined"] == 1
+
+
+@pytest.mark.parametrize("now, before, change", [(108, 100, "an 8% increase"), (111, 100, "an 11% increase"),
+                                                 (118, 100, "an 18% increase"), (185, 100, "an 85% increase"),
+                                                 (116, 100, "a 16% increase"), (92, 100, "an 8% reduction"),
+                                                 (1900, 100, "a 1800% increase"), (8100, 100, "an 8000% increase"),
+                                                 (100, 100, "no change")])
+def test_headline_changes_read_as_english(now, before, change):
+    from domain.headlines import Headline
+
+    assert Headline("things", now, before).change() == change

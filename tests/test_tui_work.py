@@ -235,3 +235,34 @@ async def test_keys_are_remapped_from_the_config(demo_db):
         await pilot.press("ctrl+e")
         await settle(app, pilot)
         assert isinstance(app.screen, FormScreen) and app.screen.action.id == "extend"
+
+
+async def test_year_end_figures_screen_with_charts_copy_and_year_change(demo_db):
+    from tui.reports_screen import ReportsScreen
+
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert "Year-end figures 2025/26" in str(app.screen.query_one("#reports-status").render())
+        await pilot.press("c")
+        assert app.clipboard.startswith("Children's complaints: year-end figures 2025/26")
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert "Year-end figures 2024/25" in str(app.screen.query_one("#reports-status").render())
+
+
+async def test_an_unexpected_error_shows_no_traceback_or_personal_data(demo_db, monkeypatch):
+    monkeypatch.delenv("COMPLAINTS_DEBUG", raising=False)
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        try:
+            raise ValueError("Robin Example, child of Sam Example")
+        except ValueError:
+            app._fatal_error()
+        text = "".join(segment.text for rendered in app._exit_renderables for segment in rendered.segments)
+    assert "ValueError" in text and "COMPLAINTS_DEBUG" in text
+    assert "Robin" not in text and "Traceback" not in text

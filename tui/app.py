@@ -6,7 +6,9 @@ workers, which post messages; the handlers here own the widgets.
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -15,10 +17,13 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from domain.config import Config, load_config
+from domain.figures import Figures
 from domain.timescales import RuleError
+from domain.year import FinancialYear
 from store.case_view import case_detail
 from store.caseload import SORTS, VIEW_BY_ID, VIEWS, CaseloadQuery, CaseloadRow, caseload_page, count_cases
 from store.database import Database, StoreError, open_database
+from store.figures_query import FiguresSource
 from store.location import APP_NAME, sqlite_path
 from store.service import CaseService
 from store.service_base import ConflictError
@@ -28,7 +33,8 @@ from tui.caseload import CaseloadTable
 from tui.commands import ComplaintsCommands
 from tui.demo_offer import DemoOffer
 from tui.form import FormScreen
-from tui.messages import ActionFinished, CaseLoaded, DatabaseFailed, DatabaseOpened, PageLoaded
+from tui.messages import ActionFinished, CaseLoaded, DatabaseFailed, DatabaseOpened, FiguresLoaded, PageLoaded
+from tui.reports_screen import ReportsScreen
 
 PAGE_SIZE = 200
 DEMO_CASES = 3000
@@ -51,6 +57,7 @@ class ComplaintsApp(App[None]):
         Binding("s", "sort", "Sort", id="sort", tooltip="Sort by due date, received, reference or complainant"),
         Binding("enter", "open_case", "Open", id="open_case", tooltip="Open the case under the cursor"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Show every key of this screen"),
+        Binding("y", "reports", "Year-end", id="reports", tooltip="The year-end figures, with charts"),
         *(Binding(v.key, f"view('{v.id}')", v.name, id=f"view.{v.id}", tooltip=v.tooltip, show=False)
           for v in VIEWS),
         *(Binding(a.key, f"form('{a.id}')", a.title, id=f"action.{a.id}", tooltip=a.tooltip,
@@ -134,7 +141,37 @@ class ComplaintsApp(App[None]):
         created = message.split()[-1] if action.id == "log" else reference
         self.post_message(ActionFinished(created, message))
 
+    @work(thread=True, exclusive=True, group="figures")
+    def load_figures(self, year: FinancialYear) -> None:
+        assert self.db is not None
+        connection = self.db.engine.raw_connection()
+        try:
+            source = FiguresSource(connection, self.config, "?" if self.db.is_sqlite else "%s")
+            now = source.figures(year, as_of=self.today)
+            before = source.figures(year.previous, as_of=self.today)
+        finally:
+            connection.close()
+        self.post_message(FiguresLoaded(now, before))
+
+    @work(thread=True, group="export")
+    def export_figures(self, now: Figures, before: Figures) -> None:
+        from reports.export import ExportError, write_xlsx
+
+        folder = sqlite_path(self.url).parent if sqlite_path(self.url) else Path.home()  # type: ignore[union-attr]
+        path = folder / f"figures-{now.year.label.replace('/', '-')}.xlsx"
+        try:
+            write_xlsx(now, now.tables, path, before)
+        except ExportError as exc:
+            self.post_message(ActionFinished(None, "", str(exc)))
+            return
+        self.post_message(ActionFinished(None, f"Saved the {now.year.label} tables to {path}"))
+
     # -- handlers (the UI thread) ---------------------------------------------------------------
+
+    def on_figures_loaded(self, message: FiguresLoaded) -> None:
+        screen = self.screen
+        if isinstance(screen, ReportsScreen):
+            screen.show(message.now, message.before)  # type: ignore[arg-type]
 
     def on_database_opened(self, message: DatabaseOpened) -> None:
         self.db = message.db
@@ -182,7 +219,7 @@ class ComplaintsApp(App[None]):
         view = VIEW_BY_ID[self.query_state.view]
         more = "+" if not self.exhausted else ""
         overdue = sum(1 for r in rows if r.state.value == "overdue")
-        what = "cases" if view.id == "history" else "open stages"
+        what = "cases" if view.id == "history" else "stages"
         text = self.query_state.text.strip()
         filtered = f" matching “{text}”" if text else ""
         self.query_one("#status", Static).update(
@@ -240,6 +277,8 @@ class ComplaintsApp(App[None]):
             self.form.dismiss(None)
             self.form = None
         self.notify(message.message, timeout=6)
+        if message.reference is None:
+            return
         self.action_reload()
         if isinstance(self.screen, CaseScreen) and message.reference:
             self.load_case(message.reference, refresh=True)
@@ -253,6 +292,10 @@ class ComplaintsApp(App[None]):
             self.generation += 1
             self.exhausted, self.next_key, self.loaded = False, None, 0
             self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation)
+
+    def action_reports(self) -> None:
+        if self.db is not None and not isinstance(self.screen, ReportsScreen | FormScreen):
+            self.push_screen(ReportsScreen(FinancialYear.containing(self.today).previous))
 
     def action_view(self, view: str) -> None:
         self.query_state.view = view
@@ -303,6 +346,26 @@ class ComplaintsApp(App[None]):
         """The form's values are checked: run the transition in a worker."""
         version = self.screen_stack[-2].detail.version if isinstance(self.screen_stack[-2], CaseScreen) else None
         self.perform(form.action, form.reference, values, version)
+
+    def _fatal_error(self) -> None:
+        """An unexpected error: say so without a traceback, whose locals could hold children's details.
+
+        (Textual's own handler prints every local variable.) COMPLAINTS_DEBUG=1 restores it.
+        """
+        if os.environ.get("COMPLAINTS_DEBUG"):
+            super()._fatal_error()
+            return
+        import sys
+
+        from rich.segment import Segments
+        from rich.text import Text
+
+        kind = type(sys.exc_info()[1]).__name__
+        message = Text(f"complaints stopped after an unexpected error ({kind}). Everything saved before it is "
+                       "safe; set COMPLAINTS_DEBUG=1 to see the details.")
+        self.bell()
+        self._exit_renderables.append(Segments(self.console.render(message, self.console.options)))
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         if self.db is not None:

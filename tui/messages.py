@@ -39,3 +39,9 @@ class ActionFinished(Message):
     def __init__(self, reference: str | None, message: str, error: str | None = None) -> None:
         super().__init__()
         self.reference, self.message, self.error = reference, message, error
+
+
+class FiguresLoaded(Message):
+    def __init__(self, now: object, before: object) -> None:
+        super().__init__()
+        self.now, self.before = now, before

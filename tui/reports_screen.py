@@ -1,0 +1,111 @@
+"""The year-end figures in the TUI: the same tables and headlines as `complaints summary`, with charts.
+
+``[`` and ``]`` move between financial years; ``c`` copies the summary as plain text for an
+email; ``x`` exports the year's tables as an Excel workbook beside the database. The figures are
+computed in a worker of the app (``load_figures``) and arrive as a message.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from domain.figures import Figures
+from domain.year import MONTHS, FinancialYear
+from reports.summary import render_rich, render_text
+
+
+class ReportsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="reports.back", tooltip="Back to the caseload"),
+        Binding("left_square_bracket", "year(-1)", "Year before", id="reports.previous",
+                tooltip="Show the financial year before"),
+        Binding("right_square_bracket", "year(1)", "Year after", id="reports.next",
+                tooltip="Show the financial year after"),
+        Binding("c", "copy", "Copy", id="reports.copy", tooltip="Copy the summary as plain text, ready for an email"),
+        Binding("x", "export", "Export", id="reports.export", tooltip="Save the year's tables as an Excel workbook"),
+    ]
+
+    def __init__(self, year: FinancialYear) -> None:
+        super().__init__()
+        self.year = year
+        self.figures: tuple[Figures, Figures] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Working out the figures for {self.year.label}…", id="reports-status")
+        with VerticalScroll(id="reports-body"):
+            with Grid(id="reports-charts"):
+                yield PlotextPlot(id="chart-monthly")
+                yield PlotextPlot(id="chart-quarters")
+                yield PlotextPlot(id="chart-timeliness")
+            yield Static(id="reports-tables")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.load_figures(self.year)  # type: ignore[attr-defined]
+
+    def show(self, now: Figures, before: Figures) -> None:
+        self.figures = (now, before)
+        self.year = now.year
+        self.query_one("#reports-status", Static).update(
+            f"Year-end figures {now.year.label} (1 April {now.year.first} to 31 March {now.year.first + 1}) · "
+            f"brackets: {before.year.label} · [ ] change year · c copy for email · x export to Excel")
+        self._charts(now, before)
+        from rich.console import Group
+
+        self.query_one("#reports-tables", Static).update(Group(*render_rich(now, before)))  # type: ignore[arg-type]
+
+    def _charts(self, now: Figures, before: Figures) -> None:
+        monthly = now.table("monthly_received")
+        months = [m.capitalize() for m in MONTHS]
+        this = [int(r.values[0] or 0) for r in monthly.rows]
+        last = [int(r.values[1] or 0) for r in monthly.rows]
+        plot = self.query_one("#chart-monthly", PlotextPlot).plt
+        plot.clear_data()
+        plot.clear_figure()
+        plot.title("Statutory complaints by month")
+        plot.plot(list(range(1, 13)), this, label=now.year.label, marker="braille")
+        plot.plot(list(range(1, 13)), last, label=before.year.label, marker="braille")
+        plot.xticks(list(range(1, 13)), [m[0] for m in months])
+        quarters = self.query_one("#chart-quarters", PlotextPlot).plt
+        quarters.clear_data()
+        quarters.clear_figure()
+        quarters.title("By quarter")
+        labels = ["Q1", "Q2", "Q3", "Q4"]
+        quarters.multiple_bar(labels, [[sum(this[i * 3:i * 3 + 3]) for i in range(4)],
+                                       [sum(last[i * 3:i * 3 + 3]) for i in range(4)]],
+                              labels=[now.year.label, before.year.label])  # type: ignore[call-arg]
+        timely = self.query_one("#chart-timeliness", PlotextPlot).plt
+        timely.clear_data()
+        timely.clear_figure()
+        timely.title("Stage 1 response times")
+        buckets = now.table("stage1_response_times")
+        names = ["≤10", "11-20", ">20"]
+        timely.bar(names, [int(buckets.value(k) or 0) for k in ("within_10", "11_to_20", "over_20")])
+        for chart in ("#chart-monthly", "#chart-quarters", "#chart-timeliness"):
+            self.query_one(chart, PlotextPlot).refresh()
+
+    def action_year(self, step: int) -> None:
+        self.year = self.year.back(-step)
+        self.query_one("#reports-status", Static).update(f"Working out the figures for {self.year.label}…")
+        self.app.load_figures(self.year)  # type: ignore[attr-defined]
+
+    def summary_text(self) -> str | None:
+        if self.figures is None:
+            return None
+        return render_text(*self.figures)
+
+    def action_copy(self) -> None:
+        text = self.summary_text()
+        if text is not None:
+            self.app.copy_to_clipboard(text)
+            self.notify("The summary is on the clipboard, as plain text for an email")
+
+    def action_export(self) -> None:
+        if self.figures is not None:
+            self.app.export_figures(*self.figures)  # type: ignore[attr-defined]
