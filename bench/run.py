@@ -11,11 +11,15 @@ Rows:
 - `complaints import` of a 100,000-row register (a demo's own export) into an empty database, with
   full validation, beside `sqlite-utils insert` of the same CSV (`pip install -e '.[bench]'`).
   Target: at least 20,000 rows/s and within 2x of sqlite-utils.
+- the TUI (bench/tui_bench.py): first paint on 100,000 and 1,000,000 cases against a bare Textual
+  app (header, 50-row DataTable, footer), key press to repaint p95 at 1,000,000 (the headless
+  harness's own cost per key, measured on the bare app, is shown beside it), resident memory.
 Every figure is the median wall time of the command as a user runs it, in a fresh process.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -36,6 +40,34 @@ def wall(cmd: list[str]) -> float:
 def median_of(cmd: list[str], runs: int = 7) -> float:
     wall(cmd)  # warm the OS cache once
     return statistics.median(wall(cmd) for _ in range(runs))
+
+
+def tui(*args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("tui_bench.py")), *args], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def tui_rows(tmp: Path, big: str, n: int) -> list[tuple[str, str, str]]:
+    """First paint against a bare Textual app, key-to-repaint at the big database, memory."""
+    hundred = str(tmp / "100k.db")
+    wall([sys.executable, "-c", "import cli; cli.main()", "demo", "--db", hundred, "--cases", "100000",
+          "--today", TODAY])
+    bare = statistics.median(tui("bare")["seconds"] for _ in range(5))
+    rows = []
+    for label, db, target in (("100,000", hundred, 1.5), (f"{n:,}", big, 2.0)):
+        tui("paint", db)  # warm the OS cache once
+        paint = statistics.median(tui("paint", db)["seconds"] for _ in range(5))
+        rows.append((f"TUI first paint, {label} cases (bare app {bare:.2f} s)", f"{paint:.2f} s ({paint / bare:.2f}x)",
+                     f"<= {target}x the bare app"))
+    keys, base = tui("keys", big), tui("bare-keys")
+    for name in ("move", "page", "filter"):
+        own = keys[f"{name}_p95_ms"]
+        yardstick = base.get(f"bare_{name}_p95_ms", base["bare_move_p95_ms"])
+        rows.append((f"TUI key to repaint p95, {name}, {n:,} cases", f"{own:.0f} ms (bare {yardstick:.0f} ms; "
+                     f"+{own - yardstick:.0f})", "<= 50 ms (harness cost excluded)"))
+    rows.append((f"TUI resident memory, {n:,} cases", f"{keys['rss_mb']:.0f} MB", "<= 150 MB"))
+    return rows
 
 
 def import_rows(exe: list[str], tmp: Path, n: int) -> list[tuple[str, str, str]]:
@@ -66,10 +98,12 @@ def main() -> None:
         rows.append(("complaints due, 30,000 cases (median of 7)", f"{took:.3f} s", "<= 0.25 s"))
 
         n = 100_000 if quick else 1_000_000
-        took = wall([*exe, "demo", "--db", str(Path(tmp) / "big.db"), "--cases", str(n), "--today", TODAY])
+        big = str(Path(tmp) / "big.db")
+        took = wall([*exe, "demo", "--db", big, "--cases", str(n), "--today", TODAY])
         per_million = took * 1_000_000 / n
         rows.append((f"complaints demo, {n:,} cases", f"{took:.1f} s ({n / took:,.0f} cases/s)",
                      "1,000,000 in < 120 s" + (f" (scaled: {per_million:.0f} s)" if quick else "")))
+        rows += tui_rows(Path(tmp), big, n)
 
         small, large = str(Path(tmp) / "10k.db"), str(Path(tmp) / "history.db")
         wall([*exe, "demo", "--db", small, "--cases", "10000", "--years", "2", "--today", TODAY])

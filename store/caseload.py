@@ -4,22 +4,23 @@ Open-work views page by keyset on the indexed ``(due, id)`` of live stages, so t
 and every next page cost the same however much history the database holds. The history view
 pages by ``(received, id)`` of cases, newest first. Other sort orders apply to open work only
 (a few thousand live stages at most) and page by offset.
+
+Queries run on a plain DB-API connection (sqlite3 straight from the file for the first screen,
+so the caseload appears before SQLAlchemy has even been imported; psycopg for PostgreSQL).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
 from domain.calendar import WorkingCalendar
 from domain.clock import State, classify
 from domain.timescales import RuleBook
-from store.database import Database
 from store.digest import describe_stage
-from store.service_base import name_key
+from store.names import name_key
 
 SELECT = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
     p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
@@ -79,10 +80,9 @@ class CaseloadRow:
     state: State
     case_id: int = 0
 
-    @property
-    def key(self) -> tuple[date, int]:
-        """Where the next page starts (keyset): the due date for open work, receipt for history."""
-        if self.due is None:
+    def key(self, view: str) -> tuple[date, int]:
+        """Where the next page of ``view`` starts (keyset): receipt for history, the due date for open work."""
+        if view == "history" or self.due is None:
             return self.received, self.case_id
         return self.due, self.stage_id
 
@@ -141,9 +141,9 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar) -> tupl
     return where, args
 
 
-def caseload_page(db: Database, today: date, calendar: WorkingCalendar, rules: RuleBook, *,
+def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, *,
                   query: CaseloadQuery | None = None, after: tuple[date, int] | None = None,
-                  offset: int = 0, limit: int = 200) -> list[CaseloadRow]:
+                  offset: int = 0, limit: int = 200, placeholder: str = "?") -> list[CaseloadRow]:
     """The next ``limit`` rows of ``query`` after ``after`` (keyset) or ``offset`` (other sorts)."""
     query = query or CaseloadQuery()
     where, args = _where(query, today, calendar)
@@ -165,11 +165,13 @@ def caseload_page(db: Database, today: date, calendar: WorkingCalendar, rules: R
         text += " OFFSET :offset"
         args["offset"] = offset
     args["limit"] = limit
-    statement = sa.text(text).bindparams(*(sa.bindparam(k, type_=sa.Date) for k in args
-                                           if isinstance(args[k], date)))
-    with db.engine.connect() as conn:
-        rows = conn.execute(statement, args).all()
-    return [_row(r, today, calendar, rules) for r in rows]
+    if placeholder == "?":  # sqlite3 reads :name itself; dates as SQLAlchemy stores them
+        args = {k: v.isoformat() if isinstance(v, date) else v for k, v in args.items()}
+    else:
+        text = re.sub(r":(\w+)", r"%(\1)s", text)
+    cursor = connection.cursor()
+    cursor.execute(text, args)
+    return [_row(r, today, calendar, rules) for r in cursor.fetchall()]
 
 
 def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> CaseloadRow:
@@ -188,6 +190,7 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
                        left, state, case_id)
 
 
-def count_cases(db: Database) -> int:
-    with db.engine.connect() as conn:
-        return int(conn.execute(sa.text('SELECT count(*) FROM "case"')).scalar() or 0)
+def count_cases(connection: Any) -> int:
+    cursor = connection.cursor()
+    cursor.execute('SELECT count(*) FROM "case"')
+    return int(cursor.fetchone()[0] or 0)

@@ -6,7 +6,6 @@ Each public transition runs in one write transaction (``Database.write``): its c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -23,6 +22,7 @@ from domain.timescales import RuleError
 from domain.vocab import Role
 from store.database import Database
 from store.models import Case, Event, Officer, Person, Stage
+from store.names import name_key
 
 
 class NotFound(RuleError):
@@ -35,11 +35,6 @@ class ConflictError(RuleError):
     def __init__(self, message: str, changes: list[Event]) -> None:
         super().__init__(message)
         self.changes = changes
-
-
-def name_key(name: str) -> str:
-    """A person's name normalised for matching: case, spacing and punctuation ignored."""
-    return re.sub(r"[^\w]+", " ", name.casefold()).strip()
 
 
 def row_id(row: Any) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.register import parse_date, parse_money
 from domain.vocab import (
@@ -26,7 +26,9 @@ from domain.vocab import (
     Outcome,
     Remedy,
 )
-from store.service import CaseService
+
+if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
+    from store.service import CaseService
 
 FINDINGS = ("upheld", "partially_upheld", "not_upheld", "not_determined")
 
@@ -78,7 +80,7 @@ def _values(enum: Any) -> tuple[str, ...]:
     return tuple(m.value for m in enum)
 
 
-Run = Callable[[CaseService, str | None, dict[str, Any], int | None], str]
+Run = Callable[["CaseService", str | None, dict[str, Any], int | None], str]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -20,13 +20,8 @@ from domain.config import Config, load_config
 from domain.figures import Figures
 from domain.timescales import RuleError
 from domain.year import FinancialYear
-from store.case_view import case_detail
 from store.caseload import SORTS, VIEW_BY_ID, VIEWS, CaseloadQuery, CaseloadRow, caseload_page, count_cases
-from store.database import Database, StoreError, open_database
-from store.figures_query import FiguresSource
 from store.location import APP_NAME, sqlite_path
-from store.service import CaseService
-from store.service_base import ConflictError
 from tui.actions import ACTION_BY_ID, ACTIONS, Action
 from tui.case_screen import CaseScreen
 from tui.caseload import CaseloadTable
@@ -35,6 +30,9 @@ from tui.demo_offer import DemoOffer
 from tui.form import FormScreen
 from tui.messages import ActionFinished, CaseLoaded, DatabaseFailed, DatabaseOpened, FiguresLoaded, PageLoaded
 from tui.reports_screen import ReportsScreen
+
+if TYPE_CHECKING:  # SQLAlchemy and the store load in workers, after the first paint
+    from store.database import Database
 
 PAGE_SIZE = 200
 DEMO_CASES = 3000
@@ -77,6 +75,7 @@ class ComplaintsApp(App[None]):
         self.next_key: tuple[date, int] | None = None
         self.loaded = 0
         self.generation = 0
+        self.fast_page_shown = -1
         self.query_state = CaseloadQuery(user=config.user)
         self.form: FormScreen | None = None
         if config.keys:
@@ -93,31 +92,63 @@ class ComplaintsApp(App[None]):
         self.sub_title = f"as of {self.today:%a %d %b %Y}"
         self.query_one("#filter", Input).display = False
         self.query_one(CaseloadTable).focus()
+        self.first_page(CaseloadQuery(**vars(self.query_state)), 0)
         self.open_database(self.url)
 
     # -- workers (no widgets touched here) ------------------------------------------------------
 
+    @work(thread=True, exclusive=True, group="first")
+    def first_page(self, query: CaseloadQuery, generation: int) -> None:
+        """A first screen straight from the SQLite file, while the full store loads beside it."""
+        from store.digest import open_fast, stored_calendar
+
+        conn = open_fast(self.url, self.config, self.today)
+        if conn is None:
+            return  # first use, an upgrade or PostgreSQL: the full open shows the first page
+        try:
+            calendar = stored_calendar(conn.cursor())
+            rows = caseload_page(conn, self.today, calendar, self.config.rules, query=query, limit=PAGE_SIZE)
+        finally:
+            conn.close()
+        self.post_message(PageLoaded(rows, reset=True, generation=generation))
+
     @work(thread=True, exclusive=True, group="db")
     def open_database(self, url: str, demo: bool = False) -> None:
+        from store.database import StoreError, open_database
+
         try:
             db = open_database(url, self.config)
-            if demo and count_cases(db) == 0:
+            if demo and self._count(db) == 0:
                 from store.demo import generate
 
                 generate(db, self.config, cases=DEMO_CASES, seed=1, today=self.today)
-            self.post_message(DatabaseOpened(db, count_cases(db), demo))
+            self.post_message(DatabaseOpened(db, self._count(db), demo))
         except StoreError as exc:
             self.post_message(DatabaseFailed(str(exc)))
+
+    @staticmethod
+    def _count(db: Database) -> int:
+        connection = db.engine.raw_connection()
+        try:
+            return count_cases(connection)
+        finally:
+            connection.close()
 
     @work(thread=True, exclusive=True, group="page")
     def load_page(self, query: CaseloadQuery, after: tuple[date, int] | None, offset: int, generation: int) -> None:
         assert self.db is not None
-        rows = caseload_page(self.db, self.today, self.calendar, self.config.rules, query=query, after=after,
-                             offset=offset, limit=PAGE_SIZE)
+        connection = self.db.engine.raw_connection()
+        try:
+            rows = caseload_page(connection, self.today, self.calendar, self.config.rules, query=query, after=after,
+                                 offset=offset, limit=PAGE_SIZE, placeholder="?" if self.db.is_sqlite else "%s")
+        finally:
+            connection.close()
         self.post_message(PageLoaded(rows, reset=after is None and offset == 0, generation=generation))
 
     @work(thread=True, exclusive=True, group="case")
     def load_case(self, reference: str, refresh: bool = False) -> None:
+        from store.case_view import case_detail
+
         assert self.db is not None
         try:
             detail = case_detail(self.db, reference, self.today, self.calendar, self.config.rules)
@@ -128,6 +159,9 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="action")
     def perform(self, action: Action, reference: str | None, values: dict[str, Any], version: int | None) -> None:
+        from store.service import CaseService
+        from store.service_base import ConflictError
+
         assert self.db is not None
         service = CaseService(self.db, self.config, today=self.today, calendar=self.calendar)
         try:
@@ -143,6 +177,8 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="figures")
     def load_figures(self, year: FinancialYear) -> None:
+        from store.figures_query import FiguresSource
+
         assert self.db is not None
         connection = self.db.engine.raw_connection()
         try:
@@ -177,11 +213,13 @@ class ComplaintsApp(App[None]):
         self.db = message.db
         where = sqlite_path(message.db.url) or message.db.describe()
         self.title = "complaints — DEMO" if message.demo else "complaints"
-        self.query_one("#status", Static).update(f"{message.cases:,} cases in {where}")
         if message.cases == 0 and self.offer_demo:
+            self.query_one("#status", Static).update(f"{message.cases:,} cases in {where}")
             self.offer_demo = False
             self.push_screen(DemoOffer(str(where), self.demo_path), self.demo_chosen)
             return
+        if self.fast_page_shown == self.generation:
+            return  # the page on screen came straight from the file for what is asked now: it stands
         self.action_reload()
 
     def demo_chosen(self, demo: bool | None) -> None:
@@ -201,13 +239,15 @@ class ComplaintsApp(App[None]):
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.generation != self.generation:
             return  # a page of a view or filter the user has already left
+        if self.db is None:
+            self.fast_page_shown = message.generation
         table = self.query_one(CaseloadTable)
         table.show(message.rows, reset=message.reset)
         self.loading_more = False
         self.exhausted = len(message.rows) < PAGE_SIZE
         self.loaded = table.row_count
         if message.rows:
-            self.next_key = message.rows[-1].key
+            self.next_key = message.rows[-1].key(self.query_state.view)
         if message.reset:
             self._status(message.rows)
             box = self.query_one("#filter", Input)
@@ -288,6 +328,10 @@ class ComplaintsApp(App[None]):
     def action_reload(self) -> None:
         if isinstance(self.screen, CaseScreen):
             self.load_case(self.screen.reference, refresh=True)
+        if self.db is None:  # still opening: answer from the file meanwhile
+            self.generation += 1
+            self.first_page(CaseloadQuery(**vars(self.query_state)), self.generation)
+            return
         if self.db is not None:
             self.generation += 1
             self.exhausted, self.next_key, self.loaded = False, None, 0

@@ -6,6 +6,8 @@ officer acknowledges it (``enter``), so the agreed arrangements cannot be missed
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,8 +18,10 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from domain.clock import State
 from domain.vocab import KIND_LABELS, Kind
-from store.case_view import CaseDetail
 from tui.caseload import STATE_STYLE
+
+if TYPE_CHECKING:
+    from store.case_view import CaseDetail
 
 
 def _d(value: object) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from store.case_view import CaseDetail
-from store.caseload import CaseloadRow
-from store.database import Database
+if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
+    from store.case_view import CaseDetail
+    from store.caseload import CaseloadRow
+    from store.database import Database
 
 
 class DatabaseOpened(Message):

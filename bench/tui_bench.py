@@ -1,0 +1,143 @@
+"""TUI measurements, each in a fresh process: `python bench/tui_bench.py paint|bare|keys|bare-keys DB`.
+
+- paint: process start to the caseload's first page on screen (headless), in seconds;
+- bare: the same for a bare Textual app (header, a 50-row DataTable, footer), the yardstick;
+- keys: key press to repaint for cursor moves, page down and filter keystrokes (p95, ms), and the
+  resident memory afterwards (MB).
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import statistics
+import sys
+import time
+
+START = time.perf_counter()
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def bare() -> float:
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Footer, Header
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("a", "b", "c")
+            for i in range(50):
+                table.add_row(str(i), "x" * 10, "y" * 10)
+
+    app = Bare()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        return time.perf_counter() - START
+
+
+async def bare_keys() -> dict[str, float]:
+    """The same key timings on the bare app: what the harness itself costs per key."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Footer, Header
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable(cursor_type="row")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("a", "b", "c")
+            table.add_rows([(str(i), "x" * 10, "y" * 10) for i in range(2000)])
+            table.focus()
+
+    app = Bare()
+    timings: dict[str, list[float]] = {"move": [], "page": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for name, key, count in (("move", "down", 150), ("page", "pagedown", 30)):
+            for _ in range(count):
+                began = time.perf_counter()
+                await pilot.press(key)
+                await settle(app, pilot)
+                timings[name].append((time.perf_counter() - began) * 1000)
+    return {f"bare_{k}_p95_ms": statistics.quantiles(v, n=20)[-1] for k, v in timings.items()}
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def paint(db: str) -> float:
+    from datetime import date
+
+    from domain.config import Config
+    from store.location import resolve_url
+    from tui.app import create_app
+    from tui.caseload import CaseloadTable
+
+    app = create_app(resolve_url(db), config=Config(user="bench"), today=date(2026, 11, 22))
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.query_one(CaseloadTable).row_count == 0:  # rows on screen, whatever is still loading
+            await pilot.pause(0.005)
+        return time.perf_counter() - START
+
+
+async def keys(db: str) -> dict[str, float]:
+    from datetime import date
+
+    from domain.config import Config
+    from store.location import resolve_url
+    from tui.app import create_app
+
+    app = create_app(resolve_url(db), config=Config(user="bench"), today=date(2026, 11, 22))
+    timings: dict[str, list[float]] = {"move": [], "page": [], "filter": []}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("8")  # all history: a million rows to page through
+        await settle(app, pilot)
+        for name, key, count in (("move", "down", 150), ("page", "pagedown", 30)):
+            for _ in range(count):
+                began = time.perf_counter()
+                await pilot.press(key)
+                await settle(app, pilot)
+                timings[name].append((time.perf_counter() - began) * 1000)
+        await pilot.press("1", "slash")
+        for letter in "smith":
+            began = time.perf_counter()
+            await pilot.press(letter)
+            await settle(app, pilot)
+            timings["filter"].append((time.perf_counter() - began) * 1000)
+    result = {f"{k}_p95_ms": statistics.quantiles(v, n=20)[-1] if len(v) > 1 else v[0] for k, v in timings.items()}
+    result["rss_mb"] = rss_mb()
+    return result
+
+
+def main() -> None:
+    what, db = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
+    if what == "bare":
+        out: object = {"seconds": asyncio.run(bare())}
+    elif what == "paint":
+        out = {"seconds": asyncio.run(paint(db))}
+    elif what == "bare-keys":
+        out = asyncio.run(bare_keys())
+    else:
+        out = asyncio.run(keys(db))
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

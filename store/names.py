@@ -1,0 +1,10 @@
+"""Matching people by name: the one normalisation every part of the store uses (no database needed)."""
+
+from __future__ import annotations
+
+import re
+
+
+def name_key(name: str) -> str:
+    """A person's name normalised for matching: case, spacing and punctuation ignored."""
+    return re.sub(r"[^\w]+", " ", name.casefold()).strip()
