@@ -110,6 +110,23 @@ def _open(db: str | None):  # type: ignore[no-untyped-def]
         fail(str(exc))
 
 
+def _reading(db: str | None, config, day: date):  # type: ignore[no-untyped-def]
+    """A DB-API connection for reading, its placeholder and the database's URL.
+
+    Plain sqlite3 when the file is current (no SQLAlchemy, holidays or Alembic to import);
+    otherwise (first use, an upgrade, a new calendar, PostgreSQL) the database is opened the full way.
+    """
+    from store.digest import open_fast
+    from store.location import resolve_url
+
+    url = resolve_url(db)
+    conn = open_fast(url, config, day)
+    if conn is not None:
+        return conn, "?", url
+    database, _ = _open(db)
+    return database.engine.raw_connection(), "?" if database.is_sqlite else "%s", url
+
+
 # -- commands ---------------------------------------------------------------------------------------
 
 
@@ -170,18 +187,11 @@ def due(
 
     Example: complaints due --within 5 --officer "Sam Patel"
     """
-    from store.digest import digest_text, due_items, open_fast
-    from store.location import resolve_url
+    from store.digest import digest_text, due_items
 
     day = parse_today(today)
     config = _config()
-    url = resolve_url(db)
-    conn = open_fast(url, config, day)
-    placeholder = "?"
-    if conn is None:  # first use, an upgrade, a new calendar, or PostgreSQL: the full way
-        database, _ = _open(db)
-        conn = database.engine.raw_connection()
-        placeholder = "?" if database.is_sqlite else "%s"
+    conn, placeholder, _ = _reading(db, config, day)
     try:
         items = due_items(conn, day, within=within, officer=officer, config=config, placeholder=placeholder)
     finally:
@@ -262,20 +272,13 @@ ListTablesOption = Annotated[
 def _figures(db: str | None, year_text: str | None, today_text: str | None, *, compare: bool,
              years: int | None = None):  # type: ignore[no-untyped-def]
     """This year's figures and, with ``compare``, last year's: on plain sqlite3 when the file is current."""
-    from store.digest import open_fast
     from store.figures_query import FiguresSource
-    from store.location import describe, resolve_url
+    from store.location import describe
 
     day = parse_today(today_text)
     year = _year(year_text, day)
     config = _config()
-    url = resolve_url(db)
-    conn = open_fast(url, config, day)
-    placeholder = "?"
-    if conn is None:  # first use, an upgrade, a new calendar, or PostgreSQL: the full way
-        database, _ = _open(db)
-        conn = database.engine.raw_connection()
-        placeholder = "?" if database.is_sqlite else "%s"
+    conn, placeholder, url = _reading(db, config, day)
     try:
         source = FiguresSource(conn, config, placeholder)
         now = source.figures(year, years=years, as_of=day)

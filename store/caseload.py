@@ -21,6 +21,7 @@ from domain.clock import State, classify
 from domain.timescales import RuleBook
 from store.digest import describe_stage
 from store.names import name_key
+from store.values import day
 
 SELECT = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
     p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
@@ -101,12 +102,6 @@ class CaseloadQuery:
         return self.view == "history" or self.sort == "due"
 
 
-def _date(value: Any) -> date | None:
-    if value is None:
-        return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar) -> tuple[list[str], dict[str, Any]]:
     where: list[str] = []
     args: dict[str, Any] = {}
@@ -177,7 +172,7 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
 def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> CaseloadRow:
     (stage_id, due_on, ref, kind, number, round_, step, paused, name, persistent, group, advocate,
      team, officer, received, case_id, responded, declined) = r
-    due_date = _date(due_on)
+    due_date = day(due_on)
     state, left = State.CLOSED, None
     if due_date is not None:
         relaxed = rules.relaxed(kind, step or "", due_date) is not None
@@ -186,7 +181,7 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
     if due_date is None and number is not None:
         stage += " (declined)" if declined is not None and responded is None else ""
     return CaseloadRow(stage_id or 0, ref, kind, stage, name or "", bool(persistent), group == "child",
-                       advocate is not None, team or "", officer or "", _date(received) or date.min, due_date,
+                       advocate is not None, team or "", officer or "", day(received) or date.min, due_date,
                        left, state, case_id)
 
 

@@ -20,6 +20,8 @@ from domain.config import Config
 from domain.facts import ActionFact, CaseFact, EnquiryFact, StageFact, YearFacts
 from domain.figures import Figures, compute
 from domain.year import FinancialYear
+from store.values import day as _day
+from store.values import money as _money
 
 if TYPE_CHECKING:
     from store.database import Database
@@ -68,17 +70,6 @@ UNION ALL SELECT received, decided, decision, payment FROM ombudsman_enquiry
 WHERE decided IS NULL AND received <= {p}"""
 ACTIONS = """SELECT due, done FROM learning_action WHERE due BETWEEN {p} AND {p} OR done BETWEEN {p} AND {p}"""
 RECEIVED = """SELECT kind, received FROM "case" WHERE received BETWEEN {p} AND {p}"""
-
-
-def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _money(value: Any) -> Decimal | None:
-    """Exact pence: SQLite keeps money as a REAL, PostgreSQL as NUMERIC."""
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 class _Reader:

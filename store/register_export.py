@@ -15,6 +15,8 @@ from typing import Any
 
 from domain.register import FINDING_NAMES, RegisterRow
 from domain.year import FinancialYear
+from store.values import day as _day
+from store.values import money as _money
 
 BLOCK = 2000
 
@@ -32,16 +34,6 @@ COSTS = """SELECT s.case_id, s.number, a.cost FROM assignment a JOIN stage s ON 
 WHERE s.case_id BETWEEN {p} AND {p} AND a.cost IS NOT NULL"""
 ENQUIRIES = """SELECT case_id, received, decision, decided, remedy, payment FROM ombudsman_enquiry
 WHERE case_id BETWEEN {p} AND {p} ORDER BY id"""
-
-
-def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _money(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 class RegisterReader:

@@ -49,6 +49,13 @@ def unextended(path) -> set[str]:
     return {r for (r,) in rows}
 
 
+def stage1(path, reference: str, column: str):
+    """A column of the first Stage 1 row of a case, straight from the file."""
+    return sqlite3.connect(path).execute(
+        f'SELECT s.{column} FROM stage s JOIN "case" c ON c.id = s.case_id WHERE c.reference = ? '
+        "AND s.number = 1 AND s.round = 0", (reference,)).fetchone()[0]
+
+
 def pick(table: CaseloadTable, references: set[str]) -> str:
     row = next(i for i, r in enumerate(column(table, 1)) if r in references)
     table.move_cursor(row=row)
@@ -106,10 +113,7 @@ async def test_open_a_case_extend_it_and_see_the_due_date_move(demo_db):
         assert isinstance(app.screen, CaseScreen), app.screen.query_one("#form-error").render()
         after = str(app.screen.query_one("#case-clock").render())
         assert before != after and "due" in after
-    stage = sqlite3.connect(demo_db).execute(
-        'SELECT s.extended_on FROM stage s JOIN "case" c ON c.id = s.case_id WHERE c.reference = ? '
-        "AND s.number = 1 AND s.round = 0", (reference,)).fetchone()
-    assert stage[0] == "2026-11-22"
+    assert stage1(demo_db, reference, "extended_on") == "2026-11-22"
 
 
 async def test_a_form_checks_as_you_type_and_keeps_the_stores_refusal(demo_db):
@@ -160,10 +164,7 @@ async def test_respond_with_findings_and_a_refused_resume(demo_db):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert not isinstance(app.screen, FormScreen)
-    outcome = sqlite3.connect(demo_db).execute(
-        'SELECT s.outcome FROM stage s JOIN "case" c ON c.id = s.case_id WHERE c.reference = ? AND s.number = 1 '
-        "AND s.round = 0", (reference,)).fetchone()[0]
-    assert outcome == "partially_upheld"  # derived from the findings
+    assert stage1(demo_db, reference, "outcome") == "partially_upheld"  # derived from the findings
 
 
 async def test_a_persistent_complainant_banner_stays_until_acknowledged(demo_db):
@@ -201,9 +202,7 @@ async def test_a_stale_save_shows_the_conflict_and_saves_nothing(demo_db):
         assert isinstance(app.screen, FormScreen)
         error = str(app.screen.query_one("#form-error").render())
         assert "changed" in error and "colleague" in error
-    assert sqlite3.connect(demo_db).execute(
-        'SELECT s.extended_on FROM stage s JOIN "case" c ON c.id = s.case_id WHERE c.reference = ? '
-        "AND s.number = 1", (reference,)).fetchone()[0] is None
+    assert stage1(demo_db, reference, "extended_on") is None
 
 
 async def test_the_command_palette_offers_the_same_commands(demo_db):
@@ -269,3 +268,13 @@ async def test_an_unexpected_error_shows_no_traceback_or_personal_data(demo_db, 
         text = "".join(segment.text for rendered in app._exit_renderables for segment in rendered.segments)
     assert "ValueError" in text and "COMPLAINTS_DEBUG" in text
     assert "Robin" not in text and "Traceback" not in text
+
+
+def test_the_example_settings_list_every_key_id_that_exists():
+    from domain.config import EXAMPLE
+
+    ids = {b.id for b in ComplaintsApp.BINDINGS}
+    listed = {word.strip(",") for line in EXAMPLE.splitlines() if line.startswith("# ids:") or
+              line.startswith("# view.") or line.startswith("# action.") for word in line[2:].split()
+              if word.strip(",") and word != "ids:"}
+    assert listed == ids

@@ -118,6 +118,8 @@ class ComplaintsApp(App[None]):
 
         try:
             db = open_database(url, self.config)
+            # load the bank holidays around today now, not on the first keystroke that needs them
+            self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
             if demo and self._count(db) == 0:
                 from store.demo import generate
 
