@@ -9,6 +9,7 @@ from domain.config import Config
 from store.database import open_database
 from store.demo import generate
 from store.location import resolve_url
+from tests.tui_helpers import settle
 from tui.app import create_app
 from tui.caseload import CaseloadTable
 from tui.demo_offer import DemoOffer
@@ -26,10 +27,6 @@ def demo_db(tmp_path_factory):
     return path
 
 
-async def settle(app, pilot):
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_caseload_lists_open_work_most_urgent_first(demo_db):

@@ -12,6 +12,7 @@ from store.database import open_database
 from store.demo import generate
 from store.location import resolve_url
 from store.service import CaseService
+from tests.tui_helpers import settle
 from tui.actions import ACTIONS
 from tui.app import ComplaintsApp, create_app
 from tui.case_screen import CaseScreen
@@ -31,10 +32,6 @@ def demo_db(tmp_path):
     return path
 
 
-async def settle(app, pilot):
-    for _ in range(4):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def column(table: CaseloadTable, index: int) -> list[str]:

@@ -76,6 +76,7 @@ class ComplaintsApp(App[None]):
         self.loaded = 0
         self.generation = 0
         self.fast_page_shown = -1
+        self.fast_running = False
         self.query_state = CaseloadQuery(user=config.user)
         self.form: FormScreen | None = None
         if config.keys:
@@ -92,6 +93,7 @@ class ComplaintsApp(App[None]):
         self.sub_title = f"as of {self.today:%a %d %b %Y}"
         self.query_one("#filter", Input).display = False
         self.query_one(CaseloadTable).focus()
+        self.fast_running = True
         self.first_page(CaseloadQuery(**vars(self.query_state)), 0)
         self.open_database(self.url)
 
@@ -103,14 +105,15 @@ class ComplaintsApp(App[None]):
         from store.digest import open_fast, stored_calendar
 
         conn = open_fast(self.url, self.config, self.today)
-        if conn is None:
-            return  # first use, an upgrade or PostgreSQL: the full open shows the first page
+        if conn is None:  # first use, an upgrade or PostgreSQL: the full open shows the first page
+            self.post_message(PageLoaded(None, reset=True, generation=generation, fast=True))
+            return
         try:
             calendar = stored_calendar(conn.cursor())
             rows = caseload_page(conn, self.today, calendar, self.config.rules, query=query, limit=PAGE_SIZE)
         finally:
             conn.close()
-        self.post_message(PageLoaded(rows, reset=True, generation=generation))
+        self.post_message(PageLoaded(rows, reset=True, generation=generation, fast=True))
 
     @work(thread=True, exclusive=True, group="db")
     def open_database(self, url: str, demo: bool = False) -> None:
@@ -220,8 +223,8 @@ class ComplaintsApp(App[None]):
             self.offer_demo = False
             self.push_screen(DemoOffer(str(where), self.demo_path), self.demo_chosen)
             return
-        if self.fast_page_shown == self.generation:
-            return  # the page on screen came straight from the file for what is asked now: it stands
+        if self.fast_running or self.fast_page_shown == self.generation:
+            return  # a page straight from the file is on screen, or on its way, for what is asked now
         self.action_reload()
 
     def demo_chosen(self, demo: bool | None) -> None:
@@ -239,10 +242,15 @@ class ComplaintsApp(App[None]):
         self.query_one("#status", Static).update(f"[b red]Cannot open the database:[/] {message.error}")
 
     def on_page_loaded(self, message: PageLoaded) -> None:
-        if message.generation != self.generation:
-            return  # a page of a view or filter the user has already left
-        if self.db is None:
+        if message.fast:
+            self.fast_running = False
+            if message.rows is None or message.generation != self.generation:
+                if self.db is not None:  # the store is open by now: read the page the full way
+                    self.action_reload()
+                return
             self.fast_page_shown = message.generation
+        elif message.generation != self.generation or message.rows is None:
+            return  # a page of a view or filter the user has already left
         table = self.query_one(CaseloadTable)
         table.show(message.rows, reset=message.reset)
         self.loading_more = False
@@ -332,6 +340,7 @@ class ComplaintsApp(App[None]):
             self.load_case(self.screen.reference, refresh=True)
         if self.db is None:  # still opening: answer from the file meanwhile
             self.generation += 1
+            self.fast_running = True
             self.first_page(CaseloadQuery(**vars(self.query_state)), self.generation)
             return
         if self.db is not None:

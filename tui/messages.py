@@ -25,9 +25,12 @@ class DatabaseFailed(Message):
 
 
 class PageLoaded(Message):
-    def __init__(self, rows: list[CaseloadRow], reset: bool, generation: int = 0) -> None:
+    """A page of the caseload; ``fast``: read straight from the file while the store was opening
+    (``rows`` is None when the file could not be read that way)."""
+
+    def __init__(self, rows: list[CaseloadRow] | None, reset: bool, generation: int = 0, fast: bool = False) -> None:
         super().__init__()
-        self.rows, self.reset, self.generation = rows, reset, generation
+        self.rows, self.reset, self.generation, self.fast = rows, reset, generation, fast
 
 
 class CaseLoaded(Message):

@@ -1,0 +1,17 @@
+"""Waiting for the app to be still: every worker done and every message they posted handled."""
+
+from __future__ import annotations
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Wait until two rounds in a row find no worker running (a handler may start the next one)."""
+    quiet = 0
+    for _ in range(40):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if any(worker.is_running for worker in app.workers):
+            quiet = 0
+            continue
+        quiet += 1
+        if quiet == 2:
+            return
