@@ -58,6 +58,7 @@ VIEWS = (
          "(not paused, not waiting for a panel)"),
     View("7", "enquiries", "Enquiries", "Open concerns, MP and councillor enquiries and comments"),
     View("8", "history", "All history", "Every case ever recorded, newest first, open or closed"),
+    View("9", "compliments", "Compliments", "Compliments, newest first, with the team they praise"),
 )
 VIEW_BY_ID = {v.id: v for v in VIEWS}
 SORTS = ("due", "received", "reference", "complainant")
@@ -83,7 +84,7 @@ class CaseloadRow:
 
     def key(self, view: str) -> tuple[date, int]:
         """Where the next page of ``view`` starts (keyset): receipt for history, the due date for open work."""
-        if view == "history" or self.due is None:
+        if view in ("history", "compliments") or self.due is None:
             return self.received, self.case_id
         return self.due, self.stage_id
 
@@ -99,14 +100,21 @@ class CaseloadQuery:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def keyset(self) -> bool:
-        return self.view == "history" or self.sort == "due"
+        return self.history or self.sort == "due"
+
+    @property
+    def history(self) -> bool:
+        """Views of cases (newest first) rather than of live stages."""
+        return self.view in ("history", "compliments")
 
 
 def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar) -> tuple[list[str], dict[str, Any]]:
     where: list[str] = []
     args: dict[str, Any] = {}
-    if query.view != "history":
+    if not query.history:
         where.append("s.due IS NOT NULL")
+    if query.view == "compliments":
+        where.append("c.kind = 'compliment'")
     if query.view == "mine":
         where.append("(o.username = :user OR o.name = :user)")
         args["user"] = query.user
@@ -142,7 +150,7 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
     """The next ``limit`` rows of ``query`` after ``after`` (keyset) or ``offset`` (other sorts)."""
     query = query or CaseloadQuery()
     where, args = _where(query, today, calendar)
-    if query.view == "history":
+    if query.history:
         sql = HISTORY
         if after is not None:
             where.append("(c.received < :k1 OR (c.received = :k1 AND c.id < :k2))")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date
 
@@ -44,6 +45,15 @@ def unextended(path) -> set[str]:
         'SELECT c.reference FROM stage s JOIN "case" c ON c.id = s.case_id WHERE s.due IS NOT NULL AND '
         "c.kind = 'statutory' AND s.number = 1 AND s.round = 0 AND s.extended_on IS NULL AND s.paused_since IS NULL")
     return {r for (r,) in rows}
+
+
+def text(widget) -> str:  # type: ignore[no-untyped-def]
+    """What a Static shows, as plain text (its content may be a Rich table)."""
+    from rich.console import Console
+
+    console = Console(width=120, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(widget.content)
+    return console.export_text()
 
 
 def stage1(path, reference: str, column: str):
@@ -216,7 +226,7 @@ async def test_the_command_palette_offers_the_same_commands(demo_db):
 def test_every_action_has_a_form_a_tooltip_and_a_unique_key():
     keys = [a.key for a in ACTIONS if a.key]
     assert len(keys) == len(set(keys))
-    assert not set(keys) & {"q", "r", "s", "slash", "question_mark", *"12345678"}
+    assert not set(keys) & {"q", "r", "s", "y", "comma", "slash", "question_mark", *"123456789"}
     for action in ACTIONS:
         assert action.tooltip and action.title and action.fields, action.id
     for binding in ComplaintsApp.BINDINGS:
@@ -275,3 +285,22 @@ def test_the_example_settings_list_every_key_id_that_exists():
               line.startswith("# view.") or line.startswith("# action.") for word in line[2:].split()
               if word.strip(",") and word != "ids:"}
     assert listed == ids
+
+
+async def test_compliments_view_and_settings_screen(demo_db):
+    from tui.settings_screen import SettingsScreen
+
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("9")
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        assert table.row_count > 0 and {k.split(" · ")[0] for k in column(table, 2)} == {"Compliment"}
+        await pilot.press("comma")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        assert "│ Statutory" in text(app.screen.query_one("#settings-timescales"))
+        assert "Stage 2 request" in text(app.screen.query_one("#settings-timescales"))
+        assert "Poor communication" in text(app.screen.query_one("#settings-themes"))
+        assert "Fostering" in text(app.screen.query_one("#settings-areas"))

@@ -28,8 +28,17 @@ from tui.caseload import CaseloadTable
 from tui.commands import ComplaintsCommands
 from tui.demo_offer import DemoOffer
 from tui.form import FormScreen
-from tui.messages import ActionFinished, CaseLoaded, DatabaseFailed, DatabaseOpened, FiguresLoaded, PageLoaded
+from tui.messages import (
+    ActionFinished,
+    CaseLoaded,
+    DatabaseFailed,
+    DatabaseOpened,
+    FiguresLoaded,
+    ListsLoaded,
+    PageLoaded,
+)
 from tui.reports_screen import ReportsScreen
+from tui.settings_screen import SettingsScreen
 
 if TYPE_CHECKING:  # SQLAlchemy and the store load in workers, after the first paint
     from store.database import Database
@@ -56,6 +65,8 @@ class ComplaintsApp(App[None]):
         Binding("enter", "open_case", "Open", id="open_case", tooltip="Open the case under the cursor"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Show every key of this screen"),
         Binding("y", "reports", "Year-end", id="reports", tooltip="The year-end figures, with charts"),
+        Binding("comma", "settings", "Settings", id="settings", show=False,
+                tooltip="The council's lists and the timescales in force"),
         *(Binding(v.key, f"view('{v.id}')", v.name, id=f"view.{v.id}", tooltip=v.tooltip, show=False)
           for v in VIEWS),
         *(Binding(a.key, f"form('{a.id}')", a.title, id=f"action.{a.id}", tooltip=a.tooltip,
@@ -194,6 +205,17 @@ class ComplaintsApp(App[None]):
             connection.close()
         self.post_message(FiguresLoaded(now, before))
 
+    @work(thread=True, exclusive=True, group="lists")
+    def load_lists(self) -> None:
+        from store.council_lists import council_lists
+
+        assert self.db is not None
+        connection = self.db.engine.raw_connection()
+        try:
+            self.post_message(ListsLoaded(council_lists(connection)))
+        finally:
+            connection.close()
+
     @work(thread=True, group="export")
     def export_figures(self, now: Figures, before: Figures) -> None:
         from reports.export import ExportError, write_xlsx
@@ -208,6 +230,10 @@ class ComplaintsApp(App[None]):
         self.post_message(ActionFinished(None, f"Saved the {now.year.label} tables to {path}"))
 
     # -- handlers (the UI thread) ---------------------------------------------------------------
+
+    def on_lists_loaded(self, message: ListsLoaded) -> None:
+        if isinstance(self.screen, SettingsScreen):
+            self.screen.show(message.lists)  # type: ignore[arg-type]
 
     def on_figures_loaded(self, message: FiguresLoaded) -> None:
         screen = self.screen
@@ -269,7 +295,7 @@ class ComplaintsApp(App[None]):
         view = VIEW_BY_ID[self.query_state.view]
         more = "+" if not self.exhausted else ""
         overdue = sum(1 for r in rows if r.state.value == "overdue")
-        what = "cases" if view.id == "history" else "stages"
+        what = "cases" if self.query_state.history else "stages"
         text = self.query_state.text.strip()
         filtered = f" matching “{text}”" if text else ""
         self.query_one("#status", Static).update(
@@ -352,6 +378,10 @@ class ComplaintsApp(App[None]):
         if self.db is not None and not isinstance(self.screen, ReportsScreen | FormScreen):
             self.push_screen(ReportsScreen(FinancialYear.containing(self.today).previous))
 
+    def action_settings(self) -> None:
+        if self.db is not None and not isinstance(self.screen, SettingsScreen | FormScreen):
+            self.push_screen(SettingsScreen(self.config.rules, self.today))
+
     def action_view(self, view: str) -> None:
         self.query_state.view = view
         if isinstance(self.screen, CaseScreen):
@@ -359,8 +389,8 @@ class ComplaintsApp(App[None]):
         self.action_reload()
 
     def action_sort(self) -> None:
-        if self.query_state.view == "history":
-            self.notify("All history is always newest first", timeout=4)
+        if self.query_state.history:
+            self.notify("Cases are listed newest first here", timeout=4)
             return
         self.query_state.sort = SORTS[(SORTS.index(self.query_state.sort) + 1) % len(SORTS)]
         self.action_reload()

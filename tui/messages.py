@@ -51,3 +51,9 @@ class FiguresLoaded(Message):
     def __init__(self, now: object, before: object) -> None:
         super().__init__()
         self.now, self.before = now, before
+
+
+class ListsLoaded(Message):
+    def __init__(self, lists: object) -> None:
+        super().__init__()
+        self.lists = lists

@@ -1,0 +1,81 @@
+"""Settings: the council's lists (themes, teams, service areas, officers, independent people) and the
+timescales in force today, with where each comes from (the statutory default or the council's file)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from domain.timescales import STEPS, RuleBook, RuleError
+
+if TYPE_CHECKING:
+    from store.council_lists import CouncilLists
+
+
+def timescales(rules: RuleBook, today: date) -> Table:
+    table = Table("Procedure", "Step", "Working days", "Extended to", "From", expand=True)
+    for procedure, steps in STEPS.items():
+        for step in steps:
+            try:
+                rule = rules.timescale(procedure, step, today)
+            except RuleError:
+                continue
+            source = "council" if rule in rules.extra else "default"
+            step_name = re.sub(r"stage(\d)", r"Stage \1", step).replace("_", " ")
+            table.add_row(procedure.replace("_", " ").capitalize(), step_name.capitalize() if step_name[0].islower()
+                          else step_name, str(rule.days),
+                          str(rule.extended_days or ""), f"{rule.valid_from:%d/%m/%Y}" if rule.valid_from else source)
+    return table
+
+
+def lists_tables(lists: CouncilLists) -> tuple[Table, Table, Table]:
+    themes = Table("Theme", "Complaints", expand=True)
+    for name, count in lists.themes:
+        themes.add_row(name, f"{count:,}")
+    areas = Table("Service area", "Teams", expand=True)
+    for area, teams in lists.areas:
+        areas.add_row(area, "; ".join(teams))
+    people = Table("Name", "Role", "Organisation or login", expand=True)
+    for name, login in lists.officers:
+        people.add_row(name, "officer", login or "")
+    for name, roles, organisation in lists.independent:
+        people.add_row(name, roles, organisation or "")
+    return themes, areas, people
+
+
+class SettingsScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="settings.back", tooltip="Back to the caseload")]
+
+    def __init__(self, rules: RuleBook, today: date) -> None:
+        super().__init__()
+        self.rules, self.today = rules, today
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="settings-tabs"):
+            with TabPane("Timescales", id="tab-timescales"), VerticalScroll():
+                yield Static(timescales(self.rules, self.today), id="settings-timescales")
+            with TabPane("Themes", id="tab-themes"), VerticalScroll():
+                yield Static("Reading the lists…", id="settings-themes")
+            with TabPane("Service areas and teams", id="tab-areas"), VerticalScroll():
+                yield Static(id="settings-areas")
+            with TabPane("People", id="tab-people"), VerticalScroll():
+                yield Static(id="settings-people")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.load_lists()  # type: ignore[attr-defined]
+
+    def show(self, lists: CouncilLists) -> None:
+        themes, areas, people = lists_tables(lists)
+        self.query_one("#settings-themes", Static).update(themes)
+        self.query_one("#settings-areas", Static).update(areas)
+        self.query_one("#settings-people", Static).update(people)
