@@ -141,7 +141,7 @@ class _Reader:
 
     def calendar(self, config: Config) -> WorkingCalendar:
         """The stored non-working days where they are current, the holiday library outside them."""
-        settings = dict(self.rows("SELECT key, value FROM setting WHERE key LIKE 'calendar%'"))
+        settings = dict(self.rows("SELECT key, value FROM setting WHERE key IN ('calendar', 'calendar_years')"))
         if settings.get("calendar") != config.calendar_fingerprint() or "calendar_years" not in settings:
             return config.calendar()
         first, _, last = settings["calendar_years"].partition("-")

@@ -48,3 +48,22 @@ def service(db, config) -> CaseService:
 def manager(service: CaseService) -> CaseService:
     cfg = Config(user="boss", managers=frozenset({"boss"}))
     return CaseService(service.db, cfg, today=service.today(), calendar=service.calendar)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server per test process (None when the server binaries are missing)."""
+    from tests.postgres import running_server
+
+    yield from running_server()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database URL: a SQLite file, then a PostgreSQL database on the throwaway server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'complaints.db'}"
+    server = request.getfixturevalue("postgres_server")
+    if server is None:
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) on this machine: PostgreSQL tests skipped")
+    return server.new_database()

@@ -39,8 +39,9 @@ def column(table, name="count"):
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = open_database(tmp_path / "figures.db", CFG)
+def db(database_url):
+    """Every seed table is counted on SQLite and on PostgreSQL alike."""
+    database = open_database(database_url, CFG)
     yield database
     database.close()
 
