@@ -295,7 +295,7 @@ class ComplaintsApp(App[None]):
         view = VIEW_BY_ID[self.query_state.view]
         more = "+" if not self.exhausted else ""
         overdue = sum(1 for r in rows if r.state.value == "overdue")
-        what = "cases" if self.query_state.history else "stages"
+        what = ("case" if self.query_state.history else "stage") + ("" if table.row_count == 1 and not more else "s")
         text = self.query_state.text.strip()
         filtered = f" matching “{text}”" if text else ""
         self.query_one("#status", Static).update(

@@ -32,7 +32,8 @@ def clock_line(detail: CaseDetail) -> Text:
     reading = detail.clock
     kind = KIND_LABELS.get(Kind(detail.kind), detail.kind)
     stage = detail.stage or "no stage"
-    where = stage if stage.lower().startswith(kind.lower()) else f"{kind} · {stage}"
+    complaint = detail.kind in ("statutory", "corporate")
+    where = (stage if stage.lower().startswith(kind.lower()) else f"{kind} · {stage}") if complaint else kind
     text = Text(f"{reading.state.symbol} {detail.reference} · {where} · ")
     if reading.deadline is None:
         text.append("closed" if reading.state is State.CLOSED else reading.state.label)
