@@ -25,14 +25,14 @@ from store.values import day
 
 SELECT = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
     p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
-    s.declined
+    s.declined, (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts
   FROM stage s JOIN "case" c ON c.id = s.case_id
   LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
   LEFT JOIN officer o ON o.id = c.officer_id"""
 #: History: each case once, with its latest stage (or none, for compliments and referrals).
 HISTORY = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
     p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
-    s.declined
+    s.declined, (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts
   FROM "case" c
   LEFT JOIN stage s ON s.id = (SELECT max(x.id) FROM stage x WHERE x.case_id = c.id)
   LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
@@ -81,6 +81,7 @@ class CaseloadRow:
     left: int | None
     state: State
     case_id: int = 0
+    repeat: bool = False  # the complainant has other cases
 
     def key(self, view: str) -> tuple[date, int]:
         """Where the next page of ``view`` starts (keyset): receipt for history, the due date for open work."""
@@ -179,7 +180,7 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
 
 def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> CaseloadRow:
     (stage_id, due_on, ref, kind, number, round_, step, paused, name, persistent, group, advocate,
-     team, officer, received, case_id, responded, declined) = r
+     team, officer, received, case_id, responded, declined, contacts) = r
     due_date = day(due_on)
     state, left = State.CLOSED, None
     if due_date is not None:
@@ -190,7 +191,7 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
         stage += " (declined)" if declined is not None and responded is None else ""
     return CaseloadRow(stage_id or 0, ref, kind, stage, name or "", bool(persistent), group == "child",
                        advocate is not None, team or "", officer or "", day(received) or date.min, due_date,
-                       left, state, case_id)
+                       left, state, case_id, (contacts or 0) > 1)
 
 
 def count_cases(connection: Any) -> int:

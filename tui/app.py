@@ -105,8 +105,8 @@ class ComplaintsApp(App[None]):
         self.query_one("#filter", Input).display = False
         self.query_one(CaseloadTable).focus()
         self.fast_running = True
-        self.first_page(CaseloadQuery(**vars(self.query_state)), 0)
-        self.open_database(self.url)
+        self.opening = False
+        self.first_page(CaseloadQuery(**vars(self.query_state)), 0)  # the store opens once this is on screen
 
     # -- workers (no widgets touched here) ------------------------------------------------------
 
@@ -132,8 +132,6 @@ class ComplaintsApp(App[None]):
 
         try:
             db = open_database(url, self.config)
-            # load the bank holidays around today now, not on the first keystroke that needs them
-            self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
             if demo and self._count(db) == 0:
                 from store.demo import generate
 
@@ -141,6 +139,11 @@ class ComplaintsApp(App[None]):
             self.post_message(DatabaseOpened(db, self._count(db), demo))
         except StoreError as exc:
             self.post_message(DatabaseFailed(str(exc)))
+
+    @work(thread=True, exclusive=True, group="warm")
+    def warm_calendar(self) -> None:
+        """Load the bank holidays around today once the screen is up, not on the first keystroke needing them."""
+        self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
 
     @staticmethod
     def _count(db: Database) -> int:
@@ -242,6 +245,7 @@ class ComplaintsApp(App[None]):
 
     def on_database_opened(self, message: DatabaseOpened) -> None:
         self.db = message.db
+        self.set_timer(0.3, self.warm_calendar)
         where = sqlite_path(message.db.url) or message.db.describe()
         self.title = "complaints — DEMO" if message.demo else "complaints"
         if message.cases == 0 and self.offer_demo:
@@ -267,9 +271,16 @@ class ComplaintsApp(App[None]):
     def on_database_failed(self, message: DatabaseFailed) -> None:
         self.query_one("#status", Static).update(f"[b red]Cannot open the database:[/] {message.error}")
 
+    def _open_store(self) -> None:
+        """Open the full store (SQLAlchemy, migrations, calendar sync) once, after the first screen."""
+        if not self.opening and self.db is None:
+            self.opening = True
+            self.open_database(self.url)
+
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.fast:
             self.fast_running = False
+            self.call_after_refresh(self._open_store)
             if message.rows is None or message.generation != self.generation:
                 if self.db is not None:  # the store is open by now: read the page the full way
                     self.action_reload()
@@ -300,8 +311,8 @@ class ComplaintsApp(App[None]):
         filtered = f" matching “{text}”" if text else ""
         self.query_one("#status", Static).update(
             f"{view.key} {view.name}: {table.row_count}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
-            f"overdue · by {self.query_state.sort} · ‼ overdue ! ≤2 days ‖ paused ~ relaxed · "
-            "P persistent C child A advocate")
+            f"overdue · by {self.query_state.sort} · ‼ overdue ! ≤2d ‖ paused ~ relaxed · "
+            "P persistent R repeat C child A advocate")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         table = self.query_one(CaseloadTable)

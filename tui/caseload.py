@@ -16,8 +16,9 @@ COLUMNS = ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant"
 
 
 def markers(row: CaseloadRow) -> str:
-    """Who the complainant is, in letters that survive monochrome: P persistent, C child, A advocate."""
-    return "".join(m for m, on in (("P", row.persistent), ("C", row.child), ("A", row.advocate)) if on)
+    """Who the complainant is, in letters that survive monochrome: P persistent, R repeat, C child, A advocate."""
+    return "".join(m for m, on in (("P", row.persistent), ("R", row.repeat), ("C", row.child), ("A", row.advocate))
+                   if on)
 
 
 def cells(row: CaseloadRow) -> list[Text]:
