@@ -304,3 +304,101 @@ async def test_compliments_view_and_settings_screen(demo_db):
         assert "Stage 2 request" in text(app.screen.query_one("#settings-timescales"))
         assert "Poor communication" in text(app.screen.query_one("#settings-themes"))
         assert "Fostering" in text(app.screen.query_one("#settings-areas"))
+
+
+BAD = {"date": "31/02/2026", "money": "ten pounds", "int": "two", "choice": "maybe", "list": "", "text": ""}
+
+
+@pytest.mark.parametrize("action", [a for a in ACTIONS if any(f.required or f.kind in ("date", "money", "int",
+                                                                                       "choice") for f in a.fields)],
+                         ids=lambda a: a.id)
+async def test_every_form_refuses_bad_input_beside_the_field_and_saves_nothing(demo_db, action):
+    field = next(f for f in action.fields if f.kind in ("date", "money", "int", "choice") or f.required)
+    before = sqlite3.connect(demo_db).execute("SELECT count(*) FROM event").fetchone()[0]
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.action_form(action.id)
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action is action
+        form.query_one(f"#field-{field.name}").value = BAD[field.kind] if not field.required or field.kind != "text" \
+            else ""
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert str(form.query_one(f"#error-{field.name}").render()).strip()
+        assert "need correcting" in str(form.query_one("#form-error").render())
+    assert sqlite3.connect(demo_db).execute("SELECT count(*) FROM event").fetchone()[0] == before
+
+
+async def fill_and_save(app, pilot, **values: str) -> str:  # type: ignore[no-untyped-def]
+    """Fill the open form's fields, save, and return what the store said (the form closes on success)."""
+    form = app.screen
+    assert isinstance(form, FormScreen), type(form)
+    for name, value in values.items():
+        form.query_one(f"#field-{name}").value = value
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await settle(app, pilot)
+    if app.screen is form:
+        return "refused: " + str(form.query_one("#form-error").render())
+    return "saved"
+
+
+async def test_a_mornings_work_from_the_keyboard(demo_db):
+    """Triage the overdue list, log a phone complaint, extend one, respond with findings, escalate and assign
+    investigators, flag a persistent complainant: all through keys and forms."""
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")  # the overdue list, most overdue first
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        assert table.row_count and set(column(table, 0)) == {"‼"}
+        await pilot.press("1", "n")
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot, kind="statutory", channel="phone", complainant="Morgan Example",
+                                   group="parent", themes="Delays") == "saved"
+        await pilot.press("slash", *"morgan ex", "enter")
+        await settle(app, pilot)
+        reference = table.current_reference
+        assert reference and reference.startswith("CS-2026-")
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot) == "saved"
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot, findings="upheld; not_upheld") == "saved"
+        await pilot.press("8")  # answered, it left the open views: find it in all history (the filter stays)
+        await settle(app, pilot)
+        assert table.current_reference == reference
+        await pilot.press("e")  # escalate: the complainant asks for Stage 2
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot) == "saved"
+        app.action_form("accept")
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot, number="2") == "saved"
+        for person, role in (("Ivy Investigator", "investigating_officer"), ("Ian Independent", "independent_person")):
+            await pilot.press("i")
+            await settle(app, pilot)
+            outcome = await fill_and_save(app, pilot, person=person, role=role)
+            if outcome != "saved":  # a new name: add them to the pool of independent people, then assign
+                assert "no independent person" in outcome.lower() or "not in the pool" in outcome.lower(), outcome
+                await pilot.press("escape")
+                app.action_form("pool")
+                await settle(app, pilot)
+                assert await fill_and_save(app, pilot, name=person, roles=role) == "saved"
+                await pilot.press("i")
+                await settle(app, pilot)
+                assert await fill_and_save(app, pilot, person=person, role=role) == "saved"
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot, contact="Jo Lead", arrangements="One call a week") == "saved"
+    conn = sqlite3.connect(demo_db)
+    actions = [a for (a,) in conn.execute('SELECT e.action FROM event e JOIN "case" c ON c.id = e.case_id '
+                                          "WHERE c.reference = ? ORDER BY e.id", (reference,))]
+    assert actions[0] == "logged" and "responded" in actions and actions.count("assigned") == 2
+    assert stage1(demo_db, reference, "outcome") == "partially_upheld"
+    assert conn.execute("SELECT p.persistent FROM person p WHERE p.name = 'Morgan Example'").fetchone()[0] == 1

@@ -204,6 +204,12 @@ ACTIONS: tuple[Action, ...] = (
         lambda s, r, v, n: _then(r, "assigned", lambda: s.assign(r or "", v["person"], v["role"], _on(v),
                                                                  expected_version=n)),
         key="i", tooltip="Investigating Officer, Independent Person, panel chair or panellist"),
+    Action("pool", "Add an independent person to the pool", (
+        Field("name", "Name", required=True), Field("roles", "Roles", "list", True, _values(IndependentRole)),
+        Field("organisation", "Organisation")),
+        lambda s, r, v, n: _then(v["name"], "added to the pool of independent people",
+                                 lambda: s.add_independent_person(v["name"], v["roles"], v["organisation"])),
+        needs_case=False, tooltip="An Investigating Officer, Independent Person, panel chair or panellist"),
     Action("cost", "Record a cost", (Field("amount", "Amount", "money", True), Field("person", "Person"),
                                      Field("number", "Stage", "int"), ON), _cost,
            tooltip="What an independent person's work cost"),
