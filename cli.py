@@ -708,6 +708,47 @@ def retention(
 
 
 @app.command()
+def copy(
+    to: Annotated[str, typer.Option("--to", metavar="URL_OR_PATH", help="The empty database to copy into.")],
+    db: DbOption = None,
+) -> None:
+    """Copy the whole database into another (SQLite to PostgreSQL for a team, or back), then check it.
+
+    Every table comes across with its ids in one transaction; the counts of every table and the
+    year-end figures of every year are then compared, and the result said.
+
+    Example: complaints copy --to postgresql+psycopg://officer@db.council.example/complaints
+    """
+    from store.copy import copy_database
+    from store.database import StoreError, open_database
+
+    source, config = _open(db)
+    try:
+        target = open_database(to, config)
+    except StoreError as exc:
+        source.close()
+        fail(str(exc))
+    try:
+        report = copy_database(source, target, config)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        source.close()
+        target.close()
+    cases = report.counts.get("case", 0)
+    typer.echo(f"Copied {cases:,} cases ({sum(report.counts.values()):,} rows in {len(report.counts)} tables) "
+               f"to {target.describe()}.")
+    if report.mismatches:
+        typer.echo("These differ between the two databases:", err=True)
+        for line in report.mismatches:
+            typer.echo(f"  {line}", err=True)
+        raise typer.Exit(1)
+    years = f"{report.years[0]} to {report.years[-1]}" if report.years else "no years"
+    typer.echo(f"Checked: every table has the same number of rows, and the year-end figures for {years} "
+               "are identical.")
+
+
+@app.command()
 def config(
     path: Annotated[bool, typer.Option("--path", help="Print where the configuration file is.")] = False,
     example: Annotated[bool, typer.Option("--example", help="Print an example configuration file.")] = False,

@@ -1,0 +1,88 @@
+"""Moving a whole database to another (SQLite to PostgreSQL for a team, or back), then proving it arrived.
+
+Every table is copied row for row, with its ids, in one transaction on the target; then the counts of
+every table and the year-end figures of every year are compared between the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+from domain.config import Config
+from domain.year import FinancialYear
+from store.database import Database, StoreError
+from store.figures_query import year_figures
+
+CHUNK = 5000
+#: Rows the target writes for itself when it is created (calendar, settings): replaced by the source's.
+OWN_ROWS = ("setting", "non_working_day")
+
+
+@dataclass
+class CopyReport:
+    counts: dict[str, int] = field(default_factory=dict)
+    years: list[str] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)
+
+
+def _tables() -> list[sa.Table]:
+    return [t for t in SQLModel.metadata.sorted_tables if t.name != "alembic_version"]
+
+
+def _count(db: Database, table: sa.Table) -> int:
+    with db.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)
+
+
+def copy_database(source: Database, target: Database, config: Config,
+                  progress: Callable[[str, int], None] | None = None) -> CopyReport:
+    """Copy ``source`` into the empty ``target``; the report lists any count or figure that differs."""
+    case_table = SQLModel.metadata.tables["case"]
+    if _count(target, case_table):
+        raise StoreError(f"{target.describe()} already holds cases: copy into an empty database")
+    report = CopyReport()
+    with target.write_engine.begin() as out, source.engine.connect() as inp:
+        for name in OWN_ROWS:
+            out.execute(SQLModel.metadata.tables[name].delete())
+        for table in _tables():
+            rows = inp.execution_options(yield_per=CHUNK).execute(sa.select(table))
+            copied = 0
+            for chunk in rows.partitions(CHUNK):
+                out.execute(table.insert(), [dict(r._mapping) for r in chunk])
+                copied += len(chunk)
+                if progress:
+                    progress(table.name, copied)
+            report.counts[table.name] = copied
+        if out.dialect.name == "postgresql":  # new rows must not collide with the copied ids
+            for table in _tables():
+                if "id" in table.c and isinstance(table.c.id.type, sa.Integer) and report.counts[table.name]:
+                    out.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                        f'(SELECT max(id) FROM "{table.name}"))'))
+    for table in _tables():
+        if _count(target, table) != _count(source, table):
+            report.mismatches.append(f"{table.name}: {_count(source, table)} rows here, "
+                                     f"{_count(target, table)} there")
+    report.years, mismatched = compare_figures(source, target, config)
+    report.mismatches += mismatched
+    return report
+
+
+def compare_figures(a: Database, b: Database, config: Config) -> tuple[list[str], list[str]]:
+    """Every financial year with cases in ``a``: are its year-end tables the same in ``b``?"""
+    with a.engine.connect() as conn:
+        first, last = conn.execute(sa.select(sa.func.min(SQLModel.metadata.tables["case"].c.received),
+                                             sa.func.max(SQLModel.metadata.tables["case"].c.received))).one()
+    if first is None:
+        return [], []
+    years, mismatched = [], []
+    year = FinancialYear.containing(first)
+    while year <= FinancialYear.containing(last):
+        here, there = year_figures(a, config, year), year_figures(b, config, year)
+        years.append(year.label)
+        mismatched += [f"{year.label} {x.id}" for x, y in zip(here.tables, there.tables, strict=True) if x != y]
+        year = year.back(-1)
+    return years, mismatched
