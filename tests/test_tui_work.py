@@ -402,3 +402,25 @@ async def test_a_mornings_work_from_the_keyboard(demo_db):
     assert actions[0] == "logged" and "responded" in actions and actions.count("assigned") == 2
     assert stage1(demo_db, reference, "outcome") == "partially_upheld"
     assert conn.execute("SELECT p.persistent FROM person p WHERE p.name = 'Morgan Example'").fetchone()[0] == 1
+
+
+async def test_the_caseload_and_a_form_work_on_postgresql_too(database_url):
+    """The same screens over PostgreSQL (the first page then comes the full way, not from a file)."""
+    db = open_database(database_url, CONFIG)
+    generate(db, CONFIG, cases=600, seed=5, today=TODAY)
+    db.close()
+    app = create_app(database_url, config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        assert table.row_count > 0
+        await pilot.press("8")
+        await settle(app, pilot)
+        assert table.row_count == 200
+        await pilot.press("1", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot, description="Call back within a day", due="30/11/2026") == "saved"
+        assert "Call back within a day" in text(app.screen.query_one("#case-learning"))
