@@ -651,12 +651,13 @@ def person(
         fail(str(exc))
     finally:
         database.close()
+    from store.location import owner_only
+
     try:
-        fd = os.open(export_to, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.chmod(export_to, 0o600)
+        f = owner_only(export_to)
     except OSError as exc:
         fail(f"cannot write {export_to}: {exc.strerror or exc}")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with f:
         json.dump(record, f, indent=2, ensure_ascii=False)
     typer.echo(f"Wrote {len(record['cases'])} case{'s' if len(record['cases']) != 1 else ''} "
                f"held about this person to {export_to}")

@@ -63,16 +63,30 @@ async def bare_keys() -> dict[str, float]:
             table.focus()
 
     app = Bare()
-    timings: dict[str, list[float]] = {"move": [], "page": []}
+    timings: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        for name, key, count in (("move", "down", 150), ("page", "pagedown", 30)):
-            for _ in range(count):
-                began = time.perf_counter()
-                await pilot.press(key)
-                await settle(app, pilot)
-                timings[name].append((time.perf_counter() - began) * 1000)
-    return {f"bare_{k}_p95_ms": statistics.quantiles(v, n=20)[-1] for k, v in timings.items()}
+        await time_keys(app, pilot, timings, MOVES)
+    return {f"bare_{k}_p95_ms": v for k, v in p95(timings).items()}
+
+
+#: The keys timed on both apps: (what, key, how many presses).
+MOVES = (("move", ("down",), 150), ("page", ("pagedown",), 30))
+
+
+async def time_keys(app, pilot, timings: dict[str, list[float]],  # type: ignore[no-untyped-def]
+                    plan: tuple[tuple[str, tuple[str, ...], int], ...]) -> None:
+    """Press each key of ``plan`` and time it until the app is still again, in milliseconds."""
+    for name, keys_, count in plan:
+        for i in range(count):
+            began = time.perf_counter()
+            await pilot.press(keys_[i % len(keys_)])
+            await settle(app, pilot)
+            timings.setdefault(name, []).append((time.perf_counter() - began) * 1000)
+
+
+def p95(timings: dict[str, list[float]]) -> dict[str, float]:
+    return {k: statistics.quantiles(v, n=20)[-1] if len(v) > 1 else v[0] for k, v in timings.items()}
 
 
 async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -104,24 +118,15 @@ async def keys(db: str) -> dict[str, float]:
     from tui.app import create_app
 
     app = create_app(resolve_url(db), config=Config(user="bench"), today=date(2026, 11, 22))
-    timings: dict[str, list[float]] = {"move": [], "page": [], "filter": []}
+    timings: dict[str, list[float]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("8")  # all history: a million rows to page through
         await settle(app, pilot)
-        for name, key, count in (("move", "down", 150), ("page", "pagedown", 30)):
-            for _ in range(count):
-                began = time.perf_counter()
-                await pilot.press(key)
-                await settle(app, pilot)
-                timings[name].append((time.perf_counter() - began) * 1000)
+        await time_keys(app, pilot, timings, MOVES)
         await pilot.press("1", "slash")
-        for letter in "smith":
-            began = time.perf_counter()
-            await pilot.press(letter)
-            await settle(app, pilot)
-            timings["filter"].append((time.perf_counter() - began) * 1000)
-    result = {f"{k}_p95_ms": statistics.quantiles(v, n=20)[-1] if len(v) > 1 else v[0] for k, v in timings.items()}
+        await time_keys(app, pilot, timings, (("filter", tuple("smith"), 5),))
+    result = {f"{k}_p95_ms": v for k, v in p95(timings).items()}
     result["rss_mb"] = rss_mb()
     return result
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -18,6 +17,7 @@ from domain.figures import Figures, Table, Value
 from domain.headlines import headlines
 from domain.year import half_up
 from reports.layout import COLUMN_LABELS, MONEY_COLUMNS, row_label
+from store.location import owner_only, save_owner_only
 
 EXPORT_FORMATS = ("json", "csv", "xlsx")
 
@@ -50,13 +50,10 @@ def to_json(figures: Figures, tables: list[Table]) -> str:
 
 
 def _owner_only_file(path: Path) -> Any:
-    """Open ``path`` for writing, created (or truncated) with mode 0600."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.chmod(path, 0o600)
+        return owner_only(path)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
 
 def write_json(figures: Figures, tables: list[Table], path: Path) -> list[Path]:
@@ -125,10 +122,7 @@ def write_xlsx(figures: Figures, tables: list[Table], path: Path, before: Figure
                 ws.cell(row=excel_row, column=1).font = Font(bold=True)
         ws.column_dimensions["A"].width = max(24, *(len(str(c.value or "")) for c in ws["A"][3:]))
     try:
-        with _owner_only_file(path) as f:
-            f.close()
-        wb.save(path)
-        os.chmod(path, 0o600)
+        save_owner_only(path, wb.save)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     return [path]

@@ -6,7 +6,8 @@ every table and the year-end figures of every year are compared between the two.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from sqlmodel import SQLModel
 from domain.config import Config
 from domain.year import FinancialYear
 from store.database import Database, StoreError
-from store.figures_query import year_figures
+from store.figures_query import FiguresSource
 
 CHUNK = 5000
 #: Rows the target writes for itself when it is created (calendar, settings): replaced by the source's.
@@ -63,9 +64,9 @@ def copy_database(source: Database, target: Database, config: Config,
                     out.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
                                         f'(SELECT max(id) FROM "{table.name}"))'))
     for table in _tables():
-        if _count(target, table) != _count(source, table):
-            report.mismatches.append(f"{table.name}: {_count(source, table)} rows here, "
-                                     f"{_count(target, table)} there")
+        here, there = _count(source, table), _count(target, table)
+        if here != there:
+            report.mismatches.append(f"{table.name}: {here} rows here, {there} there")
     report.years, mismatched = compare_figures(source, target, config)
     report.mismatches += mismatched
     return report
@@ -79,10 +80,22 @@ def compare_figures(a: Database, b: Database, config: Config) -> tuple[list[str]
     if first is None:
         return [], []
     years, mismatched = [], []
-    year = FinancialYear.containing(first)
-    while year <= FinancialYear.containing(last):
-        here, there = year_figures(a, config, year), year_figures(b, config, year)
-        years.append(year.label)
-        mismatched += [f"{year.label} {x.id}" for x, y in zip(here.tables, there.tables, strict=True) if x != y]
-        year = year.back(-1)
+    with _figures(a, config) as one, _figures(b, config) as other:
+        year = FinancialYear.containing(first)
+        while year <= FinancialYear.containing(last):
+            here, there = one.figures(year), other.figures(year)
+            years.append(year.label)
+            mismatched += [f"{year.label} {x.id}" for x, y in zip(here.tables, there.tables, strict=True)
+                           if x != y]
+            year = year.back(-1)
     return years, mismatched
+
+
+@contextmanager
+def _figures(db: Database, config: Config) -> Iterator[FiguresSource]:
+    """One connection and one calendar for every year of a database."""
+    connection = db.engine.raw_connection()
+    try:
+        yield FiguresSource(connection, config, "?" if db.is_sqlite else "%s")
+    finally:
+        connection.close()

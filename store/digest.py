@@ -72,17 +72,31 @@ def describe_stage(kind: str, number: int, round_: int, step: str | None) -> str
     return name + (" (reopened)" if round_ else "")
 
 
-def stored_calendar(cursor: Any) -> WorkingCalendar:
+def stored_calendar(cursor: Any, config: Config) -> WorkingCalendar:
+    """The council's calendar from the database: the stored non-working days where they are current
+    for ``config``, the holiday library (loaded only if needed) for years outside them.
+
+    Falls back to ``config.calendar()`` when the stored days were written for other settings.
+    """
+    from domain.calendar import region_holidays
+
+    cursor.execute("SELECT key, value FROM setting WHERE key IN ('calendar', 'calendar_years')")
+    settings = dict(cursor.fetchall())
+    if settings.get("calendar") != config.calendar_fingerprint() or "calendar_years" not in settings:
+        return config.calendar()
+    first, _, last = settings["calendar_years"].partition("-")
     cursor.execute("SELECT day FROM non_working_day")
-    return WorkingCalendar.from_days(_as_date(row[0]) for row in cursor.fetchall())
+    days = [_as_date(row[0]) for row in cursor.fetchall()]
+    return WorkingCalendar.stored(days, int(first), int(last), region_holidays(config.region), config.closures)
 
 
 def due_items(connection: Any, today: date, *, within: int = 2, officer: str | None = None,
               config: Config | None = None, placeholder: str = "?") -> list[DueItem]:
     """Work due on or before the ``within``-th working day after ``today``, most urgent first."""
     cursor = connection.cursor()
-    calendar = stored_calendar(cursor)
-    rules = (config or Config()).rules
+    config = config or Config()
+    calendar = stored_calendar(cursor, config)
+    rules = config.rules
     cutoff = calendar.add(today, within)
     param: Callable[[date], Any] = (lambda d: d.isoformat()) if placeholder == "?" else (lambda d: d)
     items: list[DueItem] = []

@@ -15,11 +15,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from domain.calendar import WorkingCalendar, region_holidays
 from domain.config import Config
 from domain.facts import ActionFact, CaseFact, EnquiryFact, StageFact, YearFacts
 from domain.figures import Figures, compute
 from domain.year import FinancialYear
+from store.digest import stored_calendar
 from store.values import day as _day
 from store.values import money as _money
 
@@ -139,16 +139,6 @@ class _Reader:
                 by_month[year.month_key(_day(received))] += 1  # type: ignore[arg-type]
         return dict(by_kind), dict(by_month)
 
-    def calendar(self, config: Config) -> WorkingCalendar:
-        """The stored non-working days where they are current, the holiday library outside them."""
-        settings = dict(self.rows("SELECT key, value FROM setting WHERE key IN ('calendar', 'calendar_years')"))
-        if settings.get("calendar") != config.calendar_fingerprint() or "calendar_years" not in settings:
-            return config.calendar()
-        first, _, last = settings["calendar_years"].partition("-")
-        days = [_day(r[0]) for r in self.rows("SELECT day FROM non_working_day")]
-        return WorkingCalendar.stored(days, int(first), int(last), region_holidays(config.region),  # type: ignore[arg-type]
-                                      config.closures)
-
 
 def load_year(connection: Any, year: FinancialYear, *, years: int = 3, as_of: date | None = None,
               placeholder: str = "?") -> YearFacts:
@@ -171,7 +161,7 @@ class FiguresSource:
 
     def __init__(self, connection: Any, config: Config, placeholder: str = "?") -> None:
         self.connection, self.config, self.placeholder = connection, config, placeholder
-        self.calendar = _Reader(connection, placeholder).calendar(config)
+        self.calendar = stored_calendar(connection.cursor(), config)
 
     def figures(self, year: FinancialYear, *, years: int | None = None, as_of: date | None = None) -> Figures:
         facts = load_year(self.connection, year, years=years or 3, as_of=as_of, placeholder=self.placeholder)

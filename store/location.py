@@ -6,7 +6,9 @@ Kept free of SQLAlchemy so that quick commands can find the database without loa
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 APP_NAME = "complaints"
 
@@ -48,3 +50,20 @@ def describe(url: str) -> str:
     host = parts.hostname or ""
     netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def owner_only(path: Path) -> TextIO:
+    """``path`` opened for writing text, created (or emptied) readable by its owner alone (0600).
+
+    Every file the tool writes holds children's personal data or figures about them; OSError as is.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(path, 0o600)  # an existing file would otherwise keep its old mode
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def save_owner_only(path: Path, save: Callable[[Path], object]) -> None:
+    """Let a library (openpyxl) write ``path``, into a file that is the owner's alone from the start."""
+    owner_only(path).close()
+    save(path)
+    os.chmod(path, 0o600)

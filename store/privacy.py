@@ -94,6 +94,10 @@ def person_record(db: Database, who: str) -> dict[str, Any]:
                 "produced": datetime.now(UTC).replace(microsecond=0).isoformat()}
 
 
+#: What an anonymised case's closing reason says (the reason itself may have named someone).
+ANONYMISED = "anonymised"
+
+
 @dataclass
 class RetentionPlan:
     cutoff: date
@@ -104,35 +108,36 @@ class RetentionPlan:
 class Retention(ServiceBase):
     """Cases closed before a cut-off, and anonymising them (manager only)."""
 
-    def _candidates(self, session: Session, cutoff: date) -> list[Case]:
+    @staticmethod
+    def _due(cutoff: date) -> Any:
         """Cases with no stage open whose last step (closing, response, decline) came before ``cutoff``."""
         open_cases = select(Stage.case_id).where(col(Stage.due).is_not(None))
         last_stage = (select(sa.func.max(sa.func.coalesce(Stage.responded, Stage.declined)))
                       .where(Stage.case_id == Case.id).scalar_subquery())
         ended = sa.func.coalesce(Case.closed, last_stage)
-        return list(session.exec(select(Case).where(ended.is_not(None), ended < cutoff,
-                                                    col(Case.id).not_in(open_cases))
-                                 .order_by(col(Case.id))))
+        return sa.and_(ended.is_not(None), ended < cutoff, col(Case.id).not_in(open_cases),
+                       col(Case.closed_reason).is_distinct_from(ANONYMISED))
 
     def plan(self, years: int) -> RetentionPlan:
+        """What ``apply`` would anonymise: references and the number of people (no rows loaded as objects)."""
         cutoff = self.today() - relativedelta(years=years)
         with self.db.read() as session:
-            cases = [c for c in self._candidates(session, cutoff) if not _done(c)]
-            people = {c.person_id for c in cases if c.person_id is not None}
-            return RetentionPlan(cutoff, [c.reference for c in cases], len(people))
+            rows = session.exec(select(Case.reference, Case.person_id).where(self._due(cutoff))
+                                .order_by(col(Case.id))).all()
+            return RetentionPlan(cutoff, [r for r, _ in rows], len({p for _, p in rows if p is not None}))
 
     def apply(self, years: int) -> RetentionPlan:
         require_manager(self.role, "anonymising old cases")
         cutoff = self.today() - relativedelta(years=years)
         with self._writing() as session:
-            cases = [c for c in self._candidates(session, cutoff) if not _done(c)]
+            cases = list(session.exec(select(Case).where(self._due(cutoff)).order_by(col(Case.id))))
             for case in cases:
                 self._anonymise_case(session, case)
             session.flush()
             people = {c.person_id for c in cases if c.person_id is not None}
             for pid in people:
                 still_held = session.exec(select(Case.id).where(Case.person_id == pid, col(Case.closed_reason)
-                                                                .is_distinct_from("anonymised"))).first()
+                                                                .is_distinct_from(ANONYMISED))).first()
                 person = session.get(Person, pid)
                 if person is not None and still_held is None:
                     _anonymise_person(person)
@@ -142,7 +147,7 @@ class Retention(ServiceBase):
         for event in session.exec(select(Event).where(Event.case_id == case.id)):
             event.old = event.new = event.reason = None
         case.child_name = case.summary = None
-        case.closed_reason = "anonymised"
+        case.closed_reason = ANONYMISED
         for stage in session.exec(select(Stage).where(Stage.case_id == case.id)):
             stage.declined_reason = stage.paused_reason = stage.override_reason = None
             for issue in session.exec(select(ComplaintIssue).where(ComplaintIssue.stage_id == stage.id)):
@@ -152,10 +157,6 @@ class Retention(ServiceBase):
         self._event(session, case, "anonymised", "retention", None, None,
                     f"closed before {self.today().isoformat()} less the retention period")
         self._touch(case)
-
-
-def _done(case: Case) -> bool:
-    return case.closed_reason == "anonymised"
 
 
 def _anonymise_person(person: Person) -> None:

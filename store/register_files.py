@@ -7,12 +7,12 @@ number a spreadsheet shows, so every message can point at the row the user sees.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from domain.register import COLUMNS
+from store.location import owner_only, save_owner_only
 
 
 class RegisterFileError(Exception):
@@ -89,20 +89,18 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
     kind = _kind(path)
     columns = list(COLUMNS)
     count = 0
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.chmod(path, 0o600)
-    except OSError as exc:
-        raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
     if kind == "csv":
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        try:
+            f = owner_only(path)
+        except OSError as exc:
+            raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+        with f:
             writer = csv.writer(f)
             writer.writerow(columns)
             for row in rows:
                 writer.writerow([row[c] for c in columns])
                 count += 1
         return count
-    os.close(fd)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -124,8 +122,7 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
         sheet.append(cells)
         count += 1
     try:
-        book.save(path)
-        os.chmod(path, 0o600)
+        save_owner_only(path, book.save)
     except OSError as exc:
         raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
     return count

@@ -424,3 +424,18 @@ async def test_the_caseload_and_a_form_work_on_postgresql_too(database_url):
         await settle(app, pilot)
         assert await fill_and_save(app, pilot, description="Call back within a day", due="30/11/2026") == "saved"
         assert "Call back within a day" in text(app.screen.query_one("#case-learning"))
+
+
+async def test_clicking_a_column_header_sorts_by_it(demo_db):
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        column_ = next(c for c in table.columns.values() if str(c.label) == "Reference")
+        await pilot.click(CaseloadTable, offset=(column_.get_render_width(table) // 2
+                                                 + sum(c.get_render_width(table) for c in table.ordered_columns
+                                                       [:table.get_column_index(column_.key)]), 0))
+        await settle(app, pilot)
+        assert app.query_state.sort == "reference"
+        references = column(table, 1)
+        assert references == sorted(references)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # SQLAlchemy and the store load in workers, after the first p
     from store.database import Database
 
 PAGE_SIZE = 200
+HEADER_SORTS = {"Due": "due", "Received": "received", "Reference": "reference", "Complainant": "complainant"}
 DEMO_CASES = 3000
 
 
@@ -120,7 +121,7 @@ class ComplaintsApp(App[None]):
             self.post_message(PageLoaded(None, reset=True, generation=generation, fast=True))
             return
         try:
-            calendar = stored_calendar(conn.cursor())
+            calendar = stored_calendar(conn.cursor(), self.config)
             rows = caseload_page(conn, self.today, calendar, self.config.rules, query=query, limit=PAGE_SIZE)
         finally:
             conn.close()
@@ -323,6 +324,15 @@ class ComplaintsApp(App[None]):
         self.load_page(self.query_state, self.next_key if keyset else None, 0 if keyset else self.loaded,
                        self.generation)
 
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """A click on a column's header sorts by it, where the column has an order of its own."""
+        sort = HEADER_SORTS.get(str(event.label))
+        if sort is None or self.query_state.history:
+            self.notify("Sort by Due, Received, Reference or Complainant", timeout=4)
+            return
+        self.query_state.sort = sort
+        self.action_reload()
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open_case()
 
@@ -375,15 +385,13 @@ class ComplaintsApp(App[None]):
     def action_reload(self) -> None:
         if isinstance(self.screen, CaseScreen):
             self.load_case(self.screen.reference, refresh=True)
+        self.generation += 1
         if self.db is None:  # still opening: answer from the file meanwhile
-            self.generation += 1
             self.fast_running = True
             self.first_page(CaseloadQuery(**vars(self.query_state)), self.generation)
             return
-        if self.db is not None:
-            self.generation += 1
-            self.exhausted, self.next_key, self.loaded = False, None, 0
-            self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation)
+        self.exhausted, self.next_key, self.loaded = False, None, 0
+        self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation)
 
     def action_reports(self) -> None:
         if self.db is not None and not isinstance(self.screen, ReportsScreen | FormScreen):
@@ -438,10 +446,11 @@ class ComplaintsApp(App[None]):
         self.form = FormScreen(action, reference, self.today)
         self.push_screen(self.form, lambda _: setattr(self, "form", None))
 
-    def run_action_form(self, form: FormScreen, values: dict[str, Any]) -> None:
-        """The form's values are checked: run the transition in a worker."""
-        version = self.screen_stack[-2].detail.version if isinstance(self.screen_stack[-2], CaseScreen) else None
-        self.perform(form.action, form.reference, values, version)
+    def on_form_screen_submitted(self, message: FormScreen.Submitted) -> None:
+        """The form's values are checked: run the transition in a worker, against the version on screen."""
+        below = self.screen_stack[-2]
+        version = below.detail.version if isinstance(below, CaseScreen) else None
+        self.perform(message.form.action, message.form.reference, message.values, version)
 
     def _fatal_error(self) -> None:
         """An unexpected error: say so without a traceback, whose locals could hold children's details.

@@ -13,6 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -20,7 +21,12 @@ from tui.actions import Action
 
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
-    """Returns the checked values on save, or None when cancelled."""
+    """Posts ``Submitted`` with the checked values on save; the app runs the action and closes the form."""
+
+    class Submitted(Message):
+        def __init__(self, form: FormScreen, values: dict[str, Any]) -> None:
+            super().__init__()
+            self.form, self.values = form, values
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close the form without saving"),
@@ -93,7 +99,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             self.refused("Some fields need correcting (see beside them)")
             return
         self.refused("")
-        self.app.run_action_form(self, values)  # type: ignore[attr-defined]
+        self.post_message(self.Submitted(self, values))
 
     def refused(self, message: str) -> None:
         self.query_one("#form-error", Static).update(message)
