@@ -530,12 +530,15 @@ def history(
     database, _ = _open(db)
     with database.read() as session:
         case = session.exec(select(Case).where(Case.reference == reference.strip())).first()
-        if case is None:
-            fail(f"no case has the reference {reference!r}")
-        events = list(session.exec(select(Event).where(Event.case_id == case.id).order_by(col(Event.at),
-                                                                                         col(Event.id))))
+        if case is None:  # a deleted case leaves one event naming its reference
+            where = (col(Event.case_id).is_(None)) & (Event.action == "deleted") & (Event.detail == reference.strip())
+        else:
+            where = Event.case_id == case.id
+        events = list(session.exec(select(Event).where(where).order_by(col(Event.at), col(Event.id))))
     database.close()
-    typer.echo(f"{case.reference}: {len(events)} event{'s' if len(events) != 1 else ''}")
+    if case is None and not events:
+        fail(f"no case has the reference {reference!r}")
+    typer.echo(f"{reference.strip()}: {len(events)} event{'s' if len(events) != 1 else ''}")
     who_width = max((len(e.who) for e in events), default=3)
     for e in events:
         what = e.action + (f" {e.detail}" if e.detail else "")
@@ -581,6 +584,49 @@ def correct(
     finally:
         database.close()
     typer.echo(f"{reference}: {field} is now {day:%d/%m/%Y} (in its history, with the reason)")
+
+
+@app.command()
+def migrate(db: DbOption = None) -> None:
+    """Create the database's tables, or bring them up to this version of complaints.
+
+    Every command does this on first use. On a team server officers may not change the tables,
+    so whoever owns them runs this once, and again after each upgrade of complaints.
+
+    Example: complaints migrate --db postgresql+psycopg://complaints_admin@db.council.example/complaints
+    """
+    from store.schema import HEAD
+
+    database, _ = _open(db)
+    database.close()
+    typer.echo(f"{database.describe()}: tables at schema {HEAD}, the newest this version knows")
+
+
+@app.command()
+def delete(
+    reference: Annotated[str, typer.Argument(help="The case's reference.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is deleted (kept in the audit trail).")] = "",
+    db: DbOption = None,
+) -> None:
+    """Delete a case recorded in error, such as a duplicate (managers only, with a reason).
+
+    The case, its stages and its history go, and so does its complainant if no other case names
+    them; the audit trail keeps who deleted which reference, when and why. The figures of the
+    year it was in change, so prefer closing or withdrawing a case that really happened.
+
+    Example: complaints delete CS-2026-00042 --reason "duplicate of CS-2026-00041"
+    """
+    from domain.timescales import RuleError
+    from store.service import CaseService
+
+    database, config = _open(db)
+    try:
+        CaseService(database, config).delete_case(reference, reason=reason)
+    except RuleError as exc:
+        fail(str(exc))
+    finally:
+        database.close()
+    typer.echo(f"{reference.strip()} deleted (the audit trail keeps who, when and why)")
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Correcting a case's dates after the fact, with the audit trail to show it.
+"""Putting a case right after the fact: correcting its dates, or deleting one recorded in error.
 
 Councils found that back-dating received and response dates distorted their timeliness figures:
 once a stage is closed, changing the date it was received or answered needs the manager role
@@ -9,9 +9,23 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
+from sqlmodel import col, select
+
 from domain.lifecycle import check_date, require_manager
 from domain.timescales import RuleError
-from store.service_base import ServiceBase
+from store.models import (
+    Assignment,
+    Case,
+    CaseTheme,
+    ComplaintIssue,
+    Event,
+    LearningAction,
+    OmbudsmanEnquiry,
+    Person,
+    Stage,
+)
+from store.service_base import ServiceBase, row_id
 
 #: The dates that can be corrected, by their register column names.
 CORRECTABLE = {"received": 1, "stage1_responded": 1, "stage2_responded": 2, "stage3_responded": 3}
@@ -59,3 +73,32 @@ class CorrectionMixin(ServiceBase):
             for s in stages.values():
                 self._refresh(s)
             self._touch(case)
+
+    def delete_case(self, reference: str, *, reason: str, expected_version: int | None = None) -> None:
+        """Delete a case recorded in error (a duplicate, the wrong person): managers only, with a reason.
+
+        The case goes with its stages, findings, enquiries, actions and its own history (which would
+        otherwise keep personal data), and so does its person if no other case names them. One event,
+        kept without the case, records who deleted which reference, when and why.
+        """
+        require_manager(self.role, "deleting a case")
+        if not reason or not reason.strip():
+            raise RuleError("deleting a case needs a reason")
+        with self._writing() as session:
+            case = self._case(session, reference, expected_version)
+            case_id, person_id = row_id(case), case.person_id
+            stage_ids = sa.select(col(Stage.id)).where(col(Stage.case_id) == case_id)
+            session.execute(sa.delete(ComplaintIssue).where(col(ComplaintIssue.stage_id).in_(stage_ids)))
+            session.execute(sa.delete(Assignment).where(col(Assignment.stage_id).in_(stage_ids)))
+            session.execute(sa.delete(Stage).where(col(Stage.case_id) == case_id))
+            session.execute(sa.delete(CaseTheme).where(col(CaseTheme.case_id) == case_id))
+            session.execute(sa.delete(OmbudsmanEnquiry).where(col(OmbudsmanEnquiry.case_id) == case_id))
+            session.execute(sa.delete(LearningAction).where(col(LearningAction.case_id) == case_id))
+            session.execute(sa.delete(Event).where(col(Event.case_id) == case_id))
+            session.execute(sa.update(Case).where(col(Case.linked_case_id) == case_id).values(linked_case_id=None))
+            session.delete(case)
+            session.flush()
+            if person_id is not None and session.exec(
+                    select(col(Case.id)).where(col(Case.person_id) == person_id)).first() is None:
+                session.execute(sa.delete(Person).where(col(Person.id) == person_id))
+            self._event(session, None, "deleted", case.reference, None, None, reason.strip())

@@ -20,8 +20,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from domain.config import Config
+from domain.vocab import Role
 from store import schema
 from store.location import describe, resolve_url, sqlite_path
+from store.team_roles import Identity, NoServerRole, server_identity
 
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -97,6 +99,7 @@ class Database:
     url: str
     engine: Engine
     write_engine: Engine
+    identity: Identity | None = None  # on a team server with complaints roles: who the server says you are
 
     @property
     def is_sqlite(self) -> bool:
@@ -108,6 +111,14 @@ class Database:
 
     def describe(self) -> str:
         return describe(self.url)
+
+    def user(self, config: Config) -> str:
+        """The name in the audit trail: the server's login on a team server with roles, else the settings'."""
+        return self.identity.user if self.identity else config.user
+
+    def role(self, config: Config) -> Role:
+        """The user's role: the server's where it has complaints roles, else the settings file's."""
+        return self.identity.role if self.identity else config.role
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -151,8 +162,10 @@ def open_database(target: str | os.PathLike[str] | None = None, config: Config |
             write_engine = engine
         db = Database(url, engine, write_engine)
         try:
+            if path is None:
+                db.identity = server_identity(engine)
             schema.check_and_migrate(db, migrate=migrate)
-            if config is not None:
+            if config is not None and (db.identity is None or db.identity.role is not Role.AUDITOR):
                 from store.calendar_sync import sync_calendar
 
                 sync_calendar(db, config)
@@ -162,6 +175,9 @@ def open_database(target: str | os.PathLike[str] | None = None, config: Config |
         except StoreError:
             db.close()
             raise
+        except NoServerRole as exc:
+            db.close()
+            raise StoreError(f"{describe(url)}: {exc}") from None
         if path is not None:
             make_owner_only(path)
         return db
@@ -173,4 +189,6 @@ def _reason(exc: sa.exc.DBAPIError | sa.exc.DatabaseError) -> str:
     text = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
     if "not a database" in text or "malformed" in text:
         return "it is not a complaints database, or it is corrupt"
+    if "permission denied" in text:
+        return f"{text} (on a team server, the tables' owner creates and upgrades them: complaints migrate)"
     return text

@@ -78,11 +78,11 @@ class ServiceBase:
 
     @property
     def user(self) -> str:
-        return self.config.user
+        return self.db.user(self.config)
 
     @property
     def role(self) -> Role:
-        return self.config.role
+        return self.db.role(self.config)
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:

@@ -107,8 +107,8 @@ class StageClockMixin(ServiceBase):
             stage.responded, stage.outcome = on, final.value
             stage.outcome_overridden, stage.override_reason = overridden, override_reason if overridden else None
             self._refresh(stage)
-            self._event(session, case, "responded", stage_name(stage), None, final.value,
-                        override_reason if overridden else None)
+            self._event(session, case, "responded, outcome overridden" if overridden else "responded",
+                        stage_name(stage), None, final.value, override_reason if overridden else None)
             if not Kind(case.kind).is_complaint:
                 case.closed = on
             self._touch(case)

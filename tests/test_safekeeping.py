@@ -248,3 +248,34 @@ def test_generated_registers_import_whole_or_not_at_all_and_never_crash(tmp_path
         assert _snapshot(str(folder / "h.db")) == before
     finally:
         db.close()
+
+
+def test_deleting_a_case_needs_a_manager_and_a_reason_and_leaves_one_event(answered, boss, config):
+    db, ref = answered
+    officer = run("delete", ref, "--reason", "duplicate", "--db", db)
+    assert officer.exit_code == 1 and officer.stderr == "Error: deleting a case needs the manager role\n"
+    no_reason = run("delete", ref, "--db", db, COMPLAINTS_CONFIG=boss)
+    assert no_reason.stderr == "Error: deleting a case needs a reason\n"
+    database = open_database(db, config)
+    svc = CaseService(database, config, today=TODAY)
+    kept = svc.log("statutory", date(2026, 11, 3), complainant="Alex Example", complainant_id="P1")
+    other = svc.log("corporate", date(2026, 11, 4), complainant="Bo Sample")
+    database.close()
+    done = run("delete", other, "--reason", "entered twice", "--db", db, COMPLAINTS_CONFIG=boss)
+    assert done.stdout == f"{other} deleted (the audit trail keeps who, when and why)\n"
+    history = run("history", other, "--db", db).stdout.splitlines()
+    assert history[0] == f"{other}: 1 event"
+    assert history[1].endswith(f"boss  deleted {other}  (reason: entered twice)")
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM person WHERE name = 'Bo Sample'").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM event WHERE new LIKE '%Bo Sample%' OR old LIKE '%Bo Sample%'"
+                        ).fetchone() == (0,)
+    assert conn.execute("SELECT reference FROM \"case\" ORDER BY reference").fetchall() == [(ref,), (kept,)]
+    conn.close()
+    run("delete", ref, "--reason", "wrong person", "--db", db, COMPLAINTS_CONFIG=boss)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM person WHERE name = 'Alex Example'").fetchone() == (1,)  # kept's
+    assert conn.execute("SELECT count(*) FROM stage").fetchone() == (1,)
+    conn.close()
+    assert run("delete", "CS-1999-00001", "--reason", "x", "--db", db, COMPLAINTS_CONFIG=boss).stderr == (
+        "Error: no case has the reference 'CS-1999-00001'\n")

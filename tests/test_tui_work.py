@@ -123,6 +123,23 @@ async def test_open_a_case_extend_it_and_see_the_due_date_move(demo_db):
     assert stage1(demo_db, reference, "extended_on") == "2026-11-22"
 
 
+async def test_an_auditor_reads_every_case_and_is_offered_no_form(demo_db):
+    auditor = Config(user="carl", auditors=frozenset({"carl"}))
+    app = create_app(resolve_url(demo_db), config=auditor, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert [n.message for n in app._notifications] == ["The auditor role can read everything and change nothing"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+
+
 async def test_a_form_checks_as_you_type_and_keeps_the_stores_refusal(demo_db):
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:

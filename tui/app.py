@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from domain.config import Config, load_config
 from domain.figures import Figures
 from domain.timescales import RuleError
+from domain.vocab import Role
 from domain.year import FinancialYear
 from store.caseload import SORTS, VIEW_BY_ID, VIEWS, CaseloadQuery, CaseloadRow, caseload_page, count_cases
 from store.location import APP_NAME, sqlite_path
@@ -247,6 +248,10 @@ class ComplaintsApp(App[None]):
     def on_database_opened(self, message: DatabaseOpened) -> None:
         self.db = message.db
         self.set_timer(0.3, self.warm_calendar)
+        if message.db.identity is not None:  # a team server says who you are and what you may do
+            self.query_state.user = message.db.identity.user
+            self.sub_title = f"as of {self.today:%a %d %b %Y} · {message.db.identity.user} " \
+                             f"({message.db.identity.role.value})"
         where = sqlite_path(message.db.url) or message.db.describe()
         self.title = "complaints — DEMO" if message.demo else "complaints"
         if message.cases == 0 and self.offer_demo:
@@ -437,6 +442,9 @@ class ComplaintsApp(App[None]):
 
     def action_form(self, action_id: str) -> None:
         if isinstance(self.screen, FormScreen | DemoOffer) or self.db is None:
+            return
+        if self.db.role(self.config) is Role.AUDITOR:
+            self.notify("The auditor role can read everything and change nothing", severity="warning")
             return
         action = ACTION_BY_ID[action_id]
         reference = self.current_reference() if action.needs_case else None
