@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -30,7 +32,7 @@ SERVER_IN_README = "@db.council.example/complaints"
 
 
 @pytest.fixture(scope="module")
-def server():
+def bare_server():
     bin_dir = server_binaries()
     if bin_dir is None:
         message = "no PostgreSQL server binaries (initdb, pg_ctl) on this machine"
@@ -41,6 +43,13 @@ def server():
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="module")
+def server(bare_server, tmp_path_factory):
+    """The server after the README's set-up, run as written."""
+    run_setup_as_written(bare_server, tmp_path_factory.mktemp("setup"))
+    return bare_server
 
 
 def readme_blocks(section: str) -> list[list[str]]:
@@ -75,9 +84,8 @@ def service(server: Server, login: str, config: Config) -> CaseService:
     return CaseService(open_database(url(server, login), config), config, today=TODAY)
 
 
-def test_the_readme_set_up_works_and_the_server_decides_each_role(server, tmp_path):
-    run_setup_as_written(server, tmp_path)
-    # alice's own settings say she is a manager called "the boss": the server's roles win
+def test_the_readme_set_up_works_and_the_server_decides_each_role(server):
+    # each login's own settings say she is a manager called "the boss": the server's roles win
     claims = Config(user="the boss", managers=frozenset({"the boss", "alice", "carl"}))
 
     alice = service(server, "alice", claims)
@@ -113,3 +121,63 @@ def test_the_readme_set_up_works_and_the_server_decides_each_role(server, tmp_pa
                     "complaints"], check=True, capture_output=True)
     with pytest.raises(StoreError, match="permission denied for database"):  # a login in no role cannot even look
         open_database(url(server, "dave"), claims)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed: the two-officer test needs it")
+def test_two_officers_in_two_terminals_the_second_save_shows_the_conflict(server, tmp_path):
+    alice = service(server, "alice", Config())
+    ref = alice.log("statutory", date(2026, 11, 16), complainant="Dana Example", summary="Two officers, one case")
+    alice.db.close()
+    sessions = {}
+    for login in ("alice", "bina"):
+        sessions[login] = name = f"complaints-{login}-{os.getpid()}"
+        env = (f"COMPLAINTS_CONFIG={tmp_path / 'none.toml'} COMPLAINTS_TODAY=2026-11-22 "
+               f"COMPLAINTS_DB='{url(server, login)}'")
+        subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                        f"cd {ROOT} && {env} {Path(sys.executable).with_name('complaints')}"], check=True)
+    try:
+        for login, name in sessions.items():  # both open the case before either saves
+            wait_for(name, f"{login} (")
+            keys(name, "/")
+            wait_for(name, "Filter: reference")
+            keys(name, "-l", ref)
+            wait_for(name, f"matching “{ref}”")
+            keys(name, "Enter")
+            time.sleep(0.3)
+            keys(name, "Enter")
+            wait_for(name, f"{ref} · Statutory Stage 1 · due")
+        for name in sessions.values():
+            keys(name, "x")
+            wait_for(name, f"Extend · {ref}")
+        keys(sessions["alice"], "C-s")
+        wait_for(sessions["alice"], "extended")
+        keys(sessions["bina"], "C-s")
+        shown = wait_for(sessions["bina"], f"{ref} was changed by alice (extended")
+        assert "nothing was saved" in " ".join(shown.split())
+    finally:
+        for name in sessions.values():
+            subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+    auditor = open_database(url(server, "carl"), Config())
+    with auditor.read() as session:
+        events = session.execute(sa.text("SELECT e.who, e.action FROM event e JOIN \"case\" c ON c.id = e.case_id "
+                                         "WHERE c.reference = :r ORDER BY e.id"), {"r": ref}).all()
+    auditor.close()
+    assert [tuple(e) for e in events] == [("alice", "logged"), ("alice", "extended")]
+
+
+def screen(name: str) -> str:
+    return subprocess.run(["tmux", "capture-pane", "-t", name, "-p"], capture_output=True, text=True).stdout
+
+
+def keys(name: str, *sent: str) -> None:
+    subprocess.run(["tmux", "send-keys", "-t", name, *sent], check=True)
+
+
+def wait_for(name: str, text: str, timeout: float = 20) -> str:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        shown = screen(name)
+        if text in shown or text in " ".join(shown.split()):
+            return shown
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} never appeared in {name}; the screen was:\n{screen(name)}")
