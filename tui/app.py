@@ -87,7 +87,8 @@ class ComplaintsApp(App[None]):
         self.exhausted = False
         self.next_key: tuple[date, int] | None = None
         self.loaded = 0
-        self.generation = 0
+        self.generation = 0  # counts what the caseload was asked to show (view, filter, sort)
+        self.shown_generation = -1  # the last of those whose first page is on screen
         self.fast_page_shown = -1
         self.fast_running = False
         self.query_state = CaseloadQuery(user=config.user)
@@ -296,6 +297,8 @@ class ComplaintsApp(App[None]):
             return  # a page of a view or filter the user has already left
         table = self.query_one(CaseloadTable)
         table.show(message.rows, reset=message.reset)
+        if message.reset:
+            self.shown_generation = message.generation
         self.loading_more = False
         self.exhausted = len(message.rows) < PAGE_SIZE
         self.loaded = table.row_count
