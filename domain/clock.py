@@ -161,6 +161,17 @@ def due_phrase(left: int, state: State) -> str:
     return f"{left} working day{'s' if left != 1 else ''} left"
 
 
+def short_phrase(left: int, state: State) -> str:
+    """The same in a table's column headed 'Working days': '3 over', 'due today', '1 left', 'paused'."""
+    if state is State.PAUSED:
+        return "paused"
+    if left < 0:
+        return f"{-left} over"
+    if state is State.OVERDUE:
+        return "overdue"  # due on the last working day, and today is not one
+    return "due today" if left == 0 else f"{left} left"
+
+
 def read_clock(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar, today: date) -> ClockReading:
     """State, deadline and working days left of a stage on ``today``."""
     dl = deadline(stage, rules, calendar)

@@ -109,7 +109,8 @@ class CaseloadQuery:
         return self.view in ("history", "compliments")
 
 
-def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar) -> tuple[list[str], dict[str, Any]]:
+def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar,
+           postgres: bool = False) -> tuple[list[str], dict[str, Any]]:
     where: list[str] = []
     args: dict[str, Any] = {}
     if not query.history:
@@ -139,7 +140,9 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar) -> tupl
         where.append("c.kind IN ('concern', 'mp_enquiry', 'councillor_enquiry', 'comment')")
     text = query.text.strip()
     if text:
-        where.append("(lower(c.reference) LIKE :text OR p.name_key LIKE :name OR lower(c.summary) LIKE :text)")
+        # SQLite's LIKE ignores case already (lower() would only slow the scan); PostgreSQL's needs lower().
+        where.append("(lower(c.reference) LIKE :text OR p.name_key LIKE :name OR lower(c.summary) LIKE :text)"
+                     if postgres else "(c.reference LIKE :text OR p.name_key LIKE :name OR c.summary LIKE :text)")
         args["text"] = f"%{text.lower()}%"
         args["name"] = f"%{name_key(text)}%"
     return where, args
@@ -150,7 +153,7 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
                   offset: int = 0, limit: int = 200, placeholder: str = "?") -> list[CaseloadRow]:
     """The next ``limit`` rows of ``query`` after ``after`` (keyset) or ``offset`` (other sorts)."""
     query = query or CaseloadQuery()
-    where, args = _where(query, today, calendar)
+    where, args = _where(query, today, calendar, postgres=placeholder != "?")
     if query.history:
         sql = HISTORY
         if after is not None:

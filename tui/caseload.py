@@ -1,18 +1,35 @@
-"""The caseload table: open work, one row per live stage, loaded page by page as the cursor nears the end."""
+"""The caseload table: open work, one row per live stage, drawn line by line from the rows loaded so far.
+
+A Line API widget (``ScrollView.render_line``) rather than a DataTable: a frame draws only the
+visible lines, each a handful of segments, so paging through a million cases and typing in the
+filter repaint in a few milliseconds. Rows come a page at a time from ``store.caseload``; the app
+asks for the next page (``Highlighted``) when the cursor nears the end of what is loaded.
+Columns shrink to the terminal's width, the free-text ones first, so every column stays in view.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual.binding import Binding
-from textual.widgets import DataTable
+from functools import lru_cache
 
-from domain.clock import State, due_phrase
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from domain.clock import State, short_phrase
 from domain.vocab import KIND_LABELS, Kind
 from store.caseload import CaseloadRow
 
 STATE_STYLE = {State.OVERDUE: "bold red", State.DUE_SOON: "bold dark_orange", State.PAUSED: "grey50",
                State.RELAXED: "italic cyan", State.ON_TRACK: "", State.CLOSED: "dim"}
 COLUMNS = ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant", "Team", "Officer", "Received")
+#: The narrowest each column may become in a narrow terminal; None: it keeps its width (dates, references).
+MINIMUM = (None, None, 19, None, None, 10, 6, 6, None)  # 19: 'Statutory · Stage 1'
+GAP = 1  # space between columns
 
 
 def markers(row: CaseloadRow) -> str:
@@ -21,55 +38,224 @@ def markers(row: CaseloadRow) -> str:
                    if on)
 
 
-def cells(row: CaseloadRow) -> list[Text]:
-    style = STATE_STYLE[row.state]
+def texts(row: CaseloadRow) -> list[str]:
+    """The row's cells as plain text, in the order of COLUMNS."""
     flags = markers(row)
-    name = f"{row.complainant} [{flags}]" if flags else row.complainant
     kind = KIND_LABELS.get(Kind(row.kind), row.kind)
     due = f"{row.due:%d/%m/%Y}" if row.due else ""
-    left = due_phrase(row.left, row.state) if row.left is not None else row.state.label
-    values = [row.state.symbol, row.reference, f"{kind} · {row.stage}", due, left, name, row.team, row.officer,
-              f"{row.received:%d/%m/%Y}"]
-    out = [Text(v, style=style) for v in values]
-    if row.persistent:
-        out[5].stylize("reverse", len(row.complainant) + 1)
-    return out
+    left = short_phrase(row.left, row.state) if row.left is not None else row.state.label
+    return [row.state.symbol, row.reference, f"{kind} · {row.stage}", due, left,
+            f"{row.complainant} [{flags}]" if flags else row.complainant, row.team, row.officer,
+            f"{row.received:%d/%m/%Y}"]
 
 
-class CaseloadTable(DataTable[Text]):
-    """Rows come from ``store.caseload`` pages; the app asks for more when the cursor nears the end."""
+def fit(natural: list[int], width: int) -> list[int]:
+    """Column widths within ``width``: the widest free-text columns give way first, down to MINIMUM."""
+    widths = list(natural)
+    excess = sum(widths) + GAP * (len(widths) - 1) + 1 - width
+    while excess > 0:
+        shrinkable = [i for i, floor in enumerate(MINIMUM) if floor is not None and widths[i] > floor]
+        if not shrinkable:
+            break
+        widest = max(widths[i] for i in shrinkable)
+        for i in shrinkable:
+            if widths[i] == widest and excess > 0:
+                widths[i] -= 1
+                excess -= 1
+    return widths
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells: padded, or cut with an ellipsis."""
+    return text.ljust(width) if len(text) <= width else text[:max(0, width - 1)] + "…"
+
+
+@lru_cache(maxsize=64)
+def _style(spec: str) -> Style:
+    return Style.parse(spec) if spec else Style()
+
+
+class CaseloadTable(ScrollView, can_focus=True):
+    """Caseload rows with a cursor; a header line that sorts when clicked."""
+
+    COMPONENT_CLASSES = {"caseload--header", "caseload--cursor", "caseload--stripe"}
 
     BINDINGS = [
-        Binding("pagedown", "page_down", "Page down", show=False, id="caseload.page_down",
+        Binding("down", "cursor(1)", "Down", show=False, id="caseload.down", tooltip="The next row"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="caseload.up", tooltip="The row above"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="caseload.page_down",
                 tooltip="Move a screenful down, without animation"),
-        Binding("pageup", "page_up", "Page up", show=False, id="caseload.page_up",
+        Binding("pageup", "page(-1)", "Page up", show=False, id="caseload.page_up",
                 tooltip="Move a screenful up, without animation"),
+        Binding("home", "first", "First", show=False, id="caseload.first", tooltip="The first row"),
+        Binding("end", "last", "Last loaded", show=False, id="caseload.last",
+                tooltip="The last row loaded so far (more load as you go)"),
+        Binding("enter", "open", "Open", show=False, id="caseload.open", tooltip="Open the case under the cursor"),
     ]
 
-    def on_mount(self) -> None:
-        self.cursor_type = "row"
-        self.zebra_stripes = True
-        self.add_columns(*COLUMNS)
+    class Highlighted(Message):
+        """The cursor moved to ``cursor_row``."""
+
+        def __init__(self, cursor_row: int) -> None:
+            super().__init__()
+            self.cursor_row = cursor_row
+
+    class Selected(Message):
+        """Enter (or a click on the cursor's row) on the case ``reference``."""
+
+        def __init__(self, reference: str) -> None:
+            super().__init__()
+            self.reference = reference
+
+    class HeaderSelected(Message):
+        """A click on the header of the column ``label``."""
+
+        def __init__(self, label: str) -> None:
+            super().__init__()
+            self.label = label
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.rows: list[CaseloadRow] = []
+        self._texts: list[list[str]] = []
+        self._natural = [len(c) for c in COLUMNS]
+        self._fitted: tuple[int, list[int]] = (-1, [])
+        self.cursor_row = 0
+
+    # -- data -------------------------------------------------------------------------------
 
     def show(self, rows: list[CaseloadRow], *, reset: bool) -> None:
+        """Show ``rows``: instead of what is there (``reset``), or after it (the next page)."""
         if reset:
-            self.clear()
-            self.references: list[str] = []
+            self.rows, self._texts, self._natural = [], [], [len(c) for c in COLUMNS]
+            self.cursor_row = 0
+            self.scroll_to(y=0, animate=False, immediate=True)
         for row in rows:
-            self.add_row(*cells(row), key=f"{row.case_id}:{row.stage_id}")
-            self.references.append(row.reference)
+            cells = texts(row)
+            self.rows.append(row)
+            self._texts.append(cells)
+            self._natural = [max(n, len(c)) for n, c in zip(self._natural, cells, strict=True)]
+        self._fitted = (-1, [])
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def get_row_at(self, index: int) -> list[str]:
+        """The cells of row ``index`` as shown, untruncated."""
+        return self._texts[index]
 
     @property
     def current_reference(self) -> str | None:
         """The reference of the case under the cursor."""
-        refs = getattr(self, "references", [])
-        return refs[self.cursor_row] if 0 <= self.cursor_row < len(refs) else None
+        return self.rows[self.cursor_row].reference if 0 <= self.cursor_row < len(self.rows) else None
+
+    # -- the cursor -------------------------------------------------------------------------
+
+    def move_cursor(self, *, row: int, animate: bool = False) -> None:
+        """Put the cursor on ``row`` (clamped), scroll it into view, say so."""
+        row = max(0, min(row, len(self.rows) - 1))
+        if row == self.cursor_row:
+            return
+        self.cursor_row = row
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = int(self.scroll_y)
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + visible:
+            self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.Highlighted(row))
 
     def _page_size(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
+        return max(1, self.scrollable_content_region.height - 2)
 
-    def action_page_down(self) -> None:
-        self.move_cursor(row=min(self.row_count - 1, self.cursor_row + self._page_size()), animate=False)
+    def action_cursor(self, step: int) -> None:
+        self.move_cursor(row=self.cursor_row + step)
 
-    def action_page_up(self) -> None:
-        self.move_cursor(row=max(0, self.cursor_row - self._page_size()), animate=False)
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(row=self.cursor_row + direction * self._page_size())
+
+    def action_first(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.move_cursor(row=len(self.rows) - 1)
+
+    def action_open(self) -> None:
+        if self.current_reference is not None:
+            self.post_message(self.Selected(self.current_reference))
+
+    # -- the mouse --------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            label = self._column_at(offset.x)
+            if label:
+                self.post_message(self.HeaderSelected(label))
+            return
+        row = int(self.scroll_y) + offset.y - 1
+        if row >= len(self.rows):
+            return
+        if row == self.cursor_row:
+            self.action_open()
+        else:
+            self.move_cursor(row=row)
+
+    def column_span(self, label: str) -> range:
+        """The x offsets of the column ``label`` as drawn now."""
+        start = 1
+        for name, width in zip(COLUMNS, self._widths(), strict=True):
+            if name == label:
+                return range(start, start + width)
+            start += width + GAP
+        raise KeyError(label)
+
+    def _column_at(self, x: int) -> str | None:
+        return next((label for label in COLUMNS if label and x in self.column_span(label)), None)
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def _widths(self) -> list[int]:
+        width = self.scrollable_content_region.width
+        if self._fitted[0] != width:
+            self._fitted = (width, fit(self._natural, width))
+        return self._fitted[1]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            strip = self._line(COLUMNS, self.get_component_rich_style("caseload--header"), None)
+        else:
+            index = int(self.scroll_y) + y - 1
+            if index >= len(self.rows):
+                return Strip.blank(width, self.rich_style)
+            row = self.rows[index]
+            style = self.rich_style
+            if index % 2:
+                style += self.get_component_rich_style("caseload--stripe")
+            style += _style(STATE_STYLE[row.state])
+            if index == self.cursor_row:  # the cursor's colours win; the state's symbol still shows
+                style += self.get_component_rich_style("caseload--cursor")
+            strip = self._line(self._texts[index], style, row)
+        return strip.crop(0, width).extend_cell_length(width, self.rich_style)
+
+    def _line(self, cells: tuple[str, ...] | list[str], style: Style, row: CaseloadRow | None) -> Strip:
+        segments = [Segment(" ", style)]
+        gap = Segment(" " * GAP, style)
+        for i, (cell, width) in enumerate(zip(cells, self._widths(), strict=True)):
+            if i:
+                segments.append(gap)
+            if i == 5 and row is not None and row.persistent:  # the markers stand out: reverse video
+                text = clip(cell, width)
+                cut, end = len(row.complainant) + 1, len(cell.rstrip())
+                segments += [Segment(text[:cut], style), Segment(text[cut:end], style + Style(reverse=True)),
+                             Segment(text[end:], style)]
+            else:
+                segments.append(Segment(clip(cell, width), style))
+        return Strip(segments)
