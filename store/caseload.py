@@ -25,14 +25,16 @@ from store.values import day
 
 SELECT = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
     p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
-    s.declined, (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts
+    s.declined, (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts,
+    p.name_key, c.summary
   FROM stage s JOIN "case" c ON c.id = s.case_id
   LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
   LEFT JOIN officer o ON o.id = c.officer_id"""
 #: History: each case once, with its latest stage (or none, for compliments and referrals).
 HISTORY = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
     p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
-    s.declined, (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts
+    s.declined, (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts,
+    p.name_key, c.summary
   FROM "case" c
   LEFT JOIN stage s ON s.id = (SELECT max(x.id) FROM stage x WHERE x.case_id = c.id)
   LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
@@ -82,6 +84,7 @@ class CaseloadRow:
     state: State
     case_id: int = 0
     repeat: bool = False  # the complainant has other cases
+    searched: tuple[str, str, str] = ("", "", "")  # reference, name key, summary, ASCII letters lowered
 
     def key(self, view: str) -> tuple[date, int]:
         """Where the next page of ``view`` starts (keyset): receipt for history, the due date for open work."""
@@ -141,11 +144,40 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar,
     text = query.text.strip()
     if text:
         # SQLite's LIKE ignores case already (lower() would only slow the scan); PostgreSQL's needs lower().
-        where.append("(lower(c.reference) LIKE :text OR p.name_key LIKE :name OR lower(c.summary) LIKE :text)"
-                     if postgres else "(c.reference LIKE :text OR p.name_key LIKE :name OR c.summary LIKE :text)")
-        args["text"] = f"%{text.lower()}%"
-        args["name"] = f"%{name_key(text)}%"
+        # What is typed is matched as it is: % and _ are escaped, not wildcards (as ``matches`` does).
+        where.append(r"(lower(c.reference) LIKE :text ESCAPE '\' OR p.name_key LIKE :name ESCAPE '\' OR "
+                     r"lower(c.summary) LIKE :text ESCAPE '\')" if postgres else
+                     r"(c.reference LIKE :text ESCAPE '\' OR p.name_key LIKE :name ESCAPE '\' OR "
+                     r"c.summary LIKE :text ESCAPE '\')")
+        args["text"] = f"%{_literal(text.lower())}%"
+        args["name"] = f"%{_literal(name_key(text))}%"
     return where, args
+
+
+def _literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def narrowable(text: str) -> bool:
+    """Whether ``matches`` agrees with SQL for ``text``: for plain ASCII text, on either database.
+
+    Beyond ASCII, case folding belongs to the database (SQLite folds ASCII only; PostgreSQL follows
+    its locale), so only SQL can say.
+    """
+    return text.isascii()
+
+
+def matches(row: CaseloadRow, text: str) -> bool:
+    """Whether the filter ``text`` (``narrowable``) keeps ``row``: the SQL filter's rule, for rows loaded."""
+    text = text.strip()
+    if not text:
+        return True
+    reference, name, summary = row.searched
+    needle = text.lower()
+    return needle in reference or name_key(text) in name or needle in summary
 
 
 def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, *,
@@ -183,7 +215,7 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
 
 def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> CaseloadRow:
     (stage_id, due_on, ref, kind, number, round_, step, paused, name, persistent, group, advocate,
-     team, officer, received, case_id, responded, declined, contacts) = r
+     team, officer, received, case_id, responded, declined, contacts, key, summary) = r
     due_date = day(due_on)
     state, left = State.CLOSED, None
     if due_date is not None:
@@ -194,7 +226,8 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
         stage += " (declined)" if declined is not None and responded is None else ""
     return CaseloadRow(stage_id or 0, ref, kind, stage, name or "", bool(persistent), group == "child",
                        advocate is not None, team or "", officer or "", day(received) or date.min, due_date,
-                       left, state, case_id, (contacts or 0) > 1)
+                       left, state, case_id, (contacts or 0) > 1,
+                       ((ref or "").translate(_ASCII_LOWER), key or "", (summary or "").translate(_ASCII_LOWER)))
 
 
 def count_cases(connection: Any) -> int:

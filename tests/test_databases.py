@@ -113,3 +113,42 @@ def test_five_processes_editing_at_once_lose_nothing(database_url):
     assert assigned == 1000  # no update lost
     assert versions == 3 + 1000  # each case starts at version 1 and gains one per saved edit
     print("conflicts reported:", sum(r["conflicts"] for r in results))
+
+
+def test_the_filter_narrows_loaded_rows_exactly_as_sql_does(database_url):
+    """The TUI narrows a complete result in memory (``matches``); SQL must agree for every text typed."""
+    import random
+
+    from domain.calendar import WorkingCalendar
+    from store.caseload import CaseloadQuery, caseload_page, matches, narrowable
+
+    config = Config(user="tester")
+    db = open_database(database_url, config)
+    generate(db, config, cases=600, seed=11, today=date(2026, 11, 22))
+    svc = CaseService(db, config, today=date(2026, 11, 22))
+    svc.log("statutory", date(2026, 11, 16), complainant="Zoë O'Brien-Smith", summary="50% of calls_missed ÉCOLE")
+    calendar = WorkingCalendar.for_region("ENG")
+    connection = db.engine.raw_connection()
+    placeholder = "?" if db.is_sqlite else "%s"
+
+    def page(text: str, view: str) -> list[str]:
+        return [r.reference for r in caseload_page(connection, date(2026, 11, 22), calendar, config.rules,
+                                                   query=CaseloadQuery(view=view, text=text), limit=100_000,
+                                                   placeholder=placeholder)]
+
+    try:
+        for view in ("open", "history"):
+            everything = caseload_page(connection, date(2026, 11, 22), calendar, config.rules,
+                                       query=CaseloadQuery(view=view), limit=100_000, placeholder=placeholder)
+            rng = random.Random(5)
+            words = [r.complainant for r in rng.sample(everything, min(15, len(everything)))]
+            words += [r.reference for r in everything[:5]]
+            texts = {w[i:i + n] for w in words for i, n in ((0, 1), (0, 3), (1, 4), (2, 2))}
+            texts |= {"%", "_", "50%", "calls_m", "o'b", "O'BRIEN", "zoë", "école", "ÉCOLE", "smith ", " ", "-"}
+            assert not narrowable("zoë") and narrowable("O'BRIEN")  # beyond ASCII, only SQL can say
+            for text in sorted(t for t in texts if narrowable(t)):
+                narrowed = [r.reference for r in everything if matches(r, text)]
+                assert narrowed == page(text, view), (view, text)
+    finally:
+        connection.close()
+        db.close()

@@ -454,3 +454,27 @@ async def test_clicking_a_column_header_sorts_by_it(demo_db):
         assert app.query_state.sort == "reference"
         references = column(table, 1)
         assert references == sorted(references)
+
+
+async def test_each_filter_keystroke_shows_what_sql_would(demo_db):
+    """Typing narrows rows already loaded, backspace goes back to what was shown: both must equal SQL's answer."""
+    from domain.calendar import WorkingCalendar
+    from store.caseload import CaseloadQuery, caseload_page
+
+    connection = sqlite3.connect(demo_db)
+    calendar = WorkingCalendar.for_region("ENG")
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        name = table.get_row_at(0)[5].split(" [")[0]
+        await pilot.press("8", "slash")  # all history: 1,200 cases
+        await settle(app, pilot)
+        for key in (*name[:6].lower(), "backspace", "backspace", "backspace", "x", "backspace", "backspace"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            text = app.query_one("#filter").value
+            expected = [r.reference for r in caseload_page(connection, TODAY, calendar, CONFIG.rules,
+                                                           query=CaseloadQuery(view="history", text=text))]
+            assert column(table, 1) == expected, text
+    connection.close()

@@ -22,7 +22,17 @@ from domain.figures import Figures
 from domain.timescales import RuleError
 from domain.vocab import Role
 from domain.year import FinancialYear
-from store.caseload import SORTS, VIEW_BY_ID, VIEWS, CaseloadQuery, CaseloadRow, caseload_page, count_cases
+from store.caseload import (
+    SORTS,
+    VIEW_BY_ID,
+    VIEWS,
+    CaseloadQuery,
+    CaseloadRow,
+    caseload_page,
+    count_cases,
+    matches,
+    narrowable,
+)
 from store.location import APP_NAME, sqlite_path
 from tui.actions import ACTION_BY_ID, ACTIONS, Action
 from tui.case_screen import CaseScreen
@@ -91,6 +101,7 @@ class ComplaintsApp(App[None]):
         self.loaded = 0
         self.generation = 0  # counts what the caseload was asked to show (view, filter, sort)
         self.shown_generation = -1  # the last of those whose first page is on screen
+        self.filter_results: dict[str, list[CaseloadRow]] = {}  # filter text -> its first page, until a reload
         self.fast_page_shown = -1
         self.fast_running = False
         self.query_state = CaseloadQuery(user=config.user)
@@ -304,6 +315,8 @@ class ComplaintsApp(App[None]):
         table.show(message.rows, reset=message.reset)
         if message.reset:
             self.shown_generation = message.generation
+            if not message.fast:
+                self.filter_results[self.query_state.text.strip()] = message.rows
         self.loading_more = False
         self.exhausted = len(message.rows) < PAGE_SIZE
         self.loaded = table.row_count
@@ -326,7 +339,7 @@ class ComplaintsApp(App[None]):
         self.query_one("#status", Static).update(
             f"{view.key} {view.name}: {table.row_count}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
             f"overdue · by {self.query_state.sort} · ‼ overdue ! ≤2d ‖ paused ~ relaxed · "
-            "P persistent R repeat C child A advocate")
+            "P persistent R repeat C child A advocate", layout=False)  # one line, always: no layout needed
 
     def on_caseload_table_highlighted(self, event: CaseloadTable.Highlighted) -> None:
         """Near the end of what is loaded: fetch the next page while the officer reads this one."""
@@ -353,7 +366,24 @@ class ComplaintsApp(App[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
             self.query_state.text = event.value
-            self.action_reload()
+            self._filter(event.value.strip())
+
+    def _filter(self, text: str) -> None:
+        """A filter keystroke: rows already known for ``text`` show in the same frame; otherwise ask SQL.
+
+        Known: what SQL gave for ``text`` earlier while typing (a backspace), or the rows of a shorter
+        text that SQL gave complete, narrowed by the filter's own rule (``matches``).
+        """
+        known = self.filter_results.get(text)
+        if known is None and self.db is not None and narrowable(text):
+            wider = [t for t, rows in self.filter_results.items() if text.startswith(t) and len(rows) < PAGE_SIZE]
+            if wider:
+                known = [r for r in self.filter_results[max(wider, key=len)] if matches(r, text)]
+        if known is None:
+            self._load_first_page()
+            return
+        self.generation += 1
+        self.on_page_loaded(PageLoaded(known, reset=True, generation=self.generation))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
@@ -397,8 +427,13 @@ class ComplaintsApp(App[None]):
     # -- actions ------------------------------------------------------------------------------
 
     def action_reload(self) -> None:
+        """Read the caseload again (another view, sort, an edit, or the officer asked): nothing kept is reused."""
         if isinstance(self.screen, CaseScreen):
             self.load_case(self.screen.reference, refresh=True)
+        self.filter_results = {}
+        self._load_first_page()
+
+    def _load_first_page(self) -> None:
         self.generation += 1
         if self.db is None:  # still opening: answer from the file meanwhile
             self.fast_running = True
