@@ -6,7 +6,7 @@ every table and the year-end figures of every year are compared between the two.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -53,7 +53,10 @@ def copy_database(source: Database, target: Database, config: Config,
             rows = inp.execution_options(yield_per=CHUNK).execute(sa.select(table))
             copied = 0
             for chunk in rows.partitions(CHUNK):
-                out.execute(table.insert(), [dict(r._mapping) for r in chunk])
+                if out.dialect.name == "postgresql":  # COPY: several times faster than INSERTs
+                    _copy_rows(out, table, chunk)
+                else:
+                    out.execute(table.insert(), [dict(r._mapping) for r in chunk])
                 copied += len(chunk)
                 if progress:
                     progress(table.name, copied)
@@ -70,6 +73,15 @@ def copy_database(source: Database, target: Database, config: Config,
     report.years, mismatched = compare_figures(source, target, config)
     report.mismatches += mismatched
     return report
+
+
+def _copy_rows(out: sa.Connection, table: sa.Table, rows: Sequence[sa.Row]) -> None:
+    """Rows into a PostgreSQL table with COPY, inside the copy's one transaction."""
+    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    cursor = out.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(tuple(row))
 
 
 def compare_figures(a: Database, b: Database, config: Config) -> tuple[list[str], list[str]]:
