@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -478,3 +479,130 @@ async def test_each_filter_keystroke_shows_what_sql_would(demo_db):
                                                            query=CaseloadQuery(view="history", text=text))]
             assert column(table, 1) == expected, text
     connection.close()
+
+
+def _answered(svc: CaseService) -> str:
+    ref = svc.log("statutory", date(2026, 9, 1), complainant="Pat Example", summary="Late assessment")
+    svc.respond(ref, "not_upheld", date(2026, 9, 10))
+    return ref
+
+
+def _stage2(svc: CaseService, *, statement: bool = True) -> str:
+    ref = _answered(svc)
+    svc.request_stage(ref, 2, date(2026, 9, 15))
+    svc.accept_stage(ref, 2, date(2026, 9, 16))
+    if statement:
+        svc.agree_statement(ref, ["Delay", "Rudeness"], date(2026, 9, 20))
+    return ref
+
+
+def _stage3(svc: CaseService, *, panel: bool = False) -> str:
+    ref = _stage2(svc)
+    svc.respond(ref, on=date(2026, 10, 20), findings=["upheld", "not_upheld"])
+    svc.request_stage(ref, 3, date(2026, 10, 25))
+    svc.accept_stage(ref, 3, date(2026, 10, 26))
+    if panel:
+        svc.schedule_panel(ref, date(2026, 11, 10))
+    return ref
+
+
+def _ombudsman(svc: CaseService, *steps: str) -> str:
+    ref = _answered(svc)
+    svc.lgo_enquiry(ref, date(2026, 11, 2))
+    if "decision" in steps:
+        svc.lgo_decision(ref, "investigated_fault", date(2026, 11, 12))
+    if "remedy" in steps:
+        svc.lgo_remedy(ref, ["apology"], compliance_due=date(2026, 12, 1))
+    return ref
+
+
+def _open(svc: CaseService) -> str:
+    return svc.log("statutory", date(2026, 11, 16), complainant="Pat Example")
+
+
+def _paused(svc: CaseService) -> str:
+    ref = _open(svc)
+    svc.pause(ref, "waiting for the complainant", date(2026, 11, 18))
+    return ref
+
+
+def _pool(svc: CaseService) -> str:
+    ref = _stage2(svc)
+    svc.add_independent_person("Ivy Vestigator", ["investigating_officer"])
+    return ref
+
+
+#: For every form: the state its case must be in, and valid input as an officer would type it.
+VALID: dict[str, tuple[Any, dict[str, str]]] = {
+    "log": (None, {"kind": "corporate", "channel": "email", "complainant": "Robin Example", "team": "Fostering"}),
+    "acknowledge": (_open, {}),
+    "extend": (_open, {"days": "20"}),
+    "pause": (_open, {"reason": "waiting for the complainant"}),
+    "resume": (_paused, {}),
+    "respond": (_open, {"outcome": "partially_upheld"}),
+    "reopen": (_answered, {"reason": "came back about the same matter"}),
+    "withdraw": (_open, {"reason": "resolved by phone"}),
+    "close": (lambda svc: svc.log("concern", date(2026, 11, 16), complainant="Pat Example"), {}),
+    "request2": (_answered, {}),
+    "request3": (lambda svc: _stage3_requested(svc), {}),
+    "accept": (lambda svc: _requested(svc), {"number": "2"}),
+    "decline": (lambda svc: _requested(svc), {"number": "2", "reason": "the matter was fully answered"}),
+    "statement": (lambda svc: _stage2(svc, statement=False), {"issues": "Delay in assessment; Rude on the phone"}),
+    "assign": (_pool, {"person": "Ivy Vestigator", "role": "investigating_officer"}),
+    "pool": (None, {"name": "Indy Pendent", "roles": "independent_person; panellist", "organisation": "Example"}),
+    "cost": (_stage2, {"amount": "£1,250.50"}),
+    "panel": (_stage3, {"panel_on": "09/12/2026"}),
+    "findings": (lambda svc: _stage3(svc, panel=True), {}),
+    "lgo": (_answered, {"enquiry_type": "detailed_investigation", "lgo_reference": "25 000 123"}),
+    "lgo_response": (_ombudsman, {}),
+    "lgo_decision": (_ombudsman, {"decision": "investigated_no_fault"}),
+    "lgo_remedy": (lambda svc: _ombudsman(svc, "decision"), {"remedies": "apology; payment", "payment": "£250",
+                                                             "compliance_due": "22/12/2026"}),
+    "lgo_complied": (lambda svc: _ombudsman(svc, "decision", "remedy"), {}),
+    "action": (_answered, {"description": "Return calls within a day", "owner": "Team manager"}),
+    "persistent": (_open, {"contact": "Complaints manager", "arrangements": "One weekly email"}),
+}
+
+
+def _requested(svc: CaseService) -> str:
+    ref = _answered(svc)
+    svc.request_stage(ref, 2, date(2026, 9, 15))
+    return ref
+
+
+def _stage3_requested(svc: CaseService) -> str:
+    ref = _stage2(svc)
+    svc.respond(ref, on=date(2026, 10, 20), findings=["upheld", "not_upheld"])
+    return ref
+
+
+def test_every_form_has_a_valid_input_test():
+    assert set(VALID) == {a.id for a in ACTIONS}
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.id)
+async def test_every_form_saves_valid_input_and_the_history_shows_it(tmp_path, action):
+    path = tmp_path / "forms.db"
+    db = open_database(path, CONFIG)
+    svc = CaseService(db, CONFIG, today=TODAY)
+    setup, values = VALID[action.id]
+    reference = setup(svc) if setup else None
+    db.close()
+    before = sqlite3.connect(path).execute("SELECT count(*) FROM event").fetchone()[0]
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        if reference:
+            app.load_case(reference)
+            await settle(app, pilot)
+            assert isinstance(app.screen, CaseScreen) and app.screen.reference == reference
+        app.action_form(action.id)
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot, **values) == "saved"
+        if reference:
+            assert isinstance(app.screen, CaseScreen)
+    after = sqlite3.connect(path).execute("SELECT count(*) FROM event").fetchone()[0]
+    assert after > before or action.id == "pool"
+    if action.id == "pool":
+        assert sqlite3.connect(path).execute("SELECT roles FROM independent_person WHERE name = 'Indy Pendent'"
+                                             ).fetchone() == ("independent_person,panellist",)
