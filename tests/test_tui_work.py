@@ -606,3 +606,20 @@ async def test_every_form_saves_valid_input_and_the_history_shows_it(tmp_path, a
     if action.id == "pool":
         assert sqlite3.connect(path).execute("SELECT roles FROM independent_person WHERE name = 'Indy Pendent'"
                                              ).fetchone() == ("independent_person,panellist",)
+
+
+async def test_after_an_edit_the_caseload_changes_by_difference_and_the_cursor_stays(demo_db):
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        reference = pick(table, unextended(demo_db))
+        others = [r for r in column(table, 1) if r != reference]
+        before = table.cursor_row
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot) == "saved"
+        assert table.current_reference == reference  # the cursor followed the case to its new place
+        assert table.cursor_row != before  # extended: due later, so further down
+        assert [r for r in column(table, 1) if r != reference] == others
+        assert "after the change: 1 changed, 0 new, 0 gone" in str(app.query_one("#status").render())

@@ -170,15 +170,17 @@ class ComplaintsApp(App[None]):
             connection.close()
 
     @work(thread=True, exclusive=True, group="page")
-    def load_page(self, query: CaseloadQuery, after: tuple[date, int] | None, offset: int, generation: int) -> None:
+    def load_page(self, query: CaseloadQuery, after: tuple[date, int] | None, offset: int, generation: int,
+                  limit: int = PAGE_SIZE, in_place: bool = False) -> None:
         assert self.db is not None
         connection = self.db.engine.raw_connection()
         try:
             rows = caseload_page(connection, self.today, self.calendar, self.config.rules, query=query, after=after,
-                                 offset=offset, limit=PAGE_SIZE, placeholder="?" if self.db.is_sqlite else "%s")
+                                 offset=offset, limit=limit, placeholder="?" if self.db.is_sqlite else "%s")
         finally:
             connection.close()
-        self.post_message(PageLoaded(rows, reset=after is None and offset == 0, generation=generation))
+        self.post_message(PageLoaded(rows, reset=after is None and offset == 0, generation=generation,
+                                     in_place=in_place))
 
     @work(thread=True, exclusive=True, group="case")
     def load_case(self, reference: str, refresh: bool = False) -> None:
@@ -312,6 +314,14 @@ class ComplaintsApp(App[None]):
         elif message.generation != self.generation or message.rows is None:
             return  # a page of a view or filter the user has already left
         table = self.query_one(CaseloadTable)
+        if message.in_place:
+            added, removed, changed = table.replace(message.rows)
+            self.loading_more, self.loaded = False, table.row_count
+            self.exhausted = len(message.rows) < max(PAGE_SIZE, self.loaded)
+            if message.rows:
+                self.next_key = message.rows[-1].key(self.query_state.view)
+            self._status(message.rows, f" · after the change: {changed} changed, {added} new, {removed} gone")
+            return
         table.show(message.rows, reset=message.reset)
         if message.reset:
             self.shown_generation = message.generation
@@ -328,7 +338,7 @@ class ComplaintsApp(App[None]):
             if not (box.display and self.focused is box):  # typing in the filter keeps the keyboard
                 table.focus()
 
-    def _status(self, rows: list[CaseloadRow]) -> None:
+    def _status(self, rows: list[CaseloadRow], note: str = "") -> None:
         table = self.query_one(CaseloadTable)
         view = VIEW_BY_ID[self.query_state.view]
         more = "+" if not self.exhausted else ""
@@ -336,10 +346,10 @@ class ComplaintsApp(App[None]):
         what = ("case" if self.query_state.history else "stage") + ("" if table.row_count == 1 and not more else "s")
         text = self.query_state.text.strip()
         filtered = f" matching “{text}”" if text else ""
-        self.query_one("#status", Static).update(
+        legend = note or " · ‼ overdue ! ≤2d ‖ paused ~ relaxed · P persistent R repeat C child A advocate"
+        self.query_one("#status", Static).update(  # one line, always: no layout needed
             f"{view.key} {view.name}: {table.row_count}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
-            f"overdue · by {self.query_state.sort} · ‼ overdue ! ≤2d ‖ paused ~ relaxed · "
-            "P persistent R repeat C child A advocate", layout=False)  # one line, always: no layout needed
+            f"overdue · by {self.query_state.sort}{legend}", layout=False)
 
     def on_caseload_table_highlighted(self, event: CaseloadTable.Highlighted) -> None:
         """Near the end of what is loaded: fetch the next page while the officer reads this one."""
@@ -420,9 +430,18 @@ class ComplaintsApp(App[None]):
         self.notify(message.message, timeout=6)
         if message.reference is None:
             return
-        self.action_reload()
+        self._refresh_in_place()
         if isinstance(self.screen, CaseScreen) and message.reference:
             self.load_case(message.reference, refresh=True)
+
+    def _refresh_in_place(self) -> None:
+        """After an edit: read again every row loaded so far; the table changes only where they differ."""
+        if self.db is None:
+            return
+        self.filter_results = {}
+        self.generation += 1
+        self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation,
+                       limit=max(PAGE_SIZE, self.loaded), in_place=True)
 
     # -- actions ------------------------------------------------------------------------------
 

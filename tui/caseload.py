@@ -139,6 +139,28 @@ class CaseloadTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         self.refresh()
 
+    def replace(self, rows: list[CaseloadRow]) -> tuple[int, int, int]:
+        """The same view read again after an edit: the cursor stays on its row (or its place), the screen
+        where it was. Returns how many rows are new, gone and changed."""
+        def key(row: CaseloadRow) -> tuple[int, int]:
+            return row.case_id, row.stage_id
+
+        before = {key(r): t for r, t in zip(self.rows, self._texts, strict=True)}
+        here = key(self.rows[self.cursor_row]) if 0 <= self.cursor_row < len(self.rows) else None
+        cells = [texts(r) for r in rows]
+        after = {key(r): t for r, t in zip(rows, cells, strict=True)}
+        self.rows, self._texts = list(rows), cells
+        self._natural = [len(c) for c in COLUMNS]
+        for row_cells in cells:
+            self._natural = [max(n, len(c)) for n, c in zip(self._natural, row_cells, strict=True)]
+        self._fitted = (-1, [])
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        keys = [key(r) for r in rows]
+        self.cursor_row = keys.index(here) if here in after else min(self.cursor_row, max(0, len(rows) - 1))
+        self.refresh()
+        changed = sum(1 for k, t in after.items() if k in before and before[k] != t)
+        return len(after.keys() - before.keys()), len(before.keys() - after.keys()), changed
+
     @property
     def row_count(self) -> int:
         return len(self.rows)

@@ -26,11 +26,13 @@ class DatabaseFailed(Message):
 
 class PageLoaded(Message):
     """A page of the caseload; ``fast``: read straight from the file while the store was opening
-    (``rows`` is None when the file could not be read that way)."""
+    (``rows`` is None when the file could not be read that way); ``in_place``: every row loaded so far,
+    read again after an edit, to replace what is shown by difference."""
 
-    def __init__(self, rows: list[CaseloadRow] | None, reset: bool, generation: int = 0, fast: bool = False) -> None:
+    def __init__(self, rows: list[CaseloadRow] | None, reset: bool, generation: int = 0, fast: bool = False,
+                 in_place: bool = False) -> None:
         super().__init__()
-        self.rows, self.reset, self.generation, self.fast = rows, reset, generation, fast
+        self.rows, self.reset, self.generation, self.fast, self.in_place = rows, reset, generation, fast, in_place
 
 
 class CaseLoaded(Message):
