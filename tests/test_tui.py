@@ -1,4 +1,4 @@
-"""The caseload TUI driven with Pilot, workers awaited rather than slept on, and one snapshot."""
+"""The TUI driven with Pilot, workers awaited rather than slept on, and a snapshot of each main screen."""
 
 from datetime import date
 from pathlib import Path
@@ -87,8 +87,10 @@ def test_caseload_snapshot(snap_compare, demo_db):
 
 def test_every_binding_has_an_id_and_a_tooltip():
     from tui.app import ComplaintsApp
+    from tui.case_screen import CaseScreen
+    from tui.person_screen import PersonScreen
 
-    for owner in (ComplaintsApp, CaseloadTable, DemoOffer):
+    for owner in (ComplaintsApp, CaseloadTable, DemoOffer, CaseScreen, PersonScreen):
         for binding in owner.BINDINGS:
             assert binding.id and binding.tooltip, (owner.__name__, binding.key)
     assert Path(__file__).parent.parent.joinpath("tui", "app.tcss").exists()
@@ -116,3 +118,49 @@ def test_form_with_errors_snapshot(snap_compare, demo_db):
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=fill)
+
+
+def repeat_case(path) -> str:
+    """A case whose complainant has several, the most contacts first."""
+    import sqlite3
+
+    return sqlite3.connect(path).execute(
+        'SELECT c.reference FROM "case" c JOIN stage s ON s.case_id = c.id AND s.due IS NOT NULL '
+        'WHERE c.person_id IN (SELECT person_id FROM "case" GROUP BY person_id HAVING count(*) > 1) '
+        'ORDER BY (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) DESC, c.reference '
+        "LIMIT 1").fetchone()[0]
+
+
+def test_person_screen_snapshot(snap_compare, demo_db):
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+
+    async def open_person(pilot):
+        await settle(app, pilot)
+        app.load_case(repeat_case(demo_db))
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_person)
+
+
+def test_year_end_screen_snapshot(snap_compare, demo_db):
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+
+    async def open_reports(pilot):
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_reports)
+
+
+def test_settings_screen_snapshot(snap_compare, demo_db):
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+
+    async def open_settings(pilot):
+        await settle(app, pilot)
+        await pilot.press("comma")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_settings)

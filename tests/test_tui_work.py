@@ -623,3 +623,34 @@ async def test_after_an_edit_the_caseload_changes_by_difference_and_the_cursor_s
         assert table.cursor_row != before  # extended: due later, so further down
         assert [r for r in column(table, 1) if r != reference] == others
         assert "after the change: 1 changed, 0 new, 0 gone" in str(app.query_one("#status").render())
+
+
+async def test_the_person_screen_lists_every_contact_and_opens_one(demo_db):
+    from tui.person_screen import PersonScreen
+
+    connection = sqlite3.connect(demo_db)
+    reference, person_id = connection.execute(
+        'SELECT c.reference, c.person_id FROM "case" c WHERE c.person_id IN (SELECT person_id FROM "case" '
+        "GROUP BY person_id HAVING count(*) > 2) ORDER BY c.reference LIMIT 1").fetchone()
+    theirs = [r for (r,) in connection.execute('SELECT reference FROM "case" WHERE person_id = ? '
+                                               "ORDER BY received DESC, id DESC", (person_id,))]
+    connection.close()
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.load_case(reference)
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert [c.reference for c in app.screen.person.contacts] == theirs
+        assert "repeat complainant" in text(app.screen.query_one("#person-about"))
+        other = next(i for i, r in enumerate(theirs) if r != reference)
+        for _ in range(other):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.reference == theirs[other]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.reference == reference

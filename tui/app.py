@@ -48,7 +48,9 @@ from tui.messages import (
     FiguresLoaded,
     ListsLoaded,
     PageLoaded,
+    PersonLoaded,
 )
+from tui.person_screen import PersonScreen
 from tui.reports_screen import ReportsScreen
 from tui.settings_screen import SettingsScreen
 
@@ -193,6 +195,16 @@ class ComplaintsApp(App[None]):
             self.post_message(ActionFinished(reference, "", str(exc)))
             return
         self.post_message(CaseLoaded(detail, refresh))
+
+    @work(thread=True, exclusive=True, group="case")
+    def load_person(self, reference: str) -> None:
+        from store.person_view import person_of_case
+
+        assert self.db is not None
+        try:
+            self.post_message(PersonLoaded(person_of_case(self.db, reference)))
+        except RuleError as exc:
+            self.post_message(ActionFinished(reference, "", str(exc)))
 
     @work(thread=True, exclusive=True, group="action")
     def perform(self, action: Action, reference: str | None, values: dict[str, Any], version: int | None) -> None:
@@ -497,6 +509,21 @@ class ComplaintsApp(App[None]):
         if isinstance(self.screen, CaseScreen):
             return self.screen.reference
         return self.query_one(CaseloadTable).current_reference
+
+    def action_person(self) -> None:
+        """The complainant of the case on screen: their details and every contact."""
+        if isinstance(self.screen, CaseScreen) and self.db is not None:
+            self.load_person(self.screen.reference)
+
+    def on_person_loaded(self, message: PersonLoaded) -> None:
+        if isinstance(self.screen, CaseScreen):
+            here = self.screen.reference
+
+            def chosen(reference: str | None) -> None:  # another of their cases opens over this one
+                if reference and reference != here:
+                    self.load_case(reference)
+
+            self.push_screen(PersonScreen(message.person), chosen)
 
     def action_open_case(self) -> None:
         reference = self.current_reference()

@@ -116,6 +116,8 @@ class CaseScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="case.back", tooltip="Back to the caseload"),
         Binding("enter", "acknowledge_banner", "Got it", id="case.banner", show=False,
                 tooltip="Acknowledge the persistent-complainant banner"),
+        Binding("c", "app.person", "Complainant", id="case.person",
+                tooltip="The complainant: every contact, and the persistent-complaints procedure"),
     ]
 
     def __init__(self, detail: CaseDetail) -> None:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
     from store.case_view import CaseDetail
     from store.caseload import CaseloadRow
     from store.database import Database
+    from store.person_view import PersonDetail
 
 
 class DatabaseOpened(Message):
@@ -39,6 +40,12 @@ class CaseLoaded(Message):
     def __init__(self, detail: CaseDetail, refresh: bool) -> None:
         super().__init__()
         self.detail, self.refresh = detail, refresh
+
+
+class PersonLoaded(Message):
+    def __init__(self, person: PersonDetail) -> None:
+        super().__init__()
+        self.person = person
 
 
 class ActionFinished(Message):

@@ -15,6 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from domain.timescales import STEPS, RuleBook, RuleError
+from domain.vocab import KIND_LABELS, Kind
+
+KINDS = {k.value for k in Kind}
 
 if TYPE_CHECKING:
     from store.council_lists import CouncilLists
@@ -30,7 +33,8 @@ def timescales(rules: RuleBook, today: date) -> Table:
                 continue
             source = "council" if rule in rules.extra else "default"
             step_name = re.sub(r"stage(\d)", r"Stage \1", step).replace("_", " ")
-            table.add_row(procedure.replace("_", " ").capitalize(), step_name.capitalize() if step_name[0].islower()
+            table.add_row(KIND_LABELS.get(Kind(procedure), procedure) if procedure in KINDS else
+                          procedure.replace("_", " ").capitalize(), step_name.capitalize() if step_name[0].islower()
                           else step_name, str(rule.days),
                           str(rule.extended_days or ""), f"{rule.valid_from:%d/%m/%Y}" if rule.valid_from else source)
     return table

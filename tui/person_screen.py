@@ -1,0 +1,72 @@
+"""The person screen: a complainant's details, the persistent-complaints procedure, and every contact."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from domain.vocab import KIND_LABELS, Kind
+from store.person_view import PersonDetail
+
+
+def _d(day) -> str:  # type: ignore[no-untyped-def]
+    return f"{day:%d/%m/%Y}" if day else "—"
+
+
+def about(person: PersonDetail) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("Name", person.name + (f" ({person.external_id})" if person.external_id else ""))
+    table.add_row("Group", (person.group or "—").replace("_", " "))
+    table.add_row("Contact", " · ".join(x for x in (person.email, person.phone) if x) or "—")
+    count = len(person.contacts)
+    table.add_row("Contacts", f"{count} case{'s' if count != 1 else ''}" + (" · repeat complainant" if person.repeat
+                                                                             else ""))
+    if person.persistent:
+        table.add_row("Persistent", f"under the persistent-complaints procedure since {_d(person.persistent_start)}"
+                                    f", review {_d(person.persistent_review)}")
+        table.add_row("Single contact", person.persistent_contact or "—")
+        table.add_row("Arrangements", person.persistent_arrangements or "—")
+    else:
+        table.add_row("Persistent", "no")
+    return table
+
+
+class PersonScreen(Screen[str | None]):
+    """One person; enter on a contact opens that case (the screen is dismissed with its reference)."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Back", id="person.back", tooltip="Back to the case"),
+        Binding("enter", "open", "Open case", id="person.open", tooltip="Open the case under the cursor"),
+    ]
+
+    def __init__(self, person: PersonDetail) -> None:
+        super().__init__()
+        self.person = person
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(about(self.person), id="person-about")
+        yield DataTable(id="person-contacts", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.person.name
+        table = self.query_one(DataTable)
+        table.add_columns("Reference", "Kind", "Received", "Latest stage", "State", "Outcome")
+        for c in self.person.contacts:
+            table.add_row(c.reference, KIND_LABELS.get(Kind(c.kind), c.kind), _d(c.received), c.stage, c.state,
+                          (c.outcome or "").replace("_", " "), key=c.reference)
+        table.focus()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            self.dismiss(self.person.contacts[table.cursor_row].reference)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
