@@ -53,8 +53,8 @@ years = 6
 # "action.extend" = "ctrl+e"
 # ids: quit, reload, filter, sort, open_case, help, reports, settings, view.open, view.mine, view.week,
 # view.overdue, view.stage2_long, view.awaiting, view.enquiries, view.history, view.compliments, action.log,
-# action.acknowledge, action.extend, action.pause, action.resume, action.respond, action.request2,
-# action.assign, action.action, action.persistent
+# action.compliment, action.acknowledge, action.extend, action.pause, action.resume, action.respond,
+# action.request2, action.assign, action.action, action.persistent
 """
 
 

@@ -315,6 +315,22 @@ async def test_compliments_view_and_settings_screen(demo_db):
         await settle(app, pilot)
         table = app.query_one(CaseloadTable)
         assert table.row_count > 0 and {k.split(" · ")[0] for k in column(table, 2)} == {"Compliment"}
+        everything = table.row_count
+        teams = column(table, 6)
+        groups = [t for i, t in enumerate(teams) if i == 0 or teams[i - 1] != t]
+        assert len(groups) == len(set(groups)) > 1  # grouped by team: each team's compliments together
+        received = [(teams[i], date.fromisoformat("-".join(reversed(r.split("/")))))
+                    for i, r in enumerate(column(table, 8))]
+        assert all(a[1] >= b[1] for a, b in zip(received, received[1:], strict=False) if a[0] == b[0])
+        await pilot.press("k")  # quick entry
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot, team="Fostering", complainant="Grateful Parent",
+                                   summary="Thank you for the help") == "saved"
+        assert table.row_count == everything + 1
+        (new,) = sqlite3.connect(demo_db).execute(
+            'SELECT c.reference FROM "case" c JOIN person p ON p.id = c.person_id WHERE p.name = ?',
+            ("Grateful Parent",)).fetchone()
+        assert table.current_reference == new and column(table, 6)[table.cursor_row] == "Fostering"
         await pilot.press("comma")
         await settle(app, pilot)
         assert isinstance(app.screen, SettingsScreen)
@@ -534,6 +550,7 @@ def _pool(svc: CaseService) -> str:
 
 #: For every form: the state its case must be in, and valid input as an officer would type it.
 VALID: dict[str, tuple[Any, dict[str, str]]] = {
+    "compliment": (None, {"team": "Fostering", "complainant": "Grateful Parent"}),
     "log": (None, {"kind": "corporate", "channel": "email", "complainant": "Robin Example", "team": "Fostering"}),
     "acknowledge": (_open, {}),
     "extend": (_open, {"days": "20"}),

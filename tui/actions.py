@@ -164,6 +164,12 @@ ACTIONS: tuple[Action, ...] = (
         Field("themes", "Themes", "list", placeholder="Delays; Poor communication"),
         Field("summary", "Summary")),
         _log, key="n", needs_case=False, tooltip="Log a complaint, concern, enquiry or compliment"),
+    Action("compliment", "Compliment", (
+        Field("received", "Received", "date", default_today=True), Field("team", "Team praised", required=True),
+        Field("complainant", "From"), Field("summary", "What they said")),
+        lambda s, r, v, n: "Logged " + s.log("compliment", v["received"], complainant=v["complainant"],
+                                             team=v["team"], summary=v["summary"]),
+        key="k", needs_case=False, tooltip="Quick entry: a compliment for a team"),
     Action("acknowledge", "Acknowledge", (ON,), _simple("acknowledge", "acknowledged"), key="a",
            tooltip="Record that receipt was acknowledged"),
     Action("extend", "Extend", (ON, Field("days", "Working days (blank: the rule's)", "int")), _extend, key="x",

@@ -104,6 +104,7 @@ class ComplaintsApp(App[None]):
         self.generation = 0  # counts what the caseload was asked to show (view, filter, sort)
         self.shown_generation = -1  # the last of those whose first page is on screen
         self.filter_results: dict[str, list[CaseloadRow]] = {}  # filter text -> its first page, until a reload
+        self.created: str | None = None  # the case just logged, for the cursor once the caseload shows it
         self.fast_page_shown = -1
         self.fast_running = False
         self.query_state = CaseloadQuery(user=config.user)
@@ -221,7 +222,7 @@ class ComplaintsApp(App[None]):
         except RuleError as exc:
             self.post_message(ActionFinished(reference, "", str(exc)))
             return
-        created = message.split()[-1] if action.id == "log" else reference
+        created = message.split()[-1] if message.startswith("Logged ") else reference
         self.post_message(ActionFinished(created, message))
 
     @work(thread=True, exclusive=True, group="figures")
@@ -328,6 +329,8 @@ class ComplaintsApp(App[None]):
         table = self.query_one(CaseloadTable)
         if message.in_place:
             added, removed, changed = table.replace(message.rows)
+            if self.created in table.references:
+                table.move_cursor(row=table.references.index(self.created))
             self.loading_more, self.loaded = False, table.row_count
             self.exhausted = len(message.rows) < max(PAGE_SIZE, self.loaded)
             if message.rows:
@@ -442,14 +445,18 @@ class ComplaintsApp(App[None]):
         self.notify(message.message, timeout=6)
         if message.reference is None:
             return
-        self._refresh_in_place()
+        self._refresh_in_place(message.reference if message.message.startswith("Logged ") else None)
         if isinstance(self.screen, CaseScreen) and message.reference:
             self.load_case(message.reference, refresh=True)
 
-    def _refresh_in_place(self) -> None:
-        """After an edit: read again every row loaded so far; the table changes only where they differ."""
+    def _refresh_in_place(self, created: str | None = None) -> None:
+        """After an edit: read again every row loaded so far; the table changes only where they differ.
+
+        The cursor stays on its case, or goes to the one just ``created`` if the view shows it.
+        """
         if self.db is None:
             return
+        self.created = created
         self.filter_results = {}
         self.generation += 1
         self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation,

@@ -162,6 +162,10 @@ class CaseloadTable(ScrollView, can_focus=True):
         return len(after.keys() - before.keys()), len(before.keys() - after.keys()), changed
 
     @property
+    def references(self) -> list[str]:
+        return [r.reference for r in self.rows]
+
+    @property
     def row_count(self) -> int:
         return len(self.rows)
 
