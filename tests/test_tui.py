@@ -89,8 +89,9 @@ def test_every_binding_has_an_id_and_a_tooltip():
     from tui.app import ComplaintsApp
     from tui.case_screen import CaseScreen
     from tui.person_screen import PersonScreen
+    from tui.settings_screen import SettingsScreen
 
-    for owner in (ComplaintsApp, CaseloadTable, DemoOffer, CaseScreen, PersonScreen):
+    for owner in (ComplaintsApp, CaseloadTable, DemoOffer, CaseScreen, PersonScreen, SettingsScreen):
         for binding in owner.BINDINGS:
             assert binding.id and binding.tooltip, (owner.__name__, binding.key)
     assert Path(__file__).parent.parent.joinpath("tui", "app.tcss").exists()

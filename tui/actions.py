@@ -216,6 +216,18 @@ ACTIONS: tuple[Action, ...] = (
         lambda s, r, v, n: _then(v["name"], "added to the pool of independent people",
                                  lambda: s.add_independent_person(v["name"], v["roles"], v["organisation"])),
         needs_case=False, tooltip="An Investigating Officer, Independent Person, panel chair or panellist"),
+    Action("theme", "Add a theme", (Field("name", "Theme", required=True),),
+           lambda s, r, v, n: _then(v["name"], "added to the themes", lambda: s.add_to_list("theme", v["name"])),
+           needs_case=False, tooltip="A theme complaints can be recorded under"),
+    Action("team", "Add a team", (Field("name", "Team", required=True), Field("service_area", "Service area")),
+           lambda s, r, v, n: _then(v["name"], "added to the teams", lambda: s.add_to_list(
+               "team", v["name"], service_area=v["service_area"])),
+           needs_case=False, tooltip="A team, in its service area (added too if new)"),
+    Action("officer", "Add an officer", (Field("name", "Name", required=True), Field("username", "Login"),
+                                        Field("email", "Email")),
+           lambda s, r, v, n: _then(v["name"], "added to the officers", lambda: s.add_to_list(
+               "officer", v["name"], username=v["username"], email=v["email"])),
+           needs_case=False, tooltip="A complaints officer or responding manager; the login links My cases"),
     Action("cost", "Record a cost", (Field("amount", "Amount", "money", True), Field("person", "Person"),
                                      Field("number", "Stage", "int"), ON), _cost,
            tooltip="What an independent person's work cost"),

@@ -443,6 +443,8 @@ class ComplaintsApp(App[None]):
             self.form.dismiss(None)
             self.form = None
         self.notify(message.message, timeout=6)
+        if isinstance(self.screen, SettingsScreen):
+            self.load_lists()  # a list changed: show it
         if message.reference is None:
             return
         self._refresh_in_place(message.reference if message.message.startswith("Logged ") else None)

@@ -56,7 +56,16 @@ def lists_tables(lists: CouncilLists) -> tuple[Table, Table, Table]:
 
 
 class SettingsScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="settings.back", tooltip="Back to the caseload")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="settings.back", tooltip="Back to the caseload"),
+        Binding("t", "app.form('theme')", "Add theme", id="settings.theme", tooltip="Add a theme to the list"),
+        Binding("m", "app.form('team')", "Add team", id="settings.team",
+                tooltip="Add a team, in its service area"),
+        Binding("w", "app.form('officer')", "Add officer", id="settings.officer",
+                tooltip="Add a complaints officer or responding manager"),
+        Binding("i", "app.form('pool')", "Add independent person", id="settings.pool",
+                tooltip="Add an Investigating Officer, Independent Person, panel chair or panellist"),
+    ]
 
     def __init__(self, rules: RuleBook, today: date) -> None:
         super().__init__()
