@@ -27,3 +27,12 @@ class ComplaintsCommands(Provider):
                 key = f" (key {action.key})" if action.key else ""
                 yield Hit(score, matcher.highlight(name), partial(app.action_form, action.id),  # type: ignore[attr-defined]
                           help=action.tooltip + key)
+        for name, run, help_ in (
+                ("Complainant: every contact", app.action_person,  # type: ignore[attr-defined]
+                 "The complainant of the case on screen, and the persistent-complaints procedure (key c)"),
+                ("Year-end figures", app.action_reports, "The annual report's tables and charts (key y)"),  # type: ignore[attr-defined]
+                ("Settings and council lists", app.action_settings,  # type: ignore[attr-defined]
+                 "Timescales, themes, teams, officers, independent people (key ,)")):
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run, help=help_)
