@@ -165,3 +165,16 @@ def test_settings_screen_snapshot(snap_compare, demo_db):
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_settings)
+
+
+def test_the_app_module_leaves_the_database_layer_for_after_the_first_paint():
+    """The first page is read with sqlite3 straight from the file; SQLAlchemy and friends load in a worker after."""
+    import subprocess
+    import sys
+
+    code = ("import sys, tui.app\n"
+            "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'holidays', 'openpyxl') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent).stdout
+    assert out.strip() == "[]"

@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
 
 from domain.config import Config, load_config
-from domain.figures import Figures
 from domain.timescales import RuleError
 from domain.vocab import Role
 from domain.year import FinancialYear
@@ -51,10 +50,10 @@ from tui.messages import (
     PersonLoaded,
 )
 from tui.person_screen import PersonScreen
-from tui.reports_screen import ReportsScreen
 from tui.settings_screen import SettingsScreen
 
-if TYPE_CHECKING:  # SQLAlchemy and the store load in workers, after the first paint
+if TYPE_CHECKING:  # SQLAlchemy and the store load in workers, after the first paint; charts when asked for
+    from domain.figures import Figures
     from store.database import Database
 
 PAGE_SIZE = 200
@@ -271,6 +270,8 @@ class ComplaintsApp(App[None]):
 
     def on_figures_loaded(self, message: FiguresLoaded) -> None:
         screen = self.screen
+        from tui.reports_screen import ReportsScreen
+
         if isinstance(screen, ReportsScreen):
             screen.show(message.now, message.before)  # type: ignore[arg-type]
 
@@ -483,6 +484,8 @@ class ComplaintsApp(App[None]):
         self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation)
 
     def action_reports(self) -> None:
+        from tui.reports_screen import ReportsScreen  # charts and tables load when first asked for
+
         if self.db is not None and not isinstance(self.screen, ReportsScreen | FormScreen):
             self.push_screen(ReportsScreen(FinancialYear.containing(self.today).previous))
 

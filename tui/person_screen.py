@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,7 +11,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.vocab import KIND_LABELS, Kind
-from store.person_view import PersonDetail
+
+if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
+    from store.person_view import PersonDetail
 
 
 def _d(day) -> str:  # type: ignore[no-untyped-def]
