@@ -238,3 +238,12 @@ def count_cases(connection: Any) -> int:
     cursor = connection.cursor()
     cursor.execute('SELECT count(*) FROM "case"')
     return int(cursor.fetchone()[0] or 0)
+
+
+def warm_open_work(connection: Any) -> None:
+    """Read what a filter over open work will read (each open case and its person) so that the first
+    keystroke finds those pages in memory instead of scattered through the file (0.2-0.9 s cold at 1M cases)."""
+    cursor = connection.cursor()
+    cursor.execute('SELECT count(c.summary), count(p.name_key) FROM stage s JOIN "case" c ON c.id = s.case_id '
+                   "LEFT JOIN person p ON p.id = c.person_id WHERE s.due IS NOT NULL")
+    cursor.fetchall()

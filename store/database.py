@@ -72,8 +72,8 @@ def _prepare_sqlite_file(path: Path) -> None:
 
 
 def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
-                                                 "check_same_thread": False})
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+                              pool_use_lifo=True)  # the connection used last has the warmest page cache
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]

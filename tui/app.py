@@ -31,6 +31,7 @@ from store.caseload import (
     count_cases,
     matches,
     narrowable,
+    warm_open_work,
 )
 from store.location import APP_NAME, sqlite_path
 from tui.actions import ACTION_BY_ID, ACTIONS, Action
@@ -160,8 +161,15 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="warm")
     def warm_calendar(self) -> None:
-        """Load the bank holidays around today once the screen is up, not on the first keystroke needing them."""
+        """Once the screen is up, load what the first keystrokes would otherwise wait for: the bank holidays
+        around today, and the pages of open work a filter reads."""
         self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
+        if self.db is not None:
+            connection = self.db.engine.raw_connection()
+            try:
+                warm_open_work(connection)
+            finally:
+                connection.close()
 
     @staticmethod
     def _count(db: Database) -> int:
