@@ -370,7 +370,7 @@ class ComplaintsApp(App[None]):
         what = ("case" if self.query_state.history else "stage") + ("" if table.row_count == 1 and not more else "s")
         text = self.query_state.text.strip()
         filtered = f" matching “{text}”" if text else ""
-        legend = note or " · ‼ overdue ! ≤2d ‖ paused ~ relaxed · P persistent R repeat C child A advocate"
+        legend = note or " · ‼ over ! ≤2d ‖ paused · P persistent R repeat C child A advocate"  # relaxed rows say so
         self.query_one("#status", Static).update(  # one line, always: no layout needed
             f"{view.key} {view.name}: {table.row_count}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
             f"overdue · by {self.query_state.sort}{legend}", layout=False)
