@@ -132,39 +132,20 @@ def repeat_case(path) -> str:
         "LIMIT 1").fetchone()[0]
 
 
-def test_person_screen_snapshot(snap_compare, demo_db):
+@pytest.mark.parametrize("screen", ["person", "year_end", "settings"])
+def test_screen_snapshot(snap_compare, demo_db, screen):
+    """The person screen (c on a repeat complainant's case), the year-end figures (y) and settings (,)."""
     app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
 
-    async def open_person(pilot):
+    async def open_screen(pilot):
         await settle(app, pilot)
-        app.load_case(repeat_case(demo_db))
-        await settle(app, pilot)
-        await pilot.press("c")
-        await settle(app, pilot)
-
-    assert snap_compare(app, terminal_size=(120, 40), run_before=open_person)
-
-
-def test_year_end_screen_snapshot(snap_compare, demo_db):
-    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
-
-    async def open_reports(pilot):
-        await settle(app, pilot)
-        await pilot.press("y")
+        if screen == "person":
+            app.load_case(repeat_case(demo_db))
+            await settle(app, pilot)
+        await pilot.press({"person": "c", "year_end": "y", "settings": "comma"}[screen])
         await settle(app, pilot)
 
-    assert snap_compare(app, terminal_size=(120, 40), run_before=open_reports)
-
-
-def test_settings_screen_snapshot(snap_compare, demo_db):
-    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
-
-    async def open_settings(pilot):
-        await settle(app, pilot)
-        await pilot.press("comma")
-        await settle(app, pilot)
-
-    assert snap_compare(app, terminal_size=(120, 40), run_before=open_settings)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_screen)
 
 
 def test_the_app_module_leaves_the_database_layer_for_after_the_first_paint():
