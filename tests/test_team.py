@@ -24,6 +24,7 @@ from domain.vocab import Role
 from store.database import StoreError, open_database
 from store.service import CaseService
 from store.team_roles import Identity
+from tests.conftest import no_server
 from tests.postgres import Server, server_binaries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,10 +36,8 @@ SERVER_IN_README = "@db.council.example/complaints"
 def bare_server():
     bin_dir = server_binaries()
     if bin_dir is None:
-        message = "no PostgreSQL server binaries (initdb, pg_ctl) on this machine"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}: CI must run the PostgreSQL tests")
-        pytest.skip(f"{message}: PostgreSQL tests skipped")
+        no_server()
+    assert bin_dir is not None
     running = Server(bin_dir)
     running.start()
     yield running
@@ -181,3 +180,12 @@ def wait_for(name: str, text: str, timeout: float = 20) -> str:
             return shown
         time.sleep(0.2)
     raise AssertionError(f"{text!r} never appeared in {name}; the screen was:\n{screen(name)}")
+
+
+@pytest.mark.parametrize("ci", ["1", ""])
+def test_missing_server_binaries_skip_here_and_fail_in_ci(monkeypatch, ci):
+    monkeypatch.setenv("CI", ci)
+    outcome = pytest.fail.Exception if ci else pytest.skip.Exception
+    with pytest.raises(outcome, match="no PostgreSQL server binaries"):
+        no_server()
+    assert "export CI=1" in (ROOT / ".ci" / "run").read_text()
