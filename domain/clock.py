@@ -148,28 +148,18 @@ class ClockReading:
         return due_phrase(self.left, self.state)
 
 
-def due_phrase(left: int, state: State) -> str:
-    """Working days over or left, in words: '3 working days overdue', 'due today', '1 working day left'."""
+def due_phrase(left: int, state: State, *, short: bool = False) -> str:
+    """Working days over or left, in words: '3 working days overdue', 'due today', '1 working day left';
+    ``short``, for a column headed 'Working days': '3 over', 'due today', '1 left'."""
     if state is State.PAUSED:
         return "paused"
     if left < 0:
-        return f"{-left} working day{'s' if left != -1 else ''} overdue"
-    if state is State.OVERDUE:
-        return "overdue since the last working day"
+        return f"{-left} over" if short else f"{-left} working day{'s' if left != -1 else ''} overdue"
+    if state is State.OVERDUE:  # due on the last working day, and today is not one
+        return "overdue" if short else "overdue since the last working day"
     if left == 0:
         return "due today"
-    return f"{left} working day{'s' if left != 1 else ''} left"
-
-
-def short_phrase(left: int, state: State) -> str:
-    """The same in a table's column headed 'Working days': '3 over', 'due today', '1 left', 'paused'."""
-    if state is State.PAUSED:
-        return "paused"
-    if left < 0:
-        return f"{-left} over"
-    if state is State.OVERDUE:
-        return "overdue"  # due on the last working day, and today is not one
-    return "due today" if left == 0 else f"{left} left"
+    return f"{left} left" if short else f"{left} working day{'s' if left != 1 else ''} left"
 
 
 def read_clock(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar, today: date) -> ClockReading:

@@ -139,3 +139,18 @@ def test_overall_outcome_is_derived_from_findings(findings, expected):
 def test_a_finding_must_be_a_finding():
     with pytest.raises(ValueError, match="not a finding"):
         derive_outcome(["withdrawn"])
+
+
+@pytest.mark.parametrize(("left", "state", "long", "short"), [
+    (-3, State.OVERDUE, "3 working days overdue", "3 over"),
+    (-1, State.OVERDUE, "1 working day overdue", "1 over"),
+    (0, State.OVERDUE, "overdue since the last working day", "overdue"),
+    (0, State.DUE_SOON, "due today", "due today"),
+    (1, State.DUE_SOON, "1 working day left", "1 left"),
+    (7, State.ON_TRACK, "7 working days left", "7 left"),
+    (4, State.PAUSED, "paused", "paused"),
+])
+def test_due_phrases_long_for_the_digest_and_short_for_the_caseload(left, state, long, short):
+    from domain.clock import due_phrase
+
+    assert (due_phrase(left, state), due_phrase(left, state, short=True)) == (long, short)

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from domain.clock import State, short_phrase
+from domain.clock import State, due_phrase
 from domain.vocab import KIND_LABELS, Kind
 from store.caseload import CaseloadRow
 
@@ -43,7 +43,7 @@ def texts(row: CaseloadRow) -> list[str]:
     flags = markers(row)
     kind = KIND_LABELS.get(Kind(row.kind), row.kind)
     due = f"{row.due:%d/%m/%Y}" if row.due else ""
-    left = short_phrase(row.left, row.state) if row.left is not None else row.state.label
+    left = due_phrase(row.left, row.state, short=True) if row.left is not None else row.state.label
     return [row.state.symbol, row.reference, f"{kind} · {row.stage}", due, left,
             f"{row.complainant} [{flags}]" if flags else row.complainant, row.team, row.officer,
             f"{row.received:%d/%m/%Y}"]
