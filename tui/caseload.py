@@ -136,7 +136,7 @@ class CaseloadTable(ScrollView, can_focus=True):
             self._texts.append(cells)
             self._natural = [max(n, len(c)) for n, c in zip(self._natural, cells, strict=True)]
         self._fitted = (-1, [])
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._size_to_rows()
         self.refresh()
 
     def replace(self, rows: list[CaseloadRow]) -> tuple[int, int, int]:
@@ -154,12 +154,19 @@ class CaseloadTable(ScrollView, can_focus=True):
         for row_cells in cells:
             self._natural = [max(n, len(c)) for n, c in zip(self._natural, row_cells, strict=True)]
         self._fitted = (-1, [])
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._size_to_rows()
         keys = [key(r) for r in rows]
         self.cursor_row = keys.index(here) if here in after else min(self.cursor_row, max(0, len(rows) - 1))
         self.refresh()
         changed = sum(1 for k, t in after.items() if k in before and before[k] != t)
         return len(after.keys() - before.keys()), len(before.keys() - after.keys()), changed
+
+    def _size_to_rows(self) -> None:
+        """Scroll over the rows; never less than the screen, so a short result (a filter's, usually) changes
+        nothing in the layout and the rows show without one."""
+        size = Size(self.size.width, max(len(self.rows) + 1, self.scrollable_content_region.height))
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     @property
     def references(self) -> list[str]:
