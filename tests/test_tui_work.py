@@ -650,6 +650,8 @@ async def test_after_an_edit_the_caseload_changes_by_difference_and_the_cursor_s
         assert await fill_and_save(app, pilot) == "saved"
         assert table.current_reference == reference  # the cursor followed the case to its new place
         assert table.cursor_row != before  # extended: due later, so further down
+        top = int(table.scroll_y)
+        assert top <= table.cursor_row < top + table.scrollable_content_region.height - 1  # and on screen
         assert [r for r in column(table, 1) if r != reference] == others
         assert "after the change: 1 changed, 0 new, 0 gone" in str(app.query_one("#status").render())
 

@@ -130,14 +130,10 @@ class CaseloadTable(ScrollView, can_focus=True):
             self.rows, self._texts, self._natural = [], [], [len(c) for c in COLUMNS]
             self.cursor_row = 0
             self.scroll_to(y=0, animate=False, immediate=True)
-        for row in rows:
-            cells = texts(row)
-            self.rows.append(row)
-            self._texts.append(cells)
-            self._natural = [max(n, len(c)) for n, c in zip(self._natural, cells, strict=True)]
-        self._fitted = (-1, [])
-        self._size_to_rows()
-        self.refresh()
+        cells = [texts(r) for r in rows]
+        self.rows += rows
+        self._texts += cells
+        self._measure(cells)
 
     def replace(self, rows: list[CaseloadRow]) -> tuple[int, int, int]:
         """The same view read again after an edit: the cursor stays on its row (or its place), the screen
@@ -149,17 +145,24 @@ class CaseloadTable(ScrollView, can_focus=True):
         here = key(self.rows[self.cursor_row]) if 0 <= self.cursor_row < len(self.rows) else None
         cells = [texts(r) for r in rows]
         after = {key(r): t for r, t in zip(rows, cells, strict=True)}
-        self.rows, self._texts = list(rows), cells
-        self._natural = [len(c) for c in COLUMNS]
+        self.rows, self._texts, self._natural = list(rows), cells, [len(c) for c in COLUMNS]
+        self._measure(cells)
+        keys = [key(r) for r in rows]
+        self.cursor_row = keys.index(here) if here in after else min(self.cursor_row, max(0, len(rows) - 1))
+        self._reveal(self.cursor_row)
+        changed = sum(1 for k, t in after.items() if k in before and before[k] != t)
+        return len(after.keys() - before.keys()), len(before.keys() - after.keys()), changed
+
+    def _measure(self, cells: list[list[str]]) -> None:
+        """Widen the columns for newly shown ``cells``; size the scrolling to the rows; redraw."""
         for row_cells in cells:
             self._natural = [max(n, len(c)) for n, c in zip(self._natural, row_cells, strict=True)]
         self._fitted = (-1, [])
         self._size_to_rows()
-        keys = [key(r) for r in rows]
-        self.cursor_row = keys.index(here) if here in after else min(self.cursor_row, max(0, len(rows) - 1))
         self.refresh()
-        changed = sum(1 for k, t in after.items() if k in before and before[k] != t)
-        return len(after.keys() - before.keys()), len(before.keys() - after.keys()), changed
+
+    def on_resize(self, _: events.Resize) -> None:
+        self._size_to_rows()
 
     def _size_to_rows(self) -> None:
         """Scroll over the rows; never less than the screen, so a short result (a filter's, usually) changes
@@ -193,6 +196,11 @@ class CaseloadTable(ScrollView, can_focus=True):
         if row == self.cursor_row:
             return
         self.cursor_row = row
+        self._reveal(row)
+        self.post_message(self.Highlighted(row))
+
+    def _reveal(self, row: int) -> None:
+        """Scroll (without animation) just enough that ``row`` is on screen, and redraw."""
         visible = max(1, self.scrollable_content_region.height - 1)
         top = int(self.scroll_y)
         if row < top:
@@ -200,7 +208,6 @@ class CaseloadTable(ScrollView, can_focus=True):
         elif row >= top + visible:
             self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
         self.refresh()
-        self.post_message(self.Highlighted(row))
 
     def _page_size(self) -> int:
         return max(1, self.scrollable_content_region.height - 2)
