@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -108,6 +109,21 @@ def _open(db: str | None):  # type: ignore[no-untyped-def]
         return open_database(db, config), config
     except StoreError as exc:
         fail(str(exc))
+
+
+@contextmanager
+def _store(db: str | None):  # type: ignore[no-untyped-def]
+    """The database and settings for one command: a step the rules refuse ends it with their reason,
+    and the database is closed either way."""
+    from domain.timescales import RuleError
+
+    database, config = _open(db)
+    try:
+        yield database, config
+    except RuleError as exc:
+        fail(str(exc))
+    finally:
+        database.close()
 
 
 def _reading(db: str | None, config, day: date):  # type: ignore[no-untyped-def]
@@ -470,17 +486,17 @@ def import_(
 
 def _progress(show: bool):  # type: ignore[no-untyped-def]
     """A Rich progress bar for big files; a no-op for small ones."""
-    from contextlib import contextmanager
 
     @contextmanager
     def bar():  # type: ignore[no-untyped-def]
         if not show:
             yield lambda *args: None
             return
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
-                      console=__import__("rich.console", fromlist=["Console"]).Console(stderr=True)) as progress:
+                      console=Console(stderr=True)) as progress:
             tasks: dict[str, object] = {}
 
             def tick(what: str, done: int, total: int | None = None) -> None:
@@ -569,20 +585,14 @@ def correct(
     Example: complaints correct CS-2026-00042 stage1_responded 12/11/2026 --reason "letter was sent a day later"
     """
     from domain.register import parse_date
-    from domain.timescales import RuleError
     from store.service import CaseService
 
     try:
         day = parse_date(value)
     except ValueError as exc:
         fail(f"DATE: {exc}")
-    database, config = _open(db)
-    try:
+    with _store(db) as (database, config):
         CaseService(database, config, today=parse_today(today)).correct_date(reference, field, day, reason=reason)
-    except RuleError as exc:
-        fail(str(exc))
-    finally:
-        database.close()
     typer.echo(f"{reference}: {field} is now {day:%d/%m/%Y} (in its history, with the reason)")
 
 
@@ -616,16 +626,10 @@ def delete(
 
     Example: complaints delete CS-2026-00042 --reason "duplicate of CS-2026-00041"
     """
-    from domain.timescales import RuleError
     from store.service import CaseService
 
-    database, config = _open(db)
-    try:
+    with _store(db) as (database, config):
         CaseService(database, config).delete_case(reference, reason=reason)
-    except RuleError as exc:
-        fail(str(exc))
-    finally:
-        database.close()
     typer.echo(f"{reference.strip()} deleted (the audit trail keeps who, when and why)")
 
 
@@ -687,16 +691,10 @@ def person(
 
     Example: complaints person P0001234 --export sar-P0001234.json
     """
-    from domain.timescales import RuleError
     from store.privacy import person_record
 
-    database, _ = _open(db)
-    try:
+    with _store(db) as (database, _):
         record = person_record(database, who)
-    except RuleError as exc:
-        fail(str(exc))
-    finally:
-        database.close()
     from store.location import owner_only
 
     try:
@@ -726,18 +724,12 @@ def retention(
 
     Example: complaints retention --older-than 6 --apply
     """
-    from domain.timescales import RuleError
     from store.privacy import Retention
 
-    database, config = _open(db)
-    years = older_than or config.retention_years
-    service = Retention(database, config, today=parse_today(today))
-    try:
+    with _store(db) as (database, config):
+        years = older_than or config.retention_years
+        service = Retention(database, config, today=parse_today(today))
         plan = service.apply(years) if apply else service.plan(years)
-    except RuleError as exc:
-        fail(str(exc))
-    finally:
-        database.close()
     count = len(plan.references)
     people = f"{plan.people:,} {'person' if plan.people == 1 else 'people'}"
     head = f"{count:,} case{'s' if count != 1 else ''} closed before {plan.cutoff:%d/%m/%Y} ({people})"
