@@ -56,11 +56,14 @@ def person_of_case(db: Database, reference: str) -> PersonDetail:
         detail = PersonDetail(person.name, person.external_id, person.complainant_group, person.email, person.phone,
                               person.persistent, person.persistent_start, person.persistent_review,
                               person.persistent_contact, person.persistent_arrangements)
-        cases = session.exec(select(Case).where(Case.person_id == person.id)
-                             .order_by(col(Case.received).desc(), col(Case.id).desc()))
+        cases = list(session.exec(select(Case).where(Case.person_id == person.id)
+                                  .order_by(col(Case.received).desc(), col(Case.id).desc())))
+        latest: dict[int, Stage] = {}  # each case's latest stage, from one query
+        for stage in session.exec(select(Stage).where(col(Stage.case_id).in_([c.id for c in cases]))
+                                  .order_by(col(Stage.number), col(Stage.round))):
+            latest[stage.case_id] = stage
         for c in cases:
-            last = session.exec(select(Stage).where(Stage.case_id == c.id)
-                                .order_by(col(Stage.number).desc(), col(Stage.round).desc())).first()
+            last = latest.get(c.id or 0)
             open_ = c.closed is None and (last is None or last.due is not None)
             state = "open" if open_ else f"closed {c.closed:%d/%m/%Y}" if c.closed else "closed"
             detail.contacts.append(Contact(c.reference, c.kind, c.received, stage_name(last) if last else "—",

@@ -94,6 +94,7 @@ class Action:
     key: str | None = None  # a key on the caseload and case screens
     needs_case: bool = True
     tooltip: str = ""
+    creates: bool = False  # ``run`` logs a new case and returns its reference
 
 
 def _on(values: dict[str, Any]) -> date | None:
@@ -108,7 +109,7 @@ def _log(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> 
                   complainant_id=v["complainant_id"], group=v["group"], child_status=v["child_status"],
                   child_name=v["child_name"], advocate=v["advocate"], service_area=v["service_area"],
                   team=v["team"], officer=v["officer"], themes=v["themes"], summary=v["summary"])
-    return f"Logged {ref}"
+    return ref
 
 
 def _extend(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
@@ -163,13 +164,13 @@ ACTIONS: tuple[Action, ...] = (
         Field("service_area", "Service area"), Field("team", "Team"), Field("officer", "Officer"),
         Field("themes", "Themes", "list", placeholder="Delays; Poor communication"),
         Field("summary", "Summary")),
-        _log, key="n", needs_case=False, tooltip="Log a complaint, concern, enquiry or compliment"),
+        _log, key="n", needs_case=False, creates=True, tooltip="Log a complaint, concern, enquiry or compliment"),
     Action("compliment", "Compliment", (
         Field("received", "Received", "date", default_today=True), Field("team", "Team praised", required=True),
         Field("complainant", "From"), Field("summary", "What they said")),
-        lambda s, r, v, n: "Logged " + s.log("compliment", v["received"], complainant=v["complainant"],
-                                             team=v["team"], summary=v["summary"]),
-        key="k", needs_case=False, tooltip="Quick entry: a compliment for a team"),
+        lambda s, r, v, n: s.log("compliment", v["received"], complainant=v["complainant"], team=v["team"],
+                                 summary=v["summary"]),
+        key="k", needs_case=False, creates=True, tooltip="Quick entry: a compliment for a team"),
     Action("acknowledge", "Acknowledge", (ON,), _simple("acknowledge", "acknowledged"), key="a",
            tooltip="Record that receipt was acknowledged"),
     Action("extend", "Extend", (ON, Field("days", "Working days (blank: the rule's)", "int")), _extend, key="x",

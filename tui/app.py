@@ -104,7 +104,6 @@ class ComplaintsApp(App[None]):
         self.generation = 0  # counts what the caseload was asked to show (view, filter, sort)
         self.shown_generation = -1  # the last of those whose first page is on screen
         self.filter_results: dict[str, list[CaseloadRow]] = {}  # filter text -> its first page, until a reload
-        self.created: str | None = None  # the case just logged, for the cursor once the caseload shows it
         self.fast_page_shown = -1
         self.fast_running = False
         self.query_state = CaseloadQuery(user=config.user)
@@ -181,7 +180,7 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="page")
     def load_page(self, query: CaseloadQuery, after: tuple[date, int] | None, offset: int, generation: int,
-                  limit: int = PAGE_SIZE, in_place: bool = False) -> None:
+                  limit: int = PAGE_SIZE, in_place: bool = False, focus: str | None = None) -> None:
         assert self.db is not None
         connection = self.db.engine.raw_connection()
         try:
@@ -190,7 +189,7 @@ class ComplaintsApp(App[None]):
         finally:
             connection.close()
         self.post_message(PageLoaded(rows, reset=after is None and offset == 0, generation=generation,
-                                     in_place=in_place))
+                                     in_place=in_place, focus=focus))
 
     @work(thread=True, exclusive=True, group="case")
     def load_case(self, reference: str, refresh: bool = False) -> None:
@@ -217,20 +216,18 @@ class ComplaintsApp(App[None]):
     @work(thread=True, exclusive=True, group="action")
     def perform(self, action: Action, reference: str | None, values: dict[str, Any], version: int | None) -> None:
         from store.service import CaseService
-        from store.service_base import ConflictError
 
         assert self.db is not None
         service = CaseService(self.db, self.config, today=self.today, calendar=self.calendar)
         try:
             message = action.run(service, reference, values, version)
-        except ConflictError as exc:  # the message names who changed the case, what and when
+        except RuleError as exc:  # a ConflictError's message names who changed the case, what and when
             self.post_message(ActionFinished(reference, "", str(exc)))
             return
-        except RuleError as exc:
-            self.post_message(ActionFinished(reference, "", str(exc)))
-            return
-        created = message.split()[-1] if message.startswith("Logged ") else reference
-        self.post_message(ActionFinished(created, message))
+        if action.creates:
+            self.post_message(ActionFinished(message, f"Logged {message}", created=True))
+        else:
+            self.post_message(ActionFinished(reference, message))
 
     @work(thread=True, exclusive=True, group="figures")
     def load_figures(self, year: FinancialYear) -> None:
@@ -338,8 +335,8 @@ class ComplaintsApp(App[None]):
         table = self.query_one(CaseloadTable)
         if message.in_place:
             added, removed, changed = table.replace(message.rows)
-            if self.created in table.references:
-                table.move_cursor(row=table.references.index(self.created))
+            if message.focus in table.references:
+                table.move_cursor(row=table.references.index(message.focus))
             self.loading_more, self.loaded = False, table.row_count
             self.exhausted = len(message.rows) < max(PAGE_SIZE, self.loaded)
             if message.rows:
@@ -456,7 +453,7 @@ class ComplaintsApp(App[None]):
             self.load_lists()  # a list changed: show it
         if message.reference is None:
             return
-        self._refresh_in_place(message.reference if message.message.startswith("Logged ") else None)
+        self._refresh_in_place(message.reference if message.created else None)
         if isinstance(self.screen, CaseScreen) and message.reference:
             self.load_case(message.reference, refresh=True)
 
@@ -467,11 +464,10 @@ class ComplaintsApp(App[None]):
         """
         if self.db is None:
             return
-        self.created = created
         self.filter_results = {}
         self.generation += 1
         self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation,
-                       limit=max(PAGE_SIZE, self.loaded), in_place=True)
+                       limit=max(PAGE_SIZE, self.loaded), in_place=True, focus=created)
 
     # -- actions ------------------------------------------------------------------------------
 

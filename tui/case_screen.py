@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from store.case_view import CaseDetail
 
 
-def _d(value: object) -> str:
-    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else ("" if value is None else str(value))
+def uk_date(value: object, blank: str = "") -> str:
+    """A date as the council writes it (22/11/2026); ``blank`` for none."""
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else (blank if value is None else str(value))
 
 
 def clock_line(detail: CaseDetail) -> Text:
@@ -46,10 +47,11 @@ def overview(detail: CaseDetail) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    rows = [("Received", _d(detail.received)), ("Channel", detail.channel), ("Acknowledged", _d(detail.acknowledged)),
+    rows = [("Received", uk_date(detail.received)), ("Channel", detail.channel),
+            ("Acknowledged", uk_date(detail.acknowledged)),
             ("Service area", detail.service_area), ("Team", detail.team), ("Officer", detail.officer),
             ("Themes", "; ".join(detail.themes)), ("Child", detail.child_name), ("Child status", detail.child_status),
-            ("Advocate", detail.advocate), ("Summary", detail.summary), ("Closed", _d(detail.closed))]
+            ("Advocate", detail.advocate), ("Summary", detail.summary), ("Closed", uk_date(detail.closed))]
     for label, value in rows:
         if value:
             table.add_row(label, str(value))
@@ -59,14 +61,15 @@ def overview(detail: CaseDetail) -> Table:
 def stages(detail: CaseDetail) -> Table:
     table = Table("Stage", "Requested", "Extended", "Responded", "Outcome", "Due", expand=True)
     for s in detail.stages:
-        end = _d(s.responded) or (f"declined {_d(s.declined)}" if s.declined else "")
-        table.add_row(s.name, _d(s.requested), _d(s.extended_on), end, (s.outcome or "").replace("_", " "), _d(s.due))
+        end = uk_date(s.responded) or (f"declined {uk_date(s.declined)}" if s.declined else "")
+        table.add_row(s.name, uk_date(s.requested), uk_date(s.extended_on), end, (s.outcome or "").replace("_", " "),
+                      uk_date(s.due))
         for issue, finding in s.findings:
             table.add_row("", f"  issue: {issue}", "", "", (finding or "").replace("_", " "), "")
         for role, name, cost in s.people:
             table.add_row("", f"  {role}: {name}", "", "", f"£{cost:,.2f}" if cost is not None else "", "")
     for received, decision, decided, remedy, payment in detail.ombudsman:
-        table.add_row("Ombudsman", _d(received), "", _d(decided), (decision or "").replace("_", " "),
+        table.add_row("Ombudsman", uk_date(received), "", uk_date(decided), (decision or "").replace("_", " "),
                       f"{remedy or ''} {f'£{payment:,.2f}' if payment else ''}".strip())
     return table
 
@@ -86,7 +89,7 @@ def learning(detail: CaseDetail) -> Table | Text:
         return Text("No learning actions yet (l adds one).", style="dim")
     table = Table("#", "What will change", "Owner", "Due", "Done", expand=True)
     for ident, description, owner, due, done in detail.actions:
-        table.add_row(str(ident), description, owner or "", _d(due), _d(done))
+        table.add_row(str(ident), description, owner or "", uk_date(due), uk_date(done))
     return table
 
 
@@ -101,11 +104,12 @@ def people(detail: CaseDetail) -> Table | Text:
     table.add_row("Group", (person.group or "").replace("_", " "))
     table.add_row("Contacts", f"{person.contacts} case{'s' if person.contacts != 1 else ''} in all")
     if person.persistent:
-        table.add_row("Persistent", f"since {_d(person.persistent_start)}, review {_d(person.persistent_review)}")
+        table.add_row("Persistent",
+                      f"since {uk_date(person.persistent_start)}, review {uk_date(person.persistent_review)}")
         table.add_row("Single contact", person.persistent_contact or "")
         table.add_row("Arrangements", person.persistent_arrangements or "")
     for reference, kind, received, state in detail.linked:
-        table.add_row("Also", f"{reference} · {KIND_LABELS.get(Kind(kind), kind)} · {_d(received)} · {state}")
+        table.add_row("Also", f"{reference} · {KIND_LABELS.get(Kind(kind), kind)} · {uk_date(received)} · {state}")
     return table
 
 
@@ -157,7 +161,7 @@ class CaseScreen(Screen[None]):
         if person is not None and person.persistent and not getattr(self, "banner_seen", False):
             banner.update(Text(f"PERSISTENT-COMPLAINTS PROCEDURE · contact only through "
                                f"{person.persistent_contact or '(not named)'} · {person.persistent_arrangements or ''}"
-                               f" · review {_d(person.persistent_review)} · press enter to acknowledge",
+                               f" · review {uk_date(person.persistent_review)} · press enter to acknowledge",
                                style="bold black on yellow"))
             banner.display = True
         else:

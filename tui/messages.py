@@ -28,12 +28,13 @@ class DatabaseFailed(Message):
 class PageLoaded(Message):
     """A page of the caseload; ``fast``: read straight from the file while the store was opening
     (``rows`` is None when the file could not be read that way); ``in_place``: every row loaded so far,
-    read again after an edit, to replace what is shown by difference."""
+    read again after an edit, to replace what is shown by difference, the cursor going to ``focus`` if shown."""
 
     def __init__(self, rows: list[CaseloadRow] | None, reset: bool, generation: int = 0, fast: bool = False,
-                 in_place: bool = False) -> None:
+                 in_place: bool = False, focus: str | None = None) -> None:
         super().__init__()
-        self.rows, self.reset, self.generation, self.fast, self.in_place = rows, reset, generation, fast, in_place
+        self.rows, self.reset, self.generation, self.fast = rows, reset, generation, fast
+        self.in_place, self.focus = in_place, focus
 
 
 class CaseLoaded(Message):
@@ -49,11 +50,12 @@ class PersonLoaded(Message):
 
 
 class ActionFinished(Message):
-    """A transition ran: ``error`` is the store's refusal (None when it was done)."""
+    """A transition ran: ``error`` is the store's refusal (None when it was done); ``created``: it logged
+    the case ``reference``."""
 
-    def __init__(self, reference: str | None, message: str, error: str | None = None) -> None:
+    def __init__(self, reference: str | None, message: str, error: str | None = None, created: bool = False) -> None:
         super().__init__()
-        self.reference, self.message, self.error = reference, message, error
+        self.reference, self.message, self.error, self.created = reference, message, error, created
 
 
 class FiguresLoaded(Message):

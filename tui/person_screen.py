@@ -11,13 +11,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.vocab import KIND_LABELS, Kind
+from tui.case_screen import uk_date
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
     from store.person_view import PersonDetail
-
-
-def _d(day) -> str:  # type: ignore[no-untyped-def]
-    return f"{day:%d/%m/%Y}" if day else "—"
 
 
 def about(person: PersonDetail) -> Table:
@@ -31,8 +28,9 @@ def about(person: PersonDetail) -> Table:
     table.add_row("Contacts", f"{count} case{'s' if count != 1 else ''}" + (" · repeat complainant" if person.repeat
                                                                              else ""))
     if person.persistent:
-        table.add_row("Persistent", f"under the persistent-complaints procedure since {_d(person.persistent_start)}"
-                                    f", review {_d(person.persistent_review)}")
+        table.add_row("Persistent", "under the persistent-complaints procedure since "
+                                    f"{uk_date(person.persistent_start, '—')}, review "
+                                    f"{uk_date(person.persistent_review, '—')}")
         table.add_row("Single contact", person.persistent_contact or "—")
         table.add_row("Arrangements", person.persistent_arrangements or "—")
     else:
@@ -63,7 +61,7 @@ class PersonScreen(Screen[str | None]):
         table = self.query_one(DataTable)
         table.add_columns("Reference", "Kind", "Received", "Latest stage", "State", "Outcome")
         for c in self.person.contacts:
-            table.add_row(c.reference, KIND_LABELS.get(Kind(c.kind), c.kind), _d(c.received), c.stage, c.state,
+            table.add_row(c.reference, KIND_LABELS.get(Kind(c.kind), c.kind), uk_date(c.received), c.stage, c.state,
                           (c.outcome or "").replace("_", " "), key=c.reference)
         table.focus()
 
