@@ -71,6 +71,14 @@ def pick(table: CaseloadTable, references: set[str]) -> str:
     return table.current_reference or ""
 
 
+async def open_unextended(app, pilot, path) -> str:  # type: ignore[no-untyped-def]
+    """Open, from the caseload, a Stage 1 complaint that can still be extended; its reference."""
+    reference = pick(app.query_one(CaseloadTable), unextended(path))
+    await pilot.press("enter")
+    await settle(app, pilot)
+    return reference
+
+
 async def test_saved_views_filter_and_sort(demo_db):
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -108,10 +116,7 @@ async def test_open_a_case_extend_it_and_see_the_due_date_move(demo_db):
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        table = app.query_one(CaseloadTable)
-        reference = pick(table, unextended(demo_db))
-        await pilot.press("enter")
-        await settle(app, pilot)
+        reference = await open_unextended(app, pilot, demo_db)
         assert isinstance(app.screen, CaseScreen) and app.screen.reference == reference
         before = str(app.screen.query_one("#case-clock").render())
         await pilot.press("x")
@@ -216,10 +221,7 @@ async def test_a_stale_save_shows_the_conflict_and_saves_nothing(demo_db):
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        table = app.query_one(CaseloadTable)
-        reference = pick(table, unextended(demo_db))
-        await pilot.press("enter")
-        await settle(app, pilot)
+        reference = await open_unextended(app, pilot, demo_db)
         other = open_database(demo_db, Config(user="colleague"))
         CaseService(other, Config(user="colleague"), today=TODAY).pause(reference, "awaiting consent")
         other.close()
