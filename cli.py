@@ -140,7 +140,7 @@ def _reading(db: str | None, config, day: date):  # type: ignore[no-untyped-def]
     if conn is not None:
         return conn, "?", url
     database, _ = _open(db)
-    return database.engine.raw_connection(), "?" if database.is_sqlite else "%s", url
+    return database.engine.raw_connection(), database.placeholder, url
 
 
 # -- commands ---------------------------------------------------------------------------------------
@@ -404,26 +404,25 @@ def _export_register(db: str | None, year_text: str | None, today_text: str | No
 
     year = _year(year_text, parse_today(today_text)) if year_text else None
     database, _ = _open(db)
-    conn = database.engine.raw_connection()
     try:
-        reader = RegisterReader(conn, "?" if database.is_sqlite else "%s")
-        rows = (row.cells() for _, row in reader.rows(year))
-        if output is None:
-            import csv
+        with database.dbapi() as conn:
+            reader = RegisterReader(conn, database.placeholder)
+            rows = (row.cells() for _, row in reader.rows(year))
+            if output is None:
+                import csv
 
-            from domain.register import COLUMNS
+                from domain.register import COLUMNS
 
-            writer = csv.writer(sys.stdout)
-            writer.writerow(list(COLUMNS))
-            for cells in rows:
-                writer.writerow(list(cells.values()))
-            return
-        try:
-            count = write_register(output, rows)
-        except RegisterFileError as exc:
-            fail(str(exc))
+                writer = csv.writer(sys.stdout)
+                writer.writerow(list(COLUMNS))
+                for cells in rows:
+                    writer.writerow(list(cells.values()))
+                return
+            try:
+                count = write_register(output, rows)
+            except RegisterFileError as exc:
+                fail(str(exc))
     finally:
-        conn.close()
         database.close()
     typer.echo(f"Wrote {count:,} cases{f' received in {year.label}' if year else ''} to {output}", err=True)
 

@@ -106,8 +106,5 @@ def compare_figures(a: Database, b: Database, config: Config) -> tuple[list[str]
 @contextmanager
 def _figures(db: Database, config: Config) -> Iterator[FiguresSource]:
     """One connection and one calendar for every year of a database."""
-    connection = db.engine.raw_connection()
-    try:
-        yield FiguresSource(connection, config, "?" if db.is_sqlite else "%s")
-    finally:
-        connection.close()
+    with db.dbapi() as connection:
+        yield FiguresSource(connection, config, db.placeholder)

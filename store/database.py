@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -122,6 +123,20 @@ class Database:
     def role(self, config: Config) -> Role:
         """The user's role: the server's where it has complaints roles, else the settings file's."""
         return self.identity.role if self.identity else config.role
+
+    @property
+    def placeholder(self) -> str:
+        """The driver's parameter style for plain SQL: sqlite3's ``?``, psycopg's ``%s``."""
+        return "?" if self.is_sqlite else "%s"
+
+    @contextmanager
+    def dbapi(self) -> Iterator[Any]:
+        """A plain DB-API connection from the pool, for the queries that skip the ORM; given back afterwards."""
+        connection = self.engine.raw_connection()
+        try:
+            yield connection
+        finally:
+            connection.close()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -171,8 +171,5 @@ class FiguresSource:
 def year_figures(db: Database, config: Config, year: FinancialYear, *, years: int | None = None,
                  as_of: date | None = None) -> Figures:
     """The year-end tables of ``year`` from an open ``Database`` (tests, the TUI, PostgreSQL)."""
-    connection = db.engine.raw_connection()
-    try:
-        return FiguresSource(connection, config, "?" if db.is_sqlite else "%s").figures(year, years=years, as_of=as_of)
-    finally:
-        connection.close()
+    with db.dbapi() as connection:
+        return FiguresSource(connection, config, db.placeholder).figures(year, years=years, as_of=as_of)

@@ -146,7 +146,7 @@ class RegisterImport(ServiceBase):
                                          .where(col(Case.reference).in_(refs[i:i + 500]))).all())
         matched = [r for r in rows if r.reference in existing]
         fresh = [r for r in rows if r.reference not in existing]
-        stored = RegisterReader(conn.connection.driver_connection, "?" if self.db.is_sqlite else "%s").by_ids(
+        stored = RegisterReader(conn.connection.driver_connection, self.db.placeholder).by_ids(
             [existing[r.reference] for r in matched if r.reference])
         changes: list[tuple[RegisterRow, int, dict[str, tuple[str, str]]]] = []
         for r in matched:

@@ -129,7 +129,7 @@ def test_the_filter_narrows_loaded_rows_exactly_as_sql_does(database_url):
     svc.log("statutory", date(2026, 11, 16), complainant="Zoë O'Brien-Smith", summary="50% of calls_missed ÉCOLE")
     calendar = WorkingCalendar.for_region("ENG")
     connection = db.engine.raw_connection()
-    placeholder = "?" if db.is_sqlite else "%s"
+    placeholder = db.placeholder
 
     def page(text: str, view: str) -> list[str]:
         return [r.reference for r in caseload_page(connection, date(2026, 11, 22), calendar, config.rules,

@@ -164,30 +164,21 @@ class ComplaintsApp(App[None]):
         around today, and the pages of open work a filter reads."""
         self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
         if self.db is not None:
-            connection = self.db.engine.raw_connection()
-            try:
+            with self.db.dbapi() as connection:
                 warm_open_work(connection)
-            finally:
-                connection.close()
 
     @staticmethod
     def _count(db: Database) -> int:
-        connection = db.engine.raw_connection()
-        try:
+        with db.dbapi() as connection:
             return count_cases(connection)
-        finally:
-            connection.close()
 
     @work(thread=True, exclusive=True, group="page")
     def load_page(self, query: CaseloadQuery, after: tuple[date, int] | None, offset: int, generation: int,
                   limit: int = PAGE_SIZE, in_place: bool = False, focus: str | None = None) -> None:
         assert self.db is not None
-        connection = self.db.engine.raw_connection()
-        try:
+        with self.db.dbapi() as connection:
             rows = caseload_page(connection, self.today, self.calendar, self.config.rules, query=query, after=after,
-                                 offset=offset, limit=limit, placeholder="?" if self.db.is_sqlite else "%s")
-        finally:
-            connection.close()
+                                 offset=offset, limit=limit, placeholder=self.db.placeholder)
         self.post_message(PageLoaded(rows, reset=after is None and offset == 0, generation=generation,
                                      in_place=in_place, focus=focus))
 
@@ -234,13 +225,10 @@ class ComplaintsApp(App[None]):
         from store.figures_query import FiguresSource
 
         assert self.db is not None
-        connection = self.db.engine.raw_connection()
-        try:
-            source = FiguresSource(connection, self.config, "?" if self.db.is_sqlite else "%s")
+        with self.db.dbapi() as connection:
+            source = FiguresSource(connection, self.config, self.db.placeholder)
             now = source.figures(year, as_of=self.today)
             before = source.figures(year.previous, as_of=self.today)
-        finally:
-            connection.close()
         self.post_message(FiguresLoaded(now, before))
 
     @work(thread=True, exclusive=True, group="lists")
@@ -248,11 +236,8 @@ class ComplaintsApp(App[None]):
         from store.council_lists import council_lists
 
         assert self.db is not None
-        connection = self.db.engine.raw_connection()
-        try:
+        with self.db.dbapi() as connection:
             self.post_message(ListsLoaded(council_lists(connection)))
-        finally:
-            connection.close()
 
     @work(thread=True, group="export")
     def export_figures(self, now: Figures, before: Figures) -> None:
