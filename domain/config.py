@@ -55,6 +55,10 @@ years = 6
 # view.overdue, view.stage2_long, view.awaiting, view.enquiries, view.history, view.compliments, action.log,
 # action.compliment, action.acknowledge, action.extend, action.pause, action.resume, action.respond,
 # action.request2, action.assign, action.action, action.persistent
+# on screens: caseload.down, caseload.up, caseload.page_down, caseload.page_up, caseload.first, caseload.last,
+#   caseload.open, case.back, case.banner, case.person, person.back, person.open, settings.back, settings.theme,
+#   settings.team, settings.officer, settings.pool, reports.back, reports.previous, reports.next, reports.copy,
+#   reports.export, form.cancel, form.save, demo_offer.demo, demo_offer.empty
 """
 
 

@@ -258,13 +258,21 @@ def test_every_action_has_a_form_a_tooltip_and_a_unique_key():
 
 
 async def test_keys_are_remapped_from_the_config(demo_db):
-    config = Config(user="tester", keys={"action.extend": "ctrl+e"})
+    from tui.person_screen import PersonScreen
+
+    config = Config(user="tester", keys={"action.extend": "ctrl+e", "case.person": "ctrl+o"})
     app = create_app(resolve_url(demo_db), config=config, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+e")
         await settle(app, pilot)
         assert isinstance(app.screen, FormScreen) and app.screen.action.id == "extend"
+        await pilot.press("escape", "enter")  # a screen's own keys are remapped too
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PersonScreen)
 
 
 async def test_year_end_figures_screen_with_charts_copy_and_year_change(demo_db):
@@ -300,11 +308,17 @@ async def test_an_unexpected_error_shows_no_traceback_or_personal_data(demo_db, 
 
 def test_the_example_settings_list_every_key_id_that_exists():
     from domain.config import EXAMPLE
+    from tui.demo_offer import DemoOffer
+    from tui.person_screen import PersonScreen
+    from tui.reports_screen import ReportsScreen
+    from tui.settings_screen import SettingsScreen
 
-    ids = {b.id for b in ComplaintsApp.BINDINGS}
+    ids = {b.id for owner in (ComplaintsApp, CaseloadTable, CaseScreen, PersonScreen, SettingsScreen, ReportsScreen,
+                              FormScreen, DemoOffer) for b in owner.BINDINGS}
     listed = {word.strip(",") for line in EXAMPLE.splitlines() if line.startswith("# ids:") or
-              line.startswith("# view.") or line.startswith("# action.") for word in line[2:].split()
-              if word.strip(",") and word != "ids:"}
+              line.startswith("# view.") or line.startswith("# action.") or line.startswith("# on screens:") or
+              line.startswith("#   ") for word in line[2:].split()
+              if word.strip(",") and word not in ("ids:", "on", "screens:")}
     assert listed == ids
 
 
