@@ -12,7 +12,7 @@ so the caseload appears before SQLAlchemy has even been imported; psycopg for Po
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -102,7 +102,6 @@ class CaseloadQuery:
     text: str = ""
     sort: str = "due"
     user: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def keyset(self) -> bool:
         """Whether pages follow on by key (indexed, any depth) rather than by offset."""

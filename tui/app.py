@@ -104,7 +104,6 @@ class ComplaintsApp(App[None]):
         self.generation = 0  # counts what the caseload was asked to show (view, filter, sort)
         self.shown_generation = -1  # the last of those whose first page is on screen
         self.filter_results: dict[str, list[CaseloadRow]] = {}  # filter text -> its first page, until a reload
-        self.fast_page_shown = -1
         self.fast_running = False
         self.query_state = CaseloadQuery(user=config.user)
         self.form: FormScreen | None = None
@@ -282,7 +281,7 @@ class ComplaintsApp(App[None]):
             self.offer_demo = False
             self.push_screen(DemoOffer(str(where), self.demo_path), self.demo_chosen)
             return
-        if self.fast_running or self.fast_page_shown == self.generation:
+        if self.fast_running or self.shown_generation == self.generation:
             return  # a page straight from the file is on screen, or on its way, for what is asked now
         self.action_reload()
 
@@ -314,7 +313,6 @@ class ComplaintsApp(App[None]):
                 if self.db is not None:  # the store is open by now: read the page the full way
                     self.action_reload()
                 return
-            self.fast_page_shown = message.generation
         elif message.generation != self.generation or message.rows is None:
             return  # a page of a view or filter the user has already left
         table = self.query_one(CaseloadTable)
