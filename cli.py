@@ -451,7 +451,7 @@ def import_(
     """
     from domain.register import CellError
     from store.register_files import RegisterFileError
-    from store.register_import import ImportRefused, RegisterImport, read_register
+    from store.register_import import ImportRefused, RegisterImport
 
     pairs: dict[str, str] = {}
     for item in mapping or []:
@@ -464,11 +464,9 @@ def import_(
     big = file.is_file() and file.stat().st_size > 500_000
     with _progress(big) as tick:
         try:
-            rows = read_register(file, today=day, mapping=pairs, ignore=set(ignore or []),
-                                 progress=lambda n: tick("Checking", n))
             service = RegisterImport(database, config, today=day)
-            result = service.apply(rows, source=file.name, strict=strict, dry_run=dry_run,
-                                   progress=lambda n: tick("Writing", n, len(rows)))
+            result = service.import_file(file, mapping=pairs, ignore=set(ignore or []), strict=strict,
+                                         dry_run=dry_run, progress=lambda done, total: tick("Importing", done, total))
         except RegisterFileError as exc:
             fail(str(exc))
         except ImportRefused as refused:

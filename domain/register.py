@@ -9,6 +9,7 @@ free text such as names, so an error report carries no personal data.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -176,79 +177,108 @@ _ALLOWED = {kind: frozenset(m.value for m in enum) for kind, enum in CHOICES.ite
 _REMEDIES = frozenset(r.value for r in Remedy)
 
 
-def _choice(kind: str, value: Any) -> str:
-    text = value if isinstance(value, str) else _text(value)
-    if text in _ALLOWED[kind]:  # the usual case, checked first: an import reads millions of these
-        return text
-    text = text.strip().lower().replace(" ", "_").replace("-", "_")
-    if text in _ALLOWED[kind]:
-        return text
-    raise _Bad(f"{_show(_text(value))} is not one of: {', '.join(m.value for m in CHOICES[kind])}")
+def _choice(kind: str) -> Callable[[Any], str]:
+    allowed = _ALLOWED[kind]
+
+    def parse(value: Any) -> str:
+        text = value if isinstance(value, str) else _text(value)
+        if text in allowed:  # the usual case, checked first: an import reads millions of these
+            return text
+        text = text.strip().lower().replace(" ", "_").replace("-", "_")
+        if text in allowed:
+            return text
+        raise _Bad(f"{_show(_text(value))} is not one of: {', '.join(m.value for m in CHOICES[kind])}")
+
+    return parse
 
 
-def _parse(kind: str, value: Any) -> Any:
-    if kind == "text":
-        return _text(value) or None
-    if kind == "date":
-        if isinstance(value, str) and len(value) == 10 and value[4] == "-":  # ISO, as exports write
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        return parse_date(value)
-    if kind == "money":
-        return parse_money(value)
-    if kind == "yesno":
-        text = _text(value).lower()
-        if text in ("yes", "y", "true", "1"):
-            return True
-        if text in ("no", "n", "false", "0"):
-            return False
-        raise _Bad(f"{_show(_text(value))} is not yes or no")
-    if kind == "count":
-        text = _text(value)
-        if not text.isdigit():
-            raise _Bad(f"{_show(text)} is not a whole number")
-        return int(text)
-    if kind == "list":
-        return tuple(dict.fromkeys(t.strip() for t in _text(value).split(";") if t.strip()))
-    if kind == "remedy":
-        parts = [p.strip().lower() for p in _text(value).split(";") if p.strip()]
-        wrong = [p for p in parts if p not in _REMEDIES]
-        if wrong:
-            raise _Bad(f"{_show(wrong[0])} is not a remedy: {', '.join(r.value for r in Remedy)}")
-        return ";".join(parts) or None
-    if kind == "findings":
-        counts: dict[str, int] = {}
-        for part in (p.strip() for p in _text(value).split(";") if p.strip()):
-            name, _, number = part.partition(":")
-            name = name.strip().lower()
-            if name not in FINDING_NAMES or not number.strip().isdigit():
-                raise _Bad(f"{_show(part)} is not finding:count, e.g. upheld:7;not_upheld:45 "
-                           f"(findings: {', '.join(FINDING_NAMES)})")
-            counts[name] = counts.get(name, 0) + int(number)
-        return tuple((k, counts[k]) for k in FINDING_NAMES if counts.get(k))
-    return _choice(kind, value)
+def _parse_text(value: Any) -> str | None:
+    return (value.strip() if isinstance(value, str) else _text(value)) or None
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":  # ISO, as exports write
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return parse_date(value)
+
+
+def _parse_yesno(value: Any) -> bool:
+    text = _text(value).lower()
+    if text in ("yes", "y", "true", "1"):
+        return True
+    if text in ("no", "n", "false", "0"):
+        return False
+    raise _Bad(f"{_show(_text(value))} is not yes or no")
+
+
+def _parse_count(value: Any) -> int:
+    text = _text(value)
+    if not text.isdigit():
+        raise _Bad(f"{_show(text)} is not a whole number")
+    return int(text)
+
+
+def _parse_list(value: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.strip() for t in _text(value).split(";") if t.strip()))
+
+
+def _parse_remedy(value: Any) -> str | None:
+    parts = [p.strip().lower() for p in _text(value).split(";") if p.strip()]
+    wrong = [p for p in parts if p not in _REMEDIES]
+    if wrong:
+        raise _Bad(f"{_show(wrong[0])} is not a remedy: {', '.join(r.value for r in Remedy)}")
+    return ";".join(parts) or None
+
+
+def _parse_findings(value: Any) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for part in (p.strip() for p in _text(value).split(";") if p.strip()):
+        name, _, number = part.partition(":")
+        name = name.strip().lower()
+        if name not in FINDING_NAMES or not number.strip().isdigit():
+            raise _Bad(f"{_show(part)} is not finding:count, e.g. upheld:7;not_upheld:45 "
+                       f"(findings: {', '.join(FINDING_NAMES)})")
+        counts[name] = counts.get(name, 0) + int(number)
+    return tuple((k, counts[k]) for k in FINDING_NAMES if counts.get(k))
+
+
+_BY_KIND: dict[str, Callable[[Any], Any]] = {
+    "text": _parse_text, "date": _parse_date, "money": parse_money, "yesno": _parse_yesno,
+    "count": _parse_count, "list": _parse_list, "remedy": _parse_remedy, "findings": _parse_findings,
+    **{kind: _choice(kind) for kind in CHOICES},
+}
+#: How each column's cell is read: looked up once per cell, so no dispatch on the kind per value.
+PARSERS: dict[str, Callable[[Any], Any]] = {column: _BY_KIND[kind] for column, kind in COLUMNS.items()}
+_DATES = frozenset(c for c, kind in COLUMNS.items() if kind == "date")
 
 
 def read_row(cells: dict[str, Any], row: int, today: date) -> tuple[RegisterRow | None, list[CellError]]:
     """Read one row's cells (column -> raw value); a row only when it has no error."""
+    return read_cells(cells.items(), row, today)
+
+
+def read_cells(cells: Iterable[tuple[str, Any]], row: int, today: date) -> tuple[RegisterRow | None,
+                                                                                  list[CellError]]:
+    """``read_row`` over (column, raw value) pairs, as a file's rows give them; empty cells are skipped."""
     errors: list[CellError] = []
     values: dict[str, Any] = {}
-    for column, raw in cells.items():
-        if raw is None or raw == "" or (isinstance(raw, str) and not raw.strip()):
+    for column, raw in cells:
+        if raw is None or raw == "" or (raw.__class__ is str and raw[0].isspace() and not raw.strip()):
             continue
-        kind = COLUMNS[column]
         try:
-            value = values[column] = _parse(kind, raw)
+            value = values[column] = PARSERS[column](raw)
         except _Bad as exc:
             errors.append(CellError(row, column, str(exc)))
             continue
-        if kind == "date" and value > today:
+        if column in _DATES and value > today:
             errors.append(CellError(row, column, f"{value.isoformat()} is in the future"))
-    for column in REQUIRED:
-        if column not in values and not any(e.column == column for e in errors):
-            errors.append(CellError(row, column, "is required"))
+    if "kind" not in values or "received" not in values:
+        for column in REQUIRED:
+            if column not in values and not any(e.column == column for e in errors):
+                errors.append(CellError(row, column, "is required"))
     if errors:
         return None, errors
     result = RegisterRow(row=row, **values)
@@ -256,59 +286,73 @@ def read_row(cells: dict[str, Any], row: int, today: date) -> tuple[RegisterRow 
     return (None, errors) if errors else (result, [])
 
 
+_LATER2 = ("stage2_declined", "stage2_started", "stage2_extended", "stage2_responded", "stage2_outcome",
+           "stage2_findings", "stage2_cost")
+_LATER3 = ("stage3_panel", "stage3_responded", "stage3_outcome", "stage3_cost")
+
+
 def check_row(r: RegisterRow, today: date) -> list[CellError]:
-    """The format's rules across a row's cells: dates in order, stages where they belong."""
+    """The format's rules across a row's cells: dates in order, stages where they belong.
+
+    Read by attribute rather than by name in loops where it can: it runs once for every row of
+    an import.
+    """
     errors: list[CellError] = []
 
     def err(column: str, message: str) -> None:
         errors.append(CellError(r.row, column, message))
 
     previous: tuple[str, date] | None = None
-    for column in DATE_ORDER:
-        value = getattr(r, column)
+    for column, value in zip(DATE_ORDER, (r.received, r.stage1_responded, r.stage2_requested, r.stage2_started,
+                                          r.stage2_responded, r.stage3_requested, r.stage3_panel,
+                                          r.stage3_responded), strict=True):
         if value is None:
             continue
         if previous and value < previous[1]:
             err(column, f"{value.isoformat()} is before {previous[0]} ({previous[1].isoformat()})")
         previous = (column, value)
     complaint = r.kind in ("statutory", "corporate")
-    staged = [c for c in STAGE_COLUMNS if getattr(r, c) not in (None, (), 0)] if not complaint else []
-    if not complaint and staged:
-        err(staged[0], f"a {r.kind.replace('_', ' ')} has no stages: record when it ended in closed")
+    if not complaint:
+        staged = [c for c in STAGE_COLUMNS if getattr(r, c) not in (None, (), 0)]
+        if staged:
+            err(staged[0], f"a {r.kind.replace('_', ' ')} has no stages: record when it ended in closed")
     if complaint and r.closed is not None:
         err("closed", "a complaint closes with its last stage's response: leave closed empty")
     if r.closed is not None and r.closed < r.received:
         err("closed", f"{r.closed.isoformat()} is before received ({r.received.isoformat()})")
-    for n in (1, 2, 3):
-        if getattr(r, f"stage{n}_outcome") and not getattr(r, f"stage{n}_responded"):
+    for n, outcome, responded in ((1, r.stage1_outcome, r.stage1_responded), (2, r.stage2_outcome, r.stage2_responded),
+                                  (3, r.stage3_outcome, r.stage3_responded)):
+        if outcome and not responded:
             err(f"stage{n}_outcome", f"an outcome needs the Stage {n} response date (stage{n}_responded)")
     if r.stage1_reopened and not r.stage1_responded:
         err("stage1_reopened", "only a Stage 1 complaint that was answered can be reopened")
-    later2 = [c for c in ("stage2_declined", "stage2_started", "stage2_extended", "stage2_responded",
-                          "stage2_outcome", "stage2_findings", "stage2_cost") if getattr(r, c) not in (None, ())]
-    if later2 and r.stage2_requested is None:
-        err(later2[0], "Stage 2 needs the date it was requested (stage2_requested)")
-    if r.stage2_declined is not None:
-        other = [c for c in later2 if c != "stage2_declined"]
-        if other:
-            err(other[0], "a declined Stage 2 has no other Stage 2 dates or results")
-        if r.stage2_requested and r.stage2_declined < r.stage2_requested:
-            err("stage2_declined", "is before stage2_requested")
-    later3 = [c for c in ("stage3_panel", "stage3_responded", "stage3_outcome", "stage3_cost")
-              if getattr(r, c) is not None]
-    if later3 and r.stage3_requested is None:
-        err(later3[0], "Stage 3 needs the date it was requested (stage3_requested)")
-    if r.stage3_requested and (r.stage2_responded is None or r.stage2_declined is not None):
+    if r.stage2_requested is None or r.stage2_declined is not None:
+        later2 = [c for c in _LATER2 if getattr(r, c) not in (None, ())]
+        if later2 and r.stage2_requested is None:
+            err(later2[0], "Stage 2 needs the date it was requested (stage2_requested)")
+        if r.stage2_declined is not None:
+            other = [c for c in later2 if c != "stage2_declined"]
+            if other:
+                err(other[0], "a declined Stage 2 has no other Stage 2 dates or results")
+            if r.stage2_requested and r.stage2_declined < r.stage2_requested:
+                err("stage2_declined", "is before stage2_requested")
+    if r.stage3_requested is None:
+        later3 = [c for c in _LATER3 if getattr(r, c) is not None]
+        if later3:
+            err(later3[0], "Stage 3 needs the date it was requested (stage3_requested)")
+    elif r.stage2_responded is None or r.stage2_declined is not None:
         err("stage3_requested", "Stage 3 follows a Stage 2 response (stage2_responded)")
     if r.stage2_requested and r.stage1_responded is None:
         err("stage2_requested", "Stage 2 follows a Stage 1 response (stage1_responded)")
-    for n, start in ((1, r.received), (2, r.stage2_started or r.stage2_requested)):
-        extended, end = getattr(r, f"stage{n}_extended"), getattr(r, f"stage{n}_responded")
+    for n, start, extended, end in ((1, r.received, r.stage1_extended, r.stage1_responded),
+                                    (2, r.stage2_started or r.stage2_requested, r.stage2_extended,
+                                     r.stage2_responded)):
         if extended and ((start and extended < start) or (end and extended > end)):
             err(f"stage{n}_extended", f"{extended.isoformat()} is outside Stage {n} (from its start to its response)")
-    if (r.lgo_decision or r.lgo_closed or r.lgo_remedy or r.lgo_payment) and r.lgo_received is None:
-        err("lgo_received", "the Ombudsman's other columns need the date the enquiry was received")
-    if r.lgo_closed and r.lgo_received and r.lgo_closed < r.lgo_received:
+    if r.lgo_received is None:
+        if r.lgo_decision or r.lgo_closed or r.lgo_remedy or r.lgo_payment:
+            err("lgo_received", "the Ombudsman's other columns need the date the enquiry was received")
+    elif r.lgo_closed and r.lgo_closed < r.lgo_received:
         err("lgo_closed", "is before lgo_received")
     if r.lgo_decision and not r.lgo_closed:
         err("lgo_closed", "a decision needs the date the Ombudsman closed the enquiry")

@@ -7,11 +7,14 @@ number a spreadsheet shows, so every message can point at the row the user sees.
 from __future__ import annotations
 
 import csv
+import operator
 from collections.abc import Iterable, Iterator
+from datetime import date
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
-from domain.register import COLUMNS
+from domain.register import COLUMNS, CellError, RegisterRow, read_cells
 from store.location import owner_only, save_owner_only
 
 
@@ -65,18 +68,71 @@ class RegisterFile:
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """Data rows (row number, cells), skipping rows with nothing in them."""
+        text = self.kind == "csv"
         try:
             for n, cells in self._rows:
-                if any(c is not None and str(c).strip() for c in cells):
+                if "".join(cells).strip() if text else any(c is not None and str(c).strip() for c in cells):
                     yield n, cells
         except (UnicodeDecodeError, csv.Error) as exc:
             raise RegisterFileError(f"{self.path}: cannot be read ({_reason(exc)})") from None
+
+    def estimated_rows(self) -> int | None:
+        """About how many data rows the file has, for a progress bar (a CSV's lines; a sheet's last row)."""
+        if self.kind == "csv":
+            with open(self.path, "rb") as f:
+                return max(sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b"")) - 1, 0)
+        rows = self._book.worksheets[0].max_row
+        return rows - 1 if rows else None
 
     def close(self) -> None:
         if self.kind == "csv":
             self._handle.close()
         else:
             self._book.close()
+
+
+#: Rows read and checked at a time: a progress tick, and what a worker hands on in one go.
+CHUNK = 2_000
+
+
+def read_chunks(file: RegisterFile, today: date, where: dict[str, int],
+                size: int = CHUNK) -> Iterator[tuple[list[RegisterRow], list[CellError], int]]:
+    """The file's rows, read and checked a chunk at a time: (rows, errors, spreadsheet row reached).
+
+    ``where`` is the matched header (column -> cell index). A reference used twice is an error at its
+    second row.
+    """
+    columns, cells_of = list(where), operator.itemgetter(*where.values())  # kind and received: two at least
+    width, text = len(file.header), file.kind == "csv"
+    padding: list[Any] = [None] * (max(where.values()) + 1)
+    seen: dict[str, int] = {}
+    rows: list[RegisterRow] = []
+    errors: list[CellError] = []
+    n = 1
+    for n, cells in file.rows():
+        if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+            errors.append(CellError(n, "(whole row)", f"has {len(cells)} cells but the header names {width} "
+                                                      "columns (a comma in a value that is not in quotes?)"))
+            continue
+        if len(cells) < len(padding):  # a short row: the missing cells are empty
+            cells = cells + padding[len(cells):]
+        picked = cells_of(cells)
+        # A CSV's cells are strings, so the empty ones ("") can be dropped in C; Excel's 0 and False are values.
+        pairs = compress(zip(columns, picked, strict=True), picked) if text else zip(columns, picked, strict=True)
+        row, row_errors = read_cells(pairs, n, today)
+        if row_errors:
+            errors += row_errors
+        elif row is not None:
+            if row.reference and row.reference in seen:
+                errors.append(CellError(n, "reference", f"{row.reference!r} is also on row {seen[row.reference]}"))
+            else:
+                if row.reference:
+                    seen[row.reference] = n
+                rows.append(row)
+        if len(rows) + len(errors) >= size:
+            yield rows, errors, n
+            rows, errors = [], []
+    yield rows, errors, n
 
 
 def _reason(exc: BaseException) -> str:

@@ -103,6 +103,20 @@ def test_header_names_map_and_ignore():
 
 # -- whole files -----------------------------------------------------------------------------------
 
+@pytest.fixture(params=["one process", "two processes"])
+def planned(request, monkeypatch):
+    """Run a test both ways a file is imported: planned in this process, or in a forked second one."""
+    from store import register_worker
+
+    if request.param == "two processes" and not register_worker.worker_available():
+        pytest.skip("this platform cannot fork, so imports are always planned in one process")
+    monkeypatch.setattr(register_worker, "WORKER_FROM_BYTES", 0 if request.param == "two processes" else 10**12)
+    forks, real = [], register_worker.planned_in_worker
+    monkeypatch.setattr(register_worker, "planned_in_worker", lambda *args: forks.append(1) or real(*args))
+    yield request.param
+    assert bool(forks) == (request.param == "two processes")
+
+
 @pytest.fixture
 def db_path(tmp_path, config):
     path = tmp_path / "c.db"
@@ -110,7 +124,7 @@ def db_path(tmp_path, config):
     return str(path)
 
 
-def test_a_file_with_mistakes_is_refused_whole_with_every_error(tmp_path, db_path):
+def test_a_file_with_mistakes_is_refused_whole_with_every_error(tmp_path, db_path, planned):
     path = write(tmp_path / "reg.csv", HEADER,
                  "CS-1,statutory,02/05/2024,P1,Ann Example,Delays,14/05/2024,upheld,",
                  "CS-2,statutory,2024-13-01,P2,Bob Example,,,,",
@@ -132,7 +146,7 @@ def test_a_file_with_mistakes_is_refused_whole_with_every_error(tmp_path, db_pat
     assert count(db_path) == 0
 
 
-def test_the_corrected_file_imports_and_a_second_import_changes_nothing(tmp_path, db_path):
+def test_the_corrected_file_imports_and_a_second_import_changes_nothing(tmp_path, db_path, planned):
     path = write(tmp_path / "reg.csv", HEADER,
                  "CS-1,statutory,02/05/2024,P1,Ann Example,Delays;Placement,14/05/2024,upheld,",
                  ",statutory,2024-06-03,,Bob Example,Delays,,,",
@@ -150,7 +164,7 @@ def test_the_corrected_file_imports_and_a_second_import_changes_nothing(tmp_path
     assert again.stdout.splitlines()[0] == f"Imported reg.csv into {db_path}: 0 created, 0 updated, 3 unchanged."
 
 
-def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path):
+def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path, planned):
     first = write(tmp_path / "a.csv", HEADER, "CS-1,statutory,02/05/2024,P1,Ann Example,Delays,,,")
     run("import", first, "--db", db_path)
     second = write(tmp_path / "b.csv", HEADER,
@@ -175,7 +189,7 @@ def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path):
                              "partially_upheld,")
 
 
-def test_changing_a_closed_stages_date_by_import_needs_a_manager(tmp_path, db_path, monkeypatch):
+def test_changing_a_closed_stages_date_by_import_needs_a_manager(tmp_path, db_path, planned, monkeypatch):
     run("import", write(tmp_path / "a.csv", HEADER, "CS-1,statutory,02/05/2024,,,,14/05/2024,upheld,"),
         "--db", db_path)
     later = write(tmp_path / "b.csv", HEADER, "CS-1,statutory,02/05/2024,,,,20/05/2024,upheld,")
@@ -188,7 +202,7 @@ def test_changing_a_closed_stages_date_by_import_needs_a_manager(tmp_path, db_pa
     assert result.exit_code == 0, result.output
 
 
-def test_strict_refuses_names_not_on_the_lists(tmp_path, db_path):
+def test_strict_refuses_names_not_on_the_lists(tmp_path, db_path, planned):
     path = write(tmp_path / "reg.csv", "kind,received,themes,team", "statutory,02/05/2024,Delays,North")
     result = run("import", path, "--db", db_path, "--strict")
     assert result.exit_code == 1 and result.stderr.splitlines()[1:] == [
@@ -241,7 +255,7 @@ def demo_db(tmp_path_factory):
     return str(path)
 
 
-def test_round_trip_gives_identical_cases_and_figures(demo_db, tmp_path):
+def test_round_trip_gives_identical_cases_and_figures(demo_db, tmp_path, planned):
     first, second = tmp_path / "first.xlsx", tmp_path / "second.csv"
     assert run("export", "--register", "--db", demo_db, "--output", str(first)).exit_code == 0
     assert first.stat().st_mode & 0o777 == 0o600

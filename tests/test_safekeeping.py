@@ -194,6 +194,59 @@ def test_killing_an_import_at_any_moment_leaves_the_database_as_it_was(tmp_path,
     assert kills >= 4  # most runs are cut short; one that finishes first must have written everything
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="imports are planned in a second process only where it can fork")
+@pytest.mark.parametrize("how", ["dies", "raises"])
+def test_when_the_second_process_of_an_import_fails_nothing_is_written(tmp_path, config, monkeypatch, how):
+    from store.register_plan import ImportPlan
+
+    path = tmp_path / "reg.csv"
+    _big_register(path, 9_000)  # several chunks: the writer has rows in hand when the planner fails
+    database = open_database(tmp_path / "w.db", config)
+    CaseService(database, config, today=TODAY).log("statutory", date(2026, 1, 5), complainant="Kept Example")
+    before = _snapshot(str(tmp_path / "w.db"))
+    take, chunks = ImportPlan.take, []
+
+    def failing_take(self, rows, errors):  # runs in the forked child
+        chunks.append(1)
+        if len(chunks) == 3:
+            if how == "dies":
+                os._exit(9)
+            raise ValueError("Person 12 said something")  # a message that could hold personal data
+        take(self, rows, errors)
+
+    monkeypatch.setattr(ImportPlan, "take", failing_take)
+    try:
+        with pytest.raises(RuntimeError) as failed:
+            RegisterImport(database, config, today=TODAY).import_file(path, worker=True)
+    finally:
+        database.close()
+    if how == "dies":
+        assert str(failed.value) == "the import's reading process stopped before it finished"
+    else:
+        assert str(failed.value) == "the import stopped: ValueError while reading the file"
+    assert _snapshot(str(tmp_path / "w.db")) == before
+
+
+def test_one_process_and_two_plan_a_register_alike(tmp_path, config):
+    """The same big file into two empty databases, planned here and in a forked child: the same rows."""
+    path = tmp_path / "reg.csv"
+    _big_register(path, 6_000)
+    dumps = []
+    for worker in (False, True):
+        if worker and not hasattr(os, "fork"):
+            pytest.skip("this platform cannot fork")
+        target = tmp_path / f"{worker}.db"
+        database = open_database(target, config)
+        result = RegisterImport(database, config, today=TODAY).import_file(path, worker=worker)
+        database.close()
+        assert len(result.created) == 6_000 and result.new_names["themes"][0] == "Delays"
+        conn = sqlite3.connect(target)
+        dumps.append([conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall()
+                      for t in ("case", "stage", "person", "case_theme", "theme")])
+        conn.close()
+    assert dumps[0] == dumps[1]
+
+
 CELLS = {
     "kind": st.sampled_from(["statutory", "corporate", "concern", "compliment", "Statutory", "complaint", ""]),
     "received": st.one_of(st.dates(date(2015, 1, 1), date(2027, 12, 31)).map(lambda d: d.strftime("%d/%m/%Y")),
