@@ -1,4 +1,4 @@
-"""Benchmarks: `python bench/run.py [--quick]` prints a table of measured figures beside their targets.
+"""Benchmarks: `python bench/run.py [--quick] [--import]` prints a table of measured figures beside their targets.
 
 Rows:
 - `complaints due` on a 30,000-case demo database (target 0.25 s wall, the time Taskwarrior needs
@@ -140,8 +140,11 @@ def import_rows(exe: list[str], tmp: Path, n: int) -> list[tuple[str, str, str]]
     source, register = str(tmp / "source.db"), str(tmp / "register.csv")
     wall([*exe, "demo", "--db", source, "--cases", str(n), "--today", TODAY])
     wall([*exe, "export", "--register", "--db", source, "--output", register])
-    took = wall([*exe, "import", register, "--db", str(tmp / "imported.db"), "--today", TODAY])
-    rows = [(f"complaints import, {n:,}-row register", f"{took:.1f} s ({n / took:,.0f} rows/s)",
+    runs = []
+    for i in range(3):  # each into a new database, as a council's first import is
+        runs.append(wall([*exe, "import", register, "--db", str(tmp / f"imported-{i}.db"), "--today", TODAY]))
+    took = statistics.median(runs)
+    rows = [(f"complaints import, {n:,}-row register (median of 3)", f"{took:.1f} s ({n / took:,.0f} rows/s)",
              ">= 20,000 rows/s")]
     sqlite_utils = Path(sys.executable).with_name("sqlite-utils")
     if sqlite_utils.exists():
@@ -157,6 +160,10 @@ def main() -> None:
     quick = "--quick" in sys.argv
     exe = [sys.executable, "-c", "import cli; cli.main()"]
     rows = []
+    if "--import" in sys.argv:  # the import rows alone
+        with tempfile.TemporaryDirectory() as tmp:
+            show(import_rows(exe, Path(tmp), 20_000 if quick else 100_000))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         db30 = str(Path(tmp) / "30k.db")
         wall([*exe, "demo", "--db", db30, "--cases", "30000", "--today", TODAY])
@@ -185,6 +192,10 @@ def main() -> None:
                      f"({took / base:.2f}x)", "<= 1 s and <= 2x the row above"))
         rows += import_rows(exe, Path(tmp), 20_000 if quick else 100_000)
         rows += edit_rows(Path(tmp))
+    show(rows)
+
+
+def show(rows: list[tuple[str, str, str]]) -> None:
     width = max(len(r[0]) for r in rows)
     print(f"{'benchmark'.ljust(width)}  {'measured':<28}  target")
     for name, measured, target in rows:

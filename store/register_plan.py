@@ -44,6 +44,7 @@ from store.register_files import RegisterFile, read_chunks
 #: Columns whose change on a closed stage rewrites timeliness: manager only, as councils asked.
 DATES_OF_RECORD = {"received": 1, "stage1_responded": 1, "stage2_responded": 2, "stage3_responded": 3}
 COMPLAINTS = (Kind.STATUTORY.value, Kind.CORPORATE.value)
+NO_CLOCK = frozenset(k.value for k in Kind if not k.has_clock)
 LISTS = (("themes", Theme, "theme"), ("team", Team, "team"), ("service_area", ServiceArea, "service_area"))
 
 #: A stored case the file changes: the file's row, the case's id, and column -> (stored, file) cells.
@@ -131,10 +132,11 @@ class ImportPlan:
         """Names not on the council's lists: added (each once), or with --strict an error at its first row."""
         for column, model, table in LISTS:
             known = self.lists[model]
-            for r in rows:
-                value = getattr(r, column)
-                for name in (value if isinstance(value, tuple) else (value,) if value else ()):
-                    if name in known:
+            values = ((r, r.themes) for r in rows) if column == "themes" else (
+                (r, (r.team,) if column == "team" else (r.service_area,)) for r in rows)
+            for r, names in values:
+                for name in names:
+                    if name is None or name in known:
                         continue
                     known[name] = self.writer.next_id(table)
                     self.added[column].append(name)
@@ -243,12 +245,13 @@ class ImportPlan:
     def _person_id(self, r: RegisterRow) -> int | None:
         if not r.complainant_id and not r.complainant:
             return None
-        key = f"id:{r.complainant_id}" if r.complainant_id else f"name:{name_key(r.complainant or '')}"
+        named = None if r.complainant_id else name_key(r.complainant or "")
+        key = f"id:{r.complainant_id}" if r.complainant_id else f"name:{named}"
         if key not in self.people:
             pid = self.people[key] = self.writer.next_id("person")
             name = r.complainant or r.complainant_id or ""
             self.writer.add(Person, {"id": pid, "external_id": r.complainant_id, "name": name,
-                                     "name_key": name_key(name), "complainant_group": r.complainant_group,
+                                     "name_key": named or name_key(name), "complainant_group": r.complainant_group,
                                      "persistent": bool(r.persistent), "anonymised": False,
                                      "persistent_start": r.received if r.persistent else None})
         return self.people[key]
@@ -279,8 +282,7 @@ class ImportPlan:
 
     def _write_stages(self, cid: int, r: RegisterRow) -> date | None:
         """Write a row's stages; return the date the case closed (None while open)."""
-        kind = Kind(r.kind)
-        if not kind.has_clock:
+        if r.kind in NO_CLOCK:
             return r.closed or r.received
         if r.kind not in COMPLAINTS:
             self._stage_row(cid, StageDates(r.kind, 1, r.received, responded=r.closed))

@@ -40,6 +40,7 @@ def planned_in_worker(url: str, path: Path, where: dict[str, int], today: date, 
     """The plan's messages, row batches included, as a forked child makes them."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    _widen(receive.fileno())
     child = context.Process(target=_plan, args=(send, url, path, where, today, who), daemon=True,
                             name="complaints import planner")
     child.start()
@@ -61,6 +62,17 @@ def planned_in_worker(url: str, path: Path, where: dict[str, int], today: date, 
         if child.is_alive():
             child.kill()
             child.join()
+
+
+def _widen(pipe: int) -> None:
+    """Let the pipe hold a megabyte where Linux allows (64 KB by default): fewer waits on either side."""
+    try:
+        import fcntl
+
+        if hasattr(fcntl, "F_SETPIPE_SZ"):
+            fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, OSError):  # no fcntl (Windows), or above the system's limit: the default will do
+        pass
 
 
 def _plan(send: Any, url: str, path: Path, where: dict[str, int], today: date, who: Who) -> None:
