@@ -476,6 +476,9 @@ def import_(
             for error in errors:
                 typer.echo(f"  {error}", err=True)
             raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo(f"{file.name}: interrupted; nothing was imported.", err=True)
+            raise typer.Exit(130) from None
         finally:
             database.close()
     _import_summary(file, database.describe(), result)

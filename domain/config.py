@@ -57,8 +57,9 @@ years = 6
 # action.request2, action.assign, action.action, action.persistent
 # on screens: caseload.down, caseload.up, caseload.page_down, caseload.page_up, caseload.first, caseload.last,
 #   caseload.open, case.back, case.banner, case.person, person.back, person.open, settings.back, settings.theme,
-#   settings.team, settings.officer, settings.pool, reports.back, reports.previous, reports.next, reports.copy,
-#   reports.export, form.cancel, form.save, demo_offer.demo, demo_offer.empty
+#   settings.team, settings.officer, settings.pool, settings.rename, settings.retire, reports.back,
+#   reports.previous, reports.next, reports.copy, reports.export, form.cancel, form.save, demo_offer.demo,
+#   demo_offer.empty
 """
 
 

@@ -8,10 +8,12 @@ from typing import Any
 
 @dataclass
 class CouncilLists:
-    themes: list[tuple[str, int]]  # name, complaints carrying it
-    areas: list[tuple[str, list[str]]]  # service area, its teams
-    officers: list[tuple[str, str | None]]  # name, login
-    independent: list[tuple[str, str, str | None]]  # name, roles, organisation
+    """Each entry with whether it is in use (False: retired)."""
+
+    themes: list[tuple[str, bool, int]]  # name, active, complaints carrying it
+    areas: list[tuple[tuple[str, bool], list[tuple[str, bool]]]]  # service area, its teams
+    officers: list[tuple[str, bool, str | None]]  # name, active, login
+    independent: list[tuple[str, bool, str, str | None]]  # name, active, roles, organisation
 
 
 def council_lists(connection: Any) -> CouncilLists:
@@ -21,17 +23,19 @@ def council_lists(connection: Any) -> CouncilLists:
         cursor.execute(sql)
         return cursor.fetchall()
 
-    themes = [(n, c) for n, c in rows("SELECT t.name, count(ct.case_id) FROM theme t LEFT JOIN case_theme ct "
-                                      "ON ct.theme_id = t.id GROUP BY t.id, t.name ORDER BY t.name")]
-    teams: dict[str, list[str]] = {}
-    for area, team in rows("SELECT a.name, t.name FROM service_area a LEFT JOIN team t ON t.service_area_id = a.id "
-                           "ORDER BY a.name, t.name"):
-        teams.setdefault(area, [])
+    themes = [(n, bool(a), c) for n, a, c in rows(
+        "SELECT t.name, t.active, count(ct.case_id) FROM theme t LEFT JOIN case_theme ct ON ct.theme_id = t.id "
+        "GROUP BY t.id, t.name, t.active ORDER BY t.name")]
+    teams: dict[tuple[str, bool], list[tuple[str, bool]]] = {}
+    for area, area_active, team, active in rows(
+            "SELECT a.name, a.active, t.name, t.active FROM service_area a "
+            "LEFT JOIN team t ON t.service_area_id = a.id ORDER BY a.name, t.name"):
+        teams.setdefault((area, bool(area_active)), [])
         if team:
-            teams[area].append(team)
-    loose = [t for (t,) in rows("SELECT name FROM team WHERE service_area_id IS NULL ORDER BY name")]
-    areas = list(teams.items()) + ([("(no service area)", loose)] if loose else [])
-    officers = [(n, u) for n, u in rows("SELECT name, username FROM officer ORDER BY name")]
-    independent = [(n, r.replace(",", ", ").replace("_", " "), o) for n, r, o in
-                   rows("SELECT name, roles, organisation FROM independent_person ORDER BY name")]
+            teams[area, bool(area_active)].append((team, bool(active)))
+    loose = [(t, bool(a)) for t, a in rows("SELECT name, active FROM team WHERE service_area_id IS NULL ORDER BY name")]
+    areas = list(teams.items()) + ([(("(no service area)", True), loose)] if loose else [])
+    officers = [(n, bool(a), u) for n, a, u in rows("SELECT name, active, username FROM officer ORDER BY name")]
+    independent = [(n, bool(a), r.replace(",", ", ").replace("_", " "), o) for n, a, r, o in
+                   rows("SELECT name, active, roles, organisation FROM independent_person ORDER BY name")]
     return CouncilLists(themes, areas, officers, independent)

@@ -130,6 +130,8 @@ class EscalationMixin(StageClockMixin):
             row = session.exec(select(IndependentPerson).where(IndependentPerson.name == person.strip())).first()
             if row is None:
                 raise RuleError(f"{person!r} is not in the pool of independent people (add them first)")
+            if not row.active:
+                raise RuleError(f"{row.name} was retired from the pool: restore them in Settings, or choose another")
             assigned = {a.person_id: a.role for a in session.exec(
                 select(Assignment).where(Assignment.stage_id == stage.id)) if a.person_id is not None}
             assert row.id is not None

@@ -1,30 +1,24 @@
 """Transitions after and around the procedure: the Ombudsman, learning actions, persistent
-complainants, and the pool of independent people."""
+complainants."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from domain.lifecycle import check_date
 from domain.timescales import RuleError
-from domain.vocab import IndependentRole, LgoDecision, LgoEnquiryType, Remedy, parse_choice
+from domain.vocab import LgoDecision, LgoEnquiryType, Remedy, parse_choice
 from store.escalation import EscalationMixin, money
 from store.models import (
     Case,
-    IndependentPerson,
     LearningAction,
-    Officer,
     OmbudsmanEnquiry,
     Person,
-    ServiceArea,
-    Team,
-    Theme,
 )
 from store.service_base import row_id
 
@@ -199,39 +193,3 @@ class FollowUpMixin(EscalationMixin):
             person.persistent = False
             self._event(session, case, "persistent procedure", "persistent", True, False, reason.strip())
             self._touch(case)
-
-    # -- the pool of independent people ---------------------------------------------------------
-
-    def add_independent_person(self, name: str, roles: Iterable[str], organisation: str | None = None) -> None:
-        values = sorted({_enum(IndependentRole, r, "role") for r in roles})
-        if not name.strip() or not values:
-            raise RuleError("an independent person needs a name and at least one role")
-        with self._writing() as session:
-            if session.exec(select(IndependentPerson).where(IndependentPerson.name == name.strip())).first():
-                raise RuleError(f"{name.strip()} is already in the pool")
-            session.add(IndependentPerson(name=name.strip(), roles=",".join(values), organisation=organisation))
-            self._event(session, None, "independent person added", None, None, ",".join(values))
-
-    # -- the council's lists ------------------------------------------------------------------------
-
-    def add_to_list(self, kind: str, name: str, *, service_area: str | None = None, username: str | None = None,
-                    email: str | None = None) -> None:
-        """Add a theme, service area, team (in its service area) or officer to the council's lists."""
-        models: dict[str, Any] = {"theme": Theme, "service area": ServiceArea, "team": Team, "officer": Officer}
-        if kind not in models:
-            raise RuleError(f"{kind!r} is not a list: one of {', '.join(models)}")
-        if not name or not name.strip():
-            raise RuleError(f"a {kind} needs a name")
-        model, name = models[kind], name.strip()
-        with self._writing() as session:
-            if session.exec(select(model).where(model.name == name)).first():
-                raise RuleError(f"{name} is already on the list of {kind}s")
-            row = model(name=name)
-            if kind == "team" and service_area:
-                row.service_area_id = self._named(session, ServiceArea, service_area).id
-            if kind == "officer":
-                if username and session.exec(select(Officer).where(Officer.username == username.strip())).first():
-                    raise RuleError(f"the login {username.strip()} already belongs to another officer")
-                row.username, row.email = (username or "").strip() or None, (email or "").strip() or None
-            session.add(row)
-            self._event(session, None, f"{kind} added", None, None, name)

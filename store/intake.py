@@ -71,9 +71,9 @@ class IntakeMixin(ServiceBase):
             case = Case(reference=reference or next_reference(session, the_kind, received), kind=the_kind.value,
                         received=received, person_id=person.id if person else None, child_name=child_name,
                         summary=summary, **values)
-            area = self._named(session, ServiceArea, service_area)
-            team_row = self._named(session, Team, team)
-            officer_row = self._named(session, Officer, officer)
+            area = self._named(session, ServiceArea, service_area, for_new_work=True)
+            team_row = self._named(session, Team, team, for_new_work=True)
+            officer_row = self._named(session, Officer, officer, for_new_work=True)
             case.service_area_id = area.id if area else None
             case.team_id = team_row.id if team_row else None
             case.officer_id = officer_row.id if officer_row else None
@@ -85,7 +85,7 @@ class IntakeMixin(ServiceBase):
             session.add(case)
             session.flush()
             for name in dict.fromkeys(t.strip() for t in themes if t.strip()):
-                theme = self._named(session, Theme, name)
+                theme = self._named(session, Theme, name, for_new_work=True)
                 session.add(CaseTheme(case_id=row_id(case), theme_id=theme.id))
             if the_kind.has_clock:
                 stage = Stage(case_id=row_id(case), procedure=the_kind.value, number=1, requested=received)
@@ -151,7 +151,7 @@ class IntakeMixin(ServiceBase):
     def assign_officer(self, reference: str, officer: str, *, expected_version: int | None = None) -> None:
         with self._writing() as session:
             case = self._case(session, reference, expected_version)
-            row = self._named(session, Officer, officer)
+            row = self._named(session, Officer, officer, for_new_work=True)
             current = session.get(Officer, case.officer_id) if case.officer_id else None
             old = current.name if current else None
             case.officer_id = row.id

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import queue
+import signal
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -41,7 +42,7 @@ def planned_in_worker(url: str, path: Path, where: dict[str, int], today: date, 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     _widen(receive.fileno())
-    child = context.Process(target=_plan, args=(send, url, path, where, today, who), daemon=True,
+    child = context.Process(target=_plan, args=(send, receive, url, path, where, today, who), daemon=True,
                             name="complaints import planner")
     child.start()
     send.close()  # the child holds the only sending end: its exit ends the pipe
@@ -75,8 +76,10 @@ def _widen(pipe: int) -> None:
         pass
 
 
-def _plan(send: Any, url: str, path: Path, where: dict[str, int], today: date, who: Who) -> None:
+def _plan(send: Any, receive: Any, url: str, path: Path, where: dict[str, int], today: date, who: Who) -> None:
     """The child: plan the file and send everything down the pipe; never write to the database."""
+    receive.close()  # the parent's end, inherited: held open here, a dead parent would never break the pipe
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle: its exit stops this one
     outbox = _Outbox(send)
     try:
         with collector_paused():

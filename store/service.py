@@ -16,6 +16,7 @@ from datetime import date
 from domain.clock import ClockReading, State, read_clock
 from domain.lifecycle import stage_name
 from store.corrections import CorrectionMixin
+from store.council_list_edits import ListEditMixin
 from store.followup import FollowUpMixin
 from store.intake import IntakeMixin
 from store.models import Stage
@@ -31,7 +32,7 @@ class CaseClock:
     version: int
 
 
-class CaseService(IntakeMixin, FollowUpMixin, CorrectionMixin):
+class CaseService(IntakeMixin, FollowUpMixin, CorrectionMixin, ListEditMixin):
     def clock(self, reference: str, today: date | None = None) -> CaseClock:
         """The current stage, due date, working days left and state of a case on ``today``."""
         today = today or self.today()

@@ -120,14 +120,20 @@ class ServiceBase:
             raise RuleError(f"{case.reference} has no open stage")
         return live[-1]
 
-    def _named(self, session: Session, model: type[Any], name: str | None) -> Any:
-        """The row of a council list (service area, team, theme, officer) with this name, added if new."""
+    def _named(self, session: Session, model: type[Any], name: str | None, *, for_new_work: bool = False) -> Any:
+        """The row of a council list (service area, team, theme, officer) with this name, added if new.
+
+        ``for_new_work``: refuse a retired entry (records of the past, such as imports, may name one).
+        """
         if name is None or not name.strip():
             return None
         name = name.strip()
         row = session.exec(select(model).where(model.name == name)).first()
         if row is None and model is Officer:
             row = session.exec(select(Officer).where(Officer.username == name)).first()
+        if row is not None and for_new_work and not row.active:
+            kind = model.__tablename__.replace("_", " ")
+            raise RuleError(f"{row.name} was retired from the {kind}s: restore it in Settings, or choose another")
         if row is None:
             row = model(name=name)
             session.add(row)

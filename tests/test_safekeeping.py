@@ -155,6 +155,27 @@ def _snapshot(db: str) -> list[tuple]:
         conn.close()
 
 
+def _wait_for_no_process_reading(path: Path) -> None:
+    """Wait (up to 10 s) until no process has ``path`` on its command line; fail if one stays (Linux only)."""
+    for _ in range(100):
+        if not (alive := _processes_reading(path)):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"processes {alive} still run the killed import")
+
+
+def _processes_reading(path: Path) -> list[str]:
+    """The ids of processes with ``path`` on their command line (none where there is no /proc)."""
+    needle, found = str(path).encode(), []
+    for entry in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if needle in entry.read_bytes():
+                found.append(entry.parent.name)
+        except OSError:
+            continue
+    return found
+
+
 def test_killing_an_import_at_any_moment_leaves_the_database_as_it_was(tmp_path, config):
     pristine, db = tmp_path / "pristine.db", str(tmp_path / "k.db")
     database = open_database(pristine, config)
@@ -187,11 +208,34 @@ def test_killing_an_import_at_any_moment_leaves_the_database_as_it_was(tmp_path,
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait()
+        _wait_for_no_process_reading(register)  # a planning child must not outlive its parent
         after = _snapshot(db)
         # all or nothing: as before, or (killed after its commit, or finished) exactly the whole import
         assert after in (before, imported), after
         assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert kills >= 4  # most runs are cut short; one that finishes first must have written everything
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to see when the import has started")
+def test_ctrl_c_during_an_import_says_nothing_was_imported(tmp_path, config):
+    db = tmp_path / "i.db"
+    open_database(db, config).close()
+    before = _snapshot(str(db))
+    register = tmp_path / "big.csv"
+    _big_register(register, 40_000)
+    env = {**os.environ, "COMPLAINTS_CONFIG": str(tmp_path / "none.toml"), "COMPLAINTS_TODAY": "2026-11-22"}
+    proc = subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", "import", str(register), "--db", str(db)],
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for _ in range(500):  # until the planning child has started: the write transaction is open by then
+        if proc.poll() is not None or len(_processes_reading(register)) > 1:
+            break
+        time.sleep(0.01)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, err.strip().splitlines()[-1]) == (130, "big.csv: interrupted; nothing was imported.")
+    _wait_for_no_process_reading(register)
+    assert _snapshot(str(db)) == before
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="imports are planned in a second process only where it can fork")

@@ -363,6 +363,19 @@ async def test_compliments_view_and_settings_screen(demo_db):
         await pilot.press("m")
         await settle(app, pilot)
         assert "already on the list of teams" in await fill_and_save(app, pilot, name="Short Breaks")
+        await pilot.press("escape", "r")  # close the refused form; rename the team
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot, list="team", name="Short Breaks", new_name="Short Breaks Service"
+                                   ) == "saved"
+        assert "Short Breaks Service" in text(app.screen.query_one("#settings-areas"))
+        await pilot.press("x")  # and retire it
+        await settle(app, pilot)
+        assert await fill_and_save(app, pilot, list="team", name="Short Breaks Service") == "saved"
+        assert "Short Breaks Service (retired)" in text(app.screen.query_one("#settings-areas"))
+        await pilot.press("escape", "k")  # a compliment for a retired team is refused, beside the form
+        await settle(app, pilot)
+        assert "Short Breaks Service was retired from the teams" in await fill_and_save(
+            app, pilot, team="Short Breaks Service")
 
 
 BAD = {"date": "31/02/2026", "money": "ten pounds", "int": "two", "choice": "maybe", "list": "", "text": ""}
@@ -579,6 +592,9 @@ VALID: dict[str, tuple[Any, dict[str, str]]] = {
     "theme": (None, {"name": "Transport to school"}),
     "team": (None, {"name": "Short Breaks", "service_area": "Disabled Children"}),
     "officer": (None, {"name": "Sam Patel", "username": "spatel", "email": "sam.patel@example.org"}),
+    "rename": (lambda svc: svc.add_to_list("theme", "Comms"), {"list": "theme", "name": "Comms",
+                                                              "new_name": "Poor communication"}),
+    "retire": (lambda svc: svc.add_to_list("team", "Leaving Care"), {"list": "team", "name": "Leaving Care"}),
     "log": (None, {"kind": "corporate", "channel": "email", "complainant": "Robin Example", "team": "Fostering"}),
     "acknowledge": (_open, {}),
     "extend": (_open, {"days": "20"}),

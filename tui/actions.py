@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs 
     from store.service import CaseService
 
 FINDINGS = ("upheld", "partially_upheld", "not_upheld", "not_determined")
+LISTS = ("theme", "team", "service_area", "officer", "independent_person")  # the council's lists
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,19 @@ ACTIONS: tuple[Action, ...] = (
            lambda s, r, v, n: _then(v["name"], "added to the officers", lambda: s.add_to_list(
                "officer", v["name"], username=v["username"], email=v["email"])),
            needs_case=False, tooltip="A complaints officer or responding manager; the login links My cases"),
+    Action("rename", "Rename a list entry", (
+        Field("list", "List", "choice", True, LISTS), Field("name", "Now called", required=True),
+        Field("new_name", "New name", required=True)),
+        lambda s, r, v, n: _then(v["new_name"], f"renamed from {v['name']}, on every case",
+                                 lambda: s.rename_in_list(v["list"], v["name"], v["new_name"])),
+        needs_case=False, tooltip="Rename a theme, team, service area, officer or independent person everywhere"),
+    Action("retire", "Retire or restore a list entry", (
+        Field("list", "List", "choice", True, LISTS), Field("name", "Name", required=True),
+        Field("restore", "Restore it instead", "choice", choices=("yes", "no"), placeholder="no")),
+        lambda s, r, v, n: _then(v["name"], "restored" if v["restore"] == "yes" else
+                                 "retired: it stays on its cases, and is not offered for new ones",
+                                 lambda: s.retire_from_list(v["list"], v["name"], restore=v["restore"] == "yes")),
+        needs_case=False, tooltip="Retire an entry no longer in use (its cases keep it), or restore one"),
     Action("cost", "Record a cost", (Field("amount", "Amount", "money", True), Field("person", "Person"),
                                      Field("number", "Stage", "int"), ON), _cost,
            tooltip="What an independent person's work cost"),

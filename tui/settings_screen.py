@@ -40,18 +40,22 @@ def timescales(rules: RuleBook, today: date) -> Table:
     return table
 
 
+def _shown(name: str, active: bool) -> str:
+    return name if active else f"{name} (retired)"
+
+
 def lists_tables(lists: CouncilLists) -> tuple[Table, Table, Table]:
     themes = Table("Theme", "Complaints", expand=True)
-    for name, count in lists.themes:
-        themes.add_row(name, f"{count:,}")
+    for name, active, count in lists.themes:
+        themes.add_row(_shown(name, active), f"{count:,}")
     areas = Table("Service area", "Teams", expand=True)
-    for area, teams in lists.areas:
-        areas.add_row(area, "; ".join(teams))
+    for (area, active), teams in lists.areas:
+        areas.add_row(_shown(area, active), "; ".join(_shown(*team) for team in teams))
     people = Table("Name", "Role", "Organisation or login", expand=True)
-    for name, login in lists.officers:
-        people.add_row(name, "officer", login or "")
-    for name, roles, organisation in lists.independent:
-        people.add_row(name, roles, organisation or "")
+    for name, active, login in lists.officers:
+        people.add_row(_shown(name, active), "officer", login or "")
+    for name, active, roles, organisation in lists.independent:
+        people.add_row(_shown(name, active), roles, organisation or "")
     return themes, areas, people
 
 
@@ -65,6 +69,10 @@ class SettingsScreen(Screen[None]):
                 tooltip="Add a complaints officer or responding manager"),
         Binding("i", "app.form('pool')", "Add independent person", id="settings.pool",
                 tooltip="Add an Investigating Officer, Independent Person, panel chair or panellist"),
+        Binding("r", "app.form('rename')", "Rename", id="settings.rename",
+                tooltip="Rename a theme, team, service area, officer or independent person, on every case"),
+        Binding("x", "app.form('retire')", "Retire or restore", id="settings.retire",
+                tooltip="Retire an entry no longer in use (its cases keep it), or restore one"),
     ]
 
     def __init__(self, rules: RuleBook, today: date) -> None:

@@ -1,0 +1,90 @@
+"""Keeping the council's lists: rename and retire entries, every change in the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import col, select
+
+from domain.register import RegisterRow
+from domain.timescales import RuleError
+from store.case_view import case_detail
+from store.models import Event, Theme
+from store.register_import import RegisterImport
+
+NOV_2 = date(2026, 11, 2)
+
+
+def list_events(service) -> list[tuple[str, str | None, str | None, str | None]]:
+    with service.db.read() as session:
+        return [(e.action, e.detail, e.old, e.new) for e in session.exec(
+            select(Event).where(col(Event.case_id).is_(None)).order_by(col(Event.id)))]
+
+
+def detail(service, reference: str):
+    return case_detail(service.db, reference, service.today(), service.calendar, service.rules)
+
+
+def themes_of(service, reference: str) -> list[str]:
+    return list(detail(service, reference).themes)
+
+
+def test_a_renamed_theme_shows_on_every_case_and_the_rename_is_logged(service):
+    first = service.log("statutory", NOV_2, complainant="Ann Example", themes=["Comms"])
+    second = service.log("concern", NOV_2, complainant="Bob Example", themes=["Comms", "Delays"])
+    service.rename_in_list("theme", "Comms", "Poor communication")
+    assert themes_of(service, first) == ["Poor communication"]
+    assert sorted(themes_of(service, second)) == ["Delays", "Poor communication"]
+    assert list_events(service)[-1] == ("theme renamed", "name", "Comms", "Poor communication")
+
+
+@pytest.mark.parametrize(("kind", "name", "new", "message"), [
+    ("theme", "Nope", "Other", "'Nope' is not on the list of themes"),
+    ("theme", "Delays", "Comms", "Comms is already on the list of themes"),
+    ("theme", "Delays", " ", "the theme needs a new name"),
+    ("colour", "Delays", "Red", "'colour' is not a list: one of theme, service area, team, officer, "
+                                "independent person"),
+])
+def test_a_rename_that_cannot_be_done_says_why_and_changes_nothing(service, kind, name, new, message):
+    service.log("statutory", NOV_2, complainant="Ann Example", themes=["Delays", "Comms"])
+    before = list_events(service)
+    with pytest.raises(RuleError) as refused:
+        service.rename_in_list(kind, name, new)
+    assert str(refused.value) == message
+    assert list_events(service) == before
+
+
+def test_a_retired_team_stays_on_its_cases_but_new_work_cannot_have_it(service):
+    old = service.log("statutory", NOV_2, complainant="Ann Example", team="Leaving Care")
+    service.retire_from_list("team", "Leaving Care")
+    assert detail(service, old).team == "Leaving Care"
+    with pytest.raises(RuleError) as refused:
+        service.log("statutory", NOV_2, complainant="Bob Example", team="Leaving Care")
+    assert str(refused.value) == ("Leaving Care was retired from the teams: restore it in Settings, or choose "
+                                  "another")
+    with pytest.raises(RuleError, match="already retired"):
+        service.retire_from_list("team", "Leaving Care")
+    service.retire_from_list("team", "Leaving Care", restore=True)
+    service.log("statutory", NOV_2, complainant="Bob Example", team="Leaving Care")
+    assert [e[0] for e in list_events(service)][-2:] == ["team retired", "team restored"]
+
+
+def test_a_register_of_past_years_may_still_name_a_retired_theme(service, config):
+    service.log("statutory", NOV_2, complainant="Ann Example", themes=["Transport"])
+    service.retire_from_list("theme", "Transport")
+    row = RegisterRow(row=2, reference="CS-OLD-1", kind="statutory", received=date(2019, 5, 1), themes=("Transport",))
+    result = RegisterImport(service.db, config, today=service.today()).apply([row], source="old.csv")
+    assert result.created == ["CS-OLD-1"]
+    with service.db.read() as session:
+        assert [t.name for t in session.exec(select(Theme))] == ["Transport"]  # the same, still retired
+
+
+def test_a_retired_independent_person_cannot_be_assigned(service):
+    service.add_independent_person("Ira Investigator", ["investigating_officer"])
+    service.retire_from_list("independent_person", "Ira Investigator")
+    ref = service.log("statutory", date(2026, 9, 1), complainant="Ann Example")
+    service.respond(ref, "not_upheld", date(2026, 9, 10))
+    service.request_stage(ref, 2, date(2026, 9, 15))
+    with pytest.raises(RuleError, match="Ira Investigator was retired from the pool"):
+        service.assign(ref, "Ira Investigator", "investigating_officer", date(2026, 9, 16))
