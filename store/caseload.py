@@ -183,25 +183,35 @@ def matches(row: CaseloadRow, text: str) -> bool:
 
 def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, *,
                   query: CaseloadQuery | None = None, after: tuple[date, int] | None = None,
+                  before: tuple[date, int] | None = None, inclusive: bool = False,
                   offset: int = 0, limit: int = 200, placeholder: str = "?") -> list[CaseloadRow]:
-    """The next ``limit`` rows of ``query`` after ``after`` (keyset) or ``offset`` (other sorts)."""
+    """The next ``limit`` rows of ``query`` after ``after`` (keyset) or ``offset`` (other sorts).
+
+    Keyset views read backwards too: the ``limit`` rows just ``before`` a key, in the view's order.
+    ``inclusive``: start at the row of ``after`` itself (reading a stretch already shown again).
+    """
     query = query or CaseloadQuery()
     where, args = _where(query, today, calendar, postgres=placeholder != "?")
+    key = after or before
+    back = before is not None and after is None
+    same = "=" if inclusive else ""
     if query.view == "compliments":  # grouped by the team praised (a few hundred a year: offset pages)
-        sql, order, after = HISTORY, "t.name IS NULL, t.name, c.received DESC, c.id DESC", None
+        sql, order, key = HISTORY, "t.name IS NULL, t.name, c.received DESC, c.id DESC", None
     elif query.history:
         sql = HISTORY
-        if after is not None:
-            where.append("(c.received < :k1 OR (c.received = :k1 AND c.id < :k2))")
-        order = "c.received DESC, c.id DESC"
+        if key is not None:
+            where.append("(c.received > :k1 OR (c.received = :k1 AND c.id > :k2))" if back else
+                         f"(c.received < :k1 OR (c.received = :k1 AND c.id <{same} :k2))")
+        order = "c.received, c.id" if back else "c.received DESC, c.id DESC"
     else:
         sql = SELECT
-        if query.sort == "due" and after is not None:
-            where.append("(s.due > :k1 OR (s.due = :k1 AND s.id > :k2))")
-        order = {"due": "s.due, s.id", "received": "c.received DESC, s.id", "reference": "c.reference, s.id",
-                 "complainant": "p.name_key, s.id"}[query.sort]
-    if after is not None:
-        args["k1"], args["k2"] = after
+        if query.sort == "due" and key is not None:
+            where.append("(s.due < :k1 OR (s.due = :k1 AND s.id < :k2))" if back else
+                         f"(s.due > :k1 OR (s.due = :k1 AND s.id >{same} :k2))")
+        order = {"due": "s.due DESC, s.id DESC" if back else "s.due, s.id", "received": "c.received DESC, s.id",
+                 "reference": "c.reference, s.id", "complainant": "p.name_key, s.id"}[query.sort]
+    if key is not None:
+        args["k1"], args["k2"] = key
     text = sql + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order} LIMIT :limit"
     if not query.keyset() and offset:
         text += " OFFSET :offset"
@@ -213,7 +223,8 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
         text = re.sub(r":(\w+)", r"%(\1)s", text)
     cursor = connection.cursor()
     cursor.execute(text, args)
-    return [_row(r, today, calendar, rules) for r in cursor.fetchall()]
+    rows = [_row(r, today, calendar, rules) for r in cursor.fetchall()]
+    return rows[::-1] if back and query.keyset() else rows
 
 
 def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> CaseloadRow:

@@ -742,3 +742,57 @@ async def test_every_view_shows_exactly_its_rows(demo_db, view):
         shown = column(app.query_one(CaseloadTable), 1)
         assert shown == [r.reference for r in expected]
         assert shown or view.id in ("stage2_long",), "the demo should have rows for this view"
+
+
+@pytest.mark.parametrize("view", ["8", "9"], ids=["history, by key", "compliments, by offset"])
+async def test_paging_far_keeps_a_window_of_rows_and_coming_back_reads_them_again(demo_db, monkeypatch, view):
+    """However far the officer pages, the table holds at most a window of rows; going back up reads the
+    rows above again, and every row is where it belongs in the view."""
+    import tui.app
+    import tui.caseload
+    from store.caseload import VIEW_BY_ID, CaseloadQuery, caseload_page
+
+    monkeypatch.setattr(tui.caseload, "WINDOW", 60)  # small, so 1,200 cases cross it many times
+    monkeypatch.setattr(tui.app, "PAGE_SIZE", 20)
+    monkeypatch.setattr(tui.app, "PREFETCH", 10)
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(view)
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        query = CaseloadQuery(view=next(v.id for v in VIEW_BY_ID.values() if v.key == view))
+        connection = sqlite3.connect(demo_db)
+        everything = [r.reference for r in caseload_page(connection, TODAY, CONFIG.calendar(), CONFIG.rules,
+                                                         query=query, limit=100_000)]
+        assert len(everything) > 3 * 60
+
+        def in_place() -> None:
+            assert table.row_count <= 60
+            assert table.current_reference == everything[table.first + table.cursor_row]
+            assert table.references == everything[table.first:table.first + table.row_count]
+
+        deepest = 0
+        for _ in range(len(everything) // 10):
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+            in_place()
+            deepest = max(deepest, table.first)
+        assert deepest > 60 and table.current_reference == everything[-1]
+        shown = (table.first, table.references)
+        app._refresh_in_place()  # what an edit does: the window read again from its first row, in place
+        await settle(app, pilot)
+        assert (table.first, table.references) == shown
+        assert "after the change: 0 changed, 0 new, 0 gone" in str(app.query_one("#status").render())
+        for _ in range(len(everything) // 10):
+            await pilot.press("pageup")
+            await settle(app, pilot)
+            in_place()
+        assert (table.first, table.cursor_row) == (0, 0)
+        for _ in range(20):
+            await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert table.first > 0
+        await pilot.press("home")  # from far down: the view from its start
+        await settle(app, pilot)
+        assert (table.first, table.cursor_row, table.current_reference) == (0, 0, everything[0])

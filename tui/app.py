@@ -173,13 +173,19 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="page")
     def load_page(self, query: CaseloadQuery, after: tuple[date, int] | None, offset: int, generation: int,
-                  limit: int = PAGE_SIZE, in_place: bool = False, focus: str | None = None) -> None:
+                  limit: int | None = None, in_place: bool = False, focus: str | None = None,
+                  before: tuple[date, int] | None = None, above: bool = False) -> None:
+        """A page of ``query``: the next (after ``after`` or at ``offset``), the one ``above`` the window
+        (before ``before``, or at ``offset``), or (``in_place``) the window read again from its first row."""
         assert self.db is not None
+        limit = limit or PAGE_SIZE
         with self.db.dbapi() as connection:
             rows = caseload_page(connection, self.today, self.calendar, self.config.rules, query=query, after=after,
-                                 offset=offset, limit=limit, placeholder=self.db.placeholder)
-        self.post_message(PageLoaded(rows, reset=after is None and offset == 0, generation=generation,
-                                     in_place=in_place, focus=focus))
+                                 before=before, inclusive=in_place, offset=offset, limit=limit,
+                                 placeholder=self.db.placeholder)
+        self.post_message(PageLoaded(rows, reset=after is None and offset == 0 and not above and not in_place,
+                                     generation=generation, in_place=in_place, focus=focus, above=above,
+                                     limit=limit))
 
     @work(thread=True, exclusive=True, group="case")
     def load_case(self, reference: str, refresh: bool = False) -> None:
@@ -320,11 +326,17 @@ class ComplaintsApp(App[None]):
             added, removed, changed = table.replace(message.rows)
             if message.focus in table.references:
                 table.move_cursor(row=table.references.index(message.focus))
-            self.loading_more, self.loaded = False, table.row_count
-            self.exhausted = len(message.rows) < max(PAGE_SIZE, self.loaded)
+            self.loading_more, self.loaded = False, table.first + table.row_count
+            self.exhausted = len(message.rows) < message.limit
             if message.rows:
                 self.next_key = message.rows[-1].key(self.query_state.view)
             self._status(message.rows, f" · after the change: {changed} changed, {added} new, {removed} gone")
+            return
+        if message.above:
+            self.loading_more = False
+            if table.prepend(message.rows):  # the bottom of the window went: it is the next page again
+                self.exhausted, self.loaded = False, table.first + table.row_count
+                self.next_key = table.rows[-1].key(self.query_state.view)
             return
         table.show(message.rows, reset=message.reset)
         if message.reset:
@@ -333,7 +345,7 @@ class ComplaintsApp(App[None]):
                 self.filter_results[self.query_state.text.strip()] = message.rows
         self.loading_more = False
         self.exhausted = len(message.rows) < PAGE_SIZE
-        self.loaded = table.row_count
+        self.loaded = table.first + table.row_count  # where the next page starts, for views paged by offset
         if message.rows:
             self.next_key = message.rows[-1].key(self.query_state.view)
         if message.reset:
@@ -347,23 +359,37 @@ class ComplaintsApp(App[None]):
         view = VIEW_BY_ID[self.query_state.view]
         more = "+" if not self.exhausted else ""
         overdue = sum(1 for r in rows if r.state.value == "overdue")
-        what = ("case" if self.query_state.history else "stage") + ("" if table.row_count == 1 and not more else "s")
+        shown = table.first + table.row_count
+        what = ("case" if self.query_state.history else "stage") + ("" if shown == 1 and not more else "s")
         text = self.query_state.text.strip()
         filtered = f" matching “{text}”" if text else ""
         legend = note or " · ‼ over ! ≤2d ‖ paused · P persistent R repeat C child A advocate"  # relaxed rows say so
         self.query_one("#status", Static).update(  # one line, always: no layout needed
-            f"{view.key} {view.name}: {table.row_count}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
+            f"{view.key} {view.name}: {shown}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
             f"overdue · by {self.query_state.sort}{legend}", layout=False)
 
     def on_caseload_table_highlighted(self, event: CaseloadTable.Highlighted) -> None:
-        """Near the end of what is loaded: fetch the next page while the officer reads this one."""
+        """Near the end of what is loaded: fetch the next page while the officer reads this one; near the
+        top of a window that has left the first rows behind, the page above."""
         table = self.query_one(CaseloadTable)
-        if self.exhausted or self.loading_more or event.cursor_row < table.row_count - PREFETCH:
+        if self.loading_more:
+            return
+        keyset = self.query_state.keyset()
+        if table.first and event.cursor_row < PREFETCH:
+            self.loading_more = True
+            start = max(0, table.first - PAGE_SIZE)
+            self.load_page(self.query_state, None, 0 if keyset else start, self.generation,
+                           limit=table.first - start, above=True,
+                           before=table.rows[0].key(self.query_state.view) if keyset else None)
+            return
+        if self.exhausted or event.cursor_row < table.row_count - PREFETCH:
             return
         self.loading_more = True
-        keyset = self.query_state.keyset()
         self.load_page(self.query_state, self.next_key if keyset else None, 0 if keyset else self.loaded,
                        self.generation)
+
+    def on_caseload_table_top(self, _: CaseloadTable.Top) -> None:
+        self._load_first_page()
 
     def on_caseload_table_header_selected(self, event: CaseloadTable.HeaderSelected) -> None:
         """A click on a column's header sorts by it, where the column has an order of its own."""
@@ -441,7 +467,7 @@ class ComplaintsApp(App[None]):
             self.load_case(message.reference, refresh=True)
 
     def _refresh_in_place(self, created: str | None = None) -> None:
-        """After an edit: read again every row loaded so far; the table changes only where they differ.
+        """After an edit: read the rows shown (the window) again; the table changes only where they differ.
 
         The cursor stays on its case, or goes to the one just ``created`` if the view shows it.
         """
@@ -449,8 +475,11 @@ class ComplaintsApp(App[None]):
             return
         self.filter_results = {}
         self.generation += 1
-        self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation,
-                       limit=max(PAGE_SIZE, self.loaded), in_place=True, focus=created)
+        table = self.query_one(CaseloadTable)
+        query = CaseloadQuery(**vars(self.query_state))
+        start = table.rows[0].key(query.view) if table.first and table.rows and query.keyset() else None
+        self.load_page(query, start, 0 if query.keyset() else table.first, self.generation,
+                       limit=max(PAGE_SIZE, table.row_count), in_place=True, focus=created)
 
     # -- actions ------------------------------------------------------------------------------
 

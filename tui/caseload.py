@@ -3,7 +3,8 @@
 A Line API widget (``ScrollView.render_line``) rather than a DataTable: a frame draws only the
 visible lines, each a handful of segments, so paging through a million cases and typing in the
 filter repaint in a few milliseconds. Rows come a page at a time from ``store.caseload``; the app
-asks for the next page (``Highlighted``) when the cursor nears the end of what is loaded.
+asks for the next page (``Highlighted``) when the cursor nears the end of what is loaded, and for
+the page above when it nears the top of a window that no longer starts at the first row.
 Columns shrink to the terminal's width, the free-text ones first, so every column stays in view.
 """
 
@@ -30,6 +31,9 @@ COLUMNS = ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant"
 #: The narrowest each column may become in a narrow terminal; None: it keeps its width (dates, references).
 MINIMUM = (None, None, 19, None, None, 10, 6, 6, None)  # 19: 'Statutory · Stage 1'
 GAP = 1  # space between columns
+#: Rows kept at most. Past it, the half farthest from the cursor goes, and is read again if the officer
+#: comes back: paging through a million cases never holds more than this.
+WINDOW = 2_000
 
 
 def markers(row: CaseloadRow) -> str:
@@ -107,6 +111,9 @@ class CaseloadTable(ScrollView, can_focus=True):
             super().__init__()
             self.reference = reference
 
+    class Top(Message):
+        """Home, in a window that no longer holds the first row: the view must be read from its start."""
+
     class HeaderSelected(Message):
         """A click on the header of the column ``label``."""
 
@@ -121,6 +128,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._natural = [len(c) for c in COLUMNS]
         self._fitted: tuple[int, list[int]] = (-1, [])
         self.cursor_row = 0
+        self.first = 0  # the place in the whole view of ``rows[0]``
 
     # -- data -------------------------------------------------------------------------------
 
@@ -128,12 +136,46 @@ class CaseloadTable(ScrollView, can_focus=True):
         """Show ``rows``: instead of what is there (``reset``), or after it (the next page)."""
         if reset:
             self.rows, self._texts, self._natural = [], [], [len(c) for c in COLUMNS]
-            self.cursor_row = 0
+            self.cursor_row, self.first = 0, 0
             self.scroll_to(y=0, animate=False, immediate=True)
         cells = [texts(r) for r in rows]
         self.rows += rows
         self._texts += cells
         self._measure(cells)
+        if len(self.rows) > WINDOW:
+            self._drop(top=True)
+
+    def prepend(self, rows: list[CaseloadRow]) -> bool:
+        """Show ``rows``, the page above the window, before the others; the screen stays on the same rows.
+        True if that made rows at the bottom go (the app then reads them again as the next pages)."""
+        count = len(rows)
+        cells = [texts(r) for r in rows]
+        self.rows[:0], self._texts[:0] = rows, cells
+        self.first -= count
+        self.cursor_row += count
+        self._measure(cells)
+        self.scroll_to(y=self.scroll_y + count, animate=False, immediate=True)
+        return len(self.rows) > WINDOW and self._drop(top=False) > 0
+
+    def _drop(self, *, top: bool) -> int:
+        """Keep half the window, the half where the screen is; never a row on the screen."""
+        top_of_screen = int(self.scroll_y)
+        below_screen = len(self.rows) - (top_of_screen + self.scrollable_content_region.height)
+        gone = min(len(self.rows) - WINDOW // 2, top_of_screen if top else below_screen)
+        if gone <= 0:
+            return 0
+        if top:
+            del self.rows[:gone], self._texts[:gone]
+            self.first += gone
+            self.cursor_row = max(0, self.cursor_row - gone)
+            self._size_to_rows()
+            self.scroll_to(y=max(0, self.scroll_y - gone), animate=False, immediate=True)
+        else:
+            del self.rows[-gone:], self._texts[-gone:]
+            self.cursor_row = min(self.cursor_row, len(self.rows) - 1)
+            self._size_to_rows()
+        self.refresh()
+        return gone
 
     def replace(self, rows: list[CaseloadRow]) -> tuple[int, int, int]:
         """The same view read again after an edit: the cursor stays on its row (or its place), the screen
@@ -219,7 +261,10 @@ class CaseloadTable(ScrollView, can_focus=True):
         self.move_cursor(row=self.cursor_row + direction * self._page_size())
 
     def action_first(self) -> None:
-        self.move_cursor(row=0)
+        if self.first:
+            self.post_message(self.Top())
+        else:
+            self.move_cursor(row=0)
 
     def action_last(self) -> None:
         self.move_cursor(row=len(self.rows) - 1)
@@ -277,7 +322,7 @@ class CaseloadTable(ScrollView, can_focus=True):
                 return Strip.blank(width, self.rich_style)
             row = self.rows[index]
             style = self.rich_style
-            if index % 2:
+            if (self.first + index) % 2:  # by the place in the view: the stripes stay put as the window moves
                 style += self.get_component_rich_style("caseload--stripe")
             style += _style(STATE_STYLE[row.state])
             if index == self.cursor_row:  # the cursor's colours win; the state's symbol still shows
