@@ -70,6 +70,9 @@ def tui_rows(tmp: Path, big: str, n: int) -> list[tuple[str, str, str]]:
         rows.append((f"TUI key to frame p95, {name}, {n:,} cases", f"{own:.0f} ms" + (
             f" (bare app {bare_key:.0f} ms)" if bare_key else ""), "<= 50 ms"))
     rows.append((f"TUI resident memory, {n:,} cases", f"{keys['rss_mb']:.0f} MB", "<= 150 MB"))
+    far = tui("far", big)
+    rows.append((f"TUI resident memory after paging {far['rows']:,.0f} rows down all history",
+                 f"{far['rss_mb']:.0f} MB ({far['held']:,.0f} rows held)", "<= 150 MB"))
     return rows
 
 

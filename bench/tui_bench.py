@@ -169,6 +169,30 @@ async def keys(db: str) -> dict[str, float]:
     return result
 
 
+async def far(db: str, rows: int = 20_000) -> dict[str, float]:
+    """Page down ``rows`` rows of all history: the table keeps a window, so memory stays where it was."""
+    from datetime import date
+
+    from domain.config import Config
+    from store.location import resolve_url
+    from tui.app import create_app
+    from tui.caseload import CaseloadTable
+
+    app = create_app(resolve_url(db), config=Config(user="bench"), today=date(2026, 11, 22))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("8")
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        start, began = rss_mb(), time.perf_counter()
+        while table.first + table.cursor_row < rows:
+            for _ in range(10):
+                await pilot.press("pagedown")
+            await settle(app, pilot)
+        return {"rows": table.first + table.cursor_row, "held": table.row_count, "rss_before_mb": start,
+                "rss_mb": rss_mb(), "seconds": time.perf_counter() - began}
+
+
 def main() -> None:
     what, db = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""
     if what == "bare":
@@ -177,6 +201,8 @@ def main() -> None:
         out = {"seconds": asyncio.run(paint(db))}
     elif what == "bare-keys":
         out = asyncio.run(bare_keys())
+    elif what == "far":
+        out = asyncio.run(far(db))
     else:
         out = asyncio.run(keys(db))
     print(json.dumps(out))
