@@ -240,7 +240,7 @@ ACTIONS: tuple[Action, ...] = (
         Field("list", "List", "choice", True, LISTS), Field("name", "Name", required=True),
         Field("restore", "Restore it instead", "choice", choices=("yes", "no"), placeholder="no")),
         lambda s, r, v, n: _then(v["name"], "restored" if v["restore"] == "yes" else
-                                 "retired: it stays on its cases, and is not offered for new ones",
+                                 "retired; it stays on its cases, and is not offered for new ones",
                                  lambda: s.retire_from_list(v["list"], v["name"], restore=v["restore"] == "yes")),
         needs_case=False, tooltip="Retire an entry no longer in use (its cases keep it), or restore one"),
     Action("cost", "Record a cost", (Field("amount", "Amount", "money", True), Field("person", "Person"),

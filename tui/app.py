@@ -363,10 +363,12 @@ class ComplaintsApp(App[None]):
         what = ("case" if self.query_state.history else "stage") + ("" if shown == 1 and not more else "s")
         text = self.query_state.text.strip()
         filtered = f" matching “{text}”" if text else ""
+        order = {"history": "newest first", "compliments": "by team, newest first"}.get(
+            self.query_state.view, f"by {self.query_state.sort}")
         legend = note or " · ‼ over ! ≤2d ‖ paused · P persistent R repeat C child A advocate"  # relaxed rows say so
         self.query_one("#status", Static).update(  # one line, always: no layout needed
             f"{view.key} {view.name}: {shown}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
-            f"overdue · by {self.query_state.sort}{legend}", layout=False)
+            f"overdue · {order}{legend}", layout=False)
 
     def on_caseload_table_highlighted(self, event: CaseloadTable.Highlighted) -> None:
         """Near the end of what is loaded: fetch the next page while the officer reads this one; near the
