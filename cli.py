@@ -450,6 +450,7 @@ def import_(
     Example: complaints import register-2019-2024.xlsx --dry-run --map "Date received=received"
     """
     from domain.register import CellError
+    from store.location import resolve_url
     from store.register_files import RegisterFileError
     from store.register_import import ImportRefused, RegisterImport
 
@@ -460,13 +461,21 @@ def import_(
             fail(f"--map {item!r}: write --map \"HEADER IN THE FILE=register_column\"")
         pairs[header] = column.strip()
     day = parse_today(today)
-    database, config = _open(db)
     big = file.is_file() and file.stat().st_size > 500_000
+    reading = None
     with _progress(big) as tick:
         try:
-            service = RegisterImport(database, config, today=day)
-            result = service.import_file(file, mapping=pairs, ignore=set(ignore or []), strict=strict,
-                                         dry_run=dry_run, progress=lambda done, total: tick("Importing", done, total))
+            # a big file is read in a second process from now on, while the database opens
+            reading = RegisterImport.read_ahead(file, resolve_url(db), _config(), today=day, mapping=pairs,
+                                                ignore=set(ignore or []), strict=strict)
+            database, config = _open(db)
+            try:
+                service = RegisterImport(database, config, today=day)
+                result = service.import_file(file, mapping=pairs, ignore=set(ignore or []), strict=strict,
+                                             dry_run=dry_run, reading=reading,
+                                             progress=lambda done, total: tick("Importing", done, total))
+            finally:
+                database.close()
         except RegisterFileError as exc:
             fail(str(exc))
         except ImportRefused as refused:
@@ -480,7 +489,8 @@ def import_(
             typer.echo(f"{file.name}: interrupted; nothing was imported.", err=True)
             raise typer.Exit(130) from None
         finally:
-            database.close()
+            if reading is not None:
+                reading.close()
     _import_summary(file, database.describe(), result)
 
 

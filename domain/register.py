@@ -199,12 +199,20 @@ def _parse_text(value: Any) -> str | None:
     return (value.strip() if isinstance(value, str) else _text(value)) or None
 
 
+#: Dates read, by their text: a register of 100,000 rows holds a few thousand different days, so
+#: most cells are a lookup; and equal days are then one object, which a pickle (the import's second
+#: process) writes once per batch instead of once per cell.
+_DAYS: dict[str, date] = {}
+
+
 def _parse_date(value: Any) -> date:
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-":  # ISO, as exports write
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
+    if isinstance(value, str):
+        day = _DAYS.get(value)
+        if day is None:
+            day = parse_date(value)
+            if len(_DAYS) < 100_000:
+                _DAYS[value] = day
+        return day
     return parse_date(value)
 
 
@@ -318,7 +326,8 @@ def check_row(r: RegisterRow, today: date) -> list[CellError]:
         previous = (column, value)
     complaint = r.kind in ("statutory", "corporate")
     if not complaint:
-        staged = [c for c in STAGE_COLUMNS if getattr(r, c) not in (None, (), 0)]
+        cell = r.__dict__  # by key: this runs for half the rows of a register (every non-complaint)
+        staged = [c for c in STAGE_COLUMNS if cell[c] not in (None, (), 0)]
         if staged:
             err(staged[0], f"a {r.kind.replace('_', ' ')} has no stages: record when it ended in closed")
     if complaint and r.closed is not None:

@@ -51,7 +51,7 @@ class RegisterFile:
             self._handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed in close()
             reader = csv.reader(self._handle)
             self.header = next(reader, [])
-            self._rows = ((n, row) for n, row in enumerate(reader, start=2))
+            self._rows = enumerate(reader, start=2)
             return
         from zipfile import BadZipFile
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from domain.config import Config
 from domain.lifecycle import require_writer
 from domain.register import CellError, RegisterRow, match_header
 from store.bulk import BulkWriter, collector_paused
@@ -36,6 +37,9 @@ from store.models import (
 from store.register_files import RegisterFile, read_chunks
 from store.register_plan import Change, ImportPlan, ImportResult, Message, Who, extended_days, plan_file
 from store.service_base import ServiceBase, row_id
+
+if TYPE_CHECKING:
+    from store.register_worker import PlanningChild
 
 __all__ = ["ImportRefused", "ImportResult", "RegisterImport", "read_register"]
 
@@ -81,14 +85,34 @@ def read_register(path: Path, *, today: date, mapping: dict[str, str] | None = N
 class RegisterImport(ServiceBase):
     """Imports a register file (or rows already read) in one transaction."""
 
+    @staticmethod
+    def read_ahead(path: Path, url: str, config: Config, *, today: date, mapping: dict[str, str] | None = None,
+                   ignore: set[str] | None = None, strict: bool = False) -> PlanningChild | None:
+        """Before the database is open: start reading a big register in a second process (SQLite, where
+        fork exists), to hand to ``import_file``; None where it would not help. Header errors raise."""
+        from store.location import sqlite_path
+        from store.register_worker import WORKER_FROM_BYTES, PlanningChild, worker_available
+
+        file = RegisterFile(path)
+        try:
+            where = _where(file, mapping, ignore)
+        finally:
+            file.close()
+        if sqlite_path(url) is None or path.stat().st_size < WORKER_FROM_BYTES or not worker_available():
+            return None
+        who = Who(user=config.user, role=config.role, rules=config.rules, calendar=config.calendar(),
+                  source=path.name, strict=strict)
+        return PlanningChild(path, where, today, who)
+
     def import_file(self, path: Path, *, mapping: dict[str, str] | None = None, ignore: set[str] | None = None,
                     strict: bool = False, dry_run: bool = False,
                     progress: Callable[[int, int | None], None] | None = None,
-                    worker: bool | None = None) -> ImportResult:
+                    worker: bool | None = None, reading: PlanningChild | None = None) -> ImportResult:
         """Import a CSV or XLSX register.
 
         ``progress(rows done, about how many in all)`` is called as the file is read; ``worker``: plan
-        the file in a second process (by default, for big files on SQLite).
+        the file in a second process (by default, for big files on SQLite); ``reading``: that process,
+        already started by ``read_ahead`` with the same file and options.
         """
         from store.register_worker import WORKER_FROM_BYTES, planned_in_worker, worker_available
 
@@ -103,6 +127,12 @@ class RegisterImport(ServiceBase):
             if progress is not None:
                 total, report = file.estimated_rows(), progress
                 tick = lambda reached: report(reached - 1, total)  # noqa: E731 - the header is row 1
+            if reading is not None and (reading.who.user, reading.who.role, reading.who.strict) == (
+                    who.user, who.role, who.strict):
+                file.close()
+                return self._run(lambda conn: reading.messages(self.db.url), dry_run, tick)
+            if reading is not None:  # read as someone else (a team server's login): start again, here
+                reading.close()
             if worker:
                 file.close()
                 return self._run(lambda conn: planned_in_worker(self.db.url, path, where, self.today(), who),

@@ -9,7 +9,7 @@ one, nothing more is sent to be written, but the rest of the file is still check
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -336,7 +336,13 @@ Message = tuple[Any, ...]
 
 def plan_file(plan: ImportPlan, file: RegisterFile, where: dict[str, int], today: date) -> Iterator[Message]:
     """Plan a whole file, chunk by chunk."""
-    for rows, errors, reached in read_chunks(file, today, where):
+    return plan_chunks(plan, read_chunks(file, today, where))
+
+
+def plan_chunks(plan: ImportPlan, chunks: Iterable[tuple[list[RegisterRow], list[CellError], int]]
+                ) -> Iterator[Message]:
+    """Plan the chunks ``read_chunks`` gives."""
+    for rows, errors, reached in chunks:
         plan.take(rows, errors)
         yield ("progress", reached)
     yield ("done", plan.finish(), plan.errors, plan.changes)

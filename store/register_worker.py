@@ -2,14 +2,16 @@
 
 Reading, checking and building the rows of a 100,000-row register costs about as much as writing
 them, so on SQLite a forked child runs the plan (``store.register_plan``) on a read connection of
-its own and sends each batch of rows down a pipe; the parent executes them in its write transaction,
-which it holds from before the child starts, so the child's reads see the database as it was. The
-parent alone decides to commit. If either process dies, the pipe closes and the other stops: the
+its own and sends each batch of rows down a pipe; the parent executes them in its write transaction.
+The child starts reading the file at once, while the parent is still opening the database, but
+reads the database only once the parent holds that transaction, so it sees the database as it was.
+The parent alone decides to commit. If either process dies, the pipe closes and the other stops: the
 parent rolls back (nothing written), the child exits (it never wrote).
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import pickle
 import queue
@@ -24,8 +26,8 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from store.bulk import collector_paused
-from store.register_files import RegisterFile, RegisterFileError
-from store.register_plan import ImportPlan, Message, Who, plan_file
+from store.register_files import RegisterFile, RegisterFileError, read_chunks
+from store.register_plan import ImportPlan, Message, Who, plan_chunks
 
 #: Files smaller than this are planned in-process: forking costs more than it saves.
 WORKER_FROM_BYTES = 1_000_000
@@ -37,32 +39,56 @@ def worker_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+class PlanningChild:
+    """A forked child that reads and checks a register file from the moment it starts, and plans it
+    against the database once the writer holds its transaction and says where (``messages``).
+
+    Started before the database is opened, it reads while the writer loads SQLAlchemy and creates
+    or migrates the tables.
+    """
+
+    def __init__(self, path: Path, where: dict[str, int], today: date, who: Who) -> None:
+        context = multiprocessing.get_context("fork")
+        self.who = who
+        self.receive, send = context.Pipe(duplex=False)
+        go, self.go = context.Pipe(duplex=False)
+        _widen(self.receive.fileno())
+        self.child = context.Process(target=_plan, args=(send, self.receive, go, self.go, path, where, today, who),
+                                     daemon=True, name="complaints import planner")
+        self.child.start()
+        send.close()  # the child holds the only sending end: its exit ends the pipe
+        go.close()
+
+    def messages(self, url: str) -> Iterator[Message]:
+        """Tell the child the database to plan against (the write transaction is open by now); its messages."""
+        try:
+            self.go.send(url)
+            while True:
+                try:
+                    message = self.receive.recv()
+                except EOFError:
+                    raise RuntimeError("the import's reading process stopped before it finished") from None
+                if message[0] == "failed":
+                    raise (RegisterFileError if message[1] == "file" else RuntimeError)(message[2])
+                yield message
+                if message[0] == "done":
+                    return
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """End the child, whatever it was doing: with its pipes closed, it stops at its next step."""
+        self.go.close()
+        self.receive.close()
+        self.child.join(timeout=10)
+        if self.child.is_alive():
+            self.child.kill()
+            self.child.join()
+
+
 def planned_in_worker(url: str, path: Path, where: dict[str, int], today: date, who: Who) -> Iterator[Message]:
     """The plan's messages, row batches included, as a forked child makes them."""
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    _widen(receive.fileno())
-    child = context.Process(target=_plan, args=(send, receive, url, path, where, today, who), daemon=True,
-                            name="complaints import planner")
-    child.start()
-    send.close()  # the child holds the only sending end: its exit ends the pipe
-    try:
-        while True:
-            try:
-                message = receive.recv()
-            except EOFError:
-                raise RuntimeError("the import's reading process stopped before it finished") from None
-            if message[0] == "failed":
-                raise (RegisterFileError if message[1] == "file" else RuntimeError)(message[2])
-            yield message
-            if message[0] == "done":
-                return
-    finally:
-        receive.close()  # a child still sending gets a broken pipe and stops
-        child.join(timeout=10)
-        if child.is_alive():
-            child.kill()
-            child.join()
+    return PlanningChild(path, where, today, who).messages(url)
 
 
 def _widen(pipe: int) -> None:
@@ -76,20 +102,36 @@ def _widen(pipe: int) -> None:
         pass
 
 
-def _plan(send: Any, receive: Any, url: str, path: Path, where: dict[str, int], today: date, who: Who) -> None:
-    """The child: plan the file and send everything down the pipe; never write to the database."""
-    receive.close()  # the parent's end, inherited: held open here, a dead parent would never break the pipe
+def _plan(send: Any, receive: Any, go: Any, go_send: Any, path: Path, where: dict[str, int], today: date,
+          who: Who) -> None:
+    """The child: read ahead until told the database, then plan and send everything down the pipe.
+
+    It never writes to the database.
+    """
+    receive.close()  # the parent's ends, inherited: held open here, a dead parent would never break the pipe
+    go_send.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle: its exit stops this one
     outbox = _Outbox(send)
     try:
         with collector_paused():
-            engine = sa.create_engine(url, poolclass=NullPool)
             file = RegisterFile(path)
             try:
+                chunks = read_chunks(file, today, where)
+                ahead = []
+                while not go.poll():  # the writer is still opening the database: read on
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    ahead.append(chunk)
+                try:
+                    url = go.recv()
+                except EOFError:
+                    return  # the writer gave up (it could not open the database)
+                engine = sa.create_engine(url, poolclass=NullPool)
                 with engine.connect() as conn:
                     plan = ImportPlan(conn, who, sink=lambda sql, rows: outbox.post(("rows", sql, rows)),
                                       batch=PIPE_BATCH)
-                    for message in plan_file(plan, file, where, today):
+                    for message in plan_chunks(plan, itertools.chain(ahead, chunks)):
                         outbox.post(message)
             finally:
                 file.close()

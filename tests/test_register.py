@@ -111,8 +111,13 @@ def planned(request, monkeypatch):
     if request.param == "two processes" and not register_worker.worker_available():
         pytest.skip("this platform cannot fork, so imports are always planned in one process")
     monkeypatch.setattr(register_worker, "WORKER_FROM_BYTES", 0 if request.param == "two processes" else 10**12)
-    forks, real = [], register_worker.planned_in_worker
-    monkeypatch.setattr(register_worker, "planned_in_worker", lambda *args: forks.append(1) or real(*args))
+    forks, real = [], register_worker.PlanningChild.__init__
+
+    def counted(self, *args):  # type: ignore[no-untyped-def]
+        forks.append(1)
+        real(self, *args)
+
+    monkeypatch.setattr(register_worker.PlanningChild, "__init__", counted)
     yield request.param
     assert bool(forks) == (request.param == "two processes")
 
