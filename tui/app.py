@@ -341,10 +341,10 @@ class ComplaintsApp(App[None]):
         table.show(message.rows, reset=message.reset)
         if message.reset:
             self.shown_generation = message.generation
-            if not message.fast:
+            if not message.fast and not message.partial:
                 self.filter_results[self.query_state.text.strip()] = message.rows
         self.loading_more = False
-        self.exhausted = len(message.rows) < PAGE_SIZE
+        self.exhausted = len(message.rows) < PAGE_SIZE and not message.partial
         self.loaded = table.first + table.row_count  # where the next page starts, for views paged by offset
         if message.rows:
             self.next_key = message.rows[-1].key(self.query_state.view)
@@ -414,13 +414,26 @@ class ComplaintsApp(App[None]):
         """A filter keystroke: rows already known for ``text`` show in the same frame; otherwise ask SQL.
 
         Known: what SQL gave for ``text`` earlier while typing (a backspace), or the rows of a shorter
-        text that SQL gave complete, narrowed by the filter's own rule (``matches``).
+        text that SQL gave complete, narrowed by the filter's own rule (``matches``). Narrowed from a
+        page that was not complete, they are still the first rows of the answer: shown at once when
+        they fill the screen, while SQL reads the page.
         """
         known = self.filter_results.get(text)
         if known is None and self.db is not None and narrowable(text):
-            wider = [t for t, rows in self.filter_results.items() if text.startswith(t) and len(rows) < PAGE_SIZE]
+            wider = [t for t in self.filter_results if text.startswith(t)]
             if wider:
-                known = [r for r in self.filter_results[max(wider, key=len)] if matches(r, text)]
+                rows = self.filter_results[max(wider, key=len)]
+                narrowed = [r for r in rows if matches(r, text)]
+                if len(rows) < PAGE_SIZE:
+                    known = narrowed
+                elif len(narrowed) >= self.query_one(CaseloadTable).scrollable_content_region.height:
+                    # The shorter text's rows are its first in the view's order, so these are the first rows
+                    # of this text's result, every one up to the last of them: the screen is right at once,
+                    # and SQL brings the whole page behind it.
+                    self.generation += 1
+                    self.on_page_loaded(PageLoaded(narrowed, reset=True, generation=self.generation, partial=True))
+                    self._load_first_page()
+                    return
         if known is None:
             self._load_first_page()
             return

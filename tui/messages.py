@@ -29,13 +29,15 @@ class PageLoaded(Message):
     """A page of the caseload; ``fast``: read straight from the file while the store was opening
     (``rows`` is None when the file could not be read that way); ``in_place``: every row loaded so far,
     read again after an edit, to replace what is shown by difference, the cursor going to ``focus`` if shown;
-    ``above``: the page just above the rows shown; ``limit``: how many rows were asked for."""
+    ``above``: the page just above the rows shown; ``limit``: how many rows were asked for; ``partial``: the
+    first rows of a filter's answer, narrowed from a shorter text's page while SQL reads the whole of it."""
 
     def __init__(self, rows: list[CaseloadRow] | None, reset: bool, generation: int = 0, fast: bool = False,
-                 in_place: bool = False, focus: str | None = None, above: bool = False, limit: int = 0) -> None:
+                 in_place: bool = False, focus: str | None = None, above: bool = False, limit: int = 0,
+                 partial: bool = False) -> None:
         super().__init__()
         self.rows, self.reset, self.generation, self.fast = rows, reset, generation, fast
-        self.in_place, self.focus, self.above, self.limit = in_place, focus, above, limit
+        self.in_place, self.focus, self.above, self.limit, self.partial = in_place, focus, above, limit, partial
 
 
 class CaseLoaded(Message):
