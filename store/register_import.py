@@ -34,14 +34,14 @@ from store.models import (
     Team,
     Theme,
 )
-from store.register_files import RegisterFile, read_chunks
+from store.register_files import RegisterFile
 from store.register_plan import Change, ImportPlan, ImportResult, Message, Who, extended_days, plan_file
 from store.service_base import ServiceBase, row_id
 
 if TYPE_CHECKING:
     from store.register_worker import PlanningChild
 
-__all__ = ["ImportRefused", "ImportResult", "RegisterImport", "read_register"]
+__all__ = ["ImportRefused", "ImportResult", "RegisterImport"]
 
 
 class ImportRefused(Exception):
@@ -64,41 +64,22 @@ def _where(file: RegisterFile, mapping: dict[str, str] | None, ignore: set[str] 
     return where
 
 
-def read_register(path: Path, *, today: date, mapping: dict[str, str] | None = None,
-                  ignore: set[str] | None = None) -> list[RegisterRow]:
-    """Every row of the file, or ImportRefused with every error (header, cells, repeated references)."""
-    file = RegisterFile(path)
-    rows: list[RegisterRow] = []
-    errors: list[CellError] = []
-    try:
-        with collector_paused():
-            for chunk, chunk_errors, _ in read_chunks(file, today, _where(file, mapping, ignore)):
-                rows += chunk
-                errors += chunk_errors
-    finally:
-        file.close()
-    if errors:
-        raise ImportRefused(errors)
-    return rows
-
-
 class RegisterImport(ServiceBase):
-    """Imports a register file (or rows already read) in one transaction."""
+    """Imports a register file in one transaction."""
 
     @staticmethod
     def read_ahead(path: Path, url: str, config: Config, *, today: date, mapping: dict[str, str] | None = None,
                    ignore: set[str] | None = None, strict: bool = False) -> PlanningChild | None:
         """Before the database is open: start reading a big register in a second process (SQLite, where
         fork exists), to hand to ``import_file``; None where it would not help. Header errors raise."""
-        from store.location import sqlite_path
-        from store.register_worker import WORKER_FROM_BYTES, PlanningChild, worker_available
+        from store.register_worker import PlanningChild, worth_a_worker
 
         file = RegisterFile(path)
         try:
             where = _where(file, mapping, ignore)
         finally:
             file.close()
-        if sqlite_path(url) is None or path.stat().st_size < WORKER_FROM_BYTES or not worker_available():
+        if not worth_a_worker(url, path):
             return None
         who = Who(user=config.user, role=config.role, rules=config.rules, calendar=config.calendar(),
                   source=path.name, strict=strict)
@@ -114,44 +95,29 @@ class RegisterImport(ServiceBase):
         the file in a second process (by default, for big files on SQLite); ``reading``: that process,
         already started by ``read_ahead`` with the same file and options.
         """
-        from store.register_worker import WORKER_FROM_BYTES, planned_in_worker, worker_available
+        from store.register_worker import PlanningChild, worth_a_worker
 
         require_writer(self.role)
         file = RegisterFile(path)
         try:
             where = _where(file, mapping, ignore)
-            if worker is None:
-                worker = self.db.is_sqlite and path.stat().st_size >= WORKER_FROM_BYTES and worker_available()
             who = self._who(path.name, strict)
             tick = None
             if progress is not None:
                 total, report = file.estimated_rows(), progress
                 tick = lambda reached: report(reached - 1, total)  # noqa: E731 - the header is row 1
-            if reading is not None and (reading.who.user, reading.who.role, reading.who.strict) == (
-                    who.user, who.role, who.strict):
-                file.close()
-                return self._run(lambda conn: reading.messages(self.db.url), dry_run, tick)
-            if reading is not None:  # read as someone else (a team server's login): start again, here
+            if reading is not None and (reading.who.user, reading.who.role, reading.who.strict) != (
+                    who.user, who.role, who.strict):  # read as someone else (a team server's login)
                 reading.close()
-            if worker:
-                file.close()
-                return self._run(lambda conn: planned_in_worker(self.db.url, path, where, self.today(), who),
-                                 dry_run, tick)
+                reading = None
+            if reading is None and (worth_a_worker(self.db.url, path) if worker is None else worker):
+                reading = PlanningChild(path, where, self.today(), who)
+            if reading is not None:
+                child = reading
+                return self._run(lambda conn: child.messages(self.db.url), dry_run, tick)
             return self._run(lambda conn: plan_file(ImportPlan(conn, who), file, where, self.today()), dry_run, tick)
         finally:
             file.close()
-
-    def apply(self, rows: list[RegisterRow], *, source: str, strict: bool = False,
-              dry_run: bool = False) -> ImportResult:
-        """Import rows already read (``read_register``)."""
-        require_writer(self.role)
-
-        def plan(conn: sa.Connection) -> Iterator[Message]:
-            p = ImportPlan(conn, self._who(source, strict))
-            p.take(rows, [])
-            yield ("done", p.finish(), p.errors, p.changes)
-
-        return self._run(plan, dry_run, None)
 
     def _who(self, source: str, strict: bool) -> Who:
         self.source = source  # named in the events of the changes

@@ -39,6 +39,11 @@ def worker_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def worth_a_worker(url: str, path: Path) -> bool:
+    """Whether to plan ``path`` in a second process: a big file, into SQLite, where fork exists."""
+    return url.startswith("sqlite") and path.stat().st_size >= WORKER_FROM_BYTES and worker_available()
+
+
 class PlanningChild:
     """A forked child that reads and checks a register file from the moment it starts, and plans it
     against the database once the writer holds its transaction and says where (``messages``).
@@ -84,11 +89,6 @@ class PlanningChild:
         if self.child.is_alive():
             self.child.kill()
             self.child.join()
-
-
-def planned_in_worker(url: str, path: Path, where: dict[str, int], today: date, who: Who) -> Iterator[Message]:
-    """The plan's messages, row batches included, as a forked child makes them."""
-    return PlanningChild(path, where, today, who).messages(url)
 
 
 def _widen(pipe: int) -> None:

@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from sqlmodel import col, select
 
-from domain.register import RegisterRow
 from domain.timescales import RuleError
 from store.case_view import case_detail
 from store.models import Event, Theme
@@ -70,11 +69,12 @@ def test_a_retired_team_stays_on_its_cases_but_new_work_cannot_have_it(service):
     assert [e[0] for e in list_events(service)][-2:] == ["team retired", "team restored"]
 
 
-def test_a_register_of_past_years_may_still_name_a_retired_theme(service, config):
+def test_a_register_of_past_years_may_still_name_a_retired_theme(service, config, tmp_path):
     service.log("statutory", NOV_2, complainant="Ann Example", themes=["Transport"])
     service.retire_from_list("theme", "Transport")
-    row = RegisterRow(row=2, reference="CS-OLD-1", kind="statutory", received=date(2019, 5, 1), themes=("Transport",))
-    result = RegisterImport(service.db, config, today=service.today()).apply([row], source="old.csv")
+    register = tmp_path / "old.csv"
+    register.write_text("reference,kind,received,themes\nCS-OLD-1,statutory,01/05/2019,Transport\n")
+    result = RegisterImport(service.db, config, today=service.today()).import_file(register)
     assert result.created == ["CS-OLD-1"]
     with service.db.read() as session:
         assert [t.name for t in session.exec(select(Theme))] == ["Transport"]  # the same, still retired

@@ -22,7 +22,7 @@ from domain.config import Config
 from domain.year import FinancialYear
 from store.database import open_database
 from store.figures_query import year_figures
-from store.register_import import ImportRefused, RegisterImport, read_register
+from store.register_import import ImportRefused, RegisterImport
 from store.service import CaseService
 from tests.test_cli import run
 
@@ -336,8 +336,7 @@ def test_generated_registers_import_whole_or_not_at_all_and_never_crash(tmp_path
     db = open_database(folder / "h.db", cfg)
     before = _snapshot(str(folder / "h.db"))
     try:
-        parsed = read_register(path, today=TODAY)
-        result = RegisterImport(db, cfg, today=TODAY).apply(parsed, source="reg.csv")
+        result = RegisterImport(db, cfg, today=TODAY).import_file(path)
         assert len(result.created) == len(rows)
         assert _snapshot(str(folder / "h.db"))[0][0] == len(rows)
     except ImportRefused as refused:

@@ -99,8 +99,6 @@ class ComplaintsApp(App[None]):
         self.calendar = config.calendar()
         self.loading_more = False
         self.exhausted = False
-        self.next_key: tuple[date, int] | None = None
-        self.loaded = 0
         self.generation = 0  # counts what the caseload was asked to show (view, filter, sort)
         self.shown_generation = -1  # the last of those whose first page is on screen
         self.filter_results: dict[str, list[CaseloadRow]] = {}  # filter text -> its first page, until a reload
@@ -326,17 +324,14 @@ class ComplaintsApp(App[None]):
             added, removed, changed = table.replace(message.rows)
             if message.focus in table.references:
                 table.move_cursor(row=table.references.index(message.focus))
-            self.loading_more, self.loaded = False, table.first + table.row_count
+            self.loading_more = False
             self.exhausted = len(message.rows) < message.limit
-            if message.rows:
-                self.next_key = message.rows[-1].key(self.query_state.view)
             self._status(message.rows, f" · after the change: {changed} changed, {added} new, {removed} gone")
             return
         if message.above:
             self.loading_more = False
             if table.prepend(message.rows):  # the bottom of the window went: it is the next page again
-                self.exhausted, self.loaded = False, table.first + table.row_count
-                self.next_key = table.rows[-1].key(self.query_state.view)
+                self.exhausted = False
             return
         table.show(message.rows, reset=message.reset)
         if message.reset:
@@ -345,9 +340,6 @@ class ComplaintsApp(App[None]):
                 self.filter_results[self.query_state.text.strip()] = message.rows
         self.loading_more = False
         self.exhausted = len(message.rows) < PAGE_SIZE and not message.partial
-        self.loaded = table.first + table.row_count  # where the next page starts, for views paged by offset
-        if message.rows:
-            self.next_key = message.rows[-1].key(self.query_state.view)
         if message.reset:
             self._status(message.rows)
             box = self.query_one("#filter", Input)
@@ -384,11 +376,11 @@ class ComplaintsApp(App[None]):
                            limit=table.first - start, above=True,
                            before=table.rows[0].key(self.query_state.view) if keyset else None)
             return
-        if self.exhausted or event.cursor_row < table.row_count - PREFETCH:
+        if self.exhausted or not table.rows or event.cursor_row < table.row_count - PREFETCH:
             return
-        self.loading_more = True
-        self.load_page(self.query_state, self.next_key if keyset else None, 0 if keyset else self.loaded,
-                       self.generation)
+        self.loading_more = True  # the next page: after the last row (by key), or at its place (by offset)
+        self.load_page(self.query_state, table.rows[-1].key(self.query_state.view) if keyset else None,
+                       0 if keyset else table.first + table.row_count, self.generation)
 
     def on_caseload_table_top(self, _: CaseloadTable.Top) -> None:
         self._load_first_page()
@@ -511,7 +503,7 @@ class ComplaintsApp(App[None]):
             self.fast_running = True
             self.first_page(CaseloadQuery(**vars(self.query_state)), self.generation)
             return
-        self.exhausted, self.next_key, self.loaded = False, None, 0
+        self.exhausted = False
         self.load_page(CaseloadQuery(**vars(self.query_state)), None, 0, self.generation)
 
     def action_reports(self) -> None:
