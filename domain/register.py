@@ -9,10 +9,13 @@ free text such as names, so an error report carries no personal data.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import compress
+from operator import call
 from typing import Any
 
 from domain.vocab import (
@@ -111,9 +114,19 @@ class RegisterRow:
 
 
 assert [f.name for f in fields(RegisterRow)][1:] == list(COLUMNS)
-#: A row with nothing recorded; every default is immutable, so rows can start as a copy of it.
-_BLANK = {f.name: f.default for f in fields(RegisterRow)}
-assert all(isinstance(v, date | str | int | tuple | None) for v in _BLANK.values())
+# Every field's default is immutable and kept on the class (as a dataclass does), so ``_as_row`` can
+# leave out what a row does not record.
+assert all(getattr(RegisterRow, f.name) == f.default and isinstance(f.default, date | str | int | tuple | None)
+           for f in fields(RegisterRow))
+
+
+def _as_row(values: dict[str, Any], row: int) -> RegisterRow:
+    """``RegisterRow(row=row, **values)`` at a fifth of the cost: the values become the instance's own
+    attributes (the class holds the defaults). It runs for every row of an import."""
+    result = RegisterRow.__new__(RegisterRow)
+    values["row"] = row
+    result.__dict__ = values
+    return result
 
 
 def format_cell(kind: str, value: Any) -> str:
@@ -199,23 +212,6 @@ def _parse_text(value: Any) -> str | None:
     return (value.strip() if isinstance(value, str) else _text(value)) or None
 
 
-#: Dates read, by their text: a register of 100,000 rows holds a few thousand different days, so
-#: most cells are a lookup; and equal days are then one object, which a pickle (the import's second
-#: process) writes once per batch instead of once per cell.
-_DAYS: dict[str, date] = {}
-
-
-def _parse_date(value: Any) -> date:
-    if isinstance(value, str):
-        day = _DAYS.get(value)
-        if day is None:
-            day = parse_date(value)
-            if len(_DAYS) < 100_000:
-                _DAYS[value] = day
-        return day
-    return parse_date(value)
-
-
 def _parse_yesno(value: Any) -> bool:
     text = _text(value).lower()
     if text in ("yes", "y", "true", "1"):
@@ -257,91 +253,142 @@ def _parse_findings(value: Any) -> tuple[tuple[str, int], ...]:
 
 
 _BY_KIND: dict[str, Callable[[Any], Any]] = {
-    "text": _parse_text, "date": _parse_date, "money": parse_money, "yesno": _parse_yesno,
+    "text": _parse_text, "date": parse_date, "money": parse_money, "yesno": _parse_yesno,
     "count": _parse_count, "list": _parse_list, "remedy": _parse_remedy, "findings": _parse_findings,
     **{kind: _choice(kind) for kind in CHOICES},
 }
-#: How each column's cell is read: looked up once per cell, so no dispatch on the kind per value.
-PARSERS: dict[str, Callable[[Any], Any]] = {column: _BY_KIND[kind] for column, kind in COLUMNS.items()}
-_DATES = frozenset(c for c, kind in COLUMNS.items() if kind == "date")
+
+
+class _Remembered(dict[Any, Any]):
+    """Cells read once per distinct text: a register of 100,000 rows holds a few thousand different
+    days, choices and theme lists, so most cells are a dictionary hit, made in C with no Python frame.
+    Equal values are then one object, which a pickle (the import's second process) writes once per
+    batch instead of once per cell."""
+
+    LIMIT = 100_000
+
+    def __init__(self, parse: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, raw: Any) -> Any:
+        value = self.parse(raw)  # a _Bad cell raises, and is never remembered
+        if len(self) < self.LIMIT:
+            self[raw] = value
+        return value
+
+
+class RowReader:
+    """Reads one file's rows, whose cells come in a fixed order of columns, as of ``today``.
+
+    ``read_text`` takes a CSV's cells (all strings) on a fast path: blank cells dropped and every
+    cell parsed in C-level loops, falling back to ``read`` (cell by cell) only for a row with an
+    error. ``read`` takes any cells (Excel's dates and numbers too).
+    """
+
+    def __init__(self, columns: list[str], today: date) -> None:
+        self.columns, self.today = columns, today
+        days = _Remembered(self._day)
+        self.parsers = [days.__getitem__ if COLUMNS[c] == "date" else _BY_KIND[COLUMNS[c]] for c in columns]
+        fast: dict[str, Callable[[str], Any]] = {"text": str.strip, "list": _Remembered(_parse_list).__getitem__,
+                                                 **{kind: _Remembered(_choice(kind)).__getitem__ for kind in CHOICES}}
+        self.text_parsers = [fast.get(COLUMNS[c], p) for c, p in zip(columns, self.parsers, strict=True)]
+
+    def _day(self, raw: Any) -> date:
+        day = parse_date(raw)
+        if day > self.today:
+            raise _Bad(f"{day.isoformat()} is in the future")
+        return day
+
+    def read_text(self, cells: Sequence[str], row: int) -> tuple[RegisterRow | None, list[CellError]]:
+        """A CSV row's cells (strings, one per column); whitespace-only cells count as empty."""
+        keep = list(map(str.strip, cells))
+        try:
+            values = dict(zip(compress(self.columns, keep),
+                              map(call, compress(self.text_parsers, keep), compress(cells, keep)), strict=True))
+        except _Bad:
+            return self.read(cells, row)
+        return self._row(values, [], row)
+
+    def read(self, cells: Iterable[Any], row: int) -> tuple[RegisterRow | None, list[CellError]]:
+        """Any row's cells, one per column, cell by cell: every wrong cell is reported."""
+        errors: list[CellError] = []
+        values: dict[str, Any] = {}
+        for column, parse, raw in zip(self.columns, self.parsers, cells, strict=True):
+            if raw is None or raw == "" or (raw.__class__ is str and not raw.strip()):
+                continue
+            try:
+                values[column] = parse(raw)
+            except _Bad as exc:
+                errors.append(CellError(row, column, str(exc)))
+        return self._row(values, errors, row)
+
+    def _row(self, values: dict[str, Any], errors: list[CellError], row: int) -> tuple[RegisterRow | None,
+                                                                                        list[CellError]]:
+        if "kind" not in values or "received" not in values:
+            for column in REQUIRED:
+                if column not in values and not any(e.column == column for e in errors):
+                    errors.append(CellError(row, column, "is required"))
+        if errors:
+            return None, errors
+        errors = check_row(result := _as_row(values, row), values.keys())
+        return (None, errors) if errors else (result, [])
 
 
 def read_row(cells: dict[str, Any], row: int, today: date) -> tuple[RegisterRow | None, list[CellError]]:
     """Read one row's cells (column -> raw value); a row only when it has no error."""
-    return read_cells(cells.items(), row, today)
-
-
-def read_cells(cells: Iterable[tuple[str, Any]], row: int, today: date) -> tuple[RegisterRow | None,
-                                                                                  list[CellError]]:
-    """``read_row`` over (column, raw value) pairs, as a file's rows give them; empty cells are skipped."""
-    errors: list[CellError] = []
-    values: dict[str, Any] = {}
-    parsers, dates = PARSERS, _DATES  # locals: this loop runs for every cell of an import
-    for column, raw in cells:
-        if raw is None or raw == "" or (raw.__class__ is str and raw[0].isspace() and not raw.strip()):
-            continue
-        try:
-            value = values[column] = parsers[column](raw)
-        except _Bad as exc:
-            errors.append(CellError(row, column, str(exc)))
-            continue
-        if column in dates and value > today:
-            errors.append(CellError(row, column, f"{value.isoformat()} is in the future"))
-    if "kind" not in values or "received" not in values:
-        for column in REQUIRED:
-            if column not in values and not any(e.column == column for e in errors):
-                errors.append(CellError(row, column, "is required"))
-    if errors:
-        return None, errors
-    result = RegisterRow.__new__(RegisterRow)  # as RegisterRow(row=row, **values), at a fifth of the cost
-    result.__dict__ = {**_BLANK, **values, "row": row}
-    errors = check_row(result, today)
-    return (None, errors) if errors else (result, [])
+    return RowReader(list(cells), today).read(cells.values(), row)
 
 
 _LATER2 = ("stage2_declined", "stage2_started", "stage2_extended", "stage2_responded", "stage2_outcome",
            "stage2_findings", "stage2_cost")
 _LATER3 = ("stage3_panel", "stage3_responded", "stage3_outcome", "stage3_cost")
+_OUTCOMES = ("stage1_outcome", "stage2_outcome", "stage3_outcome")
+_EXTENSIONS = ("stage1_extended", "stage2_extended")
 
 
-def check_row(r: RegisterRow, today: date) -> list[CellError]:
+def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
     """The format's rules across a row's cells: dates in order, stages where they belong.
 
-    Read by attribute rather than by name in loops where it can: it runs once for every row of
-    an import.
+    ``recorded`` names the columns the row has cells in: it runs once for every row of an import,
+    so each rule about which columns may be filled asks a set first, in C, and looks at the cells
+    themselves only when some are.
     """
     errors: list[CellError] = []
 
     def err(column: str, message: str) -> None:
         errors.append(CellError(r.row, column, message))
 
-    previous: tuple[str, date] | None = None
-    for column, value in zip(DATE_ORDER, (r.received, r.stage1_responded, r.stage2_requested, r.stage2_started,
-                                          r.stage2_responded, r.stage3_requested, r.stage3_panel,
-                                          r.stage3_responded), strict=True):
-        if value is None:
-            continue
-        if previous and value < previous[1]:
-            err(column, f"{value.isoformat()} is before {previous[0]} ({previous[1].isoformat()})")
-        previous = (column, value)
+    along = (r.received, r.stage1_responded, r.stage2_requested, r.stage2_started, r.stage2_responded,
+             r.stage3_requested, r.stage3_panel, r.stage3_responded)
+    dated = list(filter(None, along))  # a date is never false
+    if dated != sorted(dated):
+        previous: tuple[str, date] | None = None
+        for column, value in zip(DATE_ORDER, along, strict=True):
+            if value is None:
+                continue
+            if previous and value < previous[1]:
+                err(column, f"{value.isoformat()} is before {previous[0]} ({previous[1].isoformat()})")
+            previous = (column, value)
     complaint = r.kind in ("statutory", "corporate")
-    if not complaint:
-        cell = r.__dict__  # by key: this runs for half the rows of a register (every non-complaint)
-        staged = [c for c in STAGE_COLUMNS if cell[c] not in (None, (), 0)]
+    if not complaint and not recorded.isdisjoint(STAGE_COLUMNS):
+        staged = [c for c in STAGE_COLUMNS if getattr(r, c) not in (None, (), 0)]
         if staged:
             err(staged[0], f"a {r.kind.replace('_', ' ')} has no stages: record when it ended in closed")
     if complaint and r.closed is not None:
         err("closed", "a complaint closes with its last stage's response: leave closed empty")
     if r.closed is not None and r.closed < r.received:
         err("closed", f"{r.closed.isoformat()} is before received ({r.received.isoformat()})")
-    for n, outcome, responded in ((1, r.stage1_outcome, r.stage1_responded), (2, r.stage2_outcome, r.stage2_responded),
-                                  (3, r.stage3_outcome, r.stage3_responded)):
+    outcomes = () if recorded.isdisjoint(_OUTCOMES) else (
+        (1, r.stage1_outcome, r.stage1_responded), (2, r.stage2_outcome, r.stage2_responded),
+        (3, r.stage3_outcome, r.stage3_responded))
+    for n, outcome, responded in outcomes:
         if outcome and not responded:
             err(f"stage{n}_outcome", f"an outcome needs the Stage {n} response date (stage{n}_responded)")
     if r.stage1_reopened and not r.stage1_responded:
         err("stage1_reopened", "only a Stage 1 complaint that was answered can be reopened")
     if r.stage2_requested is None or r.stage2_declined is not None:
-        later2 = [c for c in _LATER2 if getattr(r, c) not in (None, ())]
+        later2 = [c for c in _LATER2 if getattr(r, c) not in (None, ())] if not recorded.isdisjoint(_LATER2) else []
         if later2 and r.stage2_requested is None:
             err(later2[0], "Stage 2 needs the date it was requested (stage2_requested)")
         if r.stage2_declined is not None:
@@ -351,16 +398,17 @@ def check_row(r: RegisterRow, today: date) -> list[CellError]:
             if r.stage2_requested and r.stage2_declined < r.stage2_requested:
                 err("stage2_declined", "is before stage2_requested")
     if r.stage3_requested is None:
-        later3 = [c for c in _LATER3 if getattr(r, c) is not None]
+        later3 = [c for c in _LATER3 if getattr(r, c) is not None] if not recorded.isdisjoint(_LATER3) else []
         if later3:
             err(later3[0], "Stage 3 needs the date it was requested (stage3_requested)")
     elif r.stage2_responded is None or r.stage2_declined is not None:
         err("stage3_requested", "Stage 3 follows a Stage 2 response (stage2_responded)")
     if r.stage2_requested and r.stage1_responded is None:
         err("stage2_requested", "Stage 2 follows a Stage 1 response (stage1_responded)")
-    for n, start, extended, end in ((1, r.received, r.stage1_extended, r.stage1_responded),
-                                    (2, r.stage2_started or r.stage2_requested, r.stage2_extended,
-                                     r.stage2_responded)):
+    extensions = () if recorded.isdisjoint(_EXTENSIONS) else (
+        (1, r.received, r.stage1_extended, r.stage1_responded),
+        (2, r.stage2_started or r.stage2_requested, r.stage2_extended, r.stage2_responded))
+    for n, start, extended, end in extensions:
         if extended and ((start and extended < start) or (end and extended > end)):
             err(f"stage{n}_extended", f"{extended.isoformat()} is outside Stage {n} (from its start to its response)")
     if r.lgo_received is None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+_NOT_WORDS = re.compile(r"[^\w]+")
+
 
 def name_key(name: str) -> str:
     """A person's name normalised for matching: case, spacing and punctuation ignored."""
-    return re.sub(r"[^\w]+", " ", name.casefold()).strip()
+    return _NOT_WORDS.sub(" ", name.casefold()).strip()

@@ -10,11 +10,10 @@ import csv
 import operator
 from collections.abc import Iterable, Iterator
 from datetime import date
-from itertools import compress
 from pathlib import Path
 from typing import Any
 
-from domain.register import COLUMNS, CellError, RegisterRow, read_cells
+from domain.register import COLUMNS, CellError, RegisterRow, RowReader
 from store.location import owner_only, save_owner_only
 
 
@@ -67,14 +66,13 @@ class RegisterFile:
         self._rows = ((n, list(row)) for n, row in enumerate(rows, start=2))
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """Data rows (row number, cells), skipping rows with nothing in them."""
-        text = self.kind == "csv"
-        try:
-            for n, cells in self._rows:
-                if "".join(cells).strip() if text else any(c is not None and str(c).strip() for c in cells):
-                    yield n, cells
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise RegisterFileError(f"{self.path}: cannot be read ({_reason(exc)})") from None
+        """Data rows (row number, cells), blank ones too: a CSV's as the csv module reads them (which can
+        raise ``csv.Error`` or ``UnicodeDecodeError`` on a broken file: see ``read_chunks``)."""
+        return self._rows
+
+    def is_blank(self, cells: list[Any]) -> bool:
+        return not ("".join(cells).strip() if self.kind == "csv" else
+                    any(c is not None and str(c).strip() for c in cells))
 
     def estimated_rows(self) -> int | None:
         """About how many data rows the file has, for a progress bar (a CSV's lines; a sheet's last row)."""
@@ -102,36 +100,39 @@ def read_chunks(file: RegisterFile, today: date, where: dict[str, int],
     ``where`` is the matched header (column -> cell index). A reference used twice is an error at its
     second row.
     """
-    columns, cells_of = list(where), operator.itemgetter(*where.values())  # kind and received: two at least
-    width, text = len(file.header), file.kind == "csv"
-    padding: list[Any] = [None] * (max(where.values()) + 1)
+    cells_of = operator.itemgetter(*where.values())  # kind and received: two at least
+    reader = RowReader(list(where), today)
+    read = reader.read_text if file.kind == "csv" else reader.read
+    width = len(file.header)
+    padding: list[Any] = ["" if file.kind == "csv" else None] * (max(where.values()) + 1)
     seen: dict[str, int] = {}
     rows: list[RegisterRow] = []
     errors: list[CellError] = []
     n = 1
-    for n, cells in file.rows():
-        if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
-            errors.append(CellError(n, "(whole row)", f"has {len(cells)} cells but the header names {width} "
-                                                      "columns (a comma in a value that is not in quotes?)"))
-            continue
-        if len(cells) < len(padding):  # a short row: the missing cells are empty
-            cells = cells + padding[len(cells):]
-        picked = cells_of(cells)
-        # A CSV's cells are strings, so the empty ones ("") can be dropped in C; Excel's 0 and False are values.
-        pairs = compress(zip(columns, picked, strict=True), picked) if text else zip(columns, picked, strict=True)
-        row, row_errors = read_cells(pairs, n, today)
-        if row_errors:
-            errors += row_errors
-        elif row is not None:
-            if row.reference and row.reference in seen:
-                errors.append(CellError(n, "reference", f"{row.reference!r} is also on row {seen[row.reference]}"))
-            else:
-                if row.reference:
-                    seen[row.reference] = n
-                rows.append(row)
-        if len(rows) + len(errors) >= size:
-            yield rows, errors, n
-            rows, errors = [], []
+    try:
+        for n, cells in file.rows():
+            if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+                errors.append(CellError(n, "(whole row)", f"has {len(cells)} cells but the header names {width} "
+                                                          "columns (a comma in a value that is not in quotes?)"))
+                continue
+            if len(cells) < len(padding):  # a short row: the missing cells are empty
+                cells = cells + padding[len(cells):]
+            row, row_errors = read(cells_of(cells), n)
+            if row_errors:
+                if not file.is_blank(cells):  # asked only of rows in error: a blank one lacks kind and received
+                    errors += row_errors
+            elif row is not None:
+                if row.reference and row.reference in seen:
+                    errors.append(CellError(n, "reference", f"{row.reference!r} is also on row {seen[row.reference]}"))
+                else:
+                    if row.reference:
+                        seen[row.reference] = n
+                    rows.append(row)
+            if len(rows) + len(errors) >= size:
+                yield rows, errors, n
+                rows, errors = [], []
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise RegisterFileError(f"{file.path}: cannot be read ({_reason(exc)})") from None
     yield rows, errors, n
 
 

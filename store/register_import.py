@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from domain.config import Config
 from domain.lifecycle import require_writer
 from domain.register import CellError, RegisterRow, match_header
-from store.bulk import BulkWriter, collector_paused
+from store.bulk import BulkWriter, IndexesSetAside, collector_paused
 from store.models import (
     Assignment,
     Case,
@@ -130,6 +130,7 @@ class RegisterImport(ServiceBase):
         result = ImportResult()
         try:
             with collector_paused(), self.db.write_engine.begin() as conn:
+                aside = IndexesSetAside.for_first_load(conn)
                 writer: BulkWriter | None = None
                 errors: list[CellError] = []
                 changes: list[Change] = []
@@ -143,6 +144,8 @@ class RegisterImport(ServiceBase):
                         result, errors, changes = message[1], message[2], message[3]
                 if errors:
                     raise ImportRefused(errors)
+                if aside is not None:
+                    aside.restore()
                 self._apply_changes(conn, changes, result)
                 result.dry_run = dry_run
                 if dry_run:

@@ -49,6 +49,15 @@ LISTS = (("themes", Theme, "theme"), ("team", Team, "team"), ("service_area", Se
 
 #: A stored case the file changes: the file's row, the case's id, and column -> (stored, file) cells.
 Change = tuple[RegisterRow, int, dict[str, tuple[str, str]]]
+#: The columns of the rows an import writes for each new case, in the order of its tuples; the rest
+#: of each table is NULL.
+CASE_COLUMNS = ("id", "reference", "kind", "received", "channel", "person_id", "complainant_group", "child_status",
+                "advocate", "service_area_id", "team_id", "summary", "closed", "version")
+PERSON_COLUMNS = ("id", "external_id", "name", "name_key", "complainant_group", "persistent", "persistent_start",
+                  "anonymised")
+STAGE_COLUMNS = ("id", "case_id", "procedure", "number", "round", "requested", "accepted", "declined",
+                 "statement_agreed", "extended_on", "extended_days", "panel_on", "responded", "outcome", "step",
+                 "due", "late_request", "paused_days", "outcome_overridden")
 Sink = Callable[[str, list[tuple[Any, ...]]], None]
 
 
@@ -99,8 +108,11 @@ class ImportPlan:
         self.no_people = conn.execute(sa.select(col(Person.id)).limit(1)).first() is None
         self.people: dict[str, int] = {}  # "id:<complainant_id>" or "name:<name key>" -> person id
         self.numbers: dict[str, int] = {}  # reference prefix -> last number used
-        self.writer = BulkWriter(conn, sink=sink, batch=batch)
-        self.writer.continue_ids()
+        self.writer = w = BulkWriter(conn, sink=sink, batch=batch)
+        w.continue_ids()
+        self.next_person, self.next_stage = w.counter("person"), w.counter("stage")
+        self.add_person, self.add_stage = w.appender(Person, PERSON_COLUMNS), w.appender(Stage, STAGE_COLUMNS)
+        self.add_theme = w.appender(CaseTheme, ("case_id", "theme_id"))
 
     def take(self, rows: list[RegisterRow], errors: list[CellError]) -> None:
         """Plan one chunk: the rows that read cleanly, and the errors of the rows that did not."""
@@ -198,29 +210,29 @@ class ImportPlan:
     # -- new cases -----------------------------------------------------------------------------
 
     def _insert(self, rows: list[RegisterRow]) -> None:
+        """Rows for new cases, as tuples of the columns named beside them (see ``BulkWriter.appender``):
+        a 100,000-row register makes half a million rows."""
         if not rows:
             return
         w, lists, created = self.writer, self.lists, self.result.created
+        themes, teams, areas = lists[Theme], lists[Team], lists[ServiceArea]
+        next_case, add_case, add_theme = w.counter("case"), w.appender(Case, CASE_COLUMNS), self.add_theme
+        person_id, write_stages = self._person_id, self._write_stages
         self._find_people(rows)
-        detail = f"from {self.who.source}"[:120]
+        who, detail = self.who.user, f"from {self.who.source}"[:120]
         for r in rows:
-            cid = w.next_id("case")
+            cid = next_case()
             reference = r.reference or self._next_reference(r)
-            person = self._person_id(r)
-            closed = self._write_stages(cid, r)
-            w.add(Case, {"id": cid, "reference": reference, "kind": r.kind, "received": r.received,
-                         "channel": r.channel, "person_id": person, "complainant_group": r.complainant_group,
-                         "child_status": r.child_status, "advocate": r.advocate,
-                         "service_area_id": lists[ServiceArea].get(r.service_area or ""),
-                         "team_id": lists[Team].get(r.team or ""), "summary": r.summary, "closed": closed,
-                         "version": 1})
+            add_case((cid, reference, r.kind, r.received, r.channel, person_id(r), r.complainant_group,
+                      r.child_status, r.advocate, areas.get(r.service_area or ""), teams.get(r.team or ""),
+                      r.summary, write_stages(cid, r), 1))
             for theme in r.themes:
-                w.add(CaseTheme, {"case_id": cid, "theme_id": lists[Theme][theme]})
+                add_theme((cid, themes[theme]))
             if r.lgo_received:
                 w.add(OmbudsmanEnquiry, {"id": w.next_id("ombudsman_enquiry"), "case_id": cid,
                                          "received": r.lgo_received, "decision": r.lgo_decision,
                                          "decided": r.lgo_closed, "remedy": r.lgo_remedy, "payment": r.lgo_payment})
-            w.add_event(cid, self.who.user, "imported", detail)
+            w.add_event(cid, who, "imported", detail)
             created.append(reference)
             w.flush_if_full()
 
@@ -243,18 +255,20 @@ class ImportPlan:
                 found.setdefault(f"name:{key}", pid)
 
     def _person_id(self, r: RegisterRow) -> int | None:
-        if not r.complainant_id and not r.complainant:
+        if r.complainant_id:
+            named, key = None, "id:" + r.complainant_id
+        elif r.complainant:
+            named = name_key(r.complainant)
+            key = "name:" + named
+        else:
             return None
-        named = None if r.complainant_id else name_key(r.complainant or "")
-        key = f"id:{r.complainant_id}" if r.complainant_id else f"name:{named}"
-        if key not in self.people:
-            pid = self.people[key] = self.writer.next_id("person")
+        pid = self.people.get(key)
+        if pid is None:
+            pid = self.people[key] = self.next_person()
             name = r.complainant or r.complainant_id or ""
-            self.writer.add(Person, {"id": pid, "external_id": r.complainant_id, "name": name,
-                                     "name_key": named or name_key(name), "complainant_group": r.complainant_group,
-                                     "persistent": bool(r.persistent), "anonymised": False,
-                                     "persistent_start": r.received if r.persistent else None})
-        return self.people[key]
+            self.add_person((pid, r.complainant_id, name, named or name_key(name), r.complainant_group,
+                             bool(r.persistent), r.received if r.persistent else None, False))
+        return pid
 
     def _next_reference(self, r: RegisterRow) -> str:
         prefix = f"{PREFIXES[Kind(r.kind)]}-{r.received.year}-"
@@ -267,17 +281,13 @@ class ImportPlan:
         self.numbers[prefix] += 1
         return f"{prefix}{self.numbers[prefix]:05d}"
 
-    def _stage_row(self, cid: int, st: StageDates, **extra: Any) -> int:
-        w = self.writer
-        sid = w.next_id("stage")
+    def _stage_row(self, cid: int, st: StageDates, *, outcome: str | None = None, accepted: date | None = None,
+                   round: int = 0) -> int:  # noqa: A002 - the column's name
+        sid = self.next_stage()
         dl = None if st.responded or st.declined else deadline(st, self.who.rules, self.who.calendar)
-        row = {"id": sid, "case_id": cid, "procedure": st.procedure, "number": st.number, "round": 0,
-               "requested": st.requested, "declined": st.declined, "late_request": False,
-               "statement_agreed": st.statement_agreed, "extended_on": st.extended_on,
-               "extended_days": st.extended_days, "paused_days": 0, "panel_on": st.panel_on,
-               "responded": st.responded, "outcome_overridden": False, "step": dl.step if dl else None,
-               "due": dl.due if dl else None, **extra}
-        w.add(Stage, row)
+        self.add_stage((sid, cid, st.procedure, st.number, round, st.requested, accepted, st.declined,
+                        st.statement_agreed, st.extended_on, st.extended_days, st.panel_on, st.responded, outcome,
+                        dl.step if dl else None, dl.due if dl else None, False, 0, False))
         return sid
 
     def _write_stages(self, cid: int, r: RegisterRow) -> date | None:
