@@ -83,7 +83,7 @@ class RegisterImport(ServiceBase):
             return None
         who = Who(user=config.user, role=config.role, rules=config.rules, calendar=config.calendar(),
                   source=path.name, strict=strict)
-        return PlanningChild(path, where, today, who)
+        return PlanningChild(path, where, today, who, config)
 
     def import_file(self, path: Path, *, mapping: dict[str, str] | None = None, ignore: set[str] | None = None,
                     strict: bool = False, dry_run: bool = False,
@@ -111,7 +111,7 @@ class RegisterImport(ServiceBase):
                 reading.close()
                 reading = None
             if reading is None and (worth_a_worker(self.db.url, path) if worker is None else worker):
-                reading = PlanningChild(path, where, self.today(), who)
+                reading = PlanningChild(path, where, self.today(), who, self.config)
             if reading is not None:
                 child = reading
                 return self._run(lambda conn: child.messages(self.db.url), dry_run, tick)

@@ -18,6 +18,7 @@ import queue
 import signal
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from domain.config import Config
 from store.bulk import collector_paused
+from store.digest import stored_calendar
 from store.register_files import RegisterFile, RegisterFileError, read_chunks
 from store.register_plan import ImportPlan, Message, Who, plan_chunks
 
@@ -52,13 +55,14 @@ class PlanningChild:
     or migrates the tables.
     """
 
-    def __init__(self, path: Path, where: dict[str, int], today: date, who: Who) -> None:
+    def __init__(self, path: Path, where: dict[str, int], today: date, who: Who, config: Config) -> None:
         context = multiprocessing.get_context("fork")
         self.who = who
         self.receive, send = context.Pipe(duplex=False)
         go, self.go = context.Pipe(duplex=False)
         _widen(self.receive.fileno())
-        self.child = context.Process(target=_plan, args=(send, self.receive, go, self.go, path, where, today, who),
+        self.child = context.Process(target=_plan, args=(send, self.receive, go, self.go, path, where, today, who,
+                                                         config),
                                      daemon=True, name="complaints import planner")
         self.child.start()
         send.close()  # the child holds the only sending end: its exit ends the pipe
@@ -103,7 +107,7 @@ def _widen(pipe: int) -> None:
 
 
 def _plan(send: Any, receive: Any, go: Any, go_send: Any, path: Path, where: dict[str, int], today: date,
-          who: Who) -> None:
+          who: Who, config: Config) -> None:
     """The child: read ahead until told the database, then plan and send everything down the pipe.
 
     It never writes to the database.
@@ -129,8 +133,11 @@ def _plan(send: Any, receive: Any, go: Any, go_send: Any, path: Path, where: dic
                     return  # the writer gave up (it could not open the database)
                 engine = sa.create_engine(url, poolclass=NullPool)
                 with engine.connect() as conn:
-                    plan = ImportPlan(conn, who, sink=lambda sql, rows: outbox.post(("rows", sql, rows)),
-                                      batch=PIPE_BATCH)
+                    # The council's calendar as the database stores it: loading the holiday library
+                    # here would cost this process, the slower of the two, a tenth of a second.
+                    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                    plan = ImportPlan(conn, replace(who, calendar=stored_calendar(cursor, config)), batch=PIPE_BATCH,
+                                      sink=lambda sql, rows: outbox.post(("rows", sql, rows)))
                     for message in plan_chunks(plan, itertools.chain(ahead, chunks)):
                         outbox.post(message)
             finally:

@@ -140,9 +140,10 @@ def test_retention_lists_then_anonymises_keeping_the_figures(answered, boss, con
 
 def _big_register(path: Path, rows: int) -> None:
     lines = ["reference,kind,received,complainant_id,complainant,themes,stage1_responded,stage1_outcome"]
-    for i in range(rows):
+    for i in range(rows):  # one in ten still open at Stage 1, so with a deadline worked out on import
+        answer = f"{1 + i % 28:02d}/1{i % 2}/2024,not_upheld" if i % 10 else ","
         lines.append(f"K-{i:06d},statutory,{1 + i % 28:02d}/0{1 + i % 9}/2024,P{i % 5000},Person {i % 5000},"
-                     f"Delays;Theme {i % 7},{1 + i % 28:02d}/1{i % 2}/2024,not_upheld")
+                     f"Delays;Theme {i % 7},{answer}")
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -290,6 +291,7 @@ def test_one_process_and_two_plan_a_register_alike(tmp_path, config):
         database.close()
         assert len(result.created) == 6_000 and result.new_names["themes"][0] == "Delays"
         conn = sqlite3.connect(target)
+        assert conn.execute("SELECT count(*) FROM stage WHERE due IS NOT NULL").fetchone() == (600,)  # open, dated
         dumps.append([conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall()
                       for t in ("case", "stage", "person", "case_theme", "theme", "sqlite_master")]
                      + [conn.execute("SELECT id, case_id, who, action, detail FROM event ORDER BY id").fetchall()])
