@@ -404,27 +404,23 @@ def _export_register(db: str | None, year_text: str | None, today_text: str | No
     from store.register_files import RegisterFileError, write_register
 
     year = _year(year_text, parse_today(today_text)) if year_text else None
-    database, _ = _open(db)
-    try:
-        with database.dbapi() as conn:
-            reader = RegisterReader(conn, database.placeholder)
-            rows = (row.cells() for _, row in reader.rows(year))
-            if output is None:
-                import csv
+    with _store(db) as (database, _), database.dbapi() as conn:
+        reader = RegisterReader(conn, database.placeholder)
+        rows = (row.cells() for _, row in reader.rows(year))
+        if output is None:
+            import csv
 
-                from domain.register import COLUMNS
+            from domain.register import COLUMNS
 
-                writer = csv.writer(sys.stdout)
-                writer.writerow(list(COLUMNS))
-                for cells in rows:
-                    writer.writerow(list(cells.values()))
-                return
-            try:
-                count = write_register(output, rows)
-            except RegisterFileError as exc:
-                fail(str(exc))
-    finally:
-        database.close()
+            writer = csv.writer(sys.stdout)
+            writer.writerow(list(COLUMNS))
+            for cells in rows:
+                writer.writerow(list(cells.values()))
+            return
+        try:
+            count = write_register(output, rows)
+        except RegisterFileError as exc:
+            fail(str(exc))
     typer.echo(f"Wrote {count:,} cases{f' received in {year.label}' if year else ''} to {output}", err=True)
 
 
@@ -469,14 +465,11 @@ def import_(
             # a big file is read in a second process from now on, while the database opens
             reading = RegisterImport.read_ahead(file, resolve_url(db), _config(), today=day, mapping=pairs,
                                                 ignore=set(ignore or []), strict=strict)
-            database, config = _open(db)
-            try:
+            with _store(db) as (database, config):  # an auditor's import is refused with the rule's reason
                 service = RegisterImport(database, config, today=day)
                 result = service.import_file(file, mapping=pairs, ignore=set(ignore or []), strict=strict,
                                              dry_run=dry_run, reading=reading,
                                              progress=lambda done, total: tick("Importing", done, total))
-            finally:
-                database.close()
         except RegisterFileError as exc:
             fail(str(exc))
         except ImportRefused as refused:
@@ -554,15 +547,13 @@ def history(
 
     from store.models import Case, Event
 
-    database, _ = _open(db)
-    with database.read() as session:
+    with _store(db) as (database, _), database.read() as session:
         case = session.exec(select(Case).where(Case.reference == reference.strip())).first()
         if case is None:  # a deleted case leaves one event naming its reference
             where = (col(Event.case_id).is_(None)) & (Event.action == "deleted") & (Event.detail == reference.strip())
         else:
             where = Event.case_id == case.id
         events = list(session.exec(select(Event).where(where).order_by(col(Event.at), col(Event.id))))
-    database.close()
     if case is None and not events:
         fail(f"no case has the reference {reference!r}")
     typer.echo(f"{reference.strip()}: {len(events)} event{'s' if len(events) != 1 else ''}")

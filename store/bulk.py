@@ -90,8 +90,8 @@ def _sqlite_timestamp(moment: datetime) -> str:
 
 
 class IndexesSetAside:
-    """A first bulk load on SQLite: the plain indexes of the tables it fills dropped before it and built
-    again after it, in the same transaction.
+    """A first bulk load on SQLite (a first import, demo data): the plain indexes of the tables it fills
+    dropped before it and built again after it, in the same transaction.
 
     Building an index once over all the rows costs a fraction of keeping it up to date row by row:
     for a 100,000-row register, 0.3 s to build against 0.9 s of upkeep. Only worth it, and only done,
@@ -187,11 +187,11 @@ class BulkWriter:
         self._event((self.next_id("event"), case_id, self.now, who, action, detail, old, new, reason))
 
     def next_id(self, table: str) -> int:
-        return next(self.counters.get(table) or self.counters.setdefault(table, itertools.count(1)))
+        return self.counter(table)()
 
     def counter(self, table: str) -> Callable[[], int]:
         """``next_id`` for one table, as one call in C: for loops that number many rows."""
-        return (self.counters.get(table) or self.counters.setdefault(table, itertools.count(1))).__next__
+        return self.counters.setdefault(table, itertools.count(1)).__next__
 
     def add(self, model: type[Any], row: dict[str, Any]) -> None:
         """Buffer a row; columns it does not name are NULL."""

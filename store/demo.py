@@ -31,7 +31,7 @@ from domain.clock import StageDates, deadline
 from domain.config import Config
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook
-from store.bulk import BulkWriter
+from store.bulk import BulkWriter, IndexesSetAside
 from store.database import Database
 from store.models import (
     Assignment,
@@ -133,6 +133,7 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
     with db.write_engine.begin() as conn:
         if conn.execute(sa.select(sa.func.count()).select_from(sa.table("case"))).scalar():
             raise ValueError(f"{db.describe()} already holds cases: demo data goes into an empty database")
+        aside = IndexesSetAside.for_first_load(conn)
         w = BulkWriter(conn)
         gen = _Generator(rng, fake, calendar, rules, today, w, stats)
         gen.reference_data()
@@ -144,6 +145,8 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
             if progress and i % 10_000 == 0:
                 progress(i)
         w.finish()
+        if aside is not None:
+            aside.restore()
         conn.execute(sa.insert(Setting), [{"key": "demo", "value": f"seed {seed}, {cases} cases"}])
     return stats
 

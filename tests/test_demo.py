@@ -97,3 +97,11 @@ def test_rows_written_by_the_fast_path_read_back_through_the_orm(demo):
         event = session.exec(select(Event)).first()
         assert event.at.year >= 2016 and event.who == "demo"
 
+
+
+def test_the_demo_database_has_every_index_a_new_database_has(demo, tmp_path):
+    """The demo sets the plain indexes aside while it writes (store.bulk.IndexesSetAside); they are all back."""
+    _, conn, _ = demo
+    open_database(tmp_path / "new.db", Config(user="tester")).close()
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    assert conn.execute(schema).fetchall() == sqlite3.connect(tmp_path / "new.db").execute(schema).fetchall()

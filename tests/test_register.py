@@ -215,6 +215,14 @@ def test_strict_refuses_names_not_on_the_lists(tmp_path, db_path, planned):
         "  row 2, team: 'North' is not on the council's list (--strict)"]
 
 
+def test_an_auditor_cannot_import(tmp_path, db_path, planned):
+    path = write(tmp_path / "reg.csv", HEADER, "CS-1,statutory,02/05/2024,P1,Ann Example,Delays,14/05/2024,upheld,")
+    (tmp_path / "auditor.toml").write_text('[user]\nname = "carl"\n[roles]\nauditors = ["carl"]\n')
+    result = run("import", path, "--db", db_path, COMPLAINTS_CONFIG=str(tmp_path / "auditor.toml"))
+    assert (result.exit_code, result.stderr) == (1, "Error: the auditor role can read everything and change nothing\n")
+    assert count(db_path) == 0
+
+
 def test_unknown_columns_need_a_map_or_an_ignore(tmp_path, db_path):
     path = write(tmp_path / "reg.csv", "Type,Date received,Officer", "statutory,02/05/2024,Sam")
     assert run("import", path, "--db", db_path).exit_code == 1
