@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -26,6 +26,8 @@ app = typer.Typer(
     name="complaints",
     help="Case management for a children's services complaints team.\n\n"
     "Run with no command to open the caseload.\n\n"
+    "--db and --today may also come before a command that takes them (complaints --db ~/demo.db due); "
+    "given in both places, the one after the command counts.\n\n"
     "Example: complaints --db ~/demo.db",
     no_args_is_help=False,
     add_completion=False,
@@ -34,15 +36,42 @@ app = typer.Typer(
 )
 
 # -- shared options (one definition each, used by every command) ---------------------------------
+# --db and --today may also come before the command (complaints --db demo.db due): given there, they
+# reach the command through its own option's callback; given in both places, the command's own wins.
+# Before a command that does not take them, the main callback refuses them.
+
+BEFORE_THE_COMMAND = ("db", "today")
+
+
+def _on_the_command_line(ctx: Any, name: str) -> bool:  # a typer.Context or its parent, a Click one
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
+def _or_before_the_command(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """The command's own value, else the one given before the command, else the environment's."""
+    name = param.name or ""
+    parent = ctx.parent
+    if parent is not None and not _on_the_command_line(ctx, name) and _on_the_command_line(parent, name):
+        value = parent.params.get(name)
+    return value
+
+
+def _today_checked(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    value = _or_before_the_command(ctx, param, value)
+    parse_today(value)  # a bad date stops here, wherever it was given
+    return value
+
 
 DbOption = Annotated[
     str | None,
     typer.Option("--db", metavar="PATH_OR_URL", envvar="COMPLAINTS_DB", show_envvar=True,
+                 callback=_or_before_the_command,
                  help="SQLite file or postgresql:// URL [default: complaints.db in your data folder]"),
 ]
 TodayOption = Annotated[
     str | None,
-    typer.Option("--today", metavar="YYYY-MM-DD", envvar="COMPLAINTS_TODAY",
+    typer.Option("--today", metavar="YYYY-MM-DD", envvar="COMPLAINTS_TODAY", callback=_today_checked,
                  help="Count working days as if today were this date (reports, tests)."),
 ]
 
@@ -168,6 +197,15 @@ def main_callback(
     Example: complaints --db ~/complaints/demo.db
     """
     if ctx.invoked_subcommand is not None:
+        from typer.core import TyperGroup
+
+        group = ctx.command
+        assert isinstance(group, TyperGroup)
+        command = group.get_command(ctx, ctx.invoked_subcommand)
+        takes = {p.name for p in command.params} if command else set()
+        for name in BEFORE_THE_COMMAND:
+            if _on_the_command_line(ctx, name) and name not in takes:
+                fail(f"{ctx.invoked_subcommand} does not take --{name}", code=2)
         return
     _run_tui(db, parse_today(today))
 

@@ -20,6 +20,7 @@ _CALENDAR = WorkingCalendar.for_region("ENG")
 def _isolated(tmp_path, monkeypatch):
     """No test reads the real user's config or database."""
     monkeypatch.setenv("COMPLAINTS_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the default database's folder
     monkeypatch.delenv("COMPLAINTS_DB", raising=False)
     monkeypatch.delenv("COMPLAINTS_TODAY", raising=False)
 

@@ -73,6 +73,33 @@ def test_due_creates_a_missing_database_and_says_nothing_is_due(tmp_path):
     assert result.output.endswith("Nothing is due.\n")
 
 
+def test_options_before_the_command_reach_it_and_its_own_win(small_db):
+    due = run("--db", small_db, "due")
+    assert due.exit_code == 0 and due.output == run("due", "--db", small_db).output
+    assert due.output.startswith("2 overdue and 1 due within 2 working days, as of Sunday 22 November 2026\n")
+    for command in (["summary", "--year", "2026", "--format", "text"], ["export", "--year", "2026"]):
+        before = run("--db", small_db, *command)
+        assert before.exit_code == 0 and before.output == run(*command, "--db", small_db).output
+        assert "2026/27" in before.output
+    # --today before the command beats COMPLAINTS_TODAY; the command's own --today beats both
+    assert run("--today", "2026-11-24", "due", "--db", small_db).output.startswith(
+        "2 overdue and 1 due within 2 working days, as of Tuesday 24 November 2026\n")
+    assert run("--today", "2026-11-24", "due", "--today", "2026-11-23", "--db", small_db).output.startswith(
+        "2 overdue and 1 due within 2 working days, as of Monday 23 November 2026\n")
+
+
+def test_a_bad_date_before_the_command_is_an_error(small_db):
+    result = run("--today", "2026-13-01", "due", "--db", small_db)
+    assert (result.exit_code, result.output) == (1, "Error: --today '2026-13-01' is not a date like 2026-11-22\n")
+
+
+def test_an_option_before_a_command_that_does_not_take_it_is_refused(small_db):
+    result = run("--today", "2026-11-22", "history", "CS-2026-00001", "--db", small_db)
+    assert (result.exit_code, result.output) == (2, "Error: history does not take --today\n")
+    result = run("--db", small_db, "config", "--path")
+    assert (result.exit_code, result.output) == (2, "Error: config does not take --db\n")
+
+
 def test_bad_input_gets_a_clear_message_and_no_traceback(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_text("not a database")
