@@ -131,23 +131,31 @@ def _config():  # type: ignore[no-untyped-def]
         fail(str(exc))
 
 
-def _open(db: str | None):  # type: ignore[no-untyped-def]
-    from store.database import StoreError, open_database
+def _open(db: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
+    """The database and settings. Only commands that write (``create``) make a missing database;
+    the others refuse it, saying how to create it."""
+    from store.database import NoDatabase, StoreError, open_database
 
     config = _config()
     try:
-        return open_database(db, config), config
+        return open_database(db, config, create=create), config
+    except NoDatabase as exc:
+        import shlex
+
+        where = f" --db {shlex.quote(db)}" if db else ""
+        fail(f"{exc}; nothing was created. Create it by opening the caseload (complaints{where}), or with "
+             f"invented cases to try things on (complaints demo{where}).")
     except StoreError as exc:
         fail(str(exc))
 
 
 @contextmanager
-def _store(db: str | None):  # type: ignore[no-untyped-def]
+def _store(db: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
     """The database and settings for one command: a step the rules refuse ends it with their reason,
     and the database is closed either way."""
     from domain.timescales import RuleError
 
-    database, config = _open(db)
+    database, config = _open(db, create=create)
     try:
         yield database, config
     except RuleError as exc:
@@ -277,7 +285,7 @@ def demo(
     """
     from store.demo import generate
 
-    database, config = _open(db)
+    database, config = _open(db, create=True)
     day = parse_today(today)
     try:
         stats = generate(database, config, cases=cases, seed=seed, today=day, years=years)
@@ -503,7 +511,7 @@ def import_(
             # a big file is read in a second process from now on, while the database opens
             reading = RegisterImport.read_ahead(file, resolve_url(db), _config(), today=day, mapping=pairs,
                                                 ignore=set(ignore or []), strict=strict)
-            with _store(db) as (database, config):  # an auditor's import is refused with the rule's reason
+            with _store(db, create=True) as (database, config):  # an auditor's import is refused with the rule's reason
                 service = RegisterImport(database, config, today=day)
                 result = service.import_file(file, mapping=pairs, ignore=set(ignore or []), strict=strict,
                                              dry_run=dry_run, reading=reading,
@@ -647,7 +655,7 @@ def migrate(db: DbOption = None) -> None:
     """
     from store.schema import HEAD
 
-    database, _ = _open(db)
+    database, _ = _open(db, create=True)
     database.close()
     typer.echo(f"{database.describe()}: tables at schema {HEAD}, the newest this version knows")
 

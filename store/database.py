@@ -34,6 +34,14 @@ class StoreError(Exception):
     """A problem with the database that the user can act on; the message says what and where."""
 
 
+class NoDatabase(StoreError):
+    """A database that was to be read, not created, does not exist; nothing was created."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"there is no database at {path}")
+        self.path = path
+
+
 def make_owner_only(path: Path) -> None:
     """Database files hold children's personal data: readable and writable by the owner only."""
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
@@ -44,8 +52,13 @@ def make_owner_only(path: Path) -> None:
             pass
 
 
-def _prepare_sqlite_file(path: Path) -> None:
-    """Create the file owner-only, or check an existing one is a readable SQLite database."""
+def _prepare_sqlite_file(path: Path, *, create: bool = True) -> None:
+    """Create the file owner-only, or check an existing one is a readable SQLite database.
+
+    Without ``create``, a missing file is NoDatabase and nothing (not even its folder) is made.
+    """
+    if not create and not path.exists():
+        raise NoDatabase(path)
     if path.exists():
         if path.is_dir():
             raise StoreError(f"{path} is a folder, not a database file")
@@ -158,8 +171,11 @@ class Database:
 
 
 def open_database(target: str | os.PathLike[str] | None = None, config: Config | None = None,
-                  *, migrate: bool = True) -> Database:
+                  *, migrate: bool = True, create: bool = True) -> Database:
     """Open (creating and migrating on first use) the database at ``target``.
+
+    ``create=False`` is for work that only reads what is there: a missing SQLite file is NoDatabase
+    (a server database is never created here).
 
     Raises StoreError with a message naming the database for a missing or unwritable path,
     a file that is not a complaints database, or a database from a newer version.
@@ -169,7 +185,7 @@ def open_database(target: str | os.PathLike[str] | None = None, config: Config |
     old_umask = os.umask(0o077)
     try:
         if path is not None:
-            _prepare_sqlite_file(path)
+            _prepare_sqlite_file(path, create=create)
             engine = _sqlite_engine(url, immediate=False)
             write_engine = _sqlite_engine(url, immediate=True)
         else:

@@ -67,12 +67,6 @@ def test_due_json_and_officer_filter(small_db):
         ("CC-2026-00001", "due_soon", 2)]
 
 
-def test_due_creates_a_missing_database_and_says_nothing_is_due(tmp_path):
-    result = run("due", "--db", str(tmp_path / "new.db"))
-    assert result.exit_code == 0
-    assert result.output.endswith("Nothing is due.\n")
-
-
 def test_options_before_the_command_reach_it_and_its_own_win(small_db):
     due = run("--db", small_db, "due")
     assert due.exit_code == 0 and due.output == run("due", "--db", small_db).output
@@ -98,6 +92,44 @@ def test_an_option_before_a_command_that_does_not_take_it_is_refused(small_db):
     assert (result.exit_code, result.output) == (2, "Error: history does not take --today\n")
     result = run("--db", small_db, "config", "--path")
     assert (result.exit_code, result.output) == (2, "Error: config does not take --db\n")
+
+
+def _no_database(path, hint):
+    return (f"Error: there is no database at {path}; nothing was created. Create it by opening the caseload "
+            f"(complaints{hint}), or with invented cases to try things on (complaints demo{hint}).\n")
+
+
+READERS = [["due"], ["summary"], ["export"], ["export", "--register"], ["history", "CS-2026-00001"],
+           ["person", "Alex Example", "--export", "{out}"], ["retention"],
+           ["correct", "CS-2026-00001", "received", "2026-11-01"], ["delete", "CS-2026-00001", "--reason", "dup"],
+           ["copy", "--to", "{out}"]]
+
+
+@pytest.mark.parametrize("before", [False, True], ids=["--db after", "--db before"])
+@pytest.mark.parametrize("command", READERS, ids=lambda c: " ".join(c[:2]))
+def test_commands_that_read_refuse_a_missing_database_and_create_nothing(tmp_path, command, before):
+    missing = tmp_path / "nowhere" / "x.db"
+    args = [a.format(out=tmp_path / "out") for a in command]
+    result = run("--db", str(missing), *args) if before else run(*args, "--db", str(missing))
+    assert (result.exit_code, result.output) == (1, _no_database(missing, f" --db {missing}"))
+    assert not missing.parent.exists() and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["due"], ["summary"], ["history", "CS-2026-00001"]])
+def test_the_default_database_missing_is_refused_too(tmp_path, command):
+    default = tmp_path / "data" / "complaints" / "complaints.db"  # XDG_DATA_HOME is tmp_path/data (conftest)
+    result = run(*command)
+    assert (result.exit_code, result.output) == (1, _no_database(default, ""))
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["demo", "--cases", "5"]])
+def test_commands_that_write_create_a_missing_database_with_its_folder(tmp_path, command):
+    after, before = tmp_path / "a" / "x.db", tmp_path / "b" / "x.db"
+    assert run(*command, "--db", str(after)).exit_code == 0
+    assert run("--db", str(before), *command).exit_code == 0
+    assert after.is_file() and before.is_file()
+    assert run("due", "--db", str(before)).exit_code == 0
 
 
 def test_bad_input_gets_a_clear_message_and_no_traceback(tmp_path):
