@@ -236,7 +236,9 @@ def _run_tui(db: str | None, today: date) -> None:
 @app.command()
 def due(
     within: Annotated[int, typer.Option("--within", min=0, max=60, help="Working days ahead to include.")] = 2,
-    officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's cases (name or login).")]
+    officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's cases: their name or "
+                                                                  "login, or the start of a name only they have "
+                                                                  "(a first name, say).")]
     = None,
     fmt: Annotated[Format, typer.Option("--format", help="text for people and email, json for programs.")]
     = Format.text,
@@ -250,13 +252,17 @@ def due(
 
     Example: complaints due --within 5 --officer "Sam Patel"
     """
-    from store.digest import digest_text, due_items
+    from domain.timescales import RuleError
+    from store.digest import digest_text, due_items, find_officer
 
     day = parse_today(today)
     config = _config()
     conn, placeholder, _ = _reading(db, config, day)
     try:
+        officer = find_officer(conn, officer) if officer is not None else None
         items = due_items(conn, day, within=within, officer=officer, config=config, placeholder=placeholder)
+    except RuleError as exc:
+        fail(str(exc))
     finally:
         conn.close()
     if fmt is Format.json:

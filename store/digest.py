@@ -21,6 +21,7 @@ from domain.vocab import KIND_LABELS, Kind
 
 _PEOPLE = """ JOIN "case" c ON c.id = {alias}.case_id
     LEFT JOIN person p ON p.id = c.person_id LEFT JOIN officer o ON o.id = c.officer_id"""
+MAX_LISTED = 40  # officers named in a message
 _OFFICER = " AND (lower(o.name) = lower({p}) OR lower(o.username) = lower({p}))"
 
 QUERIES = {
@@ -90,6 +91,39 @@ def stored_calendar(cursor: Any, config: Config) -> WorkingCalendar:
     return WorkingCalendar.stored(days, int(first), int(last), region_holidays(config.region), config.closures)
 
 
+def find_officer(connection: Any, text: str) -> str:
+    """The officer ``text`` names, as ``due --officer`` takes it: their name or login (case, spacing and
+    punctuation ignored), else the start of exactly one officer's name, such as a first name.
+
+    RuleError otherwise: for a name no officer has, listing the officers the database knows.
+    """
+    from domain.timescales import RuleError
+    from store.names import name_key
+
+    cursor = connection.cursor()
+    cursor.execute("SELECT name, username FROM officer ORDER BY name")
+    officers: list[tuple[str, str | None]] = cursor.fetchall()
+    key = name_key(text)
+    for matches in ([n for n, _ in officers if name_key(n) == key],
+                    [n for n, login in officers if login and name_key(login) == key],
+                    [n for n, _ in officers if key and name_key(n).startswith(key)]):
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise RuleError(f"--officer {text!r} could be {_listing(matches, 'or')}: give more of the name")
+    if not officers:
+        raise RuleError(f"--officer {text!r}: the database has no officers yet")
+    raise RuleError(f"--officer {text!r}: no officer has that name or login. "
+                    f"The officers are {_listing([n for n, _ in officers], 'and')}")
+
+
+def _listing(names: list[str], conjunction: str) -> str:
+    """'A, B and C'; past MAX_LISTED names, the rest counted."""
+    if len(names) > MAX_LISTED:
+        return ", ".join(names[:MAX_LISTED]) + f" and {len(names) - MAX_LISTED:,} more"
+    return ", ".join(names[:-1]) + f" {conjunction} {names[-1]}" if len(names) > 1 else names[0]
+
+
 def due_items(connection: Any, today: date, *, within: int = 2, officer: str | None = None,
               config: Config | None = None, placeholder: str = "?") -> list[DueItem]:
     """Work due on or before the ``within``-th working day after ``today``, most urgent first."""
@@ -153,8 +187,8 @@ def digest_text(items: list[DueItem], today: date, within: int, officer: str | N
     overdue = sum(1 for i in items if i.state is State.OVERDUE)
     soon = len(items) - overdue
     who = f" for {officer}" if officer else ""
-    head = (f"{overdue} overdue and {soon} due within {within} working day{'s' if within != 1 else ''}{who}, "
-            f"as of {today:%A} {today.day} {today:%B %Y}")
+    soon_words = f"due within {within} working day{'s' if within != 1 else ''}"
+    head = f"{overdue} overdue and {soon} {soon_words}{who}, as of {today:%A} {today.day} {today:%B %Y}"
     if not items:
         return head + "\nNothing is due."
     rows = [("", "REFERENCE", "KIND", "STAGE", "COMPLAINANT", "OFFICER", "DUE", "")]
@@ -164,5 +198,5 @@ def digest_text(items: list[DueItem], today: date, within: int, officer: str | N
                      f"{i.due:%d/%m/%Y}", due_phrase(i.left, i.state)))
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[c]) for c, cell in enumerate(r)).rstrip() for r in rows]
-    legend = "‼ overdue   ! due within 2 working days   ~ relaxed timescale"
+    legend = f"‼ overdue   ! {soon_words}   ~ relaxed timescale"
     return "\n".join([head, "", *lines, "", legend])

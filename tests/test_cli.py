@@ -132,6 +132,35 @@ def test_commands_that_write_create_a_missing_database_with_its_folder(tmp_path,
     assert run("due", "--db", str(before)).exit_code == 0
 
 
+def test_an_unknown_officer_is_an_error_that_lists_the_officers(small_db):
+    result = run("due", "--db", small_db, "--officer", "Nobody Here")
+    assert (result.exit_code, result.output) == (
+        1, "Error: --officer 'Nobody Here': no officer has that name or login. The officers are Kim Lee and "
+           "Sam Patel\n")
+
+
+def test_a_first_name_names_the_officer_when_only_one_has_it(small_db, config):
+    result = run("due", "--db", small_db, "--officer", "Kim")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("0 overdue and 1 due within 2 working days for Kim Lee, as of Sunday")
+    assert "CC-2026-00001" in result.output and "CS-2026-00001" not in result.output
+    db = open_database(small_db, config)
+    CaseService(db, config, today=date(2026, 11, 22)).log("statutory", date(2026, 11, 3), complainant="Di Sample",
+                                                          officer="Sam Jones")
+    db.close()
+    result = run("due", "--db", small_db, "--officer", "sam")
+    assert (result.exit_code, result.output) == (
+        1, "Error: --officer 'sam' could be Sam Jones or Sam Patel: give more of the name\n")
+    assert run("due", "--db", small_db, "--officer", "sam p").output.startswith(
+        "2 overdue and 0 due within 2 working days for Sam Patel,")
+
+
+@pytest.mark.parametrize(("within", "words"), [("5", "5 working days"), ("1", "1 working day")])
+def test_the_legend_follows_within(small_db, within, words):
+    result = run("due", "--db", small_db, "--within", within)
+    assert result.output.endswith(f"\n\n‼ overdue   ! due within {words}   ~ relaxed timescale\n")
+
+
 def test_bad_input_gets_a_clear_message_and_no_traceback(tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_text("not a database")
