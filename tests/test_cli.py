@@ -1,9 +1,11 @@
 """The command line: exact output, help with examples everywhere, and no Textual on the CLI path."""
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -13,6 +15,7 @@ from store.database import open_database
 from store.service import CaseService
 
 runner = CliRunner()
+README = (Path(cli.__file__).parent / "README.md").read_text(encoding="utf-8")
 
 
 def run(*args, **env):
@@ -201,3 +204,40 @@ def test_the_cli_never_imports_textual_and_due_and_summary_stay_light(small_db, 
             "print(sorted(m for m in ('textual','sqlalchemy','holidays','alembic') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_the_readme_names_the_commands_that_take_today():
+    import typer.main
+
+    sentence = re.search(r"take `--today YYYY-MM-DD`[^:]*: (.*?)\.", README, re.S)
+    assert sentence, "the README says which commands take --today"
+    named = set(re.findall(r"`(\w+)`", sentence.group(1)))
+    group = typer.main.get_command(cli.app)
+    takes = {name for name, command in group.commands.items() if any(p.name == "today" for p in command.params)}
+    assert named == takes | {"complaints"}
+
+
+def test_the_readme_cron_line_works_in_crons_bare_environment(tmp_path, config):
+    line = re.search(r"```cron\n(.*)\n```", README).group(1)
+    program, digest = line.split(None, 5)[5].split("|")[0].split(None, 1)
+    assert Path(program).is_absolute() and Path(program).name == "complaints"
+    installed = Path(sys.executable).parent / "complaints"  # this virtual environment's, as the README says
+    assert installed.is_file()
+    home = tmp_path / "home"
+    home.mkdir()
+
+    def cron():  # what cron gives a job: HOME, LOGNAME, SHELL and PATH=/usr/bin:/bin, nothing else
+        env = {"HOME": str(home), "LOGNAME": "officer", "SHELL": "/bin/sh", "PATH": "/usr/bin:/bin"}
+        return subprocess.run(["/bin/sh", "-c", f"{installed} {digest}"], env=env, capture_output=True, text=True)
+
+    default = home / ".local" / "share" / "complaints" / "complaints.db"
+    missing = cron()
+    assert (missing.returncode, missing.stdout) == (1, _no_database(default, ""))
+    assert not (home / ".local").exists()
+    db = open_database(default, config)
+    CaseService(db, config).log("statutory", date(2024, 1, 8), complainant="Alex Example", officer="Sam Patel")
+    db.close()
+    found = cron()
+    assert found.returncode == 0, found.stdout
+    assert found.stdout.startswith("2 overdue and 0 due within 3 working days, as of ")
+    assert "CS-2024-00001" in found.stdout
