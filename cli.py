@@ -262,7 +262,7 @@ def due(
         officer = find_officer(conn, officer) if officer is not None else None
         items = due_items(conn, day, within=within, officer=officer, config=config, placeholder=placeholder)
     except RuleError as exc:
-        fail(str(exc))
+        fail(f"--officer: {exc}")
     finally:
         conn.close()
     if fmt is Format.json:

@@ -92,8 +92,8 @@ def stored_calendar(cursor: Any, config: Config) -> WorkingCalendar:
 
 
 def find_officer(connection: Any, text: str) -> str:
-    """The officer ``text`` names, as ``due --officer`` takes it: their name or login (case, spacing and
-    punctuation ignored), else the start of exactly one officer's name, such as a first name.
+    """The name of the officer ``text`` names: their name or login (case, spacing and punctuation
+    ignored), else the start of exactly one officer's name, such as a first name.
 
     RuleError otherwise: for a name no officer has, listing the officers the database knows.
     """
@@ -110,11 +110,12 @@ def find_officer(connection: Any, text: str) -> str:
         if len(matches) == 1:
             return matches[0]
         if matches:
-            raise RuleError(f"--officer {text!r} could be {_listing(matches, 'or')}: give more of the name")
+            raise RuleError(f"{text!r} could be {_listing(matches, 'or')}: give more of the name")
     if not officers:
-        raise RuleError(f"--officer {text!r}: the database has no officers yet")
-    raise RuleError(f"--officer {text!r}: no officer has that name or login. "
-                    f"The officers are {_listing([n for n, _ in officers], 'and')}")
+        raise RuleError(f"no officer is called {text!r}: the database has no officers yet")
+    known = (f"The only officer is {officers[0][0]}" if len(officers) == 1
+             else f"The officers are {_listing([n for n, _ in officers], 'and')}")
+    raise RuleError(f"no officer has the name or login {text!r}. {known}")
 
 
 def _listing(names: list[str], conjunction: str) -> str:

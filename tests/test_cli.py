@@ -138,8 +138,15 @@ def test_commands_that_write_create_a_missing_database_with_its_folder(tmp_path,
 def test_an_unknown_officer_is_an_error_that_lists_the_officers(small_db):
     result = run("due", "--db", small_db, "--officer", "Nobody Here")
     assert (result.exit_code, result.output) == (
-        1, "Error: --officer 'Nobody Here': no officer has that name or login. The officers are Kim Lee and "
+        1, "Error: --officer: no officer has the name or login 'Nobody Here'. The officers are Kim Lee and "
            "Sam Patel\n")
+    import sqlite3
+
+    with sqlite3.connect(small_db) as conn:  # a long list is cut short: 40 names, the rest counted
+        conn.executemany("INSERT INTO officer (name, active) VALUES (?, 1)", [(f"Officer {n:02}",) for n in range(45)])
+    conn.close()
+    result = run("due", "--db", small_db, "--officer", "Nobody Here")
+    assert result.output.endswith(", Officer 38 and 7 more\n")
 
 
 def test_a_first_name_names_the_officer_when_only_one_has_it(small_db, config):
@@ -153,9 +160,21 @@ def test_a_first_name_names_the_officer_when_only_one_has_it(small_db, config):
     db.close()
     result = run("due", "--db", small_db, "--officer", "sam")
     assert (result.exit_code, result.output) == (
-        1, "Error: --officer 'sam' could be Sam Jones or Sam Patel: give more of the name\n")
+        1, "Error: --officer: 'sam' could be Sam Jones or Sam Patel: give more of the name\n")
     assert run("due", "--db", small_db, "--officer", "sam p").output.startswith(
         "2 overdue and 0 due within 2 working days for Sam Patel,")
+
+
+def test_due_names_officers_alike_on_both_databases(database_url, config):
+    db = open_database(database_url, config)
+    CaseService(db, config, today=date(2026, 11, 22)).log("statutory", date(2026, 11, 3), complainant="Di Sample",
+                                                          officer="Kim Lee")
+    db.close()
+    result = run("due", "--db", database_url, "--officer", "KIM")
+    assert result.exit_code == 0 and "for Kim Lee," in result.output and "CS-2026-00001" in result.output
+    result = run("due", "--db", database_url, "--officer", "Lee")
+    assert (result.exit_code, result.output) == (
+        1, "Error: --officer: no officer has the name or login 'Lee'. The only officer is Kim Lee\n")
 
 
 @pytest.mark.parametrize(("within", "words"), [("5", "5 working days"), ("1", "1 working day")])
