@@ -1,8 +1,10 @@
 """The rules for changing what a stored case records, however the change arrives.
 
 A change comes from a form, from `complaints correct` or from an import of the register that
-updates stored cases; each path asks ``check_change`` (and, for an outcome, ``check_outcome``)
-before it writes, so the same change is allowed or refused the same way, in the same words:
+updates stored cases. `correct` and the import ask ``check_change`` before they write; the import
+asks ``check_outcome`` of an outcome, which is the response form's own rule (``resolve_outcome``);
+the forms' transitions never reach a closed stage (``check_open``). So the same change is allowed
+or refused the same way, in the same words:
 
 - What a closed stage records (its dates, its extension, its outcome and findings) and a closed
   case's received and closing dates are what the council has reported: only a manager changes
