@@ -488,6 +488,9 @@ def import_(
                                                      help="Leave a column of the file out (repeatable).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Themes, teams and service areas not yet on the "
                                                           "council's lists are errors, not additions.")] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why: required for the changes only a manager "
+                                                                 "may make (a closed stage's record, an outcome "
+                                                                 "against its findings).")] = None,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -495,6 +498,7 @@ def import_(
 
     Every error is listed with its row and column. Rows are matched by reference: a file
     imported twice changes nothing; a changed row updates its case, each change in its history.
+    A change only a manager may make (as with complaints correct) needs the manager role and --reason.
 
     Example: complaints import register-2019-2024.xlsx --dry-run --map "Date received=received"
     """
@@ -516,11 +520,11 @@ def import_(
         try:
             # a big file is read in a second process from now on, while the database opens
             reading = RegisterImport.read_ahead(file, resolve_url(db), _config(), today=day, mapping=pairs,
-                                                ignore=set(ignore or []), strict=strict)
+                                                ignore=set(ignore or []), strict=strict, reason=reason)
             with _store(db, create=True) as (database, config):  # an auditor's import is refused with the rule's reason
                 service = RegisterImport(database, config, today=day)
                 result = service.import_file(file, mapping=pairs, ignore=set(ignore or []), strict=strict,
-                                             dry_run=dry_run, reading=reading,
+                                             dry_run=dry_run, reason=reason, reading=reading,
                                              progress=lambda done, total: tick("Importing", done, total))
         except RegisterFileError as exc:
             fail(str(exc))

@@ -2,7 +2,8 @@
 
 Councils found that back-dating received and response dates distorted their timeliness figures:
 once a stage is closed, changing the date it was received or answered needs the manager role
-and a reason, and the change (old -> new, who, why) is kept in the case's history.
+and a reason (the rules for changes, ``domain.changes``, as an import applies them), and the
+change (old -> new, who, why) is kept in the case's history.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import col, select
 
+from domain.changes import StoredCase, check_change
 from domain.lifecycle import check_date, require_manager
 from domain.timescales import RuleError
 from store.models import (
@@ -44,13 +46,10 @@ class CorrectionMixin(ServiceBase):
             stage = stages.get((CORRECTABLE[field], 0))
             if field != "received" and stage is None:
                 raise RuleError(f"{case.reference} has no Stage {CORRECTABLE[field]}")
-            closed = stage is not None and (stage.responded is not None or stage.declined is not None)
-            if field == "received":
-                closed = closed or case.closed is not None
-            if closed:
-                require_manager(self.role, f"changing {field.replace('_', ' ')} of a closed stage")
-                if not reason or not reason.strip():
-                    raise RuleError(f"changing {field.replace('_', ' ')} of a closed stage needs a reason")
+            stored = StoredCase(case.closed is not None, frozenset(
+                s.number for s in stages.values() if s.round == 0 and (s.responded or s.declined) is not None))
+            old = case.received if field == "received" else stage.responded if stage is not None else None
+            check_change(stored, field, old, value, self.role, reason)
             if field == "received":
                 if stage is not None and stage.responded is not None and value > stage.responded:
                     raise RuleError(f"received {value.isoformat()} would be after the Stage 1 response "

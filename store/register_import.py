@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from domain.changes import check_outcome
 from domain.config import Config
 from domain.lifecycle import require_writer
 from domain.register import CellError, RegisterRow, match_header
@@ -64,12 +65,17 @@ def _where(file: RegisterFile, mapping: dict[str, str] | None, ignore: set[str] 
     return where
 
 
+def _reason(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
 class RegisterImport(ServiceBase):
     """Imports a register file in one transaction."""
 
     @staticmethod
     def read_ahead(path: Path, url: str, config: Config, *, today: date, mapping: dict[str, str] | None = None,
-                   ignore: set[str] | None = None, strict: bool = False) -> PlanningChild | None:
+                   ignore: set[str] | None = None, strict: bool = False,
+                   reason: str | None = None) -> PlanningChild | None:
         """Before the database is open: start reading a big register in a second process (SQLite, where
         fork exists), to hand to ``import_file``; None where it would not help. Header errors raise."""
         from store.register_worker import PlanningChild, worth_a_worker
@@ -82,16 +88,18 @@ class RegisterImport(ServiceBase):
         if not worth_a_worker(url, path):
             return None
         who = Who(user=config.user, role=config.role, rules=config.rules, calendar=config.calendar(),
-                  source=path.name, strict=strict)
+                  source=path.name, strict=strict, reason=_reason(reason))
         return PlanningChild(path, where, today, who, config)
 
     def import_file(self, path: Path, *, mapping: dict[str, str] | None = None, ignore: set[str] | None = None,
-                    strict: bool = False, dry_run: bool = False,
+                    strict: bool = False, dry_run: bool = False, reason: str | None = None,
                     progress: Callable[[int, int | None], None] | None = None,
                     worker: bool | None = None, reading: PlanningChild | None = None) -> ImportResult:
         """Import a CSV or XLSX register.
 
-        ``progress(rows done, about how many in all)`` is called as the file is read; ``worker``: plan
+        ``reason``: why, for the changes to stored cases that the rules for changes ask one for (a manager's
+        change to a closed stage, an outcome against its findings); ``progress(rows done, about how many in
+        all)`` is called as the file is read; ``worker``: plan
         the file in a second process (by default, for big files on SQLite); ``reading``: that process,
         already started by ``read_ahead`` with the same file and options.
         """
@@ -101,13 +109,13 @@ class RegisterImport(ServiceBase):
         file = RegisterFile(path)
         try:
             where = _where(file, mapping, ignore)
-            who = self._who(path.name, strict)
+            who = self._who(path.name, strict, reason)
             tick = None
             if progress is not None:
                 total, report = file.estimated_rows(), progress
                 tick = lambda reached: report(reached - 1, total)  # noqa: E731 - the header is row 1
-            if reading is not None and (reading.who.user, reading.who.role, reading.who.strict) != (
-                    who.user, who.role, who.strict):  # read as someone else (a team server's login)
+            if reading is not None and (reading.who.user, reading.who.role, reading.who.strict, reading.who.reason) != (
+                    who.user, who.role, who.strict, who.reason):  # read as someone else (a team server's login)
                 reading.close()
                 reading = None
             if reading is None and (worth_a_worker(self.db.url, path) if worker is None else worker):
@@ -119,10 +127,11 @@ class RegisterImport(ServiceBase):
         finally:
             file.close()
 
-    def _who(self, source: str, strict: bool) -> Who:
-        self.source = source  # named in the events of the changes
+    def _who(self, source: str, strict: bool, reason: str | None) -> Who:
+        self.source = source  # named in the events of the changes, with the reason given
+        self.reason = _reason(reason)
         return Who(user=self.user, role=self.role, rules=self.rules, calendar=self.calendar, source=source,
-                   strict=strict)
+                   strict=strict, reason=self.reason)
 
     def _run(self, plan: Callable[[sa.Connection], Iterator[Message]], dry_run: bool,
              progress: Callable[[int], None] | None) -> ImportResult:
@@ -173,10 +182,15 @@ class RegisterImport(ServiceBase):
         case = session.get(Case, cid)
         assert case is not None
         stages = {(s.number, s.round): s for s in session.exec(select(Stage).where(Stage.case_id == cid))}
-        reason = f"import of {self.source}"
+        reason = f"import of {self.source}" + (f": {self.reason}" if self.reason else "")
         for column, (old, new) in diff.items():
             self._event(session, case, "changed by import", column, old or None, new or None, reason)
             self._set_column(session, case, stages, r, column)
+        if (2, 0) in stages and ("stage2_outcome" in diff or "stage2_findings" in diff):
+            stage = stages[2, 0]  # the plan checked the override (``domain.changes.check_outcome``)
+            found = (f for f, n in r.stage2_findings if n)
+            overridden = check_outcome(r.stage2_outcome, found, self.role, self.reason)
+            stage.outcome_overridden, stage.override_reason = overridden, self.reason if overridden else None
         for stage in stages.values():
             self._refresh(stage)
         case.version += 1

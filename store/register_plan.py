@@ -19,9 +19,10 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from domain.calendar import WorkingCalendar
+from domain.changes import StoredCase, check_change, check_outcome
 from domain.clock import StageDates, deadline
 from domain.register import COLUMNS, CellError, RegisterRow
-from domain.timescales import RuleBook
+from domain.timescales import RuleBook, RuleError
 from domain.vocab import Kind, Role
 from store.bulk import BATCH, BulkWriter
 from store.intake import PREFIXES
@@ -41,8 +42,6 @@ from store.names import name_key
 from store.register_export import RegisterReader
 from store.register_files import RegisterFile, read_chunks
 
-#: Columns whose change on a closed stage rewrites timeliness: manager only, as councils asked.
-DATES_OF_RECORD = {"received": 1, "stage1_responded": 1, "stage2_responded": 2, "stage3_responded": 3}
 COMPLAINTS = (Kind.STATUTORY.value, Kind.CORPORATE.value)
 NO_CLOCK = frozenset(k.value for k in Kind if not k.has_clock)
 LISTS = (("themes", Theme, "theme"), ("team", Team, "team"), ("service_area", ServiceArea, "service_area"))
@@ -80,6 +79,7 @@ class Who:
     calendar: WorkingCalendar
     source: str  # the file's name, for the events
     strict: bool = False
+    reason: str | None = None  # why, for the changes the rules for changes ask a reason for
 
 
 def extended_days(rules: RuleBook, kind: str, step: str, on: date, extended: date | None) -> int | None:
@@ -195,16 +195,23 @@ class ImportPlan:
             self.changes.append((r, cid, diff))
 
     def _check_change(self, r: RegisterRow, old: RegisterRow, diff: dict[str, tuple[str, str]]) -> list[CellError]:
+        """The rules for changes (``domain.changes``), as a form and `complaints correct` apply them."""
         errors = []
         if "kind" in diff:
             errors.append(CellError(r.row, "kind", f"{r.reference} is stored as a {old.kind}: the kind of a case "
                                                    "cannot be changed by an import"))
-        for column in DATES_OF_RECORD:
-            if column in diff and diff[column][0] and self.who.role is not Role.MANAGER:
-                closed = column != "received" or old.stage1_responded is not None or old.closed is not None
-                if closed:
-                    errors.append(CellError(r.row, column, f"changing this date of a closed stage of {r.reference} "
-                                                           "needs the manager role"))
+        stored, role, reason = StoredCase.of_row(old), self.who.role, self.who.reason
+        for column in diff:
+            try:
+                check_change(stored, column, getattr(old, column), getattr(r, column), role, reason)
+            except RuleError as exc:
+                errors.append(CellError(r.row, column, str(exc)))
+        judged = [c for c in ("stage2_outcome", "stage2_findings") if c in diff]
+        if judged and not any(e.column in judged for e in errors):
+            try:  # which findings there are, not how many, gives the outcome
+                check_outcome(r.stage2_outcome, (f for f, n in r.stage2_findings if n), role, reason)
+            except RuleError as exc:
+                errors.append(CellError(r.row, judged[0], str(exc)))
         return errors
 
     # -- new cases -----------------------------------------------------------------------------

@@ -63,6 +63,26 @@ def test_demo_digest_figures_and_register_round_trip(database_url, postgres_serv
     assert later.log("statutory", TODAY).startswith("CS-2026-")  # sequences moved past the bulk ids
 
 
+def test_an_import_goes_through_the_rules_for_changes(database_url, tmp_path):
+    from tests.test_register import CHANGED, MANAGER, RULED, STORED, write
+
+    open_database(database_url, CFG).close()
+    assert run("import", write(tmp_path / "a.csv", RULED, *STORED), "--db", database_url).exit_code == 0
+    before = run("export", "--register", "--db", database_url).stdout
+    changed = write(tmp_path / "b.csv", RULED, *CHANGED)
+    officer = run("import", changed, "--db", database_url)
+    assert officer.exit_code == 1 and [line.split(": ", 1)[0] for line in officer.stderr.splitlines()[1:]] == [
+        "  row 2, stage1_extended", "  row 3, stage2_outcome", "  row 4, closed", "  row 5, stage1_reopened"]
+    assert run("export", "--register", "--db", database_url).stdout == before
+    (tmp_path / "boss.toml").write_text(MANAGER)
+    boss = run("import", changed, "--db", database_url, "--reason", "checked against the letters",
+               COMPLAINTS_CONFIG=str(tmp_path / "boss.toml"))
+    assert boss.exit_code == 0 and "0 created, 4 updated, 0 unchanged" in boss.stdout, boss.output
+    after = run("export", "--register", "--db", database_url).stdout.splitlines()[1:]
+    assert [line.split(",")[0] for line in after] == ["CS-1", "CS-2", "CN-3", "CS-4"]
+    assert ",2024-05-10,2024-05-20," in after[0] and ",upheld,upheld:1;not_upheld:2," in after[1]
+
+
 def test_copy_moves_everything_and_proves_it(database_url, tmp_path):
     source = f"sqlite:///{tmp_path / 'source.db'}"
     db = open_database(source, CFG)

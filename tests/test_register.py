@@ -6,6 +6,7 @@ import json
 import sqlite3
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -200,11 +201,82 @@ def test_changing_a_closed_stages_date_by_import_needs_a_manager(tmp_path, db_pa
     later = write(tmp_path / "b.csv", HEADER, "CS-1,statutory,02/05/2024,,,,20/05/2024,upheld,")
     result = run("import", later, "--db", db_path)
     assert result.exit_code == 1 and result.stderr.splitlines()[1] == (
-        "  row 2, stage1_responded: changing this date of a closed stage of CS-1 needs the manager role")
+        "  row 2, stage1_responded: changing stage1 responded of a closed stage needs the manager role")
     cfg = tmp_path / "boss.toml"
-    cfg.write_text('[user]\nname = "boss"\n[roles]\nmanagers = ["boss"]\n')
+    cfg.write_text(MANAGER)
     result = run("import", later, "--db", db_path, COMPLAINTS_CONFIG=str(cfg))
+    assert result.exit_code == 1 and result.stderr.splitlines()[1] == (  # as complaints correct asks
+        "  row 2, stage1_responded: changing stage1 responded of a closed stage needs a reason")
+    result = run("import", later, "--db", db_path, "--reason", "letter posted late", COMPLAINTS_CONFIG=str(cfg))
     assert result.exit_code == 0, result.output
+
+
+#: Four stored cases, imported by an officer: a late Stage 1 (11 working days), a Stage 2 under way,
+#: a closed concern and a Stage 1 reopened twice.
+RULED = ("reference,kind,received,closed,stage1_extended,stage1_responded,stage1_outcome,stage1_reopened,"
+         "stage2_requested,stage2_started,stage2_responded,stage2_outcome,stage2_findings")
+STORED = ("CS-1,statutory,02/05/2024,,,20/05/2024,not_upheld,,,,,,",
+          "CS-2,statutory,02/05/2024,,,10/05/2024,not_upheld,,13/05/2024,20/05/2024,,,",
+          "CN-3,concern,02/05/2024,09/05/2024,,,,,,,,,",
+          "CS-4,statutory,02/05/2024,,,10/05/2024,not_upheld,2,,,,,")
+#: What only a manager may change, with a reason: an extension of the closed, late Stage 1 (it would be
+#: "within timescale"), a Stage 2 outcome against its findings, the concern's closing date, the reopenings.
+CHANGED = ("CS-1,statutory,02/05/2024,,10/05/2024,20/05/2024,not_upheld,,,,,,",
+           "CS-2,statutory,02/05/2024,,,10/05/2024,not_upheld,,13/05/2024,20/05/2024,01/07/2024,upheld,"
+           "upheld:1;not_upheld:2",
+           "CN-3,concern,02/05/2024,15/05/2024,,,,,,,,,",
+           "CS-4,statutory,02/05/2024,,,10/05/2024,not_upheld,,,,,,")
+MANAGER = '[user]\nname = "boss"\n[roles]\nmanagers = ["boss"]\n'
+
+
+def stage1_within_timescale(db: str) -> object:
+    figures = year_figures(open_database(db, Config(user="t")), Config(user="t"), FinancialYear(2024))
+    return figures.table("stage1_timeliness").value("within_timescale", "percent")
+
+
+def test_an_officers_import_is_refused_every_change_only_a_manager_may_make(tmp_path, db_path, planned):
+    assert run("import", write(tmp_path / "a.csv", RULED, *STORED), "--db", db_path).exit_code == 0
+    before = run("export", "--register", "--db", db_path).stdout
+    share = stage1_within_timescale(db_path)
+    result = run("import", write(tmp_path / "b.csv", RULED, *CHANGED), "--db", db_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "b.csv: 4 errors; nothing was imported.",
+        "  row 2, stage1_extended: changing stage1 extended of a closed stage needs the manager role",
+        "  row 3, stage2_outcome: the findings give partially_upheld; only a manager may override the outcome "
+        "with upheld",
+        "  row 4, closed: changing closed of a closed case needs the manager role",
+        "  row 5, stage1_reopened: removing 2 reopenings of Stage 1 needs the manager role"]
+    assert run("export", "--register", "--db", db_path).stdout == before
+    assert stage1_within_timescale(db_path) == share
+    assert count(db_path, "stage WHERE number = 1 AND round > 0") == 2
+
+
+def test_a_managers_import_makes_those_changes_with_a_reason_kept_in_the_history(tmp_path, db_path, planned):
+    boss = tmp_path / "boss.toml"
+    boss.write_text(MANAGER)
+    run("import", write(tmp_path / "a.csv", RULED, *STORED), "--db", db_path)
+    changed = write(tmp_path / "b.csv", RULED, *CHANGED)
+    no_reason = run("import", changed, "--db", db_path, COMPLAINTS_CONFIG=str(boss))
+    assert no_reason.exit_code == 1 and no_reason.stderr.splitlines()[1:] == [
+        "  row 2, stage1_extended: changing stage1 extended of a closed stage needs a reason",
+        "  row 3, stage2_outcome: overriding the derived outcome (partially_upheld) with upheld needs a reason",
+        "  row 4, closed: changing closed of a closed case needs a reason",
+        "  row 5, stage1_reopened: removing 2 reopenings of Stage 1 needs a reason"]
+    assert stage1_within_timescale(db_path) == Fraction(2, 3)  # CS-1's reply took 11 working days
+    done = run("import", changed, "--db", db_path, "--reason", "checked against the letters on file",
+               COMPLAINTS_CONFIG=str(boss))
+    assert done.exit_code == 0, done.output
+    assert stage1_within_timescale(db_path) == 1  # CS-1's reply is now within its extension
+    history = run("history", "CS-2", "--db", db_path).stdout.splitlines()
+    assert history[-2].split("  ", 2)[2] == (
+        "changed by import stage2_outcome: (none) -> upheld  "
+        "(reason: import of b.csv: checked against the letters on file)")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT outcome, outcome_overridden, override_reason FROM stage WHERE number = 2").fetchall() \
+        == [("upheld", 1, "checked against the letters on file")]
+    assert count(db_path, "stage WHERE number = 1 AND round > 0") == 0
+    assert conn.execute("SELECT closed FROM \"case\" WHERE reference = 'CN-3'").fetchone() == ("2024-05-15",)
 
 
 def test_strict_refuses_names_not_on_the_lists(tmp_path, db_path, planned):

@@ -1,0 +1,91 @@
+"""The rules for changing what a stored case records, however the change arrives.
+
+A change comes from a form, from `complaints correct` or from an import of the register that
+updates stored cases. `correct` and the import ask ``check_change`` before they write; the import
+asks ``check_outcome`` of an outcome, which is the response form's own rule (``resolve_outcome``);
+the forms' transitions never reach a closed stage (``check_open``). So the same change is allowed
+or refused the same way, in the same words:
+
+- What a closed stage records (its dates, its extension, its outcome and findings) and a closed
+  case's received and closing dates are what the council has reported: only a manager changes
+  them, with a reason. Removing a Stage 1 reopening deletes its round: the same.
+- An outcome against the findings on each issue is a manager's override, with a reason
+  (``domain.lifecycle.resolve_outcome``), whether the stage is open or closed.
+
+Changes are named by the register's columns (``domain.register.COLUMNS``) and their typed values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from domain.lifecycle import require_manager, resolve_outcome
+from domain.register import RegisterRow
+from domain.timescales import RuleError
+from domain.vocab import FINDINGS, Kind, Outcome, Role
+
+#: The columns that are a stage's record, by the stage's number; ``closed`` (0) is the case's own.
+RECORDS: dict[str, int] = {
+    "received": 1, "closed": 0,
+    "stage1_extended": 1, "stage1_responded": 1, "stage1_outcome": 1, "stage1_reopened": 1,
+    "stage2_requested": 2, "stage2_declined": 2, "stage2_started": 2, "stage2_extended": 2,
+    "stage2_responded": 2, "stage2_outcome": 2, "stage2_findings": 2,
+    "stage3_requested": 3, "stage3_panel": 3, "stage3_responded": 3, "stage3_outcome": 3,
+}
+_DERIVABLE = frozenset(f.value for f in FINDINGS)
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """What the rules for changes ask of a stored case: whether it, and each of its stages, is closed."""
+
+    closed: bool  # the case has a closing date (a concern's reply; a compliment from the day it came)
+    closed_stages: frozenset[int]  # the stages (their first round) responded to or declined
+
+    @classmethod
+    def of_row(cls, row: RegisterRow) -> StoredCase:
+        """A stored case as the register shows it (the import compares files with this view); the
+        register leaves a compliment's closing date out, but it is closed from the day it came."""
+        done = {1: row.stage1_responded, 2: row.stage2_responded or row.stage2_declined, 3: row.stage3_responded}
+        return cls(row.closed is not None or row.kind == Kind.COMPLIMENT,
+                   frozenset(n for n, on in done.items() if on is not None))
+
+
+def check_change(stored: StoredCase, column: str, old: Any, new: Any, role: Role, reason: str | None) -> None:
+    """Whether ``role`` may change ``column`` of a stored case from ``old`` to ``new``, with ``reason``.
+
+    RuleError naming the rule if not (see the module's docstring). Columns that are no stage's
+    record (names, themes, the Ombudsman's enquiry...) any writer may change.
+    """
+    if column not in RECORDS:
+        return
+    if column == "stage1_reopened":
+        if new >= old:  # reopening again is a transition every writer makes
+            return
+        what = f"removing {old - new} reopening{'s' if old - new != 1 else ''} of Stage 1"
+    elif column == "closed" and old is not None:  # closing a case is a transition; changing its date is not
+        what = "changing closed of a closed case"
+    elif RECORDS[column] in stored.closed_stages:
+        what = f"changing {column.replace('_', ' ')} of a closed stage"
+    elif column == "received" and stored.closed:
+        what = "changing received of a closed case"
+    else:
+        return
+    require_manager(role, what)
+    if not (reason or "").strip():
+        raise RuleError(f"{what} needs a reason")
+
+
+def check_outcome(outcome: str | None, findings: Iterable[str], role: Role, reason: str | None) -> bool:
+    """Whether a recorded outcome overrides the one its findings give; RuleError if ``role`` may not.
+
+    The rule is the response form's (``resolve_outcome``). Findings that give no outcome (an issue
+    outside the council's remit) are left out of the derivation; without an outcome there is nothing
+    to override.
+    """
+    derivable = [Outcome(f) for f in findings if f in _DERIVABLE]
+    if outcome is None or not derivable:
+        return False
+    return resolve_outcome(Outcome(outcome), derivable, reason, role)[1]
