@@ -290,6 +290,15 @@ async def test_year_end_figures_screen_with_charts_copy_and_year_change(demo_db)
         await pilot.press("left_square_bracket")
         await settle(app, pilot)
         assert "Year-end figures 2024/25" in str(app.screen.query_one("#reports-status").render())
+        await pilot.press("right_square_bracket", "right_square_bracket")  # into the year in progress
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#reports-status").render())
+        assert "Figures for 2026/27 so far (1 April to 22 November 2026, 8 of 12 months)" in status
+        assert "brackets: the same months of 2025/26" in status
+        await pilot.press("right_square_bracket")  # 2027/28 has not started: the screen stays on 2026/27
+        await settle(app, pilot)
+        assert app.screen.year.label == "2026/27"
+        assert "2026/27 so far" in str(app.screen.query_one("#reports-status").render())
 
 
 async def test_an_unexpected_error_shows_no_traceback_or_personal_data(demo_db, monkeypatch):
