@@ -159,3 +159,47 @@ def test_the_app_module_leaves_the_database_layer_for_after_the_first_paint():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent).stdout
     assert out.strip() == "[]"
+
+
+def _contrast(segment, background) -> float:
+    """The WCAG contrast ratio of a drawn segment's text on its background (reverse video swapped)."""
+    from textual.color import Color
+
+    style = segment.style
+    fg = Color.from_rich_color(style.color) if style.color else Color(224, 224, 224)
+    bg = Color.from_rich_color(style.bgcolor) if style.bgcolor else background
+    if style.reverse:
+        fg, bg = bg, fg
+
+    def luminance(c: Color) -> float:
+        def channel(v: int) -> float:
+            v = v / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+
+    high, low = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_overdue_rows_stand_out_in_colour_and_in_monochrome(demo_db, monkeypatch, no_color):
+    """Under NO_COLOR the overdue rows were grey 237 on 234 (about 1.5:1): the most urgent, the hardest to read."""
+    from domain.clock import State
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        assert app.no_color is no_color
+        overdue = next(i for i, row in enumerate(table.rows) if row.state is State.OVERDUE and i != table.cursor_row)
+        segments = list(table.render_line(overdue + 1))
+        background = app.screen.background_colors[1]
+        for drawn in app._filters:  # as the terminal gets them: ANSI colours to the theme's, or to greys
+            segments = drawn.apply(segments, background)
+        text = [s for s in segments if s.text.strip()]
+        assert text and all(s.style.bold for s in text)
+        assert min(_contrast(s, background) for s in text) >= 4.5
+        if no_color:
+            assert all(s.style.reverse for s in text)
