@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from domain.clock import State
+from domain.clock import State, late_extension_note
 from domain.vocab import KIND_LABELS, Kind
 from tui.caseload import state_style
 
@@ -41,6 +41,9 @@ def clock_line(detail: CaseDetail, app: App[object]) -> Text:
     else:
         text.append(f"due {reading.deadline.due:%a %d/%m/%Y} · {reading.describe}",
                     style=state_style(app, reading.state))
+        note = late_extension_note(reading.deadline)
+        if note:
+            text.append(f" · {note}", style=state_style(app, State.OVERDUE))
     return text
 
 

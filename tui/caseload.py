@@ -10,6 +10,7 @@ Columns shrink to the terminal's width, the free-text ones first, so every colum
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from rich.segment import Segment
@@ -248,6 +249,11 @@ class CaseloadTable(ScrollView, can_focus=True):
     def current_reference(self) -> str | None:
         """The reference of the case under the cursor."""
         return self.rows[self.cursor_row].reference if 0 <= self.cursor_row < len(self.rows) else None
+
+    @property
+    def current_due(self) -> date | None:
+        """The running due date of the stage under the cursor."""
+        return self.rows[self.cursor_row].due if 0 <= self.cursor_row < len(self.rows) else None
 
     # -- the cursor -------------------------------------------------------------------------
 
