@@ -9,7 +9,7 @@ from domain.config import Config
 from store.database import open_database
 from store.demo import generate
 from store.location import resolve_url
-from tests.tui_helpers import settle
+from tests.tui_helpers import settle, still
 from tui.app import create_app
 from tui.caseload import CaseloadTable
 from tui.demo_offer import DemoOffer
@@ -42,7 +42,8 @@ async def test_caseload_lists_open_work_most_urgent_first(demo_db):
         assert str(first[0]) == "‼" and str(first[4]).endswith(" over")
         late = next(i for i in range(1, table.row_count) if table.get_row_at(i)[0] == "‼")  # not the cursor's row
         drawn = [seg for seg in table.render_line(late + 1) if table.get_row_at(late)[1] in seg.text]  # 0: header
-        assert drawn and drawn[0].style.bold and drawn[0].style.color.name == "red"
+        error = app.theme_variables["text-error"]  # the theme's red, tinted to read on its background
+        assert drawn and drawn[0].style.bold and drawn[0].style.color.triplet.hex == error.lower()
         await pilot.press("pagedown")
         assert table.cursor_row > 10
         await pilot.press("q")
@@ -80,7 +81,7 @@ def test_caseload_snapshot(snap_compare, demo_db):
     app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
 
     async def wait(pilot):
-        await settle(app, pilot)
+        await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=wait)
 
@@ -105,7 +106,7 @@ def test_case_screen_snapshot(snap_compare, demo_db):
         await pilot.press("down", "down", "enter")
         await settle(app, pilot)
         await pilot.press("right")  # the Stages tab
-        await settle(app, pilot)
+        await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_case)
 
@@ -116,7 +117,7 @@ def test_form_with_errors_snapshot(snap_compare, demo_db):
     async def fill(pilot):
         await settle(app, pilot)
         await pilot.press("n", *"complaint", "tab", "end", "ctrl+u", *"31/02/2026")
-        await settle(app, pilot)
+        await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=fill)
 
@@ -143,7 +144,7 @@ def test_screen_snapshot(snap_compare, demo_db, screen):
             app.load_case(repeat_case(demo_db))
             await settle(app, pilot)
         await pilot.press({"person": "c", "year_end": "y", "settings": "comma"}[screen])
-        await settle(app, pilot)
+        await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_screen)
 
