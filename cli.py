@@ -306,8 +306,8 @@ def _year(value: str | None, today: date):  # type: ignore[no-untyped-def]
 
     if not value:
         return FinancialYear.containing(today).previous
-    try:
-        return FinancialYear.parse(value)
+    try:  # a year in progress runs to today (and is compared with the same months); one not started is refused
+        return FinancialYear.parse(value).so_far(today)
     except YearError as exc:
         fail(f"--year: {exc}")
 
@@ -448,7 +448,8 @@ def export(
     except ExportError as exc:
         fail(str(exc))
     where = output if fmt is not ExportFormat.csv else f"{output}/ ({len(written)} files)"
-    typer.echo(f"Wrote the {now.year.label} figures ({len(chosen)} tables) to {where}", err=True)
+    so_far = "" if now.year.complete else f" so far ({now.year.period})"
+    typer.echo(f"Wrote the {now.year.label} figures{so_far} ({len(chosen)} tables) to {where}", err=True)
 
 
 def _export_register(db: str | None, year_text: str | None, today_text: str | None, output: Path | None) -> None:

@@ -12,6 +12,13 @@ from domain.timescales import Relaxation, RuleBook
 
 #: Working days left at or under which a deadline counts as due soon.
 DUE_SOON_DAYS = 2
+#: Changes whenever the way a stored deadline is computed changes, so that every database computes its
+#: open deadlines again when next opened (it is part of ``Config.calendar_fingerprint``).
+#: 2: an extension agreed after the timescale ran out no longer moves the deadline; a response settles
+#: an acknowledgement still owed.
+CLOCK_VERSION = 2
+#: Steps whose timescale an agreed extension can lengthen.
+EXTENDABLE = ("stage1", "stage2", "stage3", "response")
 
 
 class StageFacts(Protocol):
@@ -77,6 +84,9 @@ class Deadline:
     days: int
     due: date
     relaxed: Relaxation | None = None
+    #: The date an extension agreed too late would have given: it does not count (the reply will be
+    #: outside timescale whenever it comes), so the deadline stays the timescale's own.
+    late_extension: date | None = None
 
 
 def step_and_start(stage: StageFacts) -> tuple[str, date]:
@@ -104,18 +114,43 @@ def is_closed(stage: StageFacts) -> bool:
 def deadline(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar) -> Deadline | None:
     """The running deadline of a stage, or None once it is closed.
 
-    An agreed extension replaces the timescale with the agreed number of working days; paused
-    working days push the deadline on. A paused stage keeps the deadline it had when paused.
+    An agreed extension replaces the timescale with the agreed number of working days, if it was agreed
+    by the timescale's last day; one agreed later does not rescue the reply (the year-end figures count
+    it outside timescale), so the deadline stays, and the date it would have given is kept beside it.
+    Paused working days push the deadline on. A paused stage keeps the deadline it had when paused.
     """
     if is_closed(stage):
         return None
     step, start = step_and_start(stage)
     rule = rules.timescale(stage.procedure, step, start)
     days = rule.days
-    if stage.extended_on is not None and step in ("stage1", "stage2", "stage3", "response"):
-        days = stage.extended_days or rule.extended_days or rule.days
     due = calendar.add(start, days + stage.paused_days)
-    return Deadline(step, start, days, due, rules.relaxed(stage.procedure, step, due))
+    late = None
+    if stage.extended_on is not None and step in EXTENDABLE:
+        extended = stage.extended_days or rule.extended_days or rule.days
+        if stage.extended_on <= due:
+            days = extended
+            due = calendar.add(start, days + stage.paused_days)
+        else:
+            late = calendar.add(start, extended + stage.paused_days)
+    return Deadline(step, start, days, due, rules.relaxed(stage.procedure, step, due), late)
+
+
+def late_extension_warning(extended_on: date, timescale_due: date, days: int | None = None) -> str | None:
+    """What to tell an officer recording an extension after the timescale ran out (None when in time)."""
+    if extended_on <= timescale_due:
+        return None
+    after = f"after day {days}" if days else "after the timescale ran out"
+    return (f"agreed {after} ({timescale_due:%d/%m/%Y}): the reply will count as outside timescale, "
+            "and the case stays overdue")
+
+
+def late_extension_note(dl: Deadline) -> str | None:
+    """The same warning for a deadline whose extension was agreed too late (None otherwise)."""
+    if dl.late_extension is None:
+        return None
+    return (f"extension agreed after day {dl.days} ({dl.due:%d/%m/%Y}): the reply will count as outside "
+            f"timescale (the extension would have given {dl.late_extension:%d/%m/%Y})")
 
 
 def classify(due: date, today: date, calendar: WorkingCalendar, *, paused: bool = False,

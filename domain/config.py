@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.calendar import REGIONS, WorkingCalendar
+from domain.clock import CLOCK_VERSION
 from domain.timescales import RuleBook, RuleError
 from domain.vocab import Role
 
@@ -111,7 +112,8 @@ class Config:
         except Exception:  # pragma: no cover - holidays is a dependency
             lib = "?"
         closures = ",".join(sorted(d.isoformat() for d in self.closures))
-        return f"{self.region}|{closures}|holidays {lib}|rules {self.rules.fingerprint()}"
+        return (f"{self.region}|{closures}|holidays {lib}|rules {self.rules.fingerprint()}"
+                f"|clock {CLOCK_VERSION}")
 
 
 def _login_name() -> str:

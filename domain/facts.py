@@ -56,12 +56,24 @@ class StageFact:
 
     @property
     def start(self) -> date | None:
-        """When the stage's work starts: receipt, or an accepted request; None for a declined request."""
+        """When the stage's work starts, for ``stage_activity``: receipt (Stage 1), or the date of the
+        request (Stages 2 and 3: the request's own date, not its acceptance or the statement's agreement);
+        None for a declined request."""
         if self.number == 1 or self.procedure not in ("statutory", "corporate"):
             return self.received if self.number == 1 and self.round == 0 else self.requested
         if self.declined is not None:
             return None
-        return self.accepted or self.requested
+        return self.requested
+
+    @property
+    def started(self) -> date | None:
+        """When an investigation started, for ``escalations``: the statement of complaint's agreement;
+        where none was recorded, the date of the request once it was accepted (or answered)."""
+        if self.declined is not None:
+            return None
+        if self.statement_agreed is not None:
+            return self.statement_agreed
+        return self.requested if self.accepted is not None or self.responded is not None else None
 
     @property
     def ended(self) -> date | None:

@@ -263,7 +263,7 @@ class _Counter:
         return _table("escalations", ["count"], [
             Row("stage2_requested", [sum(self.in_year(s.requested) for s in two)]),
             Row("stage2_declined", [sum(self.in_year(s.declined) for s in two)]),
-            Row("stage2_started", [sum(self.in_year(s.start) for s in two)]),
+            Row("stage2_started", [sum(self.in_year(s.started) for s in two)]),
             Row("stage3_requested", [sum(self.in_year(s.requested) for s in three)]),
             Row("stage3_panels", [sum(self.in_year(s.panel_on) for s in three)]),
             Row("escalation_rate", [share(went_on, len(responded))]),
@@ -380,4 +380,8 @@ def compute(facts: YearFacts, calendar: WorkingCalendar, rules: RuleBook, *, yea
         c.compliments(), c.outcome_by_theme(), c.actions(),
     ]
     assert [t.id for t in tables] == list(TABLE_IDS)
+    if not facts.year.complete:  # a year in progress has no end yet: "ongoing" is open today
+        end = facts.year.end
+        for t in tables:
+            t.basis = t.basis.replace("at the year's end", f"on {end.day} {end:%B %Y}")
     return Figures(facts.year, tables)

@@ -1,7 +1,9 @@
 """The executive summary: one line per headline figure, this year beside last, in the seeds' style.
 
 "↑ 190 (164) Stage 1 statutory complaints received, a 16% increase". Counts change by a
-percentage of last year's figure; rates (timeliness, escalation) by percentage points.
+percentage of last year's figure; rates (timeliness, escalation) by percentage points. The arrow
+says which way a figure moved; its colour (``verdict``) says whether that is good news: fewer
+complaints, more replies within timescale and a lower escalation rate are good, more compliments too.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Headline:
     previous: Value  # None when there is no comparison
     rate: bool = False
     detail: str = ""  # ", of which 16 (11) still ongoing"
+    better: str = "down"  # the direction that is good news: fewer complaints; "up" for compliments, timeliness
 
     @property
     def nothing(self) -> bool:
@@ -39,6 +42,14 @@ class Headline:
         if self.rate:
             now, before = half_up(Fraction(now) * 100), half_up(Fraction(before) * 100)
         return "up" if now > before else "down" if now < before else "level"
+
+    @property
+    def verdict(self) -> str | None:
+        """'good', 'bad' or 'level': what the change means for the service (None without a comparison)."""
+        direction = self.direction
+        if direction is None or direction == "level":
+            return direction
+        return "good" if direction == self.better else "bad"
 
     def change(self) -> str:
         """'a 16% increase', 'a 6% reduction', 'no change', '3 percentage points higher', 'new this year'."""
@@ -89,19 +100,22 @@ def headlines(now: Figures, before: Figures | None) -> list[Headline]:
         return f.table(table).value(key, column) if f is not None else None
 
     def line(what: str, table: str, key: str, column: str = "count", *, rate: bool = False,
-             detail: str = "") -> Headline:
+             detail: str = "", better: str = "down") -> Headline:
         def value(f: Figures) -> Value:
             v = get(f, table, key, column)
             return 0 if v is None and not rate else v
 
-        return Headline(what, value(now), None if before is None else value(before), rate, detail)
+        return Headline(what, value(now), None if before is None else value(before), rate, detail, better)
+
+    end = now.year.end
+    when = "at the year's end" if now.year.complete else f"on {end.day} {end:%B}"
 
     def ongoing(key: str) -> str:
         n, p = get(now, "stage_activity", key, "ongoing"), get(before, "stage_activity", key, "ongoing")
-        return f"; {n}" + (f" ({p})" if before is not None else "") + " still ongoing at the year's end"
+        return f"; {n}" + (f" ({p})" if before is not None else "") + f" still ongoing {when}"
 
     lines = [
-        line("compliments received", "compliments", "total"),
+        line("compliments received", "compliments", "total", better="up"),
         line("concerns and enquiries received", "stage_activity", "concern", "received"),
         line("MP enquiries received", "stage_activity", "mp_enquiry", "received"),
         line("councillor enquiries received", "stage_activity", "councillor_enquiry", "received"),
@@ -116,7 +130,7 @@ def headlines(now: Figures, before: Figures | None) -> list[Headline]:
         line("Stage 3 corporate complaints worked with", "stage_activity", "corporate_stage3", "worked_with"),
         line("Ombudsman enquiries worked with", "stage_activity", "lgo", "worked_with"),
         line("of Stage 1 statutory responses within timescale", "stage1_timeliness", "within_timescale",
-             "percent", rate=True),
+             "percent", rate=True, better="up"),
         line("of Stage 1 statutory responses went on to Stage 2 (escalation rate)", "escalations",
              "escalation_rate", rate=True),
     ]

@@ -17,7 +17,14 @@ class YearError(ValueError):
 
 @dataclass(frozen=True, order=True)
 class FinancialYear:
+    """A financial year; with ``until``, the part of it up to that day (a year in progress).
+
+    A year in progress is compared like with like: its ``previous`` and ``back`` years are cut at
+    the same day of their own year, so "this year so far" always stands beside the same months.
+    """
+
     first: int  # the calendar year in which it starts
+    until: date | None = None  # a year in progress: its figures run to this day, not to 31 March
 
     @classmethod
     def parse(cls, text: str) -> FinancialYear:
@@ -40,6 +47,34 @@ class FinancialYear:
     def containing(cls, day: date) -> FinancialYear:
         return cls(day.year if day.month >= 4 else day.year - 1)
 
+    def so_far(self, today: date) -> FinancialYear:
+        """This year as it stands on ``today``: whole once it is over, cut at ``today`` while in progress.
+
+        A year that has not started has no figures: asking for one is an error, not a year of zeros.
+        """
+        whole = FinancialYear(self.first)
+        if today < whole.start:
+            raise YearError(f"{whole.label} has not started: it begins on 1 April {self.first} "
+                            f"(today is {today.day} {today:%B %Y})")
+        return whole if today >= whole.end else FinancialYear(self.first, today)
+
+    @property
+    def complete(self) -> bool:
+        return self.until is None
+
+    @property
+    def months(self) -> int:
+        """How many of the year's 12 months it covers (the month in progress counts)."""
+        return (self.end.month - 4) % 12 + 1
+
+    @property
+    def period(self) -> str:
+        """'1 April 2024 to 31 March 2025', or '1 April to 29 November 2026' for a year in progress."""
+        if self.until is None:
+            return f"1 April {self.first} to 31 March {self.first + 1}"
+        end = self.until
+        return f"1 April {'' if end.year == self.first else f'{self.first} '}to {end.day} {end:%B %Y}"
+
     @property
     def label(self) -> str:
         return f"{self.first}/{(self.first + 1) % 100:02d}"
@@ -50,14 +85,20 @@ class FinancialYear:
 
     @property
     def end(self) -> date:
-        return date(self.first + 1, 3, 31)
+        return self.until or date(self.first + 1, 3, 31)
 
     @property
     def previous(self) -> FinancialYear:
-        return FinancialYear(self.first - 1)
+        return self.back(1)
 
     def back(self, years: int) -> FinancialYear:
-        return FinancialYear(self.first - years)
+        """The year ``years`` before, cut at the same day when this one is in progress."""
+        if self.until is None:
+            return FinancialYear(self.first - years)
+        until = self.until
+        target = until.year - years
+        day = min(until.day, 28) if (until.month, until.day) == (2, 29) else until.day
+        return FinancialYear(self.first - years, date(target, until.month, day))
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end

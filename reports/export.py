@@ -17,6 +17,7 @@ from domain.figures import Figures, Table, Value
 from domain.headlines import headlines
 from domain.year import half_up
 from reports.layout import COLUMN_LABELS, MONEY_COLUMNS, row_label
+from reports.summary import note, title
 from store.location import owner_only, save_owner_only
 
 EXPORT_FORMATS = ("json", "csv", "xlsx")
@@ -41,9 +42,15 @@ def _rows(table: Table) -> list[list[Any]]:
     return [[r.key, *(plain(v) for v in r.values)] for r in table.shown_rows()]
 
 
+def _csv_rows(table: Table) -> list[list[Any]]:
+    """As ``_rows``, but money always with its pence (``8370.00``, never ``8370.0``) as a spreadsheet shows it."""
+    return [[r.key, *(f"{v:.2f}" if c in MONEY_COLUMNS and isinstance(v, Decimal) else plain(v)
+                      for c, v in zip(table.columns, r.values, strict=True))] for r in table.shown_rows()]
+
+
 def to_json(figures: Figures, tables: list[Table]) -> str:
     y = figures.year
-    doc = {"year": y.label, "start": y.start.isoformat(), "end": y.end.isoformat(),
+    doc = {"year": y.label, "start": y.start.isoformat(), "end": y.end.isoformat(), "complete": y.complete,
            "tables": [{"id": t.id, "title": t.title, "basis": t.basis, "columns": t.columns, "rows": _rows(t)}
                       for t in tables]}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
@@ -76,7 +83,7 @@ def write_csv(figures: Figures, tables: list[Table], folder: Path) -> list[Path]
         with _owner_only_file(path) as f:
             writer = csv.writer(f)
             writer.writerow(["key", *table.columns])
-            writer.writerows(_rows(table))
+            writer.writerows(_csv_rows(table))
         written.append(path)
     return written
 
@@ -90,10 +97,10 @@ def write_xlsx(figures: Figures, tables: list[Table], path: Path, before: Figure
     summary = wb.active
     assert summary is not None
     summary.title = "Summary"
-    summary.append([f"Year-end figures {figures.year.label}"])
+    summary.append([title(figures.year)])
     summary["A1"].font = Font(bold=True, size=14)
     if before is not None:
-        summary.append([f"Figures in brackets are for {before.year.label}."])
+        summary.append([note(before)])
     summary.append([])
     for h in headlines(figures, before):
         summary.append([h.line()])
@@ -120,12 +127,35 @@ def write_xlsx(figures: Figures, tables: list[Table], path: Path, before: Figure
                     cell.font = Font(bold=True)
             if row.key == "total":
                 ws.cell(row=excel_row, column=1).font = Font(bold=True)
-        ws.column_dimensions["A"].width = max(24, *(len(str(c.value or "")) for c in ws["A"][3:]))
+        _fit_columns(ws, first_row=4)
+        ws.freeze_panes = "B5"  # the column headers and the row labels stay in view
     try:
         save_owner_only(path, wb.save)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
     return [path]
+
+
+def _fit_columns(ws: Any, first_row: int) -> None:
+    """Widths that show every value from ``first_row`` down as formatted (never ``###``), titles aside."""
+    from openpyxl.utils import get_column_letter
+
+    for number, cells in enumerate(ws.iter_cols(min_row=first_row), start=1):
+        width = max((len(_as_shown(c.value, c.number_format)) for c in cells), default=0)
+        ws.column_dimensions[get_column_letter(number)].width = max(10, min(width + 3, 80))
+
+
+def _as_shown(value: Any, number_format: str) -> str:
+    """About what Excel shows for a cell: money with a pound sign, separators and pence; % to one place."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if "%" in number_format:
+            return f"{value * 100:.1f}%"
+        if "0.00" in number_format:
+            return f"£{value:,.2f}"
+        return f"{value:,}"
+    return str(value)
 
 
 def _xlsx_value(value: Value) -> int | float | None:

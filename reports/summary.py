@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from domain.figures import Figures
 from domain.headlines import Headline, headlines
+from domain.year import FinancialYear
 from reports.layout import Shown, chosen, lay_out
 
 FORMATS = ("rich", "text", "markdown", "html")
@@ -23,13 +24,30 @@ def _shown(now: Figures, before: Figures | None, table_ids: list[str] | None, cu
     return [lay_out(t, before.table(t.id) if before else None, currency) for t in tables]
 
 
-def _heading(now: Figures, before: Figures | None) -> str:
-    y = now.year
-    return f"Children's complaints: year-end figures {y.label} (1 April {y.first} to 31 March {y.first + 1})"
+def title(y: FinancialYear) -> str:
+    """'Year-end figures 2024/25 (…)'; a year in progress says so, and how much of it has passed."""
+    if y.complete:
+        return f"Year-end figures {y.label} ({y.period})"
+    return f"Figures for {y.label} so far ({y.period}, {y.months} of 12 months)"
 
 
-def _note(before: Figures | None) -> str:
-    return f"Figures in brackets are for {before.year.label}." if before else ""
+def heading(now: Figures) -> str:
+    t = title(now.year)
+    return f"Children's complaints: {t[0].lower()}{t[1:]}"
+
+
+def note(before: Figures | None) -> str:
+    """What the brackets hold: last year, or the same months of it for a year in progress."""
+    if before is None:
+        return ""
+    y = before.year
+    if y.complete:
+        return f"Figures in brackets are for {y.label}."
+    return f"Figures in brackets are for the same months of {y.label} ({y.period})."
+
+
+#: Arrow colours by what a change means (``Headline.verdict``), not by its direction.
+VERDICT_COLOURS = {"good": "green", "bad": "red", "level": "yellow"}
 
 
 def render_rich(now: Figures, before: Figures | None, table_ids: list[str] | None = None) -> list[object]:
@@ -38,12 +56,12 @@ def render_rich(now: Figures, before: Figures | None, table_ids: list[str] | Non
     from rich.table import Table
     from rich.text import Text
 
-    out: list[object] = [Text(_heading(now, before), style="bold")]
+    out: list[object] = [Text(heading(now), style="bold")]
     if before is not None:
-        out.append(Text(_note(before), style="dim"))
+        out.append(Text(note(before), style="dim"))
     out.append(Text(""))
     for h in headlines(now, before):
-        colour = {"up": "green", "down": "red", "level": "yellow"}.get(h.direction or "", "")
+        colour = VERDICT_COLOURS.get(h.verdict or "", "")
         line = Text(h.line())
         if colour:
             line.stylize(colour, 0, 1)
@@ -71,11 +89,11 @@ def render_text(now: Figures, before: Figures | None, table_ids: list[str] | Non
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False,
                       emoji=False, highlight=False)
-    heading = _heading(now, before)
-    console.print(heading, markup=False)
-    console.print("=" * len(heading) if ascii_only else "═" * len(heading), markup=False)
+    title = heading(now)
+    console.print(title, markup=False)
+    console.print("=" * len(title) if ascii_only else "═" * len(title), markup=False)
     if before is not None:
-        console.print(_note(before), markup=False)
+        console.print(note(before), markup=False)
     console.print()
     for h in headlines(now, before):
         console.print(h.line(ascii_only=ascii_only), markup=False)
@@ -97,9 +115,9 @@ def _md_cell(text: str) -> str:
 
 
 def render_markdown(now: Figures, before: Figures | None, table_ids: list[str] | None = None) -> str:
-    lines = [f"# {_heading(now, before)}", ""]
+    lines = [f"# {heading(now)}", ""]
     if before is not None:
-        lines += [f"_{_note(before)}_", ""]
+        lines += [f"_{note(before)}_", ""]
     lines += [f"- {h.line()}" for h in headlines(now, before)]
     for shown in _shown(now, before, table_ids):
         lines += ["", f"## {shown.title}", "", f"_{shown.basis}_", ""]
@@ -115,12 +133,12 @@ _FONT = "font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222"
 _TABLE = "border-collapse:collapse;margin:4px 0 18px 0;" + _FONT
 _TH = "border:1px solid #999;background:#e8eef4;padding:4px 8px;text-align:{align};font-weight:bold"
 _TD = "border:1px solid #bbb;padding:4px 8px;text-align:{align}"
-_ARROW_COLOURS = {"up": "#1a7f37", "down": "#b42318", "level": "#8a6d00"}
+_ARROW_COLOURS = {"good": "#1a7f37", "bad": "#b42318", "level": "#8a6d00"}
 
 
 def _html_line(h: Headline) -> str:
     arrow = {"up": "&#8593;", "down": "&#8595;", "level": "&#8596;"}.get(h.direction or "", "")
-    colour = _ARROW_COLOURS.get(h.direction or "", "#222")
+    colour = _ARROW_COLOURS.get(h.verdict or "", "#222")
     text = html.escape(h.line()[2:] if arrow else h.line())
     mark = f'<span style="color:{colour};font-weight:bold">{arrow}</span> ' if arrow else ""
     return f'<li style="margin:2px 0">{mark}{text}</li>'
@@ -129,9 +147,9 @@ def _html_line(h: Headline) -> str:
 def render_html(now: Figures, before: Figures | None, table_ids: list[str] | None = None) -> str:
     """An HTML fragment with inline styles, for pasting into an email."""
     parts = [f'<div style="{_FONT}">',
-             f'<h2 style="font-size:18px;margin:0 0 4px 0">{html.escape(_heading(now, before))}</h2>']
+             f'<h2 style="font-size:18px;margin:0 0 4px 0">{html.escape(heading(now))}</h2>']
     if before is not None:
-        parts.append(f'<p style="margin:0 0 8px 0;color:#555">{html.escape(_note(before))}</p>')
+        parts.append(f'<p style="margin:0 0 8px 0;color:#555">{html.escape(note(before))}</p>')
     parts.append('<ul style="margin:0 0 16px 18px;padding:0">')
     parts += [_html_line(h) for h in headlines(now, before)]
     parts.append("</ul>")

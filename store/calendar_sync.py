@@ -55,7 +55,13 @@ def refresh_deadlines(session: Session, rules: RuleBook, calendar: WorkingCalend
         dl = deadline(stage, rules, calendar)
         stage.due = dl.due if dl else None
         stage.step = dl.step if dl else None
+    answered = select(Stage.case_id).where(col(Stage.responded).is_not(None))
     for case in session.exec(select(Case).where(col(Case.ack_due).is_not(None))):
+        if case.closed is not None or case.acknowledged is not None:
+            case.ack_due = None  # settled: a response or closure ends what an acknowledgement is owed
+            continue
         ack = rules.timescale(case.kind, "acknowledgement", case.received)
         case.ack_due = calendar.add(case.received, ack.days)
+    session.execute(sa.update(Case).where(col(Case.ack_due).is_not(None), col(Case.id).in_(answered))
+                    .values(ack_due=None))
     # Ombudsman dates are set by the Ombudsman, not computed: nothing to recompute there.

@@ -58,6 +58,9 @@ class CorrectionMixin(ServiceBase):
                 case.received = value
                 if stage is not None:
                     stage.requested = value
+                if case.ack_due is not None:  # still owed: it moves with the date it counts from
+                    ack = self.rules.timescale(case.kind, "acknowledgement", value)
+                    case.ack_due = self.calendar.add(value, ack.days)
             else:
                 assert stage is not None
                 if stage.responded is None:

@@ -160,9 +160,16 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
         return count
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("register")
+    # Streamed rows cannot be measured first: widths by what each kind of column holds, set before the
+    # first row (write-only sheets write their column widths and frozen header at the top).
+    for number, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = max(len(column) + 2, _WIDTHS.get(
+            COLUMNS[column], 14))
+    sheet.freeze_panes = "A2"
     sheet.append(columns)
     formats = {"date": "dd/mm/yyyy", "money": "£#,##0.00"}
     for row in rows:
@@ -178,11 +185,16 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
                 cells.append(value)
         sheet.append(cells)
         count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     try:
         save_owner_only(path, book.save)
     except OSError as exc:
         raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
     return count
+
+
+#: Column widths (in characters) of the XLSX register by kind of column; a header wider than these wins.
+_WIDTHS = {"date": 12, "money": 12, "text": 24, "count": 8}
 
 
 def _excel(column: str, text: str) -> Any:

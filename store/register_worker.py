@@ -11,6 +11,7 @@ parent rolls back (nothing written), the child exits (it never wrote).
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import pickle
@@ -95,6 +96,17 @@ class PlanningChild:
             self.child.join()
 
 
+def _read_only(url: str) -> str:
+    """The child's SQLite URL, read-only. A forked child that closes a writable connection can decide
+    that it is the file's last user (POSIX locks are not inherited), checkpoint and delete the WAL and
+    shared-memory files under the writer: the writer's next connection then fails ("disk I/O error").
+    A read-only connection never checkpoints or deletes them."""
+    from store.location import sqlite_path
+
+    path = sqlite_path(url)
+    return url if path is None else f"sqlite:///file:{path}?mode=ro&uri=true"
+
+
 def _widen(pipe: int) -> None:
     """Let the pipe hold a megabyte where Linux allows (64 KB by default): fewer waits on either side."""
     try:
@@ -112,6 +124,10 @@ def _plan(send: Any, receive: Any, go: Any, go_send: Any, path: Path, where: dic
 
     It never writes to the database.
     """
+    # Everything inherited from the parent stays as it is: a SQLite connection the parent still holds (one
+    # its collector has not reached yet) must never be finalised here, or this process would close its
+    # file handles and, taking itself for the file's last user, delete the WAL under the writer.
+    gc.freeze()
     receive.close()  # the parent's ends, inherited: held open here, a dead parent would never break the pipe
     go_send.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle: its exit stops this one
@@ -131,7 +147,7 @@ def _plan(send: Any, receive: Any, go: Any, go_send: Any, path: Path, where: dic
                     url = go.recv()
                 except EOFError:
                     return  # the writer gave up (it could not open the database)
-                engine = sa.create_engine(url, poolclass=NullPool)
+                engine = sa.create_engine(_read_only(url), poolclass=NullPool)
                 with engine.connect() as conn:
                     # The council's calendar as the database stores it: loading the holiday library
                     # here would cost this process, the slower of the two, a tenth of a second.

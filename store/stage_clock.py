@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import col, select
 
+from domain.clock import deadline, late_extension_warning
 from domain.lifecycle import (
     check_date,
     check_extend,
@@ -43,8 +44,11 @@ class StageClockMixin(ServiceBase):
             old_due = stage.due
             stage.extended_on, stage.extended_days = on, agreed
             self._refresh(stage)
+            late = deadline(stage, self.rules, self.calendar)
+            warning = late_extension_warning(on, late.due, late.days) if late and late.late_extension else None
             self._event(session, case, "extended", f"{stage_name(stage)} due", old_due, stage.due,
-                        f"extension agreed on {on.isoformat()}: {agreed} working days")
+                        f"extension agreed on {on:%d/%m/%Y}: {agreed} working days" + (f"; {warning}" if warning
+                                                                                     else ""))
             self._touch(case)
             assert stage.due is not None
             return stage.due
@@ -111,6 +115,7 @@ class StageClockMixin(ServiceBase):
                         stage_name(stage), None, final.value, override_reason if overridden else None)
             if not Kind(case.kind).is_complaint:
                 case.closed = on
+            case.ack_due = None  # a response settles an acknowledgement still owed
             self._touch(case)
             return final
 

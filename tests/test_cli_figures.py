@@ -80,9 +80,9 @@ Method of contact
 
 def test_summary_in_every_format_on_an_empty_year_counts_nothing_without_failing(tiny_db):
     for fmt in ("rich", "text", "markdown", "html"):
-        result = run("summary", "--db", tiny_db, "--year", "2030", "--format", fmt)
+        result = run("summary", "--db", tiny_db, "--year", "2019", "--format", fmt)
         assert result.exit_code == 0, (fmt, result.output)
-        assert "no cases were received in 2030/31" in result.stderr
+        assert "no cases were received in 2019/20" in result.stderr
     html = run("summary", "--db", tiny_db, "--year", "2024", "--format", "html").stdout
     assert html.startswith('<div style="') and "<table style=" in html and "<style" not in html
     markdown = run("summary", "--db", tiny_db, "--year", "2024", "--format", "markdown", "--no-compare").stdout
@@ -203,3 +203,147 @@ def test_no_output_names_or_references_anyone(demo_path, tmp_path):
     assert not [r for r in references if r in text]
     assert not [e for (e,) in conn.execute("SELECT email FROM person") if e and e in text]
     assert os.stat(demo_path).st_mode & 0o777 == 0o600
+
+
+def test_a_year_that_has_not_started_is_an_error_not_a_year_of_zeros(tiny_db, tmp_path):
+    for command in (["summary"], ["export"], ["export", "--register", "--output", str(tmp_path / "r.csv")]):
+        result = run(*command, "--db", tiny_db, "--year", "2030")
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr == ("Error: --year: 2030/31 has not started: it begins on 1 April 2030 "
+                                 "(today is 22 November 2026)\n")
+
+
+@pytest.fixture
+def current_db(tmp_path, config):
+    """This year so far (2026/27, today 22 November 2026) beside the same months and the rest of 2025/26."""
+    path = tmp_path / "current.db"
+    db = open_database(path, config)
+    reg = Register(db)
+    reg.complaint(D(2026, 5, 1), 8, channel="email")
+    reg.complaint(D(2026, 11, 2), None, channel="email")  # still open today
+    reg.complaint(D(2025, 6, 2), 9, channel="email")  # the same months last year
+    reg.complaint(D(2025, 11, 3), 9, channel="email")
+    reg.complaint(D(2025, 11, 24), 9, channel="email")  # after 22 November: not in the comparison
+    reg.complaint(D(2026, 2, 2), 30, channel="email")  # the rest of last year
+    reg.save()
+    db.close()
+    return str(path)
+
+
+def test_a_year_in_progress_says_so_and_compares_with_the_same_months(current_db):
+    result = run("summary", "--db", current_db, "--year", "2026/27", "--format", "text",
+                 "--tables", "stage_activity")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("Children's complaints: figures for 2026/27 so far (1 April to 22 November 2026, "
+                        "8 of 12 months)")
+    assert lines[2] == "Figures in brackets are for the same months of 2025/26 (1 April to 22 November 2025)."
+    assert ("↔ 2 (2) Stage 1 statutory complaints received, no change; 1 (0) still ongoing on 22 November"
+            in lines)
+    assert "year's end" not in result.stdout and "year-end" not in result.stdout
+    whole = run("summary", "--db", current_db, "--year", "2025/26", "--format", "text", "--no-compare")
+    assert whole.stdout.startswith("Children's complaints: year-end figures 2025/26 (1 April 2025 to 31 March 2026)")
+    assert "↔ 4 Stage 1 statutory complaints received; 0 still ongoing at the year's end" in whole.stdout \
+        or "4 Stage 1 statutory complaints received; 0 still ongoing at the year's end" in whole.stdout
+
+
+def test_a_year_in_progress_exports_say_where_it_ends(current_db, tmp_path):
+    doc = json.loads(run("export", "--db", current_db, "--year", "2026", "--tables", "representations_by_type").stdout)
+    assert (doc["year"], doc["start"], doc["end"], doc["complete"]) == ("2026/27", "2026-04-01", "2026-11-22", False)
+    assert doc["tables"][0]["rows"][0] == ["statutory", 2, 2, 0]  # each year cut at 22 November
+    path = tmp_path / "so-far.xlsx"
+    result = run("export", "--db", current_db, "--year", "2026", "--format", "xlsx", "--output", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Wrote the 2026/27 figures so far (1 April to 22 November 2026)" in result.stderr
+    assert load_workbook(path)["Summary"]["A1"].value == (
+        "Figures for 2026/27 so far (1 April to 22 November 2026, 8 of 12 months)")
+
+
+def test_arrows_are_coloured_by_whether_the_change_is_good(tiny_db):
+    """Fewer complaints and more compliments are good news; a lower timeliness rate is bad news."""
+    from rich.console import Console
+
+    html = run("summary", "--db", tiny_db, "--year", "2024", "--format", "html").stdout
+    good, bad = "#1a7f37", "#b42318"
+    lines = {line.split("</span> ", 1)[1]: line for line in html.splitlines() if "</span> " in line}
+    assert good in lines["1 (0) compliments received, new this year</li>"]  # up, and good
+    assert bad in next(v for k, v in lines.items() if k.startswith("4 (2) Stage 1 statutory"))  # up, and bad
+    assert bad in next(v for k, v in lines.items() if k.startswith("33% (100%) of Stage 1"))  # down, and bad
+
+    from domain.headlines import Headline
+
+    fewer = Headline("Stage 1 statutory complaints received", 3, 5)
+    more_on_time = Headline("within timescale", 1, 0, rate=True, better="up")
+    assert (fewer.direction, fewer.verdict) == ("down", "good")
+    assert (more_on_time.direction, more_on_time.verdict) == ("up", "good")
+    from reports.summary import VERDICT_COLOURS, render_rich
+
+    console = Console(record=True, color_system="truecolor", width=120)
+    for item in render_rich(*_tiny_figures(tiny_db)):
+        console.print(item)
+    assert VERDICT_COLOURS == {"good": "green", "bad": "red", "level": "yellow"}
+    text = console.export_text(styles=True)
+    compliments = next(line for line in text.splitlines() if "compliments received" in line)
+    complaints = next(line for line in text.splitlines() if "Stage 1 statutory complaints received" in line)
+    assert compliments.startswith("\x1b[32m") and complaints.startswith("\x1b[31m")  # green up, red up
+
+
+def _tiny_figures(path):
+    from domain.year import FinancialYear
+    from store.figures_query import year_figures
+
+    db = open_database(path, Config(user="t"))
+    try:
+        return (year_figures(db, Config(user="t"), FinancialYear(2024)),
+                year_figures(db, Config(user="t"), FinancialYear(2023)))
+    finally:
+        db.close()
+
+
+def test_xlsx_columns_fit_and_headers_stay_in_view(tiny_db, tmp_path):
+    """No '###': every column is as wide as its widest value as Excel shows it; frozen header rows."""
+    reg = open_database(tiny_db, Config(user="t"))
+    r = Register(reg)
+    r.ids, r.stage_ids, r.seq = iter(range(100, 200)), iter(range(100, 200)), iter(range(100, 200))
+    cid = r.case("statutory", D(2024, 4, 2))
+    sid = r.stage(cid, "statutory", 2, D(2024, 4, 10), responded=D(2024, 9, 2), outcome="upheld")
+    r.cost(sid, "1234567.89")
+    r.save()
+    reg.close()
+    path = tmp_path / "figures.xlsx"
+    assert run("export", "--db", tiny_db, "--year", "2024", "--format", "xlsx", "--output", str(path)).exit_code == 0
+    wb = load_workbook(path)
+    costs = wb["costs"]
+    assert costs.freeze_panes == "B5"
+    for column in ("B", "C", "D"):
+        widest = max(len(f"£{c.value:,.2f}") if isinstance(c.value, float) else len(str(c.value or ""))
+                     for c in costs[column][3:])
+        assert costs.column_dimensions[column].width >= widest + 1, column
+    assert costs.column_dimensions["C"].width >= len("£1,234,567.89") + 1
+
+
+def test_csv_money_always_has_its_pence(tiny_db, tmp_path):
+    reg = open_database(tiny_db, Config(user="t"))
+    r = Register(reg)
+    r.ids, r.stage_ids, r.seq = iter(range(100, 200)), iter(range(100, 200)), iter(range(100, 200))
+    cid = r.case("statutory", D(2024, 4, 2))
+    sid = r.stage(cid, "statutory", 2, D(2024, 4, 10), responded=D(2024, 9, 2), outcome="upheld")
+    r.cost(sid, "8370")
+    r.save()
+    reg.close()
+    folder = tmp_path / "csv"
+    assert run("export", "--db", tiny_db, "--year", "2024", "--format", "csv", "--output", str(folder)).exit_code == 0
+    assert (folder / "2024-costs.csv").read_text().splitlines() == [
+        "key,cases,total_cost,average_cost", "stage2,1,8370.00,8370.00", "stage3,0,0.00,",
+        "total,1,8370.00,8370.00"]
+
+
+def test_register_xlsx_has_a_frozen_header_filters_and_widths(tiny_db, tmp_path):
+    from domain.register import COLUMNS
+
+    path = tmp_path / "register.xlsx"
+    assert run("export", "--register", "--db", tiny_db, "--output", str(path)).exit_code == 0
+    ws = load_workbook(path)["register"]
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=len(COLUMNS)).column_letter}8"
+    assert all(ws.column_dimensions[c.column_letter].width >= len(str(c.value)) for c in ws[1])

@@ -398,6 +398,35 @@ def test_stages_spanning_whole_years_and_declines_across_a_year_end(db):
     assert column(y2018.table("escalations"))["stage2_declined"] == 1
 
 
+def test_stage2_starts_on_the_accepted_requests_date_not_the_statements(db):
+    """A request of 20 March 2025, accepted and its statement agreed in April: Stage 2 work began in 2024/25
+    (stage_activity counts it received there); the investigation started in 2025/26 (escalations)."""
+    reg = Register(db)
+    case = reg.case("statutory", D(2025, 1, 6))
+    reg.stage(case, "statutory", 2, D(2025, 3, 20), accepted=D(2025, 4, 2), statement_agreed=D(2025, 4, 10))
+    unanswered = reg.case("statutory", D(2025, 1, 7))
+    reg.stage(unanswered, "statutory", 2, D(2025, 3, 21))  # neither accepted nor declined yet
+    reg.save()
+    y2024, y2025 = figures(db, 2024), figures(db, 2025)
+    assert column(y2024.table("stage_activity"), "received")["statutory_stage2"] == 2
+    assert column(y2025.table("stage_activity"), "carried_forward")["statutory_stage2"] == 2
+    assert column(y2024.table("escalations"))["stage2_started"] == 0
+    assert column(y2025.table("escalations"))["stage2_started"] == 1
+
+
+def test_a_year_in_progress_is_cut_at_today_and_a_future_year_refused():
+    today = D(2026, 11, 29)
+    so_far = FinancialYear.parse("2026/27").so_far(today)
+    assert (so_far.end, so_far.complete, so_far.months) == (today, False, 8)
+    assert so_far.period == "1 April to 29 November 2026"
+    assert (so_far.previous.end, so_far.previous.period) == (D(2025, 11, 29), "1 April to 29 November 2025")
+    assert FinancialYear(2025).so_far(today) == FinancialYear(2025) and FinancialYear(2025).complete
+    assert FinancialYear(2023).so_far(D(2024, 2, 29)).back(1).end == D(2023, 2, 28)
+    assert FinancialYear(2026).so_far(D(2027, 1, 15)).period == "1 April 2026 to 15 January 2027"
+    with pytest.raises(YearError, match="2027/28 has not started: it begins on 1 April 2027"):
+        FinancialYear(2027).so_far(today)
+
+
 @pytest.mark.parametrize("now, before, change", [(108, 100, "an 8% increase"), (111, 100, "an 11% increase"),
                                                  (118, 100, "an 18% increase"), (185, 100, "an 85% increase"),
                                                  (116, 100, "a 16% increase"), (92, 100, "an 8% reduction"),

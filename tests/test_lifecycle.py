@@ -100,6 +100,74 @@ def test_extend_moves_the_due_date_and_refuses_beyond_the_maximum(service):
         assert (ev.old, ev.new, ev.who) == ("2026-11-16", "2026-11-30", "tester")
 
 
+def test_an_extension_agreed_after_day_10_does_not_move_the_deadline_and_says_why(service):
+    """The annual figures count such a reply late, so the caseload must not show the case on track."""
+    from domain.clock import late_extension_note
+
+    ref = complaint(service)  # received 2 November: day 10 is 16 November; today is 22 November
+    assert service.extend(ref, D(2026, 11, 20)) == D(2026, 11, 16)
+    reading = service.clock(ref).reading
+    assert reading.state is State.OVERDUE and reading.deadline.due == D(2026, 11, 16)
+    assert reading.deadline.late_extension == D(2026, 11, 30)
+    assert late_extension_note(reading.deadline) == (
+        "extension agreed after day 10 (16/11/2026): the reply will count as outside timescale "
+        "(the extension would have given 30/11/2026)")
+    with service.db.read() as s:
+        ev = s.exec(select(Event).where(Event.action == "extended")).one()
+        assert ev.reason == ("extension agreed on 20/11/2026: 20 working days; agreed after day 10 (16/11/2026): "
+                             "the reply will count as outside timescale, and the case stays overdue")
+    on_time = complaint(service)
+    assert service.extend(on_time, D(2026, 11, 16)) == D(2026, 11, 30)  # on day 10 itself: in time
+    assert service.clock(on_time).reading.deadline.late_extension is None
+
+
+def test_a_response_or_closure_settles_an_acknowledgement_still_owed(service):
+    """The digest showed an acknowledgement 126 working days overdue on a case already at Stage 2."""
+    from store.digest import due_items
+
+    ref = complaint(service, received=D(2026, 10, 1))
+    concern = service.log("concern", D(2026, 10, 1), complainant="Bo Sample")
+    with service.db.dbapi() as conn:
+        owed = {(i.reference, i.stage) for i in due_items(conn, D(2026, 11, 22), config=service.config)}
+    assert {(ref, "Acknowledgement"), (concern, "Acknowledgement")} <= owed
+    service.respond(ref, "upheld", D(2026, 10, 14))
+    service.close(concern, D(2026, 10, 20))
+    with service.db.dbapi() as conn:
+        assert not [i for i in due_items(conn, D(2026, 11, 22), config=service.config) if i.stage == "Acknowledgement"]
+    with service.db.read() as s:
+        assert [c.ack_due for c in s.exec(select(Case))] == [None, None]
+
+
+def test_correcting_the_received_date_moves_the_acknowledgement_due(service):
+    ref = complaint(service)  # received Monday 2 November: acknowledgement due in 2 working days
+    with service.db.read() as s:
+        assert s.exec(select(Case.ack_due)).one() == D(2026, 11, 4)
+    service.correct_date(ref, "received", D(2026, 11, 5))
+    with service.db.read() as s:
+        assert s.exec(select(Case.ack_due)).one() == D(2026, 11, 9)
+
+
+def test_reopening_a_database_settles_acknowledgements_its_cases_no_longer_owe(tmp_path, config):
+    """Databases written before responses settled acknowledgements are put right when next opened."""
+    import sqlite3
+
+    from store.database import open_database
+
+    path = tmp_path / "old.db"
+    db = open_database(path, config)
+    svc = CaseService(db, config, today=D(2026, 11, 22))
+    ref = svc.log("statutory", D(2026, 10, 1), complainant="Alex Example")
+    svc.respond(ref, "upheld", D(2026, 10, 14))
+    db.close()
+    conn = sqlite3.connect(path)  # as an older version left it: still owed, under an older fingerprint
+    conn.execute("UPDATE \"case\" SET ack_due = '2026-10-05'")
+    conn.execute("UPDATE setting SET value = 'older' WHERE key = 'calendar'")
+    conn.commit()
+    conn.close()
+    open_database(path, config).close()
+    assert sqlite3.connect(path).execute('SELECT ack_due FROM "case"').fetchall() == [(None,)]
+
+
 def test_pause_and_resume_push_the_deadline_by_the_paused_working_days(service):
     ref = complaint(service)
     with pytest.raises(RuleError, match="needs a reason"):

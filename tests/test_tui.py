@@ -9,7 +9,7 @@ from domain.config import Config
 from store.database import open_database
 from store.demo import generate
 from store.location import resolve_url
-from tests.tui_helpers import settle
+from tests.tui_helpers import settle, still
 from tui.app import create_app
 from tui.caseload import CaseloadTable
 from tui.demo_offer import DemoOffer
@@ -42,7 +42,8 @@ async def test_caseload_lists_open_work_most_urgent_first(demo_db):
         assert str(first[0]) == "‼" and str(first[4]).endswith(" over")
         late = next(i for i in range(1, table.row_count) if table.get_row_at(i)[0] == "‼")  # not the cursor's row
         drawn = [seg for seg in table.render_line(late + 1) if table.get_row_at(late)[1] in seg.text]  # 0: header
-        assert drawn and drawn[0].style.bold and drawn[0].style.color.name == "red"
+        error = app.theme_variables["text-error"]  # the theme's red, tinted to read on its background
+        assert drawn and drawn[0].style.bold and drawn[0].style.color.triplet.hex == error.lower()
         await pilot.press("pagedown")
         assert table.cursor_row > 10
         await pilot.press("q")
@@ -80,7 +81,7 @@ def test_caseload_snapshot(snap_compare, demo_db):
     app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
 
     async def wait(pilot):
-        await settle(app, pilot)
+        await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=wait)
 
@@ -105,7 +106,7 @@ def test_case_screen_snapshot(snap_compare, demo_db):
         await pilot.press("down", "down", "enter")
         await settle(app, pilot)
         await pilot.press("right")  # the Stages tab
-        await settle(app, pilot)
+        await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_case)
 
@@ -116,7 +117,7 @@ def test_form_with_errors_snapshot(snap_compare, demo_db):
     async def fill(pilot):
         await settle(app, pilot)
         await pilot.press("n", *"complaint", "tab", "end", "ctrl+u", *"31/02/2026")
-        await settle(app, pilot)
+        await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=fill)
 
@@ -143,7 +144,7 @@ def test_screen_snapshot(snap_compare, demo_db, screen):
             app.load_case(repeat_case(demo_db))
             await settle(app, pilot)
         await pilot.press({"person": "c", "year_end": "y", "settings": "comma"}[screen])
-        await settle(app, pilot)
+        await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_screen)
 
@@ -159,3 +160,47 @@ def test_the_app_module_leaves_the_database_layer_for_after_the_first_paint():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent).stdout
     assert out.strip() == "[]"
+
+
+def _contrast(segment, background) -> float:
+    """The WCAG contrast ratio of a drawn segment's text on its background (reverse video swapped)."""
+    from textual.color import Color
+
+    style = segment.style
+    fg = Color.from_rich_color(style.color) if style.color else Color(224, 224, 224)
+    bg = Color.from_rich_color(style.bgcolor) if style.bgcolor else background
+    if style.reverse:
+        fg, bg = bg, fg
+
+    def luminance(c: Color) -> float:
+        def channel(v: int) -> float:
+            v = v / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+        return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+
+    high, low = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_overdue_rows_stand_out_in_colour_and_in_monochrome(demo_db, monkeypatch, no_color):
+    """Under NO_COLOR the overdue rows were grey 237 on 234 (about 1.5:1): the most urgent, the hardest to read."""
+    from domain.clock import State
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        assert app.no_color is no_color
+        overdue = next(i for i, row in enumerate(table.rows) if row.state is State.OVERDUE and i != table.cursor_row)
+        segments = list(table.render_line(overdue + 1))
+        background = app.screen.background_colors[1]
+        for drawn in app._filters:  # as the terminal gets them: ANSI colours to the theme's, or to greys
+            segments = drawn.apply(segments, background)
+        text = [s for s in segments if s.text.strip()]
+        assert text and all(s.style.bold for s in text)
+        assert min(_contrast(s, background) for s in text) >= 4.5
+        if no_color:
+            assert all(s.style.reverse for s in text)

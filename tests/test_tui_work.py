@@ -290,6 +290,15 @@ async def test_year_end_figures_screen_with_charts_copy_and_year_change(demo_db)
         await pilot.press("left_square_bracket")
         await settle(app, pilot)
         assert "Year-end figures 2024/25" in str(app.screen.query_one("#reports-status").render())
+        await pilot.press("right_square_bracket", "right_square_bracket")  # into the year in progress
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#reports-status").render())
+        assert "Figures for 2026/27 so far (1 April to 22 November 2026, 8 of 12 months)" in status
+        assert "brackets: the same months of 2025/26" in status
+        await pilot.press("right_square_bracket")  # 2027/28 has not started: the screen stays on 2026/27
+        await settle(app, pilot)
+        assert app.screen.year.label == "2026/27"
+        assert "2026/27 so far" in str(app.screen.query_one("#reports-status").render())
 
 
 async def test_an_unexpected_error_shows_no_traceback_or_personal_data(demo_db, monkeypatch):
@@ -842,3 +851,31 @@ async def test_paging_far_keeps_a_window_of_rows_and_coming_back_reads_them_agai
         await pilot.press("home")  # from far down: the view from its start
         await settle(app, pilot)
         assert (table.first, table.cursor_row, table.current_reference) == (0, 0, everything[0])
+
+
+async def test_an_extension_agreed_too_late_is_warned_in_the_form_and_noted_on_the_case(tmp_path):
+    path = tmp_path / "late.db"
+    db = open_database(path, CONFIG)
+    CaseService(db, CONFIG, today=TODAY).log("statutory", date(2026, 11, 2), complainant="Alex Example")
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        warning = app.screen.query_one("#form-warning")
+        assert "the reply will count as outside timescale" in str(warning.render())  # today, 22/11, is late
+        await pilot.press("ctrl+u", *"16/11/2026")  # day 10 itself: in time
+        assert str(warning.render()) == ""
+        await pilot.press("ctrl+u", *"20/11/2026")
+        assert str(warning.render()) == ("agreed after the timescale ran out (16/11/2026): the reply will count as "
+                                         "outside timescale, and the case stays overdue")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        clock = str(app.screen.query_one("#case-clock").render())
+        assert "‼" in clock and "due Mon 16/11/2026" in clock
+        assert "extension agreed after day 10 (16/11/2026): the reply will count as outside timescale" in clock

@@ -15,3 +15,13 @@ async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
         quiet += 1
         if quiet == 2:
             return
+
+
+async def still(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    """Settle, then stop every text cursor blinking: a snapshot must not depend on when it is taken."""
+    from textual.widgets import Input
+
+    await settle(app, pilot)
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()

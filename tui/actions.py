@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from domain.clock import late_extension_warning
 from domain.register import parse_date, parse_money
 from domain.vocab import (
     Advocate,
@@ -96,6 +97,8 @@ class Action:
     needs_case: bool = True
     tooltip: str = ""
     creates: bool = False  # ``run`` logs a new case and returns its reference
+    #: A warning (not a refusal) from the values typed and the case's running due date, shown as you type.
+    warn: Callable[[dict[str, Any], date | None], str | None] | None = None
 
 
 def _on(values: dict[str, Any]) -> date | None:
@@ -113,8 +116,15 @@ def _log(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> 
     return ref
 
 
+def _late_extension(v: dict[str, Any], due: date | None) -> str | None:
+    on = v.get("on")
+    return late_extension_warning(on, due) if on is not None and due is not None else None
+
+
 def _extend(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
     due = svc.extend(ref or "", _on(v), v["days"], expected_version=version)
+    if due < (_on(v) or svc.today()):  # agreed after the timescale ran out: the deadline did not move
+        return f"{ref}: extension recorded, but {late_extension_warning(_on(v) or svc.today(), due)}"
     return f"{ref}: extended; now due {due:%d/%m/%Y}"
 
 
@@ -175,7 +185,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("acknowledge", "Acknowledge", (ON,), _simple("acknowledge", "acknowledged"), key="a",
            tooltip="Record that receipt was acknowledged"),
     Action("extend", "Extend", (ON, Field("days", "Working days (blank: the rule's)", "int")), _extend, key="x",
-           tooltip="Record an extension agreed with the complainant"),
+           tooltip="Record an extension agreed with the complainant", warn=_late_extension),
     Action("pause", "Pause the clock", (Field("reason", "Reason", required=True), ON),
            _simple("pause", "clock paused", "reason"), key="p", tooltip="Stop the clock, with a reason"),
     Action("resume", "Resume the clock", (ON,), _simple("resume", "clock resumed"), key="u",

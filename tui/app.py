@@ -540,6 +540,13 @@ class ComplaintsApp(App[None]):
         else:
             self.action_show_help_panel()
 
+    def current_due(self) -> date | None:
+        """The running due date of the case on screen (or of the caseload's row)."""
+        if isinstance(self.screen, CaseScreen):
+            deadline = self.screen.detail.clock.deadline
+            return deadline.due if deadline else None
+        return self.query_one(CaseloadTable).current_due
+
     def current_reference(self) -> str | None:
         if isinstance(self.screen, CaseScreen):
             return self.screen.reference
@@ -576,7 +583,7 @@ class ComplaintsApp(App[None]):
         if action.needs_case and reference is None:
             self.notify("Choose a case first", severity="warning")
             return
-        self.form = FormScreen(action, reference, self.today)
+        self.form = FormScreen(action, reference, self.today, self.current_due() if action.warn else None)
         self.push_screen(self.form, lambda _: setattr(self, "form", None))
 
     def on_form_screen_submitted(self, message: FormScreen.Submitted) -> None:

@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from domain.clock import State
+from domain.clock import State, late_extension_note
 from domain.vocab import KIND_LABELS, Kind
-from tui.caseload import STATE_STYLE
+from tui.caseload import state_style
 
 if TYPE_CHECKING:
     from store.case_view import CaseDetail
@@ -29,7 +29,7 @@ def uk_date(value: object, blank: str = "") -> str:
     return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else (blank if value is None else str(value))
 
 
-def clock_line(detail: CaseDetail) -> Text:
+def clock_line(detail: CaseDetail, app: App[object]) -> Text:
     reading = detail.clock
     kind = KIND_LABELS.get(Kind(detail.kind), detail.kind)
     stage = detail.stage or "no stage"
@@ -39,7 +39,11 @@ def clock_line(detail: CaseDetail) -> Text:
     if reading.deadline is None:
         text.append("closed" if reading.state is State.CLOSED else reading.state.label)
     else:
-        text.append(f"due {reading.deadline.due:%a %d/%m/%Y} · {reading.describe}", style=STATE_STYLE[reading.state])
+        text.append(f"due {reading.deadline.due:%a %d/%m/%Y} · {reading.describe}",
+                    style=state_style(app, reading.state))
+        note = late_extension_note(reading.deadline)
+        if note:
+            text.append(f" · {note}", style=state_style(app, State.OVERDUE))
     return text
 
 
@@ -155,7 +159,7 @@ class CaseScreen(Screen[None]):
     def show(self, detail: CaseDetail) -> None:
         """Show (or refresh, after an action) the case."""
         self.detail = detail
-        self.query_one("#case-clock", Static).update(clock_line(detail))
+        self.query_one("#case-clock", Static).update(clock_line(detail, self.app))
         banner = self.query_one("#persistent-banner", Static)
         person = detail.person
         if person is not None and person.persistent and not getattr(self, "banner_seen", False):

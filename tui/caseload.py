@@ -10,11 +10,13 @@ Columns shrink to the terminal's width, the free-text ones first, so every colum
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -25,8 +27,26 @@ from domain.clock import State, due_phrase
 from domain.vocab import KIND_LABELS, Kind
 from store.caseload import CaseloadRow
 
-STATE_STYLE = {State.OVERDUE: "bold red", State.DUE_SOON: "bold dark_orange", State.PAUSED: "grey50",
-               State.RELAXED: "italic cyan", State.ON_TRACK: "", State.CLOSED: "dim"}
+#: How each state draws, from the theme's own text colours (tinted by Textual to read on its background).
+#: Under NO_COLOR colours become greys (bold red was grey 237 on 234, about 1.5:1), so there the most urgent
+#: rows are drawn in reverse video of the screen's own text and background instead.
+STATE_STYLE = {State.OVERDUE: "bold $text-error", State.DUE_SOON: "bold $text-warning", State.PAUSED: "grey50",
+               State.RELAXED: "italic $text-accent", State.ON_TRACK: "", State.CLOSED: "dim"}
+MONOCHROME_STATE_STYLE = {State.OVERDUE: "bold reverse", State.DUE_SOON: "bold underline", State.PAUSED: "italic",
+                          State.RELAXED: "italic", State.ON_TRACK: "", State.CLOSED: "dim"}
+
+
+def state_style(app: App[object], state: State) -> Style:
+    """The style of ``state`` in ``app``'s theme, or in monochrome under NO_COLOR."""
+    if app.no_color:
+        return _style(MONOCHROME_STATE_STYLE[state])
+    spec = STATE_STYLE[state]
+    if "$" in spec:
+        variables = app.theme_variables or app.get_css_variables()
+        spec = " ".join(variables.get(word[1:], "red") if word.startswith("$") else word for word in spec.split())
+    return _style(spec)
+
+
 COLUMNS = ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant", "Team", "Officer", "Received")
 #: The narrowest each column may become in a narrow terminal; None: it keeps its width (dates, references).
 MINIMUM = (None, None, 19, None, None, 10, 6, 6, None)  # 19: 'Statutory · Stage 1'
@@ -230,6 +250,11 @@ class CaseloadTable(ScrollView, can_focus=True):
         """The reference of the case under the cursor."""
         return self.rows[self.cursor_row].reference if 0 <= self.cursor_row < len(self.rows) else None
 
+    @property
+    def current_due(self) -> date | None:
+        """The running due date of the stage under the cursor."""
+        return self.rows[self.cursor_row].due if 0 <= self.cursor_row < len(self.rows) else None
+
     # -- the cursor -------------------------------------------------------------------------
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
@@ -324,7 +349,7 @@ class CaseloadTable(ScrollView, can_focus=True):
             style = self.rich_style
             if (self.first + index) % 2:  # by the place in the view: the stripes stay put as the window moves
                 style += self.get_component_rich_style("caseload--stripe")
-            style += _style(STATE_STYLE[row.state])
+            style += state_style(self.app, row.state)
             if index == self.cursor_row:  # the cursor's colours win; the state's symbol still shows
                 style += self.get_component_rich_style("caseload--cursor")
             strip = self._line(self._texts[index], style, row)

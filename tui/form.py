@@ -33,15 +33,17 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check the form and save it"),
     ]
 
-    def __init__(self, action: Action, reference: str | None, today: date) -> None:
+    def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None) -> None:
         super().__init__()
         self.action, self.reference, self.today = action, reference, today
+        self.due = due  # the case's running due date, for the action's warnings
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
             title = self.action.title + (f" · {self.reference}" if self.reference else "")
             yield Static(title, id="form-title")
             yield Static("", id="form-error")
+            yield Static("", id="form-warning")
             with Grid(id="form-fields"):
                 for field in self.action.fields:
                     yield Label(field.label + (" *" if field.required else ""), classes="form-label")
@@ -58,6 +60,19 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def on_mount(self) -> None:
         first = self.query(Input).first()
         first.focus()
+        self._warn()
+
+    def _warn(self) -> None:
+        """The action's warning for what is typed now (a late extension, say): shown, never blocking."""
+        if self.action.warn is None:
+            return
+        values = {}
+        for field in self.action.fields:
+            try:
+                values[field.name] = field.read(self.query_one(f"#field-{field.name}", Input).value)
+            except ValueError:
+                values[field.name] = None
+        self.query_one("#form-warning", Static).update(self.action.warn(values, self.due) or "")
 
     def _check(self, name: str) -> tuple[bool, Any]:
         field = next(f for f in self.action.fields if f.name == name)
@@ -74,6 +89,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("field-"):
             self._check(event.input.id.removeprefix("field-"))
+            self._warn()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()

@@ -15,8 +15,8 @@ from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from domain.figures import Figures
-from domain.year import MONTHS, FinancialYear
-from reports.summary import render_rich, render_text
+from domain.year import MONTHS, FinancialYear, YearError
+from reports.summary import render_rich, render_text, title
 
 
 class ReportsScreen(Screen[None]):
@@ -53,8 +53,8 @@ class ReportsScreen(Screen[None]):
         self.figures = (now, before)
         self.year = now.year
         self.query_one("#reports-status", Static).update(
-            f"Year-end figures {now.year.label} (1 April {now.year.first} to 31 March {now.year.first + 1}) · "
-            f"brackets: {before.year.label} · [ ] change year · c copy for email · x export to Excel")
+            f"{title(now.year)} · brackets: {'' if before.year.complete else 'the same months of '}"
+            f"{before.year.label} · [ ] change year · c copy for email · x export to Excel")
         self._charts(now, before)
         from rich.console import Group
 
@@ -91,7 +91,11 @@ class ReportsScreen(Screen[None]):
             self.query_one(chart, PlotextPlot).refresh()
 
     def action_year(self, step: int) -> None:
-        self.year = self.year.back(-step)
+        try:  # the year as it stands today: cut at today while in progress; none before it starts
+            self.year = FinancialYear(self.year.first + step).so_far(self.app.today)  # type: ignore[attr-defined]
+        except YearError as exc:
+            self.notify(str(exc), severity="warning")
+            return
         self.query_one("#reports-status", Static).update(f"Working out the figures for {self.year.label}…")
         self.app.load_figures(self.year)  # type: ignore[attr-defined]
 
