@@ -743,7 +743,7 @@ def retention(
         except BaseException as exc:
             if done:  # the batches before stay done: say so, and how to finish
                 typer.echo(f"{'Interrupted' if isinstance(exc, KeyboardInterrupt) else 'Stopped'} after "
-                           f"anonymising {_retained(done[-1])}, each of them whole; the others are untouched. "
+                           f"anonymising {_retained(done[-1])}; each case is anonymised whole or not at all. "
                            "Run it again to finish.", err=True)
             if isinstance(exc, KeyboardInterrupt):
                 raise typer.Exit(130) from None

@@ -19,11 +19,12 @@ import pytest
 from sqlmodel import col, func, select
 
 from domain.config import Config
+from domain.timescales import RuleError
 from store.database import open_database
 from store.demo import generate
-from store.models import Case, Setting
+from store.models import Case, Event, Setting
 from store.names import name_key
-from store.privacy import ANONYMISED, Retention
+from store.privacy import ANONYMISED, Retention, person_record
 from store.service import CaseService
 from tests.test_cli import run
 
@@ -364,3 +365,52 @@ def test_other_writers_get_in_between_retentions_batches(history, tmp_path, boss
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT value FROM setting WHERE key = 'saved during retention'").fetchone() == (str(seen),)
     conn.close()
+
+
+def test_ctrl_c_during_retention_says_how_many_cases_it_anonymised(history, tmp_path, boss):
+    db = tmp_path / "c.db"
+    shutil.copy(history, db)
+    env = {**os.environ, "COMPLAINTS_CONFIG": boss, "COMPLAINTS_TODAY": "2026-11-22"}
+    proc = subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", "retention", "--older-than", "1",
+                             "--apply", "--db", str(db)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    reader = sqlite3.connect(db)
+    while reader.execute(ANONYMISED_CASES).fetchone()[0] == 0 and proc.poll() is None:  # the first batch is in
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    done = reader.execute(ANONYMISED_CASES).fetchone()[0]
+    reader.close()
+    assert proc.returncode == 130 and err == (
+        f"Interrupted after anonymising {done:,} cases closed before 22/11/2025 ({err.split('(')[1].split(')')[0]}); "
+        "each case is anonymised whole or not at all. Run it again to finish.\n")
+
+
+def test_subject_access_and_retention_alike_on_both_databases(database_url):
+    db = open_database(database_url, BOSS)
+    try:
+        svc = CaseService(db, BOSS, today=TODAY)
+        old = svc.log("statutory", date(2018, 3, 1), complainant="Alex Example", complainant_id="P_1%",
+                      child_name="Sam Example", summary="About Sam Example")
+        svc.respond(old, "upheld", date(2018, 3, 14))
+        twice = svc.log("statutory", date(2018, 3, 2), complainant="Alex Example", complainant_id="P_1%")
+        svc.delete_case(twice, reason="Twice for sam EXAMPLE")
+        kept = svc.log("corporate", date(2026, 11, 16), complainant="Bo Sample", summary="Sam Examples' bins")
+        record = person_record(db, "Sam Example")
+        assert record["roles"] == {"child": 1, "named in the audit trail of a deleted case": 1}
+        assert [c["reference"] for c in record["cases"]] == [old]
+        assert person_record(db, "P_1%")["roles"] == {"complainant": 1}
+        with pytest.raises(RuleError, match="no person has that complainant_id or name"):
+            person_record(db, "P_1")  # an id is matched whole, never as a LIKE pattern
+        done = Retention(db, BOSS, today=TODAY).apply(6)
+        assert (done.references, done.people, done.deleted_events) == ([old], 1, 1)
+        with db.read() as session:
+            said = session.exec(select(Event.reason).where(col(Event.case_id).is_(None),
+                                                          Event.action == "deleted")).all()
+            assert said == [None]
+            case = session.exec(select(Case).where(Case.reference == kept)).one()
+            assert case.summary == "Sam Examples' bins"  # "Sam Examples" is not Sam Example
+        with pytest.raises(RuleError, match="no person has that complainant_id or name"):
+            person_record(db, "Sam Example")
+    finally:
+        db.close()
