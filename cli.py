@@ -728,7 +728,9 @@ def retention(
     """List, then with --apply anonymise, the personal details of long-closed cases.
 
     Names, contact details and free text go; dates, outcomes and costs stay, so past
-    years' figures do not change.
+    years' figures do not change. What deleted cases' history says about these people goes
+    too. It works 500 cases at a time, so others can save in between; if it is stopped,
+    run it again to finish.
 
     Example: complaints retention --older-than 6 --apply
     """

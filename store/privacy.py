@@ -314,7 +314,7 @@ class Retention(ServiceBase):
             due = list(session.exec(select(Case.id).where(self._due(cutoff)).order_by(col(Case.id))))
         done, people = RetentionPlan(cutoff, [], 0), set[int]()
         for start in range(0, len(due), batch):
-            self._pause(start)
+            self._pause(done.batches)
             with self._writing() as session:
                 cases = list(session.exec(select(Case).where(col(Case.id).in_(due[start:start + batch]),
                                                              self._due(cutoff)).order_by(col(Case.id))))
