@@ -748,6 +748,9 @@ def person(
 ) -> None:
     """Everything held about one person, for a subject access request (owner-only JSON file).
 
+    The person is found in every role: complainant, the child a case is about, independent person,
+    officer, and wherever free text or the audit trail names them (deleted cases' too).
+
     Example: complaints person P0001234 --export sar-P0001234.json
     """
     from store.privacy import person_record
@@ -762,8 +765,11 @@ def person(
         fail(f"cannot write {export_to}: {exc.strerror or exc}")
     with f:
         json.dump(record, f, indent=2, ensure_ascii=False)
-    typer.echo(f"Wrote {len(record['cases'])} case{'s' if len(record['cases']) != 1 else ''} "
-               f"held about this person to {export_to}")
+    cases, others = len(record["cases"]), len(record["other_records"])
+    held = f"{cases} case{'s' if cases != 1 else ''}" + (
+        f" and {others} other record{'s' if others != 1 else ''}" if others else "")
+    roles = "; ".join(f"{role}: {count}" for role, count in record["roles"].items())
+    typer.echo(f"Wrote {held} held about this person to {export_to}" + (f" ({roles})" if roles else ""))
 
 
 @app.command()
@@ -779,30 +785,52 @@ def retention(
     """List, then with --apply anonymise, the personal details of long-closed cases.
 
     Names, contact details and free text go; dates, outcomes and costs stay, so past
-    years' figures do not change.
+    years' figures do not change. What deleted cases' history says about these people goes
+    too. It works 500 cases at a time, so others can save in between; if it is stopped,
+    run it again to finish.
 
     Example: complaints retention --older-than 6 --apply
     """
-    from store.privacy import Retention
+    from store.privacy import Retention, RetentionPlan
 
+    done: list[RetentionPlan] = []  # what is anonymised so far, batch by batch
     with _store(db) as (database, config):
         years = older_than or config.retention_years
         service = Retention(database, config, today=parse_today(today))
-        plan = service.apply(years) if apply else service.plan(years)
-    count = len(plan.references)
-    people = f"{plan.people:,} {'person' if plan.people == 1 else 'people'}"
-    head = f"{count:,} case{'s' if count != 1 else ''} closed before {plan.cutoff:%d/%m/%Y} ({people})"
+        try:
+            plan = service.apply(years, progress=done.append) if apply else service.plan(years)
+        except BaseException as exc:
+            if done:  # the batches before stay done: say so, and how to finish
+                typer.echo(f"{'Interrupted' if isinstance(exc, KeyboardInterrupt) else 'Stopped'} after "
+                           f"anonymising {_retained(done[-1])}; each case is anonymised whole or not at all. "
+                           "Run it again to finish.", err=True)
+            if isinstance(exc, KeyboardInterrupt):
+                raise typer.Exit(130) from None
+            raise
+    count, deleted = len(plan.references), plan.deleted_events
+    reasons = f"the reasons given for deleting {deleted:,} case{'s' if deleted != 1 else ''}"
     if apply:
-        typer.echo(f"Anonymised {head}.")
+        typer.echo(f"Anonymised {_retained(plan)}" + (f" in {plan.batches:,} batches" if plan.batches > 1 else "")
+                   + (f"; {reasons} went too." if deleted else "."))
         return
-    typer.echo(f"{head} would be anonymised:" if count else f"No cases closed before {plan.cutoff:%d/%m/%Y} "
-               "still hold personal details.")
+    typer.echo(f"{_retained(plan)} would be anonymised:" if count else f"No cases closed before "
+               f"{plan.cutoff:%d/%m/%Y} still hold personal details.")
     for reference in plan.references[:200]:
         typer.echo(f"  {reference}")
     if count > 200:
         typer.echo(f"  ... and {count - 200:,} more")
-    if count:
+    if deleted:
+        typer.echo(f"{reasons[0].upper()}{reasons[1:]} (naming them, or given before "
+                   f"{plan.cutoff:%d/%m/%Y}) would go too.")
+    if count or deleted:
         typer.echo("Run again with --apply to anonymise them (managers only).")
+
+
+def _retained(plan) -> str:  # type: ignore[no-untyped-def]
+    """'3 cases closed before 10/01/2027 (2 people)'."""
+    count = len(plan.references)
+    people = f"{plan.people:,} {'person' if plan.people == 1 else 'people'}"
+    return f"{count:,} case{'s' if count != 1 else ''} closed before {plan.cutoff:%d/%m/%Y} ({people})"
 
 
 @app.command()

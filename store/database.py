@@ -97,6 +97,9 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
+        # What is deleted or overwritten (a deleted case, retention's anonymising) is zeroed in the file,
+        # not left in free space for anyone reading its bytes.
+        cur.execute("PRAGMA secure_delete = ON")
         # Up to 32 MB of pages kept in memory (the default is 2 MB): a filter over every open case
         # reads each one's case and person rows, scattered through the file, on every keystroke.
         cur.execute("PRAGMA cache_size = -32000")

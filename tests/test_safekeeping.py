@@ -105,7 +105,8 @@ def test_subject_access_export_holds_everything_about_one_person(answered, tmp_p
     db, ref = answered
     out = tmp_path / "sar.json"
     result = run("person", "P1", "--export", str(out), "--db", db)
-    assert result.exit_code == 0 and result.stdout == f"Wrote 1 case held about this person to {out}\n"
+    assert result.exit_code == 0 and result.stdout == (
+        f"Wrote 1 case held about this person to {out} (complainant: 1)\n")
     assert out.stat().st_mode & 0o777 == 0o600
     record = json.loads(out.read_text())
     assert record["person"]["name"] == "Alex Example"
