@@ -12,7 +12,7 @@ from datetime import date
 from domain.clock import StageFacts, step_and_start
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook, RuleError
-from domain.vocab import IndependentRole, Outcome, Role
+from domain.vocab import IndependentRole, Outcome, Role, label
 
 STAGE_NAMES = {1: "Stage 1", 2: "Stage 2", 3: "Stage 3"}
 
@@ -20,7 +20,7 @@ STAGE_NAMES = {1: "Stage 1", 2: "Stage 2", 3: "Stage 3"}
 def stage_name(stage: StageFacts) -> str:
     if stage.procedure in ("statutory", "corporate"):
         return f"{stage.procedure.capitalize()} {STAGE_NAMES[stage.number]}"
-    return stage.procedure.replace("_", " ").capitalize()
+    return label(stage.procedure)
 
 
 def check_date(what: str, on: date, today: date, after: tuple[str, date | None] | None = None) -> None:

@@ -146,6 +146,53 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
+#: What a person reads for each value of the fixed vocabularies (kinds, channels, groups, child statuses,
+#: advocates, outcomes and findings, independent roles, the Ombudsman's types, decisions and remedies).
+#: Every screen, message and report shows these, never the stored value ("mp_enquiry", "early_help").
+DISPLAY: dict[str, str] = {
+    **{k.value: v for k, v in KIND_LABELS.items()}, Kind.MP_ENQUIRY: "MP enquiry",
+    Kind.COUNCILLOR_ENQUIRY: "Councillor enquiry",
+    Channel.EMAIL: "Email", Channel.PHONE: "Phone", Channel.LETTER: "Letter", Channel.WEB_FORM: "Web form",
+    Channel.COMPLAINT_FORM: "Complaint form", Channel.IN_PERSON: "In person", Channel.MEETING: "Meeting",
+    Channel.ADVOCATE: "Advocate", Channel.APP: "App", Channel.TEXT: "Text message", Channel.OTHER: "Other",
+    Outcome.UPHELD: "Upheld", Outcome.PARTIALLY_UPHELD: "Partially upheld", Outcome.NOT_UPHELD: "Not upheld",
+    Outcome.NOT_DETERMINED: "Not determined", Outcome.WITHDRAWN: "Withdrawn",
+    Outcome.OUTSIDE_REMIT: "Outside the remit", Outcome.NOT_QUALIFIED: "Did not qualify (advice)",
+    Outcome.LEGAL_PROCEEDINGS: "Legal proceedings pending", Outcome.REFERRED_ELSEWHERE: "Referred elsewhere",
+    Outcome.NOT_PURSUED: "Not pursued",
+    ComplainantGroup.CHILD: "Child or young person", ComplainantGroup.PARENT: "Parent or step-parent",
+    ComplainantGroup.RELATIVE: "Other relative", ComplainantGroup.FOSTER_CARER: "Foster carer",
+    ComplainantGroup.ADOPTER: "Adopter", ComplainantGroup.SPECIAL_GUARDIAN: "Special guardian",
+    ComplainantGroup.PROFESSIONAL: "Professional",
+    ChildStatus.CIN: "Child in need", ChildStatus.CP: "Child protection", ChildStatus.CLA: "Looked after",
+    ChildStatus.CARE_LEAVER: "Care leaver", ChildStatus.DISABLED: "Disabled", ChildStatus.SEND: "SEND",
+    ChildStatus.EARLY_HELP: "Early help",
+    Advocate.NYAS: "NYAS",
+    IndependentRole.INVESTIGATING_OFFICER: "Investigating officer",
+    IndependentRole.INDEPENDENT_PERSON: "Independent person", IndependentRole.PANEL_CHAIR: "Panel chair",
+    IndependentRole.PANELLIST: "Panellist",
+    LgoEnquiryType.INITIAL_ASSESSMENT: "Initial assessment", LgoEnquiryType.PREMATURE: "Premature",
+    LgoEnquiryType.DETAILED_INVESTIGATION: "Detailed investigation", LgoEnquiryType.REPORT: "Report",
+    LgoDecision.CLOSED_AFTER_INITIAL_ENQUIRIES: "Closed after initial enquiries",
+    LgoDecision.INVALID: "Invalid or incomplete", LgoDecision.OUTSIDE_JURISDICTION: "Outside jurisdiction",
+    LgoDecision.INVESTIGATED_FAULT: "Investigated: fault found",
+    LgoDecision.INVESTIGATED_NO_FAULT: "Investigated: no fault",
+    Remedy.APOLOGY: "Apology", Remedy.PAYMENT: "Payment", Remedy.REVIEW: "Review", Remedy.ACTIONS: "Actions",
+}
+
+
+def label(value: str | None, blank: str = "") -> str:
+    """The display name of a vocabulary value; ``blank`` for none; a council's own name as recorded.
+
+    A stored value outside the vocabulary (an older database's, or a list entry) is shown readably
+    rather than with its underscores.
+    """
+    if value is None or value == "":
+        return blank
+    return DISPLAY.get(value) or (value.replace("_", " ").capitalize() if value.islower() and "_" in value
+                                  else value)
+
+
 def parse_choice(enum: type[StrEnum], value: str, what: str) -> StrEnum:
     """The member of ``enum`` spelled ``value``, or a ValueError listing the allowed values."""
     cleaned = value.strip().lower().replace("-", "_").replace(" ", "_")

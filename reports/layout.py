@@ -10,13 +10,17 @@ from decimal import Decimal
 from fractions import Fraction
 
 from domain.figures import Figures, Row, Table, Value
+from domain.vocab import DISPLAY
 from domain.year import half_up
 
 #: Tables whose columns are already years: they carry their own comparison.
 TREND_TABLES = frozenset({"representations_by_type", "monthly_received"})
 MONEY_COLUMNS = frozenset({"total_cost", "average_cost", "amount"})
 
+#: Row labels: the vocabulary's display names (``domain.vocab.DISPLAY``), and the figures' own names
+#: for kinds as counted ("Compliments"), buckets and rows.
 LABELS = {
+    **DISPLAY,
     "statutory": "Statutory (Children Act) complaints", "corporate": "Corporate complaints",
     "concern": "Concerns and enquiries", "mp_enquiry": "MP enquiries", "councillor_enquiry": "Councillor enquiries",
     "compliment": "Compliments", "comment": "Comments", "referred_elsewhere": "Referred elsewhere",

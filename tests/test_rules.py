@@ -154,3 +154,20 @@ def test_due_phrases_long_for_the_digest_and_short_for_the_caseload(left, state,
     from domain.clock import due_phrase
 
     assert (due_phrase(left, state), due_phrase(left, state, short=True)) == (long, short)
+
+
+def test_every_vocabulary_value_has_a_display_name_and_stages_use_them():
+    """'Mp enquiry' and 'early_help' showed through: a person reads display names, never stored values."""
+    from enum import StrEnum
+
+    from domain import vocab
+    from domain.lifecycle import stage_name
+
+    enums = [v for v in vars(vocab).values() if isinstance(v, type) and issubclass(v, StrEnum) and v is not StrEnum
+             and v is not vocab.Role]
+    missing = [f"{e.__name__}.{m.name}" for e in enums for m in e if m.value not in vocab.DISPLAY]
+    assert missing == []
+    assert [vocab.label(v) for v in ("mp_enquiry", "early_help", "cin", "nyas", "not_upheld", None, "CIN North")] == [
+        "MP enquiry", "Early help", "Child in need", "NYAS", "Not upheld", "", "CIN North"]
+    assert stage_name(StageDates("mp_enquiry", 1, date(2026, 11, 2))) == "MP enquiry"
+    assert stage_name(StageDates("councillor_enquiry", 1, date(2026, 11, 2))) == "Councillor enquiry"
