@@ -23,7 +23,7 @@ import pytest
 import sqlalchemy as sa
 
 from domain.config import Config
-from store.database import BUSY, open_database
+from store.database import open_database
 from store.demo import generate
 from store.location import resolve_url, sqlite_path
 from store.service import CaseService
@@ -37,6 +37,7 @@ from tui.form import FormScreen
 TODAY = date(2026, 11, 22)
 CONFIG = Config(user="tester")
 ROOT = Path(__file__).resolve().parent.parent
+BUSY = "the database is busy: another user or command is writing; try again"
 BUSY_LINE = f"Error: {BUSY}\n"
 
 
@@ -204,18 +205,26 @@ async def test_a_save_in_a_tui_open_during_a_restore_is_in_the_restored_database
     assert run("backup", str(tmp_path / "b.db"), "--db", str(path)).exit_code == 0
     _log(path, "After Backup")
     app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        assert run("restore", str(tmp_path / "b.db"), "--db", str(path), "--force").exit_code == 0
+
+    async def log(name: str) -> None:
         await pilot.press("n")
         await settle(app, pilot)
         app.screen.query_one("#field-kind").value = "statutory"
-        app.screen.query_one("#field-complainant").value = "Saved After Restore"
+        app.screen.query_one("#field-complainant").value = name
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert not isinstance(app.screen, FormScreen)
         assert [n.message for n in app._notifications][-1].startswith("Logged ")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await log("Saved Before Restore")
+        restored = run("restore", str(tmp_path / "b.db"), "--db", str(path), "--force")
+        assert restored.exit_code == 0, restored.output
+        await log("Saved After Restore")
     assert _names(path) == {"Before Backup", "Saved After Restore"}
+    kept = Path(restored.stdout.split("kept as ")[1].strip())
+    assert _names(kept) == {"Before Backup", "After Backup", "Saved Before Restore"}
 
 
 # -- the .db file alone is complete after demo data and imports ----------------------------------------
