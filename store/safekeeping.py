@@ -16,6 +16,7 @@ import errno
 import os
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -127,6 +128,50 @@ def check_backup(path: Path) -> str:
     return str(revision[0])
 
 
+class _Saved(Exception):
+    """Someone saved between the copy kept aside and the start of the restore."""
+
+
+def _restore_into(path: Path, live: sqlite3.Connection, incoming: sqlite3.Connection, kept: Path) -> None:
+    """Keep the live database at ``kept``, exactly as it is replaced, then copy ``incoming`` into it in one write
+    transaction. If anyone saves between the two, the restore (nothing of it written yet) is abandoned and both
+    are done again, so no save is in neither the kept copy nor the restored database."""
+    watcher = sqlite3.connect(path, timeout=busy_timeout())  # sees other connections' commits (data_version)
+    try:
+        pages = int(incoming.execute("PRAGMA page_count").fetchone()[0])
+        step = max(1, pages // 64)  # the first step takes the write lock and leaves pages still to copy
+        for _ in range(3):
+            progress = _unless_saved_since(watcher, watcher.execute("PRAGMA data_version").fetchone()[0])
+            _copy(live, kept)
+            try:
+                incoming.backup(live, pages=step, progress=progress)
+                return
+            except _Saved:
+                kept.unlink(missing_ok=True)
+            except BaseException:
+                kept.unlink(missing_ok=True)  # nothing was replaced
+                raise
+        raise DatabaseBusy()
+    finally:
+        watcher.close()
+
+
+def _unless_saved_since(watcher: sqlite3.Connection, seen: int) -> Callable[[int, int, int], None]:
+    """The restore's progress: busy as ``_refuse_when_busy``; after its first step (the write lock held, nothing
+    committed), ``_Saved`` if anyone committed since ``watcher`` read ``seen``."""
+    checked = False
+
+    def progress(status: int, remaining: int, total: int) -> None:
+        nonlocal checked
+        _refuse_when_busy(status, remaining, total)
+        if status == sqlite3.SQLITE_OK and not checked:
+            checked = True
+            if watcher.execute("PRAGMA data_version").fetchone()[0] != seen:
+                raise _Saved()
+
+    return progress
+
+
 def restore(url: str, source: Path, *, force: bool = False) -> Path | None:
     """Replace the database with the backup ``source``; returns where the replaced database was kept.
 
@@ -148,17 +193,13 @@ def restore(url: str, source: Path, *, force: bool = False) -> Path | None:
         live = sqlite3.connect(path, timeout=busy_timeout())
         try:
             try:
-                _copy(live, kept)
+                live.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except sqlite3.DatabaseError as exc:
                 if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
                     raise
                 raise StoreError(f"{path} cannot be read (it is damaged, or not a complaints database): move it "
                                  "aside, then restore again") from None
-            try:
-                incoming.backup(live, progress=_refuse_when_busy)
-            except BaseException:
-                kept.unlink(missing_ok=True)  # nothing was replaced
-                raise
+            _restore_into(path, live, incoming, kept)
             live.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the restored database whole in its file
         finally:
             live.close()

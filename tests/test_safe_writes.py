@@ -199,6 +199,31 @@ def test_a_restore_reaches_whoever_has_the_database_open(tmp_path):
     assert _names(kept) == {"Before Backup", "After Backup"}
 
 
+def test_a_save_just_before_a_restore_is_in_the_copy_kept_aside(tmp_path, monkeypatch):
+    """Someone saves after the replaced database was copied aside, before the restore takes the lock: the copy is
+    taken again, so the kept database is exactly the one replaced."""
+    import store.safekeeping
+
+    path = tmp_path / "c.db"
+    _log(path, "Before Backup")
+    assert run("backup", str(tmp_path / "b.db"), "--db", str(path)).exit_code == 0
+    copy, kept_copies = store.safekeeping._copy, []
+
+    def copy_then_someone_saves(source, target):  # type: ignore[no-untyped-def]
+        copy(source, target)
+        if ".replaced-" in target.name:
+            kept_copies.append(target)
+            if len(kept_copies) == 1:
+                _log(path, "Saved In Between")
+
+    monkeypatch.setattr(store.safekeeping, "_copy", copy_then_someone_saves)
+    restored = run("restore", str(tmp_path / "b.db"), "--db", str(path), "--force")
+    assert restored.exit_code == 0, restored.output
+    kept = Path(restored.stdout.split("kept as ")[1].strip())
+    assert _names(kept) == {"Before Backup", "Saved In Between"} and _names(path) == {"Before Backup"}
+    assert len(kept_copies) == 2
+
+
 async def test_a_save_in_a_tui_open_during_a_restore_is_in_the_restored_database(tmp_path):
     path = tmp_path / "c.db"
     _log(path, "Before Backup")
