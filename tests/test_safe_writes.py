@@ -412,7 +412,7 @@ async def test_no_database_error_closes_the_tui(tmp_path, monkeypatch):
         await settle(app, pilot)
         assert app.is_running and not isinstance(app.screen, CaseScreen)
         shown = [n.message for n in app._notifications]
-        assert shown[-1] == ("unexpected OperationalError: nothing of it was saved, and complaints carries on "
+        assert shown[-1] == ("unexpected OperationalError; nothing more was saved, and complaints carries on "
                              "(COMPLAINTS_DEBUG=1 shows the details)")
         assert not any("Robin" in message for message in shown)
         monkeypatch.setattr(store.case_view, "case_detail", works)

@@ -225,7 +225,7 @@ class ComplaintsApp(App[None]):
         service = CaseService(self.db, self.config, today=self.today, calendar=self.calendar)
         try:
             message = action.run(service, reference, values, version)
-        except (RuleError, StoreError) as exc:  # a ConflictError's names who changed the case; busy says so
+        except (RuleError, StoreError) as exc:  # a conflict names who changed the case; a busy database says so
             self.post_message(ActionFinished(reference, "", str(exc)))
             return
         if action.creates:
@@ -653,7 +653,7 @@ def failure_message(error: BaseException | None) -> str:
         return str(error)
     if error is not None and is_busy(getattr(error, "orig", None) or error):
         return BUSY
-    return (f"unexpected {type(error).__name__}: nothing of it was saved, and complaints carries on "
+    return (f"unexpected {type(error).__name__}; nothing more was saved, and complaints carries on "
             "(COMPLAINTS_DEBUG=1 shows the details)")
 
 
