@@ -151,14 +151,16 @@ def _open(db: str | None, *, create: bool = False):  # type: ignore[no-untyped-d
 
 @contextmanager
 def _store(db: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
-    """The database and settings for one command: a step the rules refuse ends it with their reason,
-    and the database is closed either way."""
+    """The database and settings for one command: a step the rules refuse ends it with their reason, a write
+    that found the database busy (or any other problem the user can act on) with that plainly, and the
+    database is closed either way."""
     from domain.timescales import RuleError
+    from store.database import StoreError
 
     database, config = _open(db, create=create)
     try:
         yield database, config
-    except RuleError as exc:
+    except (RuleError, StoreError) as exc:
         fail(str(exc))
     finally:
         database.close()
@@ -231,6 +233,8 @@ def _run_tui(db: str | None, today: date) -> None:
     except StoreError as exc:
         fail(str(exc))
     tui.run()
+    if tui.return_code:  # it stopped after an unexpected error (and said so)
+        raise typer.Exit(tui.return_code)
 
 
 @app.command()
@@ -291,12 +295,12 @@ def demo(
     """
     from store.demo import generate
 
-    database, config = _open(db, create=True)
     day = parse_today(today)
-    try:
-        stats = generate(database, config, cases=cases, seed=seed, today=day, years=years)
-    except ValueError as exc:
-        fail(f"{exc} (choose a new file with --db)")
+    with _store(db, create=True) as (database, config):
+        try:
+            stats = generate(database, config, cases=cases, seed=seed, today=day, years=years)
+        except ValueError as exc:
+            fail(f"{exc} (choose a new file with --db)")
     typer.echo(f"Added {stats.cases:,} cases, {stats.people:,} people, {stats.stages:,} stages and "
                f"{stats.events:,} events to {database.describe()}")
 

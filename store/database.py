@@ -2,7 +2,9 @@
 
 Nothing here runs at import time: ``open_database`` takes a path or URL. SQLite runs in WAL mode
 with a busy timeout, and writes take the lock up front (BEGIN IMMEDIATE) so two writers queue
-instead of failing with "database is locked".
+instead of failing with "database is locked"; PostgreSQL waits as long for a row or table lock.
+A writer still waiting when the time is up gets ``DatabaseBusy``, on both, from every path that
+writes (a form's save, an import, demo data, a migration): nothing was written, and it may try again.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from store import schema
 from store.location import describe, resolve_url, sqlite_path
 from store.team_roles import Identity, NoServerRole, server_identity
 
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 30_000  # how long a write waits for another's lock before it is refused as busy
 SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY = "the database is busy: another user or command is writing; try again"
+_SQLITE_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (extended codes carry them in their low byte)
+_POSTGRES_BUSY = ("55P03", "40001", "40P01")  # lock_not_available, serialization_failure, deadlock_detected
 
 
 class StoreError(Exception):
@@ -40,6 +45,49 @@ class NoDatabase(StoreError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"there is no database at {path}")
         self.path = path
+
+
+class DatabaseBusy(StoreError):
+    """Another connection held the lock for longer than the busy timeout: nothing was written; try again."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY)
+
+
+def busy_timeout() -> float:
+    """How long, in seconds, a write waits for another's lock (read when called: tests shorten it)."""
+    return BUSY_TIMEOUT_MS / 1000
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a driver's error (sqlite3 or psycopg) means another connection holds the lock."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_BUSY
+    return getattr(error, "sqlstate", None) in _POSTGRES_BUSY
+
+
+def _busy_is_plain(engine: Engine) -> None:
+    """The driver's lock errors, wherever they arise on ``engine``, become ``DatabaseBusy``."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context):  # type: ignore[no-untyped-def]
+        if is_busy(context.original_exception):
+            return DatabaseBusy()
+        return None
+
+
+def _postgres_engine(url: str) -> Engine:
+    engine = sa.create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        with dbapi_conn.cursor() as cur:  # a lock held elsewhere is waited for as long as on SQLite, not forever
+            cur.execute(f"SET lock_timeout = {int(BUSY_TIMEOUT_MS)}")
+        dbapi_conn.commit()
+
+    _busy_is_plain(engine)
+    return engine
 
 
 def make_owner_only(path: Path) -> None:
@@ -109,6 +157,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
     def _on_begin(conn):  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+    _busy_is_plain(engine)
     return engine
 
 
@@ -167,6 +216,16 @@ class Database:
         if self.path is not None:
             make_owner_only(self.path)
 
+    def checkpoint(self) -> None:
+        """After a long write (demo data, an import): everything committed moved from SQLite's write-ahead log
+        into the database file, so the ``.db`` file alone is complete (copied by hand, say). PostgreSQL: nothing."""
+        if self.path is None:
+            return
+        with self.dbapi() as connection:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+
     def close(self) -> None:
         self.engine.dispose()
         if self.write_engine is not self.engine:
@@ -193,7 +252,7 @@ def open_database(target: str | os.PathLike[str] | None = None, config: Config |
             write_engine = _sqlite_engine(url, immediate=True)
         else:
             try:
-                engine = sa.create_engine(url, pool_pre_ping=True)
+                engine = _postgres_engine(url)
             except (ImportError, sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as exc:
                 raise StoreError(f"cannot use the database URL {describe(url)}: {exc}") from None
             write_engine = engine

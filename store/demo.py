@@ -148,6 +148,7 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
         if aside is not None:
             aside.restore()
         conn.execute(sa.insert(Setting), [{"key": "demo", "value": f"seed {seed}, {cases} cases"}])
+    db.checkpoint()  # the .db file alone holds it all
     return stats
 
 

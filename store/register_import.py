@@ -161,6 +161,8 @@ class RegisterImport(ServiceBase):
                     raise _DryRun()
         except _DryRun:
             pass
+        else:
+            self.db.checkpoint()  # the .db file alone holds it all
         if self.db.path is not None:
             from store.database import make_owner_only
 

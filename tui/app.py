@@ -1,7 +1,8 @@
 """The complaints app: opens the database in a worker and shows the caseload.
 
 ``create_app`` is the one factory the CLI and the tests use. Database work runs only in thread
-workers, which post messages; the handlers here own the widgets.
+workers, which post messages; the handlers here own the widgets. No worker's failure closes the
+app: one handler shows it (in the open form, which keeps what was typed, or as a notice).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
 
 from domain.config import Config, load_config
 from domain.timescales import RuleError
@@ -125,6 +127,13 @@ class ComplaintsApp(App[None]):
 
     # -- workers (no widgets touched here) ------------------------------------------------------
 
+    def run_worker(self, work: Any, name: str | None = "", group: str = "default", description: str = "",
+                   exit_on_error: bool = True, start: bool = True, exclusive: bool = False,
+                   thread: bool = False) -> Worker[Any]:
+        """Every worker of the app: its failure is shown by ``on_worker_state_changed``, never closes the app."""
+        return super().run_worker(work, name, group, description, exit_on_error=False, start=start,
+                                  exclusive=exclusive, thread=thread)
+
     @work(thread=True, exclusive=True, group="first")
     def first_page(self, query: CaseloadQuery, generation: int) -> None:
         """A first screen straight from the SQLite file, while the full store loads beside it."""
@@ -209,13 +218,14 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="action")
     def perform(self, action: Action, reference: str | None, values: dict[str, Any], version: int | None) -> None:
+        from store.database import StoreError
         from store.service import CaseService
 
         assert self.db is not None
         service = CaseService(self.db, self.config, today=self.today, calendar=self.calendar)
         try:
             message = action.run(service, reference, values, version)
-        except RuleError as exc:  # a ConflictError's message names who changed the case, what and when
+        except (RuleError, StoreError) as exc:  # a conflict names who changed the case; a busy database says so
             self.post_message(ActionFinished(reference, "", str(exc)))
             return
         if action.creates:
@@ -256,6 +266,27 @@ class ComplaintsApp(App[None]):
         self.post_message(ActionFinished(None, f"Saved the {now.year.label} tables to {path}"))
 
     # -- handlers (the UI thread) ---------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker failed: say so where the officer is looking, and carry on. A form stays open with what was
+        typed; the caseload can be read again (r), the database opened again."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if os.environ.get("COMPLAINTS_DEBUG") and error is not None:
+            raise error  # the developer's traceback, as for any other error
+        message = failure_message(error)
+        group = event.worker.group
+        if group == "action" and self.form is not None:
+            self.form.refused(message)
+        elif group == "db":
+            self.opening = False  # r tries again
+            self.on_database_failed(DatabaseFailed(message))
+        elif group == "first":  # the quick read failed: the full open reads the page instead
+            self.on_page_loaded(PageLoaded(None, reset=True, generation=self.generation, fast=True))
+        else:
+            self.loading_more = False
+            self.notify(message, severity="error", timeout=8)
 
     def on_lists_loaded(self, message: ListsLoaded) -> None:
         if isinstance(self.screen, SettingsScreen):
@@ -588,6 +619,9 @@ class ComplaintsApp(App[None]):
 
     def on_form_screen_submitted(self, message: FormScreen.Submitted) -> None:
         """The form's values are checked: run the transition in a worker, against the version on screen."""
+        if any(worker.group == "action" and worker.is_running for worker in self.workers):
+            self.notify("Still saving: waiting for the database", timeout=4)  # never the same save twice
+            return
         below = self.screen_stack[-2]
         version = below.detail.version if isinstance(below, CaseScreen) else None
         self.perform(message.form.action, message.form.reference, message.values, version)
@@ -615,6 +649,19 @@ class ComplaintsApp(App[None]):
     def on_unmount(self) -> None:
         if self.db is not None:
             self.db.close()
+
+
+def failure_message(error: BaseException | None) -> str:
+    """What a worker's failure says to the officer: the store's own message, the busy database's, or the kind of
+    error alone (a driver's or Python's message could quote personal data)."""
+    from store.database import BUSY, StoreError, is_busy
+
+    if isinstance(error, StoreError | RuleError):
+        return str(error)
+    if error is not None and is_busy(getattr(error, "orig", None) or error):
+        return BUSY
+    return (f"unexpected {type(error).__name__}; nothing more was saved, and complaints carries on "
+            "(COMPLAINTS_DEBUG=1 shows the details)")
 
 
 def create_app(url: str, *, config: Config | None = None, today: date | None = None, offer_demo: bool = False,
