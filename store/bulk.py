@@ -1,5 +1,8 @@
 """Writing many rows fast: the driver's own ``executemany`` with explicit ids, in batches.
 
+The ids are taken as other sessions take theirs (``BulkWriter.counter``): from the tables' sequences
+on PostgreSQL, after the largest stored inside SQLite's locked write transaction.
+
 SQLAlchemy's per-row parameter processing costs a third of a bulk load, so the demo and the
 register import hand rows straight to the DB-API cursor of their SQLAlchemy connection (same
 transaction). Dates, timestamps and money are adapted exactly as SQLAlchemy's types store them.
@@ -166,21 +169,9 @@ class BulkWriter:
         return (f'INSERT INTO "{name}" ({", ".join(columns)}) '
                 f'VALUES ({", ".join([self.mark] * len(columns))})')
 
-    def continue_ids(self) -> None:
-        """Number new rows after those already stored (a register import into a database in use)."""
-        for name in self.columns:
-            if name in ("case_theme",):
-                continue
-            self.cursor.execute(f'SELECT max(id) FROM "{name}"')
-            self.counters[name] = itertools.count((self.cursor.fetchone()[0] or 0) + 1)
-
     def finish(self) -> None:
-        """Write what is buffered; on PostgreSQL, move each id sequence past the explicit ids."""
+        """Write what is buffered."""
         self.flush()
-        if self.conn.dialect.name == "postgresql":
-            for name in self.counters:
-                self.cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), max(id)) "
-                                    f'FROM "{name}" HAVING max(id) IS NOT NULL')
 
     def add_event(self, case_id: int, who: str, action: str, detail: str | None = None, old: str | None = None,
                   new: str | None = None, reason: str | None = None) -> None:
@@ -190,8 +181,32 @@ class BulkWriter:
         return self.counter(table)()
 
     def counter(self, table: str) -> Callable[[], int]:
-        """``next_id`` for one table, as one call in C: for loops that number many rows."""
-        return self.counters.setdefault(table, itertools.count(1)).__next__
+        """``next_id`` for one table, as one call in C: for loops that number many rows.
+
+        New ids never meet anyone else's. On SQLite they follow the largest stored: the write transaction
+        holds the database's lock from its start (BEGIN IMMEDIATE), so no one else adds rows meanwhile (an
+        import planned in a second process reads while its writer holds that lock). On PostgreSQL they come
+        from the table's own sequence, a block at a time, as every other session's do.
+        """
+        ids = self.counters.get(table)
+        if ids is None:
+            if self.conn.dialect.name == "postgresql":
+                ids = itertools.chain.from_iterable(self._sequence_blocks(table))
+            else:
+                self.cursor.execute(f'SELECT max(id) FROM "{table}"')
+                ids = itertools.count((self.cursor.fetchone()[0] or 0) + 1)
+            self.counters[table] = ids
+        return ids.__next__
+
+    def _sequence_blocks(self, table: str) -> Iterator[list[int]]:
+        """Blocks of ids taken from the table's sequence in one query each, growing up to a batch."""
+        self.cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", (f'"{table}"',))
+        sequence, size = self.cursor.fetchone()[0], 64
+        while True:
+            self.cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s) ORDER BY 1",
+                                (sequence, size))
+            yield [row[0] for row in self.cursor.fetchall()]
+            size = min(size * 4, self.batch)
 
     def add(self, model: type[Any], row: dict[str, Any]) -> None:
         """Buffer a row; columns it does not name are NULL."""

@@ -17,10 +17,11 @@ from domain.config import Config
 from domain.year import FinancialYear
 from store.database import Database, StoreError
 from store.figures_query import FiguresSource
+from store.references import lock_for_bulk
 
 CHUNK = 5000
 #: Rows the target writes for itself when it is created (calendar, settings): replaced by the source's.
-OWN_ROWS = ("setting", "non_working_day")
+OWN_ROWS = ("setting", "non_working_day", "reference_counter")
 
 
 @dataclass
@@ -47,6 +48,7 @@ def copy_database(source: Database, target: Database, config: Config,
         raise StoreError(f"{target.describe()} already holds cases: copy into an empty database")
     report = CopyReport()
     with target.write_engine.begin() as out, source.engine.connect() as inp:
+        lock_for_bulk(out)
         for name in OWN_ROWS:
             out.execute(SQLModel.metadata.tables[name].delete())
         for table in _tables():

@@ -50,6 +50,7 @@ from store.models import (
     Team,
     Theme,
 )
+from store.references import Numbers, lock_for_bulk, prefix_of
 from store.service_base import name_key
 
 KINDS = {"statutory": 30, "corporate": 9, "concern": 24, "mp_enquiry": 8, "councillor_enquiry": 3,
@@ -131,11 +132,13 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
     span = (today - first_day).days
     stats = DemoStats()
     with db.write_engine.begin() as conn:
+        lock_for_bulk(conn)
         if conn.execute(sa.select(sa.func.count()).select_from(sa.table("case"))).scalar():
             raise ValueError(f"{db.describe()} already holds cases: demo data goes into an empty database")
         aside = IndexesSetAside.for_first_load(conn)
         w = BulkWriter(conn)
-        gen = _Generator(rng, fake, calendar, rules, today, w, stats)
+        numbers = Numbers(conn, stored=False)
+        gen = _Generator(rng, fake, calendar, rules, today, w, stats, numbers)
         gen.reference_data()
         # received dates spread over the span, slightly more in recent years, in date order
         received = sorted(first_day + timedelta(days=int(span * rng.random() ** 0.9)) for _ in range(cases))
@@ -145,6 +148,7 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
             if progress and i % 10_000 == 0:
                 progress(i)
         w.finish()
+        numbers.finish()
         if aside is not None:
             aside.restore()
         conn.execute(sa.insert(Setting), [{"key": "demo", "value": f"seed {seed}, {cases} cases"}])
@@ -154,9 +158,10 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
 
 class _Generator:
     def __init__(self, rng: random.Random, fake: Any, calendar: WorkingCalendar, rules: RuleBook, today: date,
-                 writer: BulkWriter, stats: DemoStats) -> None:
+                 writer: BulkWriter, stats: DemoStats, numbers: Numbers) -> None:
         self.rng, self.fake, self.cal, self.rules, self.today, self.w, self.stats = (
             rng, fake, calendar, rules, today, writer, stats)
+        self.reference = numbers.next
         # the same few thousand (day, n) pairs recur across a million cases
         self.add = functools.lru_cache(maxsize=1 << 18)(calendar.add)
         self.kind, self.channel, self.group = _pick(rng, KINDS), _pick(rng, CHANNELS), _pick(rng, GROUPS)
@@ -165,7 +170,6 @@ class _Generator:
         self.first_names = [fake.first_name() for _ in range(400)]
         self.last_names = [fake.last_name() for _ in range(400)]
         self.repeaters: list[tuple[int, str, str]] = []
-        self.refs: dict[str, int] = {}
         self.with_enquiry: set[int] = set()
 
     # -- reference data -----------------------------------------------------------------------
@@ -268,11 +272,7 @@ class _Generator:
         group = self.group()
         pid, last, group = self.person(group, received)
         area, team = rng.choice(self.teams)
-        prefix = {"statutory": "CS", "corporate": "CC", "concern": "CN", "mp_enquiry": "MP",
-                  "councillor_enquiry": "CL", "compliment": "CP", "comment": "CM", "referred_elsewhere": "RE"}[kind]
-        key = f"{prefix}-{received.year}"
-        self.refs[key] = self.refs.get(key, 0) + 1
-        ref = f"{key}-{self.refs[key]:05d}"
+        ref = self.reference(prefix_of(kind, received))
         themes = rng.sample(self.themes, rng.choice((1, 1, 2, 2, 3))) if kind in ("statutory", "corporate",
                                                                                    "concern") else []
         child = group == "child"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import select
 
 from domain.lifecycle import check_date, check_open
 from domain.timescales import RuleError
@@ -20,12 +20,8 @@ from domain.vocab import (
     parse_choice,
 )
 from store.models import Case, CaseTheme, Officer, ServiceArea, Stage, Team, Theme
+from store.references import reference_for_new_case
 from store.service_base import ServiceBase, row_id
-
-PREFIXES = {
-    Kind.STATUTORY: "CS", Kind.CORPORATE: "CC", Kind.CONCERN: "CN", Kind.MP_ENQUIRY: "MP",
-    Kind.COUNCILLOR_ENQUIRY: "CL", Kind.COMPLIMENT: "CP", Kind.COMMENT: "CM", Kind.REFERRED_ELSEWHERE: "RE",
-}
 
 
 def _choice(enum: type, value: str | None, what: str) -> str | None:
@@ -35,16 +31,6 @@ def _choice(enum: type, value: str | None, what: str) -> str | None:
         return parse_choice(enum, value, what).value
     except ValueError as exc:
         raise RuleError(str(exc)) from None
-
-
-def next_reference(session: Session, kind: Kind, received: date) -> str:
-    """The next free reference of a kind and year, e.g. CS-2026-00042."""
-    prefix = f"{PREFIXES[kind]}-{received.year}-"
-    last = session.exec(select(Case.reference).where(col(Case.reference) >= prefix,
-                                                      col(Case.reference) < prefix + "~")
-                        .order_by(col(Case.reference).desc()).limit(1)).first()
-    number = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
-    return f"{prefix}{number:05d}"
 
 
 class IntakeMixin(ServiceBase):
@@ -65,10 +51,12 @@ class IntakeMixin(ServiceBase):
                       child_status=_choice(ChildStatus, child_status, "child status"),
                       advocate=_choice(Advocate, advocate, "advocate"))
         with self._writing() as session:
+            # first, so that the counter (or the reference) is held before anything else this transaction writes
+            made = reference_for_new_case(session.connection(), the_kind, received, reference)
             if reference and session.exec(select(Case.id).where(Case.reference == reference)).first():
                 raise RuleError(f"the reference {reference} is already used by another case")
             person = self._person(session, complainant, complainant_id, values["complainant_group"])
-            case = Case(reference=reference or next_reference(session, the_kind, received), kind=the_kind.value,
+            case = Case(reference=made, kind=the_kind.value,
                         received=received, person_id=person.id if person else None, child_name=child_name,
                         summary=summary, **values)
             area = self._named(session, ServiceArea, service_area, for_new_work=True)

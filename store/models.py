@@ -35,6 +35,14 @@ class NonWorkingDay(SQLModel, table=True):
     name: str = Field(default="", max_length=120)
 
 
+class ReferenceCounter(SQLModel, table=True):
+    """The last number given to a new case's reference, per prefix and year ("CS-2026"): see store.references."""
+
+    __tablename__ = "reference_counter"
+    prefix: str = Field(primary_key=True, max_length=16)
+    last_number: int = Field(default=0, sa_type=sa.BigInteger)
+
+
 class Officer(SQLModel, table=True):
     """A member of council staff: complaints officers and managers, responding managers."""
 

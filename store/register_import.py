@@ -35,6 +35,7 @@ from store.models import (
     Team,
     Theme,
 )
+from store.references import lock_for_bulk
 from store.register_files import RegisterFile
 from store.register_plan import Change, ImportPlan, ImportResult, Message, Who, extended_days, plan_file
 from store.service_base import ServiceBase, row_id
@@ -139,6 +140,7 @@ class RegisterImport(ServiceBase):
         result = ImportResult()
         try:
             with collector_paused(), self.db.write_engine.begin() as conn:
+                lock_for_bulk(conn)
                 aside = IndexesSetAside.for_first_load(conn)
                 writer: BulkWriter | None = None
                 errors: list[CellError] = []

@@ -25,7 +25,6 @@ from domain.register import COLUMNS, CellError, RegisterRow
 from domain.timescales import RuleBook, RuleError
 from domain.vocab import Kind, Role
 from store.bulk import BATCH, BulkWriter
-from store.intake import PREFIXES
 from store.models import (
     Assignment,
     Case,
@@ -39,6 +38,7 @@ from store.models import (
     Theme,
 )
 from store.names import name_key
+from store.references import STARTS, Numbers, prefix_of
 from store.register_export import RegisterReader
 from store.register_files import RegisterFile, read_chunks
 
@@ -107,9 +107,11 @@ class ImportPlan:
         self.empty = conn.execute(sa.select(col(Case.id)).limit(1)).first() is None  # a first import: no matching
         self.no_people = conn.execute(sa.select(col(Person.id)).limit(1)).first() is None
         self.people: dict[str, int] = {}  # "id:<complainant_id>" or "name:<name key>" -> person id
-        self.numbers: dict[str, int] = {}  # reference prefix -> last number used
+        # new cases' references: generated ones (-> their row), and those the file gives, which numbering skips
+        self.generated: dict[str, int] = {}
+        self.named: set[str] = set()
+        self.numbers = Numbers(conn, avoid=self.named, stored=not self.empty)
         self.writer = w = BulkWriter(conn, sink=sink, batch=batch)
-        w.continue_ids()
         self.next_person, self.next_stage = w.counter("person"), w.counter("stage")
         self.add_person, self.add_stage = w.appender(Person, PERSON_COLUMNS), w.appender(Stage, STAGE_COLUMNS)
         self.add_theme = w.appender(CaseTheme, ("case_id", "theme_id"))
@@ -128,6 +130,7 @@ class ImportPlan:
         if existing:
             self._compare([r for r in rows if r.reference in existing], existing)
             rows = [r for r in rows if r.reference not in existing]
+        self._named_references(rows)
         if not self.errors:
             self._insert(rows)
 
@@ -135,6 +138,7 @@ class ImportPlan:
         """Send what is left to be written; the result, with the names added to the lists in order."""
         if not self.errors:
             self.writer.finish()
+            self.numbers.finish(self.writer.sink)
         self.result.new_names = {column: sorted(names) for column, names in self.added.items()}
         return self.result
 
@@ -277,16 +281,21 @@ class ImportPlan:
                              bool(r.persistent), r.received if r.persistent else None, False))
         return pid
 
+    def _named_references(self, rows: list[RegisterRow]) -> None:
+        """The references new cases of the file give, in the generated form: numbering skips them; and one
+        already given to an earlier row without a reference is an error (the plan cannot look ahead)."""
+        for r in rows:
+            if r.reference and r.reference[:3] in STARTS:
+                if r.reference in self.generated:
+                    self.errors.append(CellError(r.row, "reference", (
+                        f"{r.reference!r} is the reference given to the new case of row "
+                        f"{self.generated[r.reference]}, which had none: give that row a reference of its own")))
+                self.named.add(r.reference)
+
     def _next_reference(self, r: RegisterRow) -> str:
-        prefix = f"{PREFIXES[Kind(r.kind)]}-{r.received.year}-"
-        if prefix not in self.numbers:
-            last = self.conn.execute(sa.select(Case.reference)  # type: ignore[call-overload]
-                                     .where(col(Case.reference) >= prefix, col(Case.reference) < prefix + "~")
-                                     .order_by(col(Case.reference).desc()).limit(1)).scalar()
-            tail = last.rsplit("-", 1)[1] if last else "0"
-            self.numbers[prefix] = int(tail) if tail.isdigit() else 0
-        self.numbers[prefix] += 1
-        return f"{prefix}{self.numbers[prefix]:05d}"
+        reference = self.numbers.next(prefix_of(r.kind, r.received))
+        self.generated[reference] = r.row
+        return reference
 
     def _stage_row(self, cid: int, st: StageDates, *, outcome: str | None = None, accepted: date | None = None,
                    round: int = 0) -> int:  # noqa: A002 - the column's name
