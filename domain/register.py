@@ -55,7 +55,7 @@ DATE_ORDER = ("received", "stage1_responded", "stage2_requested", "stage2_starte
               "stage3_requested", "stage3_panel", "stage3_responded")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-_MONEY = re.compile(r"£?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?", re.ASCII)
+_MONEY = re.compile(r"£?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?")
 #: The most characters each text column holds (``domain.limits``); every other cell holds at most ``CELL``.
 TEXT_LIMITS = {"reference": limits.REFERENCE, "complainant_id": limits.EXTERNAL_ID, "complainant": limits.NAME,
                "service_area": limits.LIST_NAME, "team": limits.LIST_NAME, "summary": limits.TEXT}
