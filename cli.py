@@ -10,6 +10,7 @@ import gc
 import json
 import os
 import sys
+import warnings
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -113,6 +114,15 @@ class ExportFormat(StrEnum):
 def fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"Error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _text(value: str | None, what: str, limit: int | None = None) -> None:
+    """A command's text, refused at the door (naming the argument, never showing the text) when it holds a
+    control character or is longer than ``limit`` (``domain.limits``; a name looked up: any length)."""
+    from domain.limits import CELL, text_problem
+
+    if value is not None and (problem := text_problem(value.strip(), limit or CELL)):
+        fail(f"{what} {problem}")
 
 
 def parse_today(value: str | None) -> date:
@@ -259,6 +269,7 @@ def due(
     from domain.timescales import RuleError
     from store.digest import digest_text, due_items, find_officer
 
+    _text(officer, "--officer")
     day = parse_today(today)
     config = _config()
     conn, placeholder, _ = _reading(db, config, day)
@@ -512,6 +523,9 @@ def import_(
     from store.register_files import RegisterFileError
     from store.register_import import ImportRefused, RegisterImport
 
+    for option, items in (("--map", mapping), ("--ignore", ignore)):
+        for item in items or []:
+            _text(item, option)
     pairs: dict[str, str] = {}
     for item in mapping or []:
         header, sep, column = item.partition("=")
@@ -608,6 +622,7 @@ def history(
 
     from store.models import Case, Event
 
+    _text(reference, "REFERENCE")
     with _store(db) as (database, _), database.read() as session:
         case = session.exec(select(Case).where(Case.reference == reference.strip())).first()
         if case is None:  # a deleted case leaves one event naming its reference
@@ -647,9 +662,12 @@ def correct(
 
     Example: complaints correct CS-2026-00042 stage1_responded 12/11/2026 --reason "letter was sent a day later"
     """
+    from domain.limits import TEXT
     from domain.register import parse_date
     from store.service import CaseService
 
+    _text(reference, "REFERENCE")
+    _text(reason, "--reason", TEXT)
     try:
         day = parse_date(value)
     except ValueError as exc:
@@ -689,8 +707,11 @@ def delete(
 
     Example: complaints delete CS-2026-00042 --reason "duplicate of CS-2026-00041"
     """
+    from domain.limits import TEXT
     from store.service import CaseService
 
+    _text(reference, "REFERENCE")
+    _text(reason, "--reason", TEXT)
     with _store(db) as (database, config):
         CaseService(database, config).delete_case(reference, reason=reason)
     typer.echo(f"{reference.strip()} deleted (the audit trail keeps who, when and why)")
@@ -759,6 +780,7 @@ def person(
     """
     from store.privacy import person_record
 
+    _text(who, "PERSON")
     with _store(db) as (database, _):
         record = person_record(database, who)
     from store.location import owner_only
@@ -903,6 +925,8 @@ def config(
 def main() -> None:
     """Console entry point: no traceback (which could carry personal data) ever reaches the user."""
     os.umask(0o077)  # every file this tool writes is the owner's alone
+    # a workbook's odd cells are reported by row and column: openpyxl's own warnings would only repeat them
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
     try:
         app()
     except KeyboardInterrupt:

@@ -15,9 +15,12 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import compress
-from operator import call
+from operator import call, gt, itemgetter
 from typing import Any
 
+from domain import limits
+from domain.limits import check_day, check_money, check_text, text_problem, whole_number
+from domain.timescales import RuleError
 from domain.vocab import (
     Advocate,
     Channel,
@@ -50,9 +53,14 @@ CHOICES = {"kind": Kind, "channel": Channel, "group": ComplainantGroup, "child_s
 #: The order dates must keep along a complaint's way (the format's rule).
 DATE_ORDER = ("received", "stage1_responded", "stage2_requested", "stage2_started", "stage2_responded",
               "stage3_requested", "stage3_panel", "stage3_responded")
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONEY = re.compile(r"£?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_MONEY = re.compile(r"£?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?")
+#: The most characters each text column holds (``domain.limits``); every other cell holds at most ``CELL``.
+TEXT_LIMITS = {"reference": limits.REFERENCE, "complainant_id": limits.EXTERNAL_ID, "complainant": limits.NAME,
+               "service_area": limits.LIST_NAME, "team": limits.LIST_NAME, "summary": limits.TEXT}
+#: Text columns whose cells may hold several lines (and tabs).
+MULTI_LINE = frozenset({"summary"})
 
 
 @dataclass(frozen=True)
@@ -145,8 +153,21 @@ def format_cell(kind: str, value: Any) -> str:
     return str(value)
 
 
-class _Bad(ValueError):
-    """A cell that cannot be read; the message is what the user sees."""
+class _Bad(RuleError):
+    """A cell that cannot be read; the message is what the user sees (a limit refuses with a RuleError too)."""
+
+
+class UnreadableCell:
+    """A cell a file holds but whose value cannot be had (an Excel formula never calculated, an error value):
+    the file's reader puts one in its place, and reading it is an error saying ``message``."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"UnreadableCell({self.message!r})"
 
 
 def _text(value: Any) -> str:
@@ -156,11 +177,11 @@ def _text(value: Any) -> str:
 
 
 def parse_date(value: Any) -> date:
-    """``2024-04-03`` or day-first ``03/04/2024`` (Excel dates as they are); never month-first."""
+    """``2024-04-03`` or day-first ``03/04/2024`` (Excel dates as they are); never month-first; from 1989 on."""
     if isinstance(value, datetime):
-        return value.date()
+        return check_day(value.date())
     if isinstance(value, date):
-        return value
+        return check_day(value)
     text = _text(value)
     m = _ISO_DATE.fullmatch(text[:10]) if len(text) >= 10 else None
     if m and text[10:].strip(" T0:.") == "":  # a time of midnight, as some exports add, is no time
@@ -170,19 +191,26 @@ def parse_date(value: Any) -> date:
     else:
         raise _Bad(f"{_show(text)} is not a date: write 2024-04-03 or 03/04/2024 (day first)")
     try:
-        return date(y, mo, d)
+        day = date(y, mo, d)
     except ValueError:
         raise _Bad(f"{_show(text)} is not a date that exists") from None
+    return check_day(day)
 
 
 def parse_money(value: Any) -> Decimal:
+    """``4017.98`` or ``£4,017.98`` (or Excel's number), from 0 to what the money columns hold."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    text = _text(value).replace(" ", "")
-    m = _MONEY.fullmatch(text)
-    if not m:
-        raise _Bad(f"{_show(text)} is not an amount of money: write 4017.98 or £4,017.98")
-    return Decimal(m.group(1).replace(",", "") + (m.group(2) or "")).quantize(Decimal("0.01"))
+        text, amount = str(value), Decimal(str(value))
+    else:
+        text = _text(value).replace(" ", "")
+        m = _MONEY.fullmatch(text)
+        if not m:
+            raise _Bad(f"{_show(text)} is not an amount of money: write 4017.98 or £4,017.98")
+        amount = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
+    try:
+        return check_money(amount)
+    except RuleError as exc:
+        raise _Bad(f"{_show(text)} {exc}") from None
 
 
 def _show(text: str) -> str:
@@ -208,8 +236,14 @@ def _choice(kind: str) -> Callable[[Any], str]:
     return parse
 
 
-def _parse_text(value: Any) -> str | None:
-    return (value.strip() if isinstance(value, str) else _text(value)) or None
+def _text_column(column: str) -> Callable[[Any], str | None]:
+    """The parser of a text column: its cell stripped, within the column's limit."""
+    limit, lines = TEXT_LIMITS[column], column in MULTI_LINE
+
+    def parse(value: Any) -> str | None:
+        return check_text(value if isinstance(value, str) else _text(value), limit, multiline=lines) or None
+
+    return parse
 
 
 def _parse_yesno(value: Any) -> bool:
@@ -222,22 +256,31 @@ def _parse_yesno(value: Any) -> bool:
 
 
 def _parse_count(value: Any) -> int:
-    text = _text(value)
-    if not text.isdigit():
-        raise _Bad(f"{_show(text)} is not a whole number")
-    return int(text)
+    """``stage1_reopened``: the register's only count."""
+    return whole_number(_text(value), limits.REOPENINGS, "times one Stage 1 complaint is reopened")
 
 
 def _parse_list(value: Any) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t.strip() for t in _text(value).split(";") if t.strip()))
+    """Themes: ``;``-separated names of the council's list, each at most once."""
+    names = tuple(dict.fromkeys(t.strip() for t in _text(value).split(";") if t.strip()))
+    if len(names) > limits.THEMES:
+        raise _Bad(f"names {len(names):,} themes: a case has at most {limits.THEMES}")
+    long = next((n for n in names if len(n) > limits.LIST_NAME), None)
+    if long is not None:
+        raise _Bad(f"names a theme {len(long):,} characters long: at most {limits.LIST_NAME} fit")
+    return names
 
 
 def _parse_remedy(value: Any) -> str | None:
-    parts = [p.strip().lower() for p in _text(value).split(";") if p.strip()]
+    parts = list(dict.fromkeys(p.strip().lower() for p in _text(value).split(";") if p.strip()))
     wrong = [p for p in parts if p not in _REMEDIES]
     if wrong:
         raise _Bad(f"{_show(wrong[0])} is not a remedy: {', '.join(r.value for r in Remedy)}")
     return ";".join(parts) or None
+
+
+_COUNT = re.compile("[0-9]+")
+_ISSUES = "issues in one statement of complaint"
 
 
 def _parse_findings(value: Any) -> tuple[tuple[str, int], ...]:
@@ -245,15 +288,17 @@ def _parse_findings(value: Any) -> tuple[tuple[str, int], ...]:
     for part in (p.strip() for p in _text(value).split(";") if p.strip()):
         name, _, number = part.partition(":")
         name = name.strip().lower()
-        if name not in FINDING_NAMES or not number.strip().isdigit():
+        if name not in FINDING_NAMES or not _COUNT.fullmatch(number.strip()):
             raise _Bad(f"{_show(part)} is not finding:count, e.g. upheld:7;not_upheld:45 "
                        f"(findings: {', '.join(FINDING_NAMES)})")
-        counts[name] = counts.get(name, 0) + int(number)
+        counts[name] = counts.get(name, 0) + whole_number(number, limits.ISSUES, _ISSUES)
+    if sum(counts.values()) > limits.ISSUES:
+        raise _Bad(f"counts {sum(counts.values()):,} issues: {limits.ISSUES:,} is the most {_ISSUES}")
     return tuple((k, counts[k]) for k in FINDING_NAMES if counts.get(k))
 
 
 _BY_KIND: dict[str, Callable[[Any], Any]] = {
-    "text": _parse_text, "date": parse_date, "money": parse_money, "yesno": _parse_yesno,
+    "date": parse_date, "money": parse_money, "yesno": _parse_yesno,
     "count": _parse_count, "list": _parse_list, "remedy": _parse_remedy, "findings": _parse_findings,
     **{kind: _choice(kind) for kind in CHOICES},
 }
@@ -272,7 +317,7 @@ class _Remembered(dict[Any, Any]):
         self.parse = parse
 
     def __missing__(self, raw: Any) -> Any:
-        value = self.parse(raw)  # a _Bad cell raises, and is never remembered
+        value = self.parse(raw)  # a wrong cell raises (RuleError), and is never remembered
         if len(self) < self.LIMIT:
             self[raw] = value
         return value
@@ -282,17 +327,25 @@ class RowReader:
     """Reads one file's rows, whose cells come in a fixed order of columns, as of ``today``.
 
     ``read_text`` takes a CSV's cells (all strings) on a fast path: blank cells dropped and every
-    cell parsed in C-level loops, falling back to ``read`` (cell by cell) only for a row with an
-    error. ``read`` takes any cells (Excel's dates and numbers too).
+    cell parsed in C-level loops, falling back to ``read`` (cell by cell) for a row with an error,
+    a control character or a line break, or a cell longer than its column's limit. ``read`` takes any
+    cells (Excel's dates and numbers too) and checks each against the limits of ``domain.limits``.
     """
 
     def __init__(self, columns: list[str], today: date) -> None:
         self.columns, self.today = columns, today
         days = _Remembered(self._day)
-        self.parsers = [days.__getitem__ if COLUMNS[c] == "date" else _BY_KIND[COLUMNS[c]] for c in columns]
+        self.parsers = [days.__getitem__ if COLUMNS[c] == "date" else
+                        _text_column(c) if COLUMNS[c] == "text" else _BY_KIND[COLUMNS[c]] for c in columns]
         fast: dict[str, Callable[[str], Any]] = {"text": str.strip, "list": _Remembered(_parse_list).__getitem__,
                                                  **{kind: _Remembered(_choice(kind)).__getitem__ for kind in CHOICES}}
         self.text_parsers = [fast.get(COLUMNS[c], p) for c, p in zip(columns, self.parsers, strict=True)]
+        self.limits = [TEXT_LIMITS.get(c, limits.CELL) for c in columns]
+        self.lines = [c in MULTI_LINE for c in columns]
+        texts = [i for i, c in enumerate(columns) if c in TEXT_LIMITS]  # the fast path measures these cells
+        self.text_cells: Callable[[Sequence[str]], Sequence[str]] = (
+            itemgetter(*texts) if len(texts) > 1 else lambda cells: [cells[i] for i in texts])
+        self.text_limits = [TEXT_LIMITS[columns[i]] for i in texts]
 
     def _day(self, raw: Any) -> date:
         day = parse_date(raw)
@@ -302,11 +355,15 @@ class RowReader:
 
     def read_text(self, cells: Sequence[str], row: int) -> tuple[RegisterRow | None, list[CellError]]:
         """A CSV row's cells (strings, one per column); whitespace-only cells count as empty."""
+        joined = "".join(cells)  # every control character is unprintable; no cell is longer than its row
+        if (not joined.isprintable() or len(joined) > limits.CELL
+                or any(map(gt, map(len, self.text_cells(cells)), self.text_limits))):
+            return self.read(cells, row)  # which says what is wrong, if anything (NBSP is unprintable, and fine)
         keep = list(map(str.strip, cells))
         try:
             values = dict(zip(compress(self.columns, keep),
                               map(call, compress(self.text_parsers, keep), compress(cells, keep)), strict=True))
-        except _Bad:
+        except RuleError:
             return self.read(cells, row)
         return self._row(values, [], row)
 
@@ -314,12 +371,21 @@ class RowReader:
         """Any row's cells, one per column, cell by cell: every wrong cell is reported."""
         errors: list[CellError] = []
         values: dict[str, Any] = {}
-        for column, parse, raw in zip(self.columns, self.parsers, cells, strict=True):
+        for column, parse, limit, lines, raw in zip(self.columns, self.parsers, self.limits, self.lines, cells,
+                                                    strict=True):
             if raw is None or raw == "" or (raw.__class__ is str and not raw.strip()):
                 continue
             try:
+                if raw.__class__ is UnreadableCell:
+                    raise _Bad(raw.message)
+                if isinstance(raw, str):
+                    if lines:
+                        raw = raw.replace("\r\n", "\n")  # a line break as Windows writes it
+                    problem = text_problem(raw.strip(), limit, multiline=lines)
+                    if problem:
+                        raise _Bad(problem)
                 values[column] = parse(raw)
-            except _Bad as exc:
+            except RuleError as exc:
                 errors.append(CellError(row, column, str(exc)))
         return self._row(values, errors, row)
 
@@ -436,16 +502,20 @@ def match_header(header: list[Any], mapping: dict[str, str], ignore: set[str]) -
             errors.append(CellError(0, "--map", f"{target!r} is not a register column"))
     where: dict[str, int] = {}
     for i, raw in enumerate(header):
+        label = " ".join(str(raw).split())  # line breaks in a header are spaces
+        problem = raw.message if isinstance(raw, UnreadableCell) else text_problem(label, limits.NAME)
+        if problem:  # the header cell is not shown: it may hold anything
+            errors.append(CellError(1, f"column {i + 1}", problem))
+            continue
         name = normalise_header(raw)
         if not name or name in ignored:
             continue
         column = mapped.get(name, name)
         if column not in COLUMNS:
-            errors.append(CellError(1, str(raw).strip(), "is not a register column: rename it, or use "
-                                                         f"--map \"{str(raw).strip()}=COLUMN\" or "
-                                                         f"--ignore \"{str(raw).strip()}\""))
+            errors.append(CellError(1, label, "is not a register column: rename it, or use "
+                                              f"--map \"{label}=COLUMN\" or --ignore \"{label}\""))
         elif column in where:
-            errors.append(CellError(1, str(raw).strip(), f"is a second {column} column"))
+            errors.append(CellError(1, label, f"is a second {column} column"))
         else:
             where[column] = i
     for column in REQUIRED:

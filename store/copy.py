@@ -1,7 +1,10 @@
 """Moving a whole database to another (SQLite to PostgreSQL for a team, or back), then proving it arrived.
 
 Every table is copied row for row, with its ids, in one transaction on the target; then the counts of
-every table and the year-end figures of every year are compared between the two.
+every table and the year-end figures of every year are compared between the two. A value one database
+took and the other cannot hold (a SQLite database filled before the limits of ``domain.limits`` were
+checked at the door: a text longer than its column, a NUL, an amount past NUMERIC(12, 2)) stops the copy
+before it is written, naming its table, row and column, never the value.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import SQLModel
@@ -54,7 +59,9 @@ def copy_database(source: Database, target: Database, config: Config,
         for table in _tables():
             rows = inp.execution_options(yield_per=CHUNK).execute(sa.select(table))
             copied = 0
+            check = _checks(table)
             for chunk in rows.partitions(CHUNK):
+                _refuse_unstorable(table, check, chunk)
                 if out.dialect.name == "postgresql":  # COPY: several times faster than INSERTs
                     _copy_rows(out, table, chunk)
                 else:
@@ -75,6 +82,52 @@ def copy_database(source: Database, target: Database, config: Config,
     report.years, mismatched = compare_figures(source, target, config)
     report.mismatches += mismatched
     return report
+
+
+Check = tuple[int, str, Callable[[Any], str | None]]
+
+
+def _checks(table: sa.Table) -> list[Check]:
+    """For each column a database can refuse a value of: its index, name and what is wrong with a value."""
+    checks: list[Check] = []
+    for i, column in enumerate(table.columns):
+        kind = column.type.impl_instance if isinstance(column.type, sa.TypeDecorator) else column.type
+        if isinstance(kind, sa.String):
+            length = kind.length
+
+            def text(value: Any, length: int | None = length) -> str | None:
+                if isinstance(value, str) and "\x00" in value:
+                    return "holds a NUL character (U+0000)"
+                if length is not None and isinstance(value, str) and len(value) > length:
+                    return f"is {len(value):,} characters long: at most {length:,} fit"
+                return None
+
+            checks.append((i, column.name, text))
+        elif isinstance(kind, sa.Numeric) and kind.precision is not None:
+            most = Decimal(10) ** (kind.precision - (kind.scale or 0))
+
+            def number(value: Any, most: Decimal = most) -> str | None:
+                return f"is {most:,} or more: it does not fit" if value is not None and abs(value) >= most else None
+
+            checks.append((i, column.name, number))
+        elif type(kind) is sa.Integer:
+            def whole(value: Any) -> str | None:
+                return "is too large for a whole-number column" if value is not None and abs(value) >= 2**31 else None
+
+            checks.append((i, column.name, whole))
+    return checks
+
+
+def _refuse_unstorable(table: sa.Table, checks: list[Check], rows: Sequence[sa.Row]) -> None:
+    """StoreError naming the first value of ``rows`` that the target could not hold (both databases hold
+    the same things), by its table, row and column: nothing is copied."""
+    for row in rows:
+        for i, name, check in checks:
+            problem = row[i] is not None and check(row[i])
+            if problem:
+                key = ", ".join(f"{c.name} {row._mapping[c]}" for c in table.primary_key.columns)
+                raise StoreError(f"cannot copy: {table.name} ({key}), {name} {problem}; nothing was copied. "
+                                 "Correct it in the database copied from, then copy again")
 
 
 def _copy_rows(out: sa.Connection, table: sa.Table, rows: Sequence[sa.Row]) -> None:

@@ -1,19 +1,25 @@
 """Reading and writing case-register files: CSV (UTF-8, Excel's byte-order mark accepted) and XLSX.
 
 Reading yields raw cells (strings from CSV; dates and numbers as Excel stores them) with the row
-number a spreadsheet shows, so every message can point at the row the user sees.
+number a spreadsheet shows, so every message can point at the row the user sees. A CSV's bytes that
+are not UTF-8 are kept as lone surrogates (Python's ``surrogateescape``), which the checks of
+``domain.limits`` refuse with the row and column; a UTF-16 file is refused whole, by name. Every row
+of a workbook is read, whatever size its ``<dimension>`` claims; a formula Excel never calculated,
+or an error value, is an ``UnreadableCell``, an error at its row and column.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import operator
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from domain.register import COLUMNS, CellError, RegisterRow, RowReader
+from domain.limits import CELL
+from domain.register import COLUMNS, CellError, RegisterRow, RowReader, UnreadableCell
 from store.location import owner_only, save_owner_only
 
 
@@ -47,27 +53,35 @@ class RegisterFile:
 
     def _open(self) -> None:
         if self.kind == "csv":
-            self._handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed in close()
+            with open(self.path, "rb") as f:
+                start = f.read(4)
+            if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise RegisterFileError(f"{self.path}: is UTF-16 text, which an import does not read: save it as "
+                                        "CSV UTF-8 (in Excel: Save As, CSV UTF-8 (Comma delimited))")
+            # every cell is checked against the limits, with its row and column; only a cell longer than
+            # the csv module will read (process-wide; only ever raised) makes the file unreadable
+            csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD))
+            self._handle = open(self.path, encoding="utf-8-sig", errors="surrogateescape",  # noqa: SIM115
+                                newline="")  # closed in close()
             reader = csv.reader(self._handle)
             self.header = next(reader, [])
+            if any("\x00" in name for name in self.header):
+                raise RegisterFileError(f"{self.path}: its first line holds NUL characters, so it is not CSV "
+                                        "UTF-8 text (UTF-16?): save it as CSV UTF-8")
             self._rows = enumerate(reader, start=2)
             return
-        from zipfile import BadZipFile
-
-        from openpyxl import load_workbook
-
-        try:
-            self._book = load_workbook(self.path, read_only=True, data_only=True)
-        except (BadZipFile, KeyError, ValueError) as exc:
-            raise RegisterFileError(f"{self.path}: not a readable Excel workbook ({_reason(exc)})") from None
-        sheet = self._book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        self.header = list(next(rows, ()))
-        self._rows = ((n, list(row)) for n, row in enumerate(rows, start=2))
+        self._book, rows = _open_workbook(self.path)
+        first = next(rows, None)
+        if first is not None and first[0] == 1:
+            self.header = first[1]
+        elif first is not None:  # row 1 is empty: the file has no header
+            self._rows = itertools.chain([first], rows)
+            return
+        self._rows = rows
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """Data rows (row number, cells), blank ones too: a CSV's as the csv module reads them (which can
-        raise ``csv.Error`` or ``UnicodeDecodeError`` on a broken file: see ``read_chunks``)."""
+        raise ``csv.Error`` on a cell too long for it: see ``read_chunks``)."""
         return self._rows
 
     def is_blank(self, cells: list[Any]) -> bool:
@@ -91,6 +105,68 @@ class RegisterFile:
 
 #: Rows read and checked at a time: a progress tick, and what a worker hands on in one go.
 CHUNK = 2_000
+#: The longest CSV cell read at all; a longer one (over ``CELL``) is still refused at its row and column.
+_CSV_FIELD = 64 * CELL
+
+
+def _open_workbook(path: Path) -> tuple[Any, Iterator[tuple[int, list[Any]]]]:
+    """A workbook (read-only) and its first sheet's rows, or RegisterFileError naming the file."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - whatever the library meets, the file is no workbook it can read
+        raise RegisterFileError(f"{path}: not a readable Excel workbook ({_reason(exc)})") from None
+    if not book.worksheets:
+        book.close()
+        raise RegisterFileError(f"{path}: the workbook has no worksheet")
+    return book, _sheet_rows(path, book, book.worksheets[0])
+
+
+def _sheet_rows(path: Path, book: Any, sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """Every row the sheet's XML holds (not only those its ``<dimension>`` claims, which openpyxl's
+    read-only sheet trusts), as (row number, cells), through openpyxl's own parser; a formula cell
+    without a saved value and an error value (#REF!, #VALUE!, a date out of range) become
+    ``UnreadableCell``s. A sheet that cannot be parsed past some row is RegisterFileError, naming it."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        row_counter: int
+        col_counter: int
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            try:
+                cell: dict[str, Any] = super().parse_cell(element)
+            except (ValueError, TypeError, KeyError, IndexError, OverflowError):  # e.g. a number written NaN
+                where = element.get("r")
+                row, column = coordinate_to_tuple(where) if where else (self.row_counter, self.col_counter + 1)
+                self.col_counter = column
+                return {"row": row, "column": column, "data_type": "e", "style_id": 0,
+                        "value": UnreadableCell("cannot be read: it is no number, text or date that Excel writes")}
+            if cell["value"] is None:
+                if element.find(FORMULA_TAG) is not None:
+                    cell["value"] = UnreadableCell("is a formula with no saved value: open the file in Excel "
+                                                   "and save it again, or type the value in")
+            elif cell["data_type"] == "e":
+                cell["value"] = UnreadableCell(
+                    f"is Excel's error {cell['value']}" if element.get("t") == "e" else
+                    "is marked as a date, but its number is no date Excel can show")
+            return cell
+
+    n = 0
+    try:
+        with sheet._get_source() as source:
+            parser = Parser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                            date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            for n, cells in parser.parse():
+                row: list[Any] = [None] * max((c["column"] for c in cells), default=0)
+                for cell in cells:
+                    row[cell["column"] - 1] = cell["value"]
+                yield n, row
+    except Exception as exc:  # noqa: BLE001 - a broken sheet, however it is broken, is named with its row
+        where = f"after row {n}" if n else "at its first row"
+        raise RegisterFileError(f"{path}: the worksheet cannot be read {where} ({_reason(exc)})") from None
 
 
 def read_chunks(file: RegisterFile, today: date, where: dict[str, int],
@@ -131,8 +207,9 @@ def read_chunks(file: RegisterFile, today: date, where: dict[str, int],
             if len(rows) + len(errors) >= size:
                 yield rows, errors, n
                 rows, errors = [], []
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise RegisterFileError(f"{file.path}: cannot be read ({_reason(exc)})") from None
+    except csv.Error as exc:  # the next record could not be read: a cell too long for the csv module
+        raise RegisterFileError(f"{file.path}: row {n + 1} cannot be read ({_reason(exc)}); a cell holds at most "
+                                f"{CELL:,} characters") from None
     yield rows, errors, n
 
 

@@ -13,8 +13,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from domain import limits
 from domain.clock import late_extension_warning
+from domain.limits import check_text, whole_number
 from domain.register import parse_date, parse_money
+from domain.timescales import RuleError
 from domain.vocab import (
     Advocate,
     Channel,
@@ -37,7 +40,11 @@ LISTS = ("theme", "team", "service_area", "officer", "independent_person")  # th
 
 @dataclass(frozen=True)
 class Field:
-    """One input of a form. ``kind``: date, text, choice, int, money, list (``;``-separated)."""
+    """One input of a form. ``kind``: date, text, choice, int, money, list (``;``-separated).
+
+    ``limit``: the most characters a text (or each item of a list) may have; ``most``: the largest whole
+    number, or the most items of a list (``domain.limits``). Every field is one line: no control character.
+    """
 
     name: str
     label: str
@@ -46,9 +53,11 @@ class Field:
     choices: tuple[str, ...] = ()
     default_today: bool = False
     placeholder: str = ""
+    limit: int = limits.NAME
+    most: int = limits.WHOLE_NUMBER
 
     def read(self, text: str) -> Any:
-        """The checked value of ``text``; ValueError with a message for the user."""
+        """The checked value of ``text``; ValueError (a RuleError for a limit) with a message for the user."""
         text = text.strip()
         if not text:
             if self.required:
@@ -59,23 +68,23 @@ class Field:
         if self.kind == "money":
             return parse_money(text)
         if self.kind == "int":
-            if not text.isdigit():
-                raise ValueError("a whole number")
-            return int(text)
+            return whole_number(text, self.most)
         if self.kind == "choice":
             value = text.lower().replace(" ", "_").replace("-", "_")
             if value not in self.choices:
                 raise ValueError("one of " + ", ".join(self.choices))
             return value
         if self.kind == "list":
-            items = [t.strip() for t in text.split(";") if t.strip()]
+            items = [check_text(t, self.limit) for t in text.split(";") if t.strip()]
+            if len(items) > self.most:
+                raise ValueError(f"{len(items):,} given: at most {self.most:,}")
             if self.choices:
                 wrong = [i for i in items if i.lower().replace(" ", "_") not in self.choices]
                 if wrong:
                     raise ValueError(f"{wrong[0]!r} is not one of " + ", ".join(self.choices))
                 items = [i.lower().replace(" ", "_") for i in items]
             return items
-        return text
+        return check_text(text, self.limit)
 
 
 def _values(enum: Any) -> tuple[str, ...]:
@@ -168,17 +177,20 @@ ACTIONS: tuple[Action, ...] = (
         Field("kind", "Kind", "choice", True, _values(Kind)),
         Field("received", "Received", "date", default_today=True),
         Field("channel", "Channel", "choice", choices=_values(Channel)),
-        Field("complainant", "Complainant"), Field("complainant_id", "Complainant id"),
+        Field("complainant", "Complainant"), Field("complainant_id", "Complainant id", limit=limits.EXTERNAL_ID),
         Field("group", "Complainant group", "choice", choices=_values(ComplainantGroup)),
         Field("child_name", "Child"), Field("child_status", "Child status", "choice", choices=_values(ChildStatus)),
         Field("advocate", "Advocate", "choice", choices=_values(Advocate)),
-        Field("service_area", "Service area"), Field("team", "Team"), Field("officer", "Officer"),
-        Field("themes", "Themes", "list", placeholder="Delays; Poor communication"),
-        Field("summary", "Summary")),
+        Field("service_area", "Service area", limit=limits.LIST_NAME), Field("team", "Team", limit=limits.LIST_NAME),
+        Field("officer", "Officer", limit=limits.LIST_NAME),
+        Field("themes", "Themes", "list", placeholder="Delays; Poor communication", limit=limits.LIST_NAME,
+              most=limits.THEMES),
+        Field("summary", "Summary", limit=limits.TEXT)),
         _log, key="n", needs_case=False, creates=True, tooltip="Log a complaint, concern, enquiry or compliment"),
     Action("compliment", "Compliment", (
-        Field("received", "Received", "date", default_today=True), Field("team", "Team praised", required=True),
-        Field("complainant", "From"), Field("summary", "What they said")),
+        Field("received", "Received", "date", default_today=True),
+        Field("team", "Team praised", required=True, limit=limits.LIST_NAME),
+        Field("complainant", "From"), Field("summary", "What they said", limit=limits.TEXT)),
         lambda s, r, v, n: s.log("compliment", v["received"], complainant=v["complainant"], team=v["team"],
                                  summary=v["summary"]),
         key="k", needs_case=False, creates=True, tooltip="Quick entry: a compliment for a team"),
@@ -186,18 +198,21 @@ ACTIONS: tuple[Action, ...] = (
            tooltip="Record that receipt was acknowledged"),
     Action("extend", "Extend", (ON, Field("days", "Working days (blank: the rule's)", "int")), _extend, key="x",
            tooltip="Record an extension agreed with the complainant", warn=_late_extension),
-    Action("pause", "Pause the clock", (Field("reason", "Reason", required=True), ON),
+    Action("pause", "Pause the clock", (Field("reason", "Reason", required=True, limit=limits.SHORT_TEXT), ON),
            _simple("pause", "clock paused", "reason"), key="p", tooltip="Stop the clock, with a reason"),
     Action("resume", "Resume the clock", (ON,), _simple("resume", "clock resumed"), key="u",
            tooltip="Start a paused clock again"),
     Action("respond", "Respond", (
         Field("outcome", "Outcome (blank: from findings)", "choice", choices=_values(Outcome)), ON,
-        Field("findings", "Findings per issue", "list", choices=FINDINGS, placeholder="upheld; not_upheld"),
-        Field("override_reason", "Reason for overriding the findings")),
+        Field("findings", "Findings per issue", "list", choices=FINDINGS, placeholder="upheld; not_upheld",
+              most=limits.ISSUES),
+        Field("override_reason", "Reason for overriding the findings", limit=limits.TEXT)),
         _respond, key="o", tooltip="Record the response and its outcome"),
-    Action("reopen", "Reopen Stage 1", (ON, Field("reason", "Reason")), _simple("reopen", "reopened", "reason"),
+    Action("reopen", "Reopen Stage 1", (ON, Field("reason", "Reason", limit=limits.TEXT)),
+           _simple("reopen", "reopened", "reason"),
            tooltip="The complainant came back about the same matter"),
-    Action("withdraw", "Withdraw", (ON, Field("reason", "Reason")), _simple("withdraw", "withdrawn", "reason"),
+    Action("withdraw", "Withdraw", (ON, Field("reason", "Reason", limit=limits.TEXT)),
+           _simple("withdraw", "withdrawn", "reason"),
            tooltip="The complainant withdrew"),
     Action("close", "Close", (ON, Field("outcome", "Outcome", "choice", choices=_values(Outcome))),
            _simple("close", "closed", "outcome"), tooltip="Close an enquiry or concern"),
@@ -205,14 +220,15 @@ ACTIONS: tuple[Action, ...] = (
            key="e", tooltip="Escalate: the complainant asked for a Stage 2 investigation"),
     Action("request3", "Request Stage 3", (ON,), lambda s, r, v, n: _stage(s, r, v, n, "request_stage", 3),
            tooltip="The complainant asked for a review panel"),
-    Action("accept", "Accept the request", (Field("number", "Stage", "int", True), ON),
+    Action("accept", "Accept the request", (Field("number", "Stage", "int", True, most=3), ON),
            lambda s, r, v, n: _stage(s, r, v, n, "accept_stage", v["number"]),
            tooltip="Accept a Stage 2 or 3 request"),
-    Action("decline", "Decline the request", (Field("number", "Stage", "int", True),
-                                              Field("reason", "Reason", required=True), ON),
+    Action("decline", "Decline the request", (Field("number", "Stage", "int", True, most=3),
+                                              Field("reason", "Reason", required=True, limit=limits.TEXT), ON),
            lambda s, r, v, n: _decline(s, r, v, n), tooltip="Decline a Stage 2 or 3 request, with a reason"),
     Action("statement", "Statement of complaint agreed", (
-        Field("issues", "Issues", "list", True, placeholder="Delay in assessment; Rude on the phone"), ON),
+        Field("issues", "Issues", "list", True, placeholder="Delay in assessment; Rude on the phone",
+              limit=limits.TEXT, most=limits.ISSUES), ON),
         lambda s, r, v, n: _done(r, "statement agreed; due", s.agree_statement(r or "", v["issues"], _on(v),
                                                                                expected_version=n)),
         tooltip="The Stage 2 terms of reference, issue by issue"),
@@ -228,15 +244,16 @@ ACTIONS: tuple[Action, ...] = (
         lambda s, r, v, n: _then(v["name"], "added to the pool of independent people",
                                  lambda: s.add_independent_person(v["name"], v["roles"], v["organisation"])),
         needs_case=False, tooltip="An Investigating Officer, Independent Person, panel chair or panellist"),
-    Action("theme", "Add a theme", (Field("name", "Theme", required=True),),
+    Action("theme", "Add a theme", (Field("name", "Theme", required=True, limit=limits.LIST_NAME),),
            lambda s, r, v, n: _then(v["name"], "added to the themes", lambda: s.add_to_list("theme", v["name"])),
            needs_case=False, tooltip="A theme complaints can be recorded under"),
-    Action("team", "Add a team", (Field("name", "Team", required=True), Field("service_area", "Service area")),
+    Action("team", "Add a team", (Field("name", "Team", required=True, limit=limits.LIST_NAME),
+                                  Field("service_area", "Service area", limit=limits.LIST_NAME)),
            lambda s, r, v, n: _then(v["name"], "added to the teams", lambda: s.add_to_list(
                "team", v["name"], service_area=v["service_area"])),
            needs_case=False, tooltip="A team, in its service area (added too if new)"),
-    Action("officer", "Add an officer", (Field("name", "Name", required=True), Field("username", "Login"),
-                                        Field("email", "Email")),
+    Action("officer", "Add an officer", (Field("name", "Name", required=True, limit=limits.LIST_NAME),
+                                        Field("username", "Login", limit=limits.EXTERNAL_ID), Field("email", "Email")),
            lambda s, r, v, n: _then(v["name"], "added to the officers", lambda: s.add_to_list(
                "officer", v["name"], username=v["username"], email=v["email"])),
            needs_case=False, tooltip="A complaints officer or responding manager; the login links My cases"),
@@ -244,7 +261,7 @@ ACTIONS: tuple[Action, ...] = (
         Field("list", "List", "choice", True, LISTS), Field("name", "Now called", required=True),
         Field("new_name", "New name", required=True)),
         lambda s, r, v, n: _then(v["new_name"], f"renamed from {v['name']}, on every case",
-                                 lambda: s.rename_in_list(v["list"], v["name"], v["new_name"])),
+                                 lambda: s.rename_in_list(v["list"], v["name"], _list_name(v))),
         needs_case=False, tooltip="Rename a theme, team, service area, officer or independent person everywhere"),
     Action("retire", "Retire or restore a list entry", (
         Field("list", "List", "choice", True, LISTS), Field("name", "Name", required=True),
@@ -254,7 +271,7 @@ ACTIONS: tuple[Action, ...] = (
                                  lambda: s.retire_from_list(v["list"], v["name"], restore=v["restore"] == "yes")),
         needs_case=False, tooltip="Retire an entry no longer in use (its cases keep it), or restore one"),
     Action("cost", "Record a cost", (Field("amount", "Amount", "money", True), Field("person", "Person"),
-                                     Field("number", "Stage", "int"), ON), _cost,
+                                     Field("number", "Stage", "int", most=3), ON), _cost,
            tooltip="What an independent person's work cost"),
     Action("panel", "Schedule the panel", (Field("panel_on", "Panel date", "date", True),),
            lambda s, r, v, n: _none(r, "panel scheduled", s.schedule_panel(r or "", v["panel_on"],
@@ -267,7 +284,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("lgo", "Ombudsman enquiry", (
         Field("on", "Received", "date", default_today=True),
         Field("enquiry_type", "Type", "choice", choices=_values(LgoEnquiryType)),
-        Field("respond_by", "Respond by", "date"), Field("lgo_reference", "Ombudsman's reference")),
+        Field("respond_by", "Respond by", "date"),
+        Field("lgo_reference", "Ombudsman's reference", limit=limits.REFERENCE)),
         lambda s, r, v, n: _then(r, "Ombudsman enquiry logged", lambda: s.lgo_enquiry(
             r or "", _on(v), enquiry_type=v["enquiry_type"], respond_by=v["respond_by"],
             lgo_reference=v["lgo_reference"], expected_version=n)),
@@ -288,11 +306,11 @@ ACTIONS: tuple[Action, ...] = (
     Action("lgo_complied", "Ombudsman: complied", (ON,), _simple("lgo_complied", "compliance recorded"),
            tooltip="The council did what the Ombudsman asked"),
     Action("action", "Add a learning action", (
-        Field("description", "What will change", required=True), Field("owner", "Owner"),
+        Field("description", "What will change", required=True, limit=limits.TEXT), Field("owner", "Owner"),
         Field("due", "Due", "date")), _action_add, key="l", tooltip="You said, we did"),
     Action("persistent", "Persistent-complaints procedure", (
         Field("contact", "Single point of contact", required=True),
-        Field("arrangements", "Agreed contact arrangements", required=True),
+        Field("arrangements", "Agreed contact arrangements", required=True, limit=limits.TEXT),
         Field("start", "Start", "date", default_today=True), Field("review", "Review (blank: six months)", "date")),
         _flag, key="f", tooltip="Flag the complainant under the persistent-complaints procedure"),
 )
@@ -318,6 +336,13 @@ def _done(ref: str | None, what: str, due: date) -> str:
 def _none(ref: str | None, what: str, result: Any) -> str:
     notes = f" ({'; '.join(result)})" if isinstance(result, list) and result else ""
     return f"{ref}: {what}{notes}"
+
+
+def _list_name(v: dict[str, Any]) -> str:
+    """A new name for a list entry: a person's may be as long as a name, the other lists' less."""
+    if v["list"] != "independent_person" and len(v["new_name"]) > limits.LIST_NAME:
+        raise RuleError(f"a new name is at most {limits.LIST_NAME} characters; this one has {len(v['new_name']):,}")
+    return str(v["new_name"])
 
 
 def _then(ref: str | None, what: str, call: Callable[[], None]) -> str:
