@@ -15,9 +15,10 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import compress
-from operator import call
+from operator import call, methodcaller
 from typing import Any
 
+from domain.harmless import from_csv
 from domain.vocab import (
     Advocate,
     Channel,
@@ -52,6 +53,7 @@ DATE_ORDER = ("received", "stage1_responded", "stage2_requested", "stage2_starte
               "stage3_requested", "stage3_panel", "stage3_responded")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MARKED = methodcaller("startswith", "'")
 _MONEY = re.compile(r"£?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?")
 
 
@@ -283,7 +285,9 @@ class RowReader:
 
     ``read_text`` takes a CSV's cells (all strings) on a fast path: blank cells dropped and every
     cell parsed in C-level loops, falling back to ``read`` (cell by cell) only for a row with an
-    error. ``read`` takes any cells (Excel's dates and numbers too).
+    error; a text cell marked as text with an apostrophe (``'=x``, as an export writes a text a
+    spreadsheet would take for a formula) has the apostrophe taken off (``domain.harmless``).
+    ``read`` takes any cells (Excel's dates and numbers too).
     """
 
     def __init__(self, columns: list[str], today: date) -> None:
@@ -293,6 +297,7 @@ class RowReader:
         fast: dict[str, Callable[[str], Any]] = {"text": str.strip, "list": _Remembered(_parse_list).__getitem__,
                                                  **{kind: _Remembered(_choice(kind)).__getitem__ for kind in CHOICES}}
         self.text_parsers = [fast.get(COLUMNS[c], p) for c, p in zip(columns, self.parsers, strict=True)]
+        self.texts = [i for i, c in enumerate(columns) if COLUMNS[c] in ("text", "list")]
 
     def _day(self, raw: Any) -> date:
         day = parse_date(raw)
@@ -303,6 +308,10 @@ class RowReader:
     def read_text(self, cells: Sequence[str], row: int) -> tuple[RegisterRow | None, list[CellError]]:
         """A CSV row's cells (strings, one per column); whitespace-only cells count as empty."""
         keep = list(map(str.strip, cells))
+        if any(map(_MARKED, keep)):  # asked in C of every row; true for few
+            cells = list(keep)
+            for i in self.texts:
+                cells[i] = from_csv(cells[i])
         try:
             values = dict(zip(compress(self.columns, keep),
                               map(call, compress(self.text_parsers, keep), compress(cells, keep)), strict=True))
