@@ -20,6 +20,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from domain.config import EXAMPLE, ConfigError, config_path, load_config
+from domain.harmless import json_text, shown
 
 __version__ = "0.1.0"
 
@@ -112,7 +113,7 @@ class ExportFormat(StrEnum):
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
+    typer.echo(f"Error: {shown(message)}", err=True)  # it can name stored text: shown harmlessly
     raise typer.Exit(code)
 
 
@@ -469,21 +470,14 @@ def export(
 
 def _export_register(db: str | None, year_text: str | None, today_text: str | None, output: Path | None) -> None:
     from store.register_export import RegisterReader
-    from store.register_files import RegisterFileError, write_register
+    from store.register_files import RegisterFileError, write_csv, write_register
 
     year = _year(year_text, parse_today(today_text)) if year_text else None
     with _store(db) as (database, _), database.dbapi() as conn:
         reader = RegisterReader(conn, database.placeholder)
         rows = (row.cells() for _, row in reader.rows(year))
         if output is None:
-            import csv
-
-            from domain.register import COLUMNS
-
-            writer = csv.writer(sys.stdout)
-            writer.writerow(list(COLUMNS))
-            for cells in rows:
-                writer.writerow(list(cells.values()))
+            write_csv(sys.stdout, rows)
             return
         try:
             count = write_register(output, rows)
@@ -552,7 +546,7 @@ def import_(
             typer.echo(f"{file.name}: {len(errors):,} error{'s' if len(errors) != 1 else ''}; nothing was imported.",
                        err=True)
             for error in errors:
-                typer.echo(f"  {error}", err=True)
+                typer.echo(f"  {shown(str(error))}", err=True)  # a column named in the file's header
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             typer.echo(f"{file.name}: interrupted; nothing was imported.", err=True)
@@ -598,13 +592,14 @@ def _import_summary(file: Path, where: str, result) -> None:  # type: ignore[no-
     else:
         typer.echo(f"Imported {file.name} into {where}: {counts}.")
     for reference, columns in list(result.updated.items())[:50]:
-        typer.echo(f"  updated {reference}: {', '.join(columns)}")
+        typer.echo(f"  updated {shown(reference)}: {', '.join(columns)}")
     if len(result.updated) > 50:
         typer.echo(f"  ... and {len(result.updated) - 50:,} more updated (see each case's history)")
     for column, names in result.new_names.items():
         if names:
             label = {"themes": "themes", "team": "teams", "service_area": "service areas"}[column]
-            typer.echo(f"{'Would add' if result.dry_run else 'Added'} to the council's {label}: {', '.join(names)}")
+            typer.echo(f"{'Would add' if result.dry_run else 'Added'} to the council's {label}: "
+                       f"{shown(', '.join(names))}")
 
 
 @app.command()
@@ -632,17 +627,17 @@ def history(
         events = list(session.exec(select(Event).where(where).order_by(col(Event.at), col(Event.id))))
     if case is None and not events:
         fail(f"no case has the reference {reference!r}")
-    typer.echo(f"{reference.strip()}: {len(events)} event{'s' if len(events) != 1 else ''}")
-    who_width = max((len(e.who) for e in events), default=3)
+    typer.echo(f"{shown(reference.strip())}: {len(events)} event{'s' if len(events) != 1 else ''}")
+    who_width = max((len(shown(e.who)) for e in events), default=3)
     for e in events:
         what = e.action + (f" {e.detail}" if e.detail else "")
         change = ""
         if e.old is not None or e.new is not None:
             change = f"{e.old or '(none)'} -> {e.new or '(none)'}"
-        line = f"{e.at:%Y-%m-%d %H:%M}  {e.who:<{who_width}}  {what}" + (f": {change}" if change else "")
+        line = f"{e.at:%Y-%m-%d %H:%M}  {shown(e.who):<{who_width}}  {what}" + (f": {change}" if change else "")
         if e.reason:
             line += f"  (reason: {e.reason})"
-        typer.echo(line)
+        typer.echo(shown(line))  # one event, one line: stored text shown harmlessly
 
 
 @app.command()
@@ -790,7 +785,7 @@ def person(
     except OSError as exc:
         fail(f"cannot write {export_to}: {exc.strerror or exc}")
     with f:
-        json.dump(record, f, indent=2, ensure_ascii=False)
+        f.write(json_text(json.dumps(record, indent=2, ensure_ascii=False)))  # no raw control character
     cases, others = len(record["cases"]), len(record["other_records"])
     held = f"{cases} case{'s' if cases != 1 else ''}" + (
         f" and {others} other record{'s' if others != 1 else ''}" if others else "")
@@ -842,7 +837,7 @@ def retention(
     typer.echo(f"{_retained(plan)} would be anonymised:" if count else f"No cases closed before "
                f"{plan.cutoff:%d/%m/%Y} still hold personal details.")
     for reference in plan.references[:200]:
-        typer.echo(f"  {reference}")
+        typer.echo(f"  {shown(reference)}")
     if count > 200:
         typer.echo(f"  ... and {count - 200:,} more")
     if deleted:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import compress
-from operator import call, gt, itemgetter
+from operator import call, gt, itemgetter, methodcaller
 from typing import Any
 
 from domain import limits
+from domain.harmless import from_csv
 from domain.limits import check_day, check_money, check_text, text_problem, whole_number
 from domain.timescales import RuleError
 from domain.vocab import (
@@ -61,6 +62,7 @@ TEXT_LIMITS = {"reference": limits.REFERENCE, "complainant_id": limits.EXTERNAL_
                "service_area": limits.LIST_NAME, "team": limits.LIST_NAME, "summary": limits.TEXT}
 #: Text columns whose cells may hold several lines (and tabs).
 MULTI_LINE = frozenset({"summary"})
+_MARKED = methodcaller("startswith", "'")
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,8 @@ class RowReader:
     cell parsed in C-level loops, falling back to ``read`` (cell by cell) for a row with an error,
     a control character or a line break, or a cell longer than its column's limit. ``read`` takes any
     cells (Excel's dates and numbers too) and checks each against the limits of ``domain.limits``.
+    A CSV text cell marked as text with an apostrophe (``'=x``, as an export writes a text a
+    spreadsheet would take for a formula) has the apostrophe taken off first (``domain.harmless``).
     """
 
     def __init__(self, columns: list[str], today: date) -> None:
@@ -346,6 +350,7 @@ class RowReader:
         self.text_cells: Callable[[Sequence[str]], Sequence[str]] = (
             itemgetter(*texts) if len(texts) > 1 else lambda cells: [cells[i] for i in texts])
         self.text_limits = [TEXT_LIMITS[columns[i]] for i in texts]
+        self.texts = [i for i, c in enumerate(columns) if COLUMNS[c] in ("text", "list")]
 
     def _day(self, raw: Any) -> date:
         day = parse_date(raw)
@@ -355,11 +360,15 @@ class RowReader:
 
     def read_text(self, cells: Sequence[str], row: int) -> tuple[RegisterRow | None, list[CellError]]:
         """A CSV row's cells (strings, one per column); whitespace-only cells count as empty."""
+        keep = list(map(str.strip, cells))
+        if any(map(_MARKED, keep)):  # asked in C of every row; true for few
+            cells = list(keep)
+            for i in self.texts:
+                cells[i] = from_csv(cells[i])
         joined = "".join(cells)  # every control character is unprintable; no cell is longer than its row
         if (not joined.isprintable() or len(joined) > limits.CELL
                 or any(map(gt, map(len, self.text_cells(cells)), self.text_limits))):
             return self.read(cells, row)  # which says what is wrong, if anything (NBSP is unprintable, and fine)
-        keep = list(map(str.strip, cells))
         try:
             values = dict(zip(compress(self.columns, keep),
                               map(call, compress(self.text_parsers, keep), compress(cells, keep)), strict=True))

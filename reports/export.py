@@ -1,7 +1,9 @@
 """Year-end exports: JSON (as the format spec shows), CSV (a folder, one file per table), XLSX.
 
 Exports carry counts and each percentage of the exact fraction to one decimal place; money
-keeps its pence. Every file written is readable by its owner only.
+keeps its pence. Every file written is readable by its owner only. The council's own categories
+(themes, teams, service areas) are text: never a formula in CSV or Excel, never a raw control
+character (``domain.harmless``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from domain.figures import Figures, Table, Value
+from domain.harmless import json_text, shown, to_csv
 from domain.headlines import headlines
 from domain.year import half_up
 from reports.layout import COLUMN_LABELS, MONEY_COLUMNS, row_label
 from reports.summary import note, title
 from store.location import owner_only, save_owner_only
+from store.register_files import text_cell
 
 EXPORT_FORMATS = ("json", "csv", "xlsx")
 
@@ -53,7 +57,7 @@ def to_json(figures: Figures, tables: list[Table]) -> str:
     doc = {"year": y.label, "start": y.start.isoformat(), "end": y.end.isoformat(), "complete": y.complete,
            "tables": [{"id": t.id, "title": t.title, "basis": t.basis, "columns": t.columns, "rows": _rows(t)}
                       for t in tables]}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    return json_text(json.dumps(doc, ensure_ascii=False, indent=1)) + "\n"
 
 
 def _owner_only_file(path: Path) -> Any:
@@ -83,7 +87,7 @@ def write_csv(figures: Figures, tables: list[Table], folder: Path) -> list[Path]
         with _owner_only_file(path) as f:
             writer = csv.writer(f)
             writer.writerow(["key", *table.columns])
-            writer.writerows(_csv_rows(table))
+            writer.writerows([to_csv(shown(key)), *values] for key, *values in _csv_rows(table))
         written.append(path)
     return written
 
@@ -115,7 +119,7 @@ def write_xlsx(figures: Figures, tables: list[Table], path: Path, before: Figure
         for cell in ws[4]:
             cell.font = Font(bold=True)
         for row in table.shown_rows():
-            ws.append([row_label(table.id, row.key), *(_xlsx_value(v) for v in row.values)])
+            ws.append([text_cell(ws, row_label(table.id, row.key)), *(_xlsx_value(v) for v in row.values)])
             excel_row = ws.max_row
             for i, (column, value) in enumerate(zip(table.columns, row.values, strict=True), start=2):
                 cell = ws.cell(row=excel_row, column=i)

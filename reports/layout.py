@@ -10,6 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from domain.figures import Figures, Row, Table, Value
+from domain.harmless import shown
 from domain.vocab import DISPLAY
 from domain.year import half_up
 
@@ -70,7 +71,7 @@ COLUMN_LABELS = {
 def row_label(table_id: str, key: str) -> str:
     if table_id == "repeat_complainants" and key.isdigit():
         return f"{key} contacts"
-    return LABELS.get(key, key)  # the council's own categories are shown as recorded
+    return LABELS.get(key) or shown(key)  # the council's own categories are shown as recorded, harmlessly
 
 
 def show(value: Value, column: str = "", currency: str = "£") -> str:

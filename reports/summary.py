@@ -72,7 +72,7 @@ def render_rich(now: Figures, before: Figures | None, table_ids: list[str] | Non
         for i, name in enumerate(shown.header):
             table.add_column(name, justify="left" if i == 0 else "right")
         for n, row in enumerate(shown.rows):
-            table.add_row(*row, style="bold" if n in shown.total_rows else None,
+            table.add_row(*map(Text, row), style="bold" if n in shown.total_rows else None,
                           end_section=n + 1 in shown.total_rows)
         out.append(Text(""))
         out.append(table)
@@ -85,6 +85,7 @@ def render_text(now: Figures, before: Figures | None, table_ids: list[str] | Non
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False,
@@ -105,22 +106,28 @@ def render_text(now: Figures, before: Figures | None, table_ids: list[str] | Non
         for i, name in enumerate(shown.header):
             table.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
         for n, row in enumerate(shown.rows):
-            table.add_row(*row, end_section=n + 1 in shown.total_rows)
+            table.add_row(*map(Text, row), end_section=n + 1 in shown.total_rows)
         console.print(table)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """A table cell's text as Markdown shows it literally: HTML escaped (as the HTML format does), and
+    the characters that would end the cell, or make emphasis, code or a link, backslashed."""
+    return html.escape(text, quote=False).translate(_MARKDOWN)
 
 
 def render_markdown(now: Figures, before: Figures | None, table_ids: list[str] | None = None) -> str:
-    lines = [f"# {heading(now)}", ""]
+    lines = [f"# {html.escape(heading(now), quote=False)}", ""]
     if before is not None:
-        lines += [f"_{note(before)}_", ""]
-    lines += [f"- {h.line()}" for h in headlines(now, before)]
+        lines += [f"_{html.escape(note(before), quote=False)}_", ""]
+    lines += [f"- {html.escape(h.line(), quote=False)}" for h in headlines(now, before)]
     for shown in _shown(now, before, table_ids):
-        lines += ["", f"## {shown.title}", "", f"_{shown.basis}_", ""]
+        lines += ["", f"## {html.escape(shown.title, quote=False)}", "",
+                  f"_{html.escape(shown.basis, quote=False)}_", ""]
         lines.append("| " + " | ".join(_md_cell(h) for h in shown.header) + " |")
         lines.append("|" + "|".join([":---"] + ["---:"] * (len(shown.header) - 1)) + "|")
         for n, row in enumerate(shown.rows):

@@ -6,6 +6,9 @@ are not UTF-8 are kept as lone surrogates (Python's ``surrogateescape``), which 
 ``domain.limits`` refuse with the row and column; a UTF-16 file is refused whole, by name. Every row
 of a workbook is read, whatever size its ``<dimension>`` claims; a formula Excel never calculated,
 or an error value, is an ``UnreadableCell``, an error at its row and column.
+Writing shows any control character in free text harmlessly and never writes a formula: Excel cells are
+typed text, and CSV text that a spreadsheet would take for a formula gets an apostrophe, which the import
+takes off (``domain.harmless``).
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ import operator
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from domain.harmless import FORMULA_START, shown, to_csv
 from domain.limits import CELL
 from domain.register import COLUMNS, CellError, RegisterRow, RowReader, UnreadableCell
 from store.location import owner_only, save_owner_only
@@ -218,6 +222,56 @@ def _reason(exc: BaseException) -> str:
     return text[:120]
 
 
+#: The register's free-text columns (the others hold dates, numbers and the format's own words), and
+#: those of them kept with their line breaks.
+TEXT_COLUMNS = tuple(c for c, kind in COLUMNS.items() if kind in ("text", "list"))
+MULTI_LINE = frozenset({"summary"})
+
+
+def _text(column: str, text: str) -> str:
+    """A free-text cell as exported: any control character shown harmlessly (``domain.harmless``)."""
+    return shown(text, lines=column in MULTI_LINE)
+
+
+_CELLS = operator.itemgetter(*COLUMNS)
+_TEXTS = operator.itemgetter(*TEXT_COLUMNS)
+_FORMULA_LIKE = operator.methodcaller("startswith", (*FORMULA_START, "'"))
+
+
+def write_csv(handle: IO[str], rows: Iterable[dict[str, str]]) -> int:
+    """Register rows (cells keyed by column) as CSV to ``handle``; no text cell can be read as a formula."""
+    columns = list(COLUMNS)
+    texts = [i for i, c in enumerate(columns) if c in TEXT_COLUMNS]
+    writer = csv.writer(handle)
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        cells = _CELLS(row)
+        free = _TEXTS(row)
+        if not all(map(str.isprintable, free)) or any(map(_FORMULA_LIKE, free)):  # asked in C; true for few
+            cells = list(cells)
+            for i in texts:
+                cells[i] = to_csv(_text(columns[i], cells[i]))
+        writer.writerow(cells)
+        count += 1
+    return count
+
+
+def text_cell(sheet: Any, text: str) -> Any:
+    """A value for a row of ``sheet`` holding ``text`` as text, never a formula or an error code (openpyxl
+    takes ``=...`` for a formula and ``#N/A`` for an error): then a cell typed as text, marked as text when it
+    starts like a formula (Excel's quote prefix), so it stays text when someone edits it; else the text
+    itself, which openpyxl keeps as text. The text must be ``shown`` already."""
+    if not text.startswith((*FORMULA_START, "#")):
+        return text
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = text.startswith(FORMULA_START)
+    return cell
+
+
 def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
     """Write register rows (cells keyed by column) as CSV or XLSX, readable by the owner only."""
     kind = _kind(path)
@@ -229,12 +283,7 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
         except OSError as exc:
             raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
         with f:
-            writer = csv.writer(f)
-            writer.writerow(columns)
-            for row in rows:
-                writer.writerow([row[c] for c in columns])
-                count += 1
-        return count
+            return write_csv(f, rows)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
@@ -252,11 +301,15 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
     for row in rows:
         cells = []
         for column in columns:
-            value = _excel(column, row[column])
-            shown = formats.get(COLUMNS[column])
-            if shown and value is not None:
+            text = row[column]
+            if column in TEXT_COLUMNS:
+                cells.append(text_cell(sheet, _text(column, text)) if text else None)
+                continue
+            value = _excel(column, text)
+            number_format = formats.get(COLUMNS[column])
+            if number_format and value is not None:
                 cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = shown  # UK dates and pounds, as the team reads them
+                cell.number_format = number_format  # UK dates and pounds, as the team reads them
                 cells.append(cell)
             else:
                 cells.append(value)

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from domain.config import Config, load_config
+from domain.harmless import shown
 from domain.timescales import RuleError
 from domain.vocab import Role
 from domain.year import FinancialYear
@@ -37,7 +38,7 @@ from store.caseload import (
 )
 from store.location import APP_NAME, sqlite_path
 from tui.actions import ACTION_BY_ID, ACTIONS, Action
-from tui.case_screen import CaseScreen
+from tui.case_screen import CaseScreen, plain
 from tui.caseload import CaseloadTable
 from tui.commands import ComplaintsCommands
 from tui.demo_offer import DemoOffer
@@ -332,7 +333,10 @@ class ComplaintsApp(App[None]):
             self.action_reload()
 
     def on_database_failed(self, message: DatabaseFailed) -> None:
-        self.query_one("#status", Static).update(f"[b red]Cannot open the database:[/] {message.error}")
+        from rich.text import Text
+
+        self.query_one("#status", Static).update(Text.assemble(("Cannot open the database:", "bold red"), " ",
+                                                               plain(message.error)))
 
     def _open_store(self) -> None:
         """Open the full store (SQLAlchemy, migrations, calendar sync) once, after the first screen."""
@@ -389,9 +393,9 @@ class ComplaintsApp(App[None]):
         order = {"history": "newest first", "compliments": "by team, newest first"}.get(
             self.query_state.view, f"by {self.query_state.sort}")
         legend = note or " · ‼ over ! ≤2d ‖ paused · P persistent R repeat C child A advocate"  # relaxed rows say so
-        self.query_one("#status", Static).update(  # one line, always: no layout needed
-            f"{view.key} {view.name}: {shown}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
-            f"overdue · {order}{legend}", layout=False)
+        self.query_one("#status", Static).update(  # one line, always: no layout needed; typed text is no markup
+            plain(f"{view.key} {view.name}: {shown}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
+                  f"overdue · {order}{legend}"), layout=False)
 
     def on_caseload_table_highlighted(self, event: CaseloadTable.Highlighted) -> None:
         """Near the end of what is loaded: fetch the next page while the officer reads this one; near the
@@ -490,12 +494,12 @@ class ComplaintsApp(App[None]):
                 if len(self.screen_stack) > 1 and isinstance(self.screen_stack[-2], CaseScreen) and message.reference:
                     self.load_case(message.reference, refresh=True)  # show what changed underneath
             else:
-                self.notify(message.error, severity="error", timeout=8)
+                self.notify(shown(message.error), severity="error", timeout=8, markup=False)
             return
         if self.form is not None:
             self.form.dismiss(None)
             self.form = None
-        self.notify(message.message, timeout=6)
+        self.notify(shown(message.message), timeout=6, markup=False)  # messages can name stored text
         if isinstance(self.screen, SettingsScreen):
             self.load_lists()  # a list changed: show it
         if message.reference is None:

@@ -1,7 +1,8 @@
 """The case screen: the clock in the header, then overview, stages, timeline, learning and people.
 
 A complainant under the persistent-complaints procedure gets a banner that stays until the
-officer acknowledges it (``enter``), so the agreed arrangements cannot be missed.
+officer acknowledges it (``enter``), so the agreed arrangements cannot be missed. Stored text is
+drawn through ``plain``: its control characters shown harmlessly, any markup in it never read.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from domain.clock import State, late_extension_note
+from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind
 from tui.caseload import state_style
 
@@ -29,13 +31,19 @@ def uk_date(value: object, blank: str = "") -> str:
     return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else (blank if value is None else str(value))
 
 
+def plain(value: object, *, lines: bool = False) -> Text:
+    """Stored text to draw: control characters shown harmlessly (``lines``: line breaks kept), and Text,
+    not a string, so that ``[bold]`` in a name is drawn as written, never read as markup."""
+    return Text(shown("" if value is None else str(value), lines=lines))
+
+
 def clock_line(detail: CaseDetail, app: App[object]) -> Text:
     reading = detail.clock
     kind = KIND_LABELS.get(Kind(detail.kind), detail.kind)
     stage = detail.stage or "no stage"
     complaint = detail.kind in ("statutory", "corporate")
     where = (stage if stage.lower().startswith(kind.lower()) else f"{kind} · {stage}") if complaint else kind
-    text = Text(f"{reading.state.symbol} {detail.reference} · {where} · ")
+    text = Text(f"{reading.state.symbol} {shown(detail.reference)} · {where} · ")
     if reading.deadline is None:
         text.append("closed" if reading.state is State.CLOSED else reading.state.label)
     else:
@@ -58,7 +66,7 @@ def overview(detail: CaseDetail) -> Table:
             ("Advocate", detail.advocate), ("Summary", detail.summary), ("Closed", uk_date(detail.closed))]
     for label, value in rows:
         if value:
-            table.add_row(label, str(value))
+            table.add_row(label, plain(value, lines=label == "Summary"))
     return table
 
 
@@ -66,15 +74,15 @@ def stages(detail: CaseDetail) -> Table:
     table = Table("Stage", "Requested", "Extended", "Responded", "Outcome", "Due", expand=True)
     for s in detail.stages:
         end = uk_date(s.responded) or (f"declined {uk_date(s.declined)}" if s.declined else "")
-        table.add_row(s.name, uk_date(s.requested), uk_date(s.extended_on), end, (s.outcome or "").replace("_", " "),
-                      uk_date(s.due))
+        table.add_row(plain(s.name), uk_date(s.requested), uk_date(s.extended_on), end,
+                      plain((s.outcome or "").replace("_", " ")), uk_date(s.due))
         for issue, finding in s.findings:
-            table.add_row("", f"  issue: {issue}", "", "", (finding or "").replace("_", " "), "")
+            table.add_row("", plain(f"  issue: {issue}"), "", "", plain((finding or "").replace("_", " ")), "")
         for role, name, cost in s.people:
-            table.add_row("", f"  {role}: {name}", "", "", f"£{cost:,.2f}" if cost is not None else "", "")
+            table.add_row("", plain(f"  {role}: {name}"), "", "", f"£{cost:,.2f}" if cost is not None else "", "")
     for received, decision, decided, remedy, payment in detail.ombudsman:
-        table.add_row("Ombudsman", uk_date(received), "", uk_date(decided), (decision or "").replace("_", " "),
-                      f"{remedy or ''} {f'£{payment:,.2f}' if payment else ''}".strip())
+        table.add_row("Ombudsman", uk_date(received), "", uk_date(decided), plain((decision or "").replace("_", " ")),
+                      plain(f"{remedy or ''} {f'£{payment:,.2f}' if payment else ''}".strip()))
     return table
 
 
@@ -84,7 +92,8 @@ def timeline(detail: CaseDetail) -> Table:
         change = f"{old or '(none)'} → {new or '(none)'}" if old is not None or new is not None else ""
         if reason:
             change += f"  (reason: {reason})"
-        table.add_row(f"{at:%d/%m/%Y %H:%M}", who, action + (f" {what}" if what else ""), change)
+        table.add_row(f"{at:%d/%m/%Y %H:%M}", plain(who), plain(action + (f" {what}" if what else "")),
+                      plain(change, lines=True))
     return table
 
 
@@ -93,7 +102,7 @@ def learning(detail: CaseDetail) -> Table | Text:
         return Text("No learning actions yet (l adds one).", style="dim")
     table = Table("#", "What will change", "Owner", "Due", "Done", expand=True)
     for ident, description, owner, due, done in detail.actions:
-        table.add_row(str(ident), description, owner or "", uk_date(due), uk_date(done))
+        table.add_row(str(ident), plain(description, lines=True), plain(owner), uk_date(due), uk_date(done))
     return table
 
 
@@ -104,16 +113,17 @@ def people(detail: CaseDetail) -> Table | Text:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("Complainant", person.name + (f" ({person.external_id})" if person.external_id else ""))
-    table.add_row("Group", (person.group or "").replace("_", " "))
+    table.add_row("Complainant", plain(person.name + (f" ({person.external_id})" if person.external_id else "")))
+    table.add_row("Group", plain((person.group or "").replace("_", " ")))
     table.add_row("Contacts", f"{person.contacts} case{'s' if person.contacts != 1 else ''} in all")
     if person.persistent:
         table.add_row("Persistent",
                       f"since {uk_date(person.persistent_start)}, review {uk_date(person.persistent_review)}")
-        table.add_row("Single contact", person.persistent_contact or "")
-        table.add_row("Arrangements", person.persistent_arrangements or "")
+        table.add_row("Single contact", plain(person.persistent_contact))
+        table.add_row("Arrangements", plain(person.persistent_arrangements, lines=True))
     for reference, kind, received, state in detail.linked:
-        table.add_row("Also", f"{reference} · {KIND_LABELS.get(Kind(kind), kind)} · {uk_date(received)} · {state}")
+        table.add_row("Also", plain(f"{reference} · {KIND_LABELS.get(Kind(kind), kind)} · {uk_date(received)} · "
+                                    f"{state}"))
     return table
 
 
@@ -163,9 +173,10 @@ class CaseScreen(Screen[None]):
         banner = self.query_one("#persistent-banner", Static)
         person = detail.person
         if person is not None and person.persistent and not getattr(self, "banner_seen", False):
-            banner.update(Text(f"PERSISTENT-COMPLAINTS PROCEDURE · contact only through "
-                               f"{person.persistent_contact or '(not named)'} · {person.persistent_arrangements or ''}"
-                               f" · review {uk_date(person.persistent_review)} · press enter to acknowledge",
+            banner.update(Text(shown(f"PERSISTENT-COMPLAINTS PROCEDURE · contact only through "
+                                     f"{person.persistent_contact or '(not named)'} · "
+                                     f"{person.persistent_arrangements or ''} · review "
+                                     f"{uk_date(person.persistent_review)} · press enter to acknowledge"),
                                style="bold black on yellow"))
             banner.display = True
         else:

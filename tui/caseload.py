@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from domain.clock import State, due_phrase
+from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind
 from store.caseload import CaseloadRow
 
@@ -63,13 +64,14 @@ def markers(row: CaseloadRow) -> str:
 
 
 def texts(row: CaseloadRow) -> list[str]:
-    """The row's cells as plain text, in the order of COLUMNS."""
+    """The row's cells as plain text, in the order of COLUMNS; stored text shown harmlessly."""
     flags = markers(row)
     kind = KIND_LABELS.get(Kind(row.kind), row.kind)
     due = f"{row.due:%d/%m/%Y}" if row.due else ""
     left = due_phrase(row.left, row.state, short=True) if row.left is not None else row.state.label
-    return [row.state.symbol, row.reference, f"{kind} · {row.stage}", due, left,
-            f"{row.complainant} [{flags}]" if flags else row.complainant, row.team, row.officer,
+    name = shown(row.complainant)
+    return [row.state.symbol, shown(row.reference), f"{kind} · {row.stage}", due, left,
+            f"{name} [{flags}]" if flags else name, shown(row.team), shown(row.officer),
             f"{row.received:%d/%m/%Y}"]
 
 
@@ -363,7 +365,7 @@ class CaseloadTable(ScrollView, can_focus=True):
                 segments.append(gap)
             if i == 5 and row is not None and row.persistent:  # the markers stand out: reverse video
                 text = clip(cell, width)
-                cut, end = len(row.complainant) + 1, len(cell.rstrip())
+                cut, end = len(shown(row.complainant)) + 1, len(cell.rstrip())
                 segments += [Segment(text[:cut], style), Segment(text[cut:end], style + Style(reverse=True)),
                              Segment(text[end:], style)]
             else:

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui.actions import Action
+from tui.case_screen import plain
 
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):
@@ -41,7 +42,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
             title = self.action.title + (f" · {self.reference}" if self.reference else "")
-            yield Static(title, id="form-title")
+            yield Static(plain(title), id="form-title")
             yield Static("", id="form-error")
             yield Static("", id="form-warning")
             with Grid(id="form-fields"):
@@ -81,7 +82,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         try:
             value = field.read(text)
         except ValueError as exc:
-            error.update(str(exc))
+            error.update(plain(str(exc)))  # it can quote what was typed: never read as markup
             return False, None
         error.update("")
         return True, value
@@ -118,7 +119,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         self.post_message(self.Submitted(self, values))
 
     def refused(self, message: str) -> None:
-        self.query_one("#form-error", Static).update(message)
+        self.query_one("#form-error", Static).update(plain(message))  # it can name stored text
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,6 @@
-"""The person screen: a complainant's details, the persistent-complaints procedure, and every contact."""
+"""The person screen: a complainant's details, the persistent-complaints procedure, and every contact.
+
+Stored text is drawn through ``plain`` (control characters shown harmlessly, markup never read)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind
-from tui.case_screen import uk_date
+from tui.case_screen import plain, uk_date
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
     from store.person_view import PersonDetail
@@ -21,9 +24,9 @@ def about(person: PersonDetail) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("Name", person.name + (f" ({person.external_id})" if person.external_id else ""))
-    table.add_row("Group", (person.group or "—").replace("_", " "))
-    table.add_row("Contact", " · ".join(x for x in (person.email, person.phone) if x) or "—")
+    table.add_row("Name", plain(person.name + (f" ({person.external_id})" if person.external_id else "")))
+    table.add_row("Group", plain((person.group or "—").replace("_", " ")))
+    table.add_row("Contact", plain(" · ".join(x for x in (person.email, person.phone) if x) or "—"))
     count = len(person.contacts)
     table.add_row("Contacts", f"{count} case{'s' if count != 1 else ''}" + (" · repeat complainant" if person.repeat
                                                                              else ""))
@@ -31,8 +34,8 @@ def about(person: PersonDetail) -> Table:
         table.add_row("Persistent", "under the persistent-complaints procedure since "
                                     f"{uk_date(person.persistent_start, '—')}, review "
                                     f"{uk_date(person.persistent_review, '—')}")
-        table.add_row("Single contact", person.persistent_contact or "—")
-        table.add_row("Arrangements", person.persistent_arrangements or "—")
+        table.add_row("Single contact", plain(person.persistent_contact or "—"))
+        table.add_row("Arrangements", plain(person.persistent_arrangements or "—", lines=True))
     else:
         table.add_row("Persistent", "no")
     return table
@@ -57,12 +60,12 @@ class PersonScreen(Screen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = self.person.name
+        self.sub_title = shown(self.person.name)
         table = self.query_one(DataTable)
         table.add_columns("Reference", "Kind", "Received", "Latest stage", "State", "Outcome")
         for c in self.person.contacts:
-            table.add_row(c.reference, KIND_LABELS.get(Kind(c.kind), c.kind), uk_date(c.received), c.stage, c.state,
-                          (c.outcome or "").replace("_", " "), key=c.reference)
+            table.add_row(plain(c.reference), KIND_LABELS.get(Kind(c.kind), c.kind), uk_date(c.received),
+                          plain(c.stage), plain(c.state), plain((c.outcome or "").replace("_", " ")), key=c.reference)
         table.focus()
 
     def action_open(self) -> None:

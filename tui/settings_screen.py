@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from domain.timescales import STEPS, RuleBook, RuleError
 from domain.vocab import KIND_LABELS, Kind
+from tui.case_screen import plain
 
 KINDS = {k.value for k in Kind}
 
@@ -45,17 +46,18 @@ def _shown(name: str, active: bool) -> str:
 
 
 def lists_tables(lists: CouncilLists) -> tuple[Table, Table, Table]:
+    """The council's lists, their names drawn through ``plain`` (stored text: shown harmlessly)."""
     themes = Table("Theme", "Complaints", expand=True)
     for name, active, count in lists.themes:
-        themes.add_row(_shown(name, active), f"{count:,}")
+        themes.add_row(plain(_shown(name, active)), f"{count:,}")
     areas = Table("Service area", "Teams", expand=True)
     for (area, active), teams in lists.areas:
-        areas.add_row(_shown(area, active), "; ".join(_shown(*team) for team in teams))
+        areas.add_row(plain(_shown(area, active)), plain("; ".join(_shown(*team) for team in teams)))
     people = Table("Name", "Role", "Organisation or login", expand=True)
     for name, active, login in lists.officers:
-        people.add_row(_shown(name, active), "officer", login or "")
+        people.add_row(plain(_shown(name, active)), "officer", plain(login))
     for name, active, roles, organisation in lists.independent:
-        people.add_row(_shown(name, active), roles, organisation or "")
+        people.add_row(plain(_shown(name, active)), plain(roles), plain(organisation))
     return themes, areas, people
 
 
