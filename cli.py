@@ -615,6 +615,7 @@ def history(
     """
     from sqlmodel import col, select
 
+    from domain.vocab import display_value
     from store.models import Case, Event
 
     _text(reference, "REFERENCE")
@@ -633,8 +634,8 @@ def history(
         what = e.action + (f" {e.detail}" if e.detail else "")
         change = ""
         if e.old is not None or e.new is not None:
-            change = f"{e.old or '(none)'} -> {e.new or '(none)'}"
-        line = f"{e.at:%Y-%m-%d %H:%M}  {shown(e.who):<{who_width}}  {what}" + (f": {change}" if change else "")
+            change = f"{display_value(e.old)} -> {display_value(e.new)}"
+        line = f"{e.at:%d/%m/%Y %H:%M}  {shown(e.who):<{who_width}}  {what}" + (f": {change}" if change else "")
         if e.reason:
             line += f"  (reason: {e.reason})"
         typer.echo(shown(line))  # one event, one line: stored text shown harmlessly

@@ -193,6 +193,16 @@ def label(value: str | None, blank: str = "") -> str:
                                   else value)
 
 
+def display_value(text: str | None) -> str:
+    """A value from the audit trail as a person reads it: an ISO date as a UK one, a vocabulary value by
+    its display name, nothing as '(none)'; anything else as recorded."""
+    if text is None or text == "":
+        return "(none)"
+    if len(text) == 10 and text[4] == text[7] == "-" and text[:4].isdigit():
+        return f"{text[8:10]}/{text[5:7]}/{text[:4]}"
+    return DISPLAY.get(text, text)
+
+
 def parse_choice(enum: type[StrEnum], value: str, what: str) -> StrEnum:
     """The member of ``enum`` spelled ``value``, or a ValueError listing the allowed values."""
     cleaned = value.strip().lower().replace("-", "_").replace(" ", "_")

@@ -12,6 +12,7 @@ from domain.calendar import WorkingCalendar
 from domain.clock import ClockReading, State, read_clock
 from domain.lifecycle import stage_name
 from domain.timescales import RuleBook, RuleError
+from domain.vocab import label
 from store.database import Database
 from store.models import (
     Assignment,
@@ -121,7 +122,7 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
             people = []
             for a in session.exec(select(Assignment).where(Assignment.stage_id == s.id)):
                 who = _name(session, IndependentPerson, a.person_id) or "(total recorded)"
-                people.append((a.role.replace("_", " "), who, a.cost))
+                people.append((label(a.role), who, a.cost))
             name = stage_name(s) + (f" (reopened{f' {s.round}' if s.round > 1 else ''})" if s.round else "")
             detail.stages.append(StageLine(name, s.requested, s.responded, s.declined, s.extended_on,
                                            s.outcome, s.due,

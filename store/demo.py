@@ -232,11 +232,13 @@ class _Generator:
 
     # -- events and stages ---------------------------------------------------------------------
 
-    def event(self, case_id: int, on: date, action: str, detail: str | None = None, new: Any = None) -> None:
+    def event(self, case_id: int, on: date, action: str, detail: str | None = None, new: Any = None,
+              old: Any = None) -> None:
         self.w.add(Event, {"id": self.w.next_id("event"), "case_id": case_id,
                            "at": datetime(on.year, on.month, on.day, 9 + self.rng.randrange(8), self.rng.randrange(60)),
                            "who": "demo", "action": action, "detail": detail,
-                           "old": None, "new": None if new is None else str(new), "reason": None})
+                           "old": None if old is None else str(old), "new": None if new is None else str(new),
+                           "reason": None})
         self.stats.events += 1
 
     def stage(self, case_id: int, st: StageDates, outcome: str | None = None, **extra: Any) -> int:
@@ -329,9 +331,9 @@ class _Generator:
             if again <= self.today:
                 re = StageDates(kind, 1, again)
                 _, re.responded = self.respond_after(again, 0.3)
-                sid = self.stage(cid, re, self.outcome() if re.responded else None)
+                self.stage(cid, re, self.outcome() if re.responded else None)
                 self.w.rows["stage"][-1]["round"] = 1
-                self.event(cid, again, "reopened", "Stage 1", sid)
+                self.event(cid, again, "reopened", "Stage 1", 1, old=0)  # round 0 -> 1, as the service writes it
                 if re.responded is None:
                     return None
                 responded = re.responded

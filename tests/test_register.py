@@ -188,8 +188,8 @@ def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path, plann
     assert changes == [
         "imported from a.csv",
         "changed by import themes: Delays -> Delays;Placement  (reason: import of b.csv)",
-        "changed by import stage1_responded: (none) -> 2024-05-14  (reason: import of b.csv)",
-        "changed by import stage1_outcome: (none) -> partially_upheld  (reason: import of b.csv)"]
+        "changed by import stage1_responded: (none) -> 14/05/2024  (reason: import of b.csv)",
+        "changed by import stage1_outcome: (none) -> Partially upheld  (reason: import of b.csv)"]
     reg = run("export", "--register", "--db", db_path).stdout.splitlines()
     assert reg[1].startswith("CS-1,statutory,2024-05-02,,P1,Ann Example,,,,,,,Delays;Placement,,,,2024-05-14,"
                              "partially_upheld,")
@@ -270,7 +270,7 @@ def test_a_managers_import_makes_those_changes_with_a_reason_kept_in_the_history
     assert stage1_within_timescale(db_path) == 1  # CS-1's reply is now within its extension
     history = run("history", "CS-2", "--db", db_path).stdout.splitlines()
     assert history[-2].split("  ", 2)[2] == (
-        "changed by import stage2_outcome: (none) -> upheld  "
+        "changed by import stage2_outcome: (none) -> Upheld  "
         "(reason: import of b.csv: checked against the letters on file)")
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT outcome, outcome_overridden, override_reason FROM stage WHERE number = 2").fetchall() \

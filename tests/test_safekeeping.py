@@ -61,7 +61,7 @@ def test_correcting_a_closed_stages_date_needs_a_manager_and_a_reason(answered, 
                COMPLAINTS_CONFIG=boss)
     assert done.exit_code == 0, done.output
     last = run("history", ref, "--db", db).stdout.splitlines()[-1]
-    assert last.endswith("boss    date corrected stage1_responded: 2026-11-13 -> 2026-11-16  "
+    assert last.endswith("boss    date corrected stage1_responded: 13/11/2026 -> 16/11/2026  "
                          "(reason: letter posted late)")
     assert run("correct", ref, "stage2_responded", "2026-11-16", "--db", db).stderr == (
         f"Error: {ref} has no Stage 2\n")

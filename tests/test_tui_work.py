@@ -879,3 +879,25 @@ async def test_an_extension_agreed_too_late_is_warned_in_the_form_and_noted_on_t
         clock = str(app.screen.query_one("#case-clock").render())
         assert "‼" in clock and "due Mon 16/11/2026" in clock
         assert "extension agreed after day 10 (16/11/2026): the reply will count as outside timescale" in clock
+
+
+async def test_the_case_screen_reads_display_names_and_uk_dates(tmp_path):
+    """'Child status early_help', 'Mp enquiry' and ISO dates in the audit trail showed through."""
+    path = tmp_path / "names.db"
+    db = open_database(path, CONFIG)
+    svc = CaseService(db, CONFIG, today=TODAY)
+    ref = svc.log("statutory", date(2026, 11, 2), complainant="Alex Example", group="foster_carer",
+                  child_name="Sam Example", child_status="early_help", channel="web_form")
+    svc.correct_date(ref, "received", date(2026, 11, 3))
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        overview = text(app.screen.query_one("#case-overview"))
+        assert "Child status  Early help" in overview and "Channel       Web form" in overview
+        assert "early_help" not in overview and "web_form" not in overview
+        assert "Foster carer" in text(app.screen.query_one("#case-people"))
+        timeline = text(app.screen.query_one("#case-timeline"))
+        assert "02/11/2026 → 03/11/2026" in timeline and "2026-11" not in timeline

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from domain.clock import State, late_extension_note
 from domain.harmless import shown
-from domain.vocab import KIND_LABELS, Kind
+from domain.vocab import KIND_LABELS, Kind, display_value, label
 from tui.caseload import state_style
 
 if TYPE_CHECKING:
@@ -59,14 +59,15 @@ def overview(detail: CaseDetail) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    rows = [("Received", uk_date(detail.received)), ("Channel", detail.channel),
+    rows = [("Received", uk_date(detail.received)), ("Channel", label(detail.channel)),
             ("Acknowledged", uk_date(detail.acknowledged)),
             ("Service area", detail.service_area), ("Team", detail.team), ("Officer", detail.officer),
-            ("Themes", "; ".join(detail.themes)), ("Child", detail.child_name), ("Child status", detail.child_status),
-            ("Advocate", detail.advocate), ("Summary", detail.summary), ("Closed", uk_date(detail.closed))]
-    for label, value in rows:
+            ("Themes", "; ".join(detail.themes)), ("Child", detail.child_name),
+            ("Child status", label(detail.child_status)),
+            ("Advocate", label(detail.advocate)), ("Summary", detail.summary), ("Closed", uk_date(detail.closed))]
+    for name, value in rows:
         if value:
-            table.add_row(label, plain(value, lines=label == "Summary"))
+            table.add_row(name, plain(value, lines=name == "Summary"))
     return table
 
 
@@ -75,21 +76,21 @@ def stages(detail: CaseDetail) -> Table:
     for s in detail.stages:
         end = uk_date(s.responded) or (f"declined {uk_date(s.declined)}" if s.declined else "")
         table.add_row(plain(s.name), uk_date(s.requested), uk_date(s.extended_on), end,
-                      plain((s.outcome or "").replace("_", " ")), uk_date(s.due))
+                      plain(label(s.outcome)), uk_date(s.due))
         for issue, finding in s.findings:
-            table.add_row("", plain(f"  issue: {issue}"), "", "", plain((finding or "").replace("_", " ")), "")
+            table.add_row("", plain(f"  issue: {issue}"), "", "", plain(label(finding)), "")
         for role, name, cost in s.people:
             table.add_row("", plain(f"  {role}: {name}"), "", "", f"£{cost:,.2f}" if cost is not None else "", "")
     for received, decision, decided, remedy, payment in detail.ombudsman:
-        table.add_row("Ombudsman", uk_date(received), "", uk_date(decided), plain((decision or "").replace("_", " ")),
-                      plain(f"{remedy or ''} {f'£{payment:,.2f}' if payment else ''}".strip()))
+        table.add_row("Ombudsman", uk_date(received), "", uk_date(decided), plain(label(decision)),
+                      plain(f"{label(remedy)} {f'£{payment:,.2f}' if payment else ''}".strip()))
     return table
 
 
 def timeline(detail: CaseDetail) -> Table:
     table = Table("When", "Who", "What", "Change", expand=True)
     for at, who, action, what, old, new, reason in detail.events:
-        change = f"{old or '(none)'} → {new or '(none)'}" if old is not None or new is not None else ""
+        change = f"{display_value(old)} → {display_value(new)}" if old is not None or new is not None else ""
         if reason:
             change += f"  (reason: {reason})"
         table.add_row(f"{at:%d/%m/%Y %H:%M}", plain(who), plain(action + (f" {what}" if what else "")),
@@ -114,7 +115,7 @@ def people(detail: CaseDetail) -> Table | Text:
     table.add_column(style="bold")
     table.add_column()
     table.add_row("Complainant", plain(person.name + (f" ({person.external_id})" if person.external_id else "")))
-    table.add_row("Group", plain((person.group or "").replace("_", " ")))
+    table.add_row("Group", plain(label(person.group)))
     table.add_row("Contacts", f"{person.contacts} case{'s' if person.contacts != 1 else ''} in all")
     if person.persistent:
         table.add_row("Persistent",

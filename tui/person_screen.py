@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.harmless import shown
-from domain.vocab import KIND_LABELS, Kind
+from domain.vocab import KIND_LABELS, Kind, label
 from tui.case_screen import plain, uk_date
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
@@ -25,7 +25,7 @@ def about(person: PersonDetail) -> Table:
     table.add_column(style="bold")
     table.add_column()
     table.add_row("Name", plain(person.name + (f" ({person.external_id})" if person.external_id else "")))
-    table.add_row("Group", plain((person.group or "—").replace("_", " ")))
+    table.add_row("Group", plain(label(person.group, "—")))
     table.add_row("Contact", plain(" · ".join(x for x in (person.email, person.phone) if x) or "—"))
     count = len(person.contacts)
     table.add_row("Contacts", f"{count} case{'s' if count != 1 else ''}" + (" · repeat complainant" if person.repeat
@@ -65,7 +65,7 @@ class PersonScreen(Screen[str | None]):
         table.add_columns("Reference", "Kind", "Received", "Latest stage", "State", "Outcome")
         for c in self.person.contacts:
             table.add_row(plain(c.reference), KIND_LABELS.get(Kind(c.kind), c.kind), uk_date(c.received),
-                          plain(c.stage), plain(c.state), plain((c.outcome or "").replace("_", " ")), key=c.reference)
+                          plain(c.stage), plain(c.state), plain(label(c.outcome)), key=c.reference)
         table.focus()
 
     def action_open(self) -> None:
