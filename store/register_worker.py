@@ -11,6 +11,7 @@ parent rolls back (nothing written), the child exits (it never wrote).
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import pickle
@@ -112,6 +113,10 @@ def _plan(send: Any, receive: Any, go: Any, go_send: Any, path: Path, where: dic
 
     It never writes to the database.
     """
+    # Whatever the parent left for its collector (an engine's SQLite connections, say) is never collected
+    # here: closing an inherited connection would checkpoint the database and delete its WAL under the
+    # parent ("disk I/O error" at the parent's next query).
+    gc.freeze()
     receive.close()  # the parent's ends, inherited: held open here, a dead parent would never break the pipe
     go_send.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle: its exit stops this one
