@@ -124,9 +124,9 @@ def _plan(send: Any, receive: Any, go: Any, go_send: Any, path: Path, where: dic
 
     It never writes to the database.
     """
-    # Everything inherited from the parent stays as it is: a SQLite connection the parent still holds (one
-    # its collector has not reached yet) must never be finalised here, or this process would close its
-    # file handles and, taking itself for the file's last user, delete the WAL under the writer.
+    # Whatever the parent left for its collector (an engine's SQLite connections, say) is never collected
+    # here: closing an inherited connection would checkpoint the database and delete its WAL under the
+    # parent ("disk I/O error" at the parent's next query).
     gc.freeze()
     receive.close()  # the parent's ends, inherited: held open here, a dead parent would never break the pipe
     go_send.close()

@@ -367,3 +367,47 @@ def test_copy_names_a_stored_value_the_other_database_could_not_hold(tmp_path, d
                                                     "long: at most 40 fit; nothing was copied. Correct it in the "
                                                     "database copied from, then copy again\n")
     assert cases(database_url) == []
+
+
+# -- the import's second process -------------------------------------------------------------------------------
+
+def test_the_planning_child_never_finalizes_what_it_inherited(tmp_path, monkeypatch):
+    """A forked planner that collected its parent's garbage would close the parent's old SQLite connections in
+    the child, which checkpoints the database and deletes its WAL under the parent: its next query failed with
+    "disk I/O error" (seen as `history` finding no events after an import planned in two processes)."""
+    import gc
+    import os
+    from contextlib import contextmanager
+
+    from store import register_worker
+
+    if not register_worker.worker_available():
+        pytest.skip("this platform cannot fork, so imports are always planned in one process")
+    marker = tmp_path / "finalized by"
+
+    class Garbage:
+        def __del__(self) -> None:
+            marker.write_text(str(os.getpid()))
+
+    real = register_worker.collector_paused
+
+    @contextmanager
+    def then_collect():  # type: ignore[no-untyped-def]
+        with real():
+            yield
+        gc.collect()  # once enabled again, the collector runs sooner or later: here, at once
+
+    monkeypatch.setattr(register_worker, "collector_paused", then_collect)
+    monkeypatch.setattr(register_worker, "WORKER_FROM_BYTES", 0)
+    db = str(tmp_path / "c.db")
+    open_database(db, CFG).close()
+    gc.disable()
+    try:
+        garbage = Garbage()
+        garbage.cycle = garbage  # type: ignore[attr-defined]
+        del garbage
+        result = run("import", write(tmp_path / "reg.csv", "kind,received", "statutory,02/05/2024"), "--db", db)
+        assert result.exit_code == 0, result.output
+        assert not marker.exists()  # the child left it alone (and this process has not collected yet)
+    finally:
+        gc.enable()
