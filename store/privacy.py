@@ -144,8 +144,7 @@ class Retention(ServiceBase):
             return RetentionPlan(cutoff, [c.reference for c in cases], len(people))
 
     def _anonymise_case(self, session: Session, case: Case) -> None:
-        for event in session.exec(select(Event).where(Event.case_id == case.id)):
-            event.old = event.new = event.reason = None
+        self._anonymise_history(session, case, f"closed before {self.today().isoformat()} less the retention period")
         case.child_name = case.summary = None
         case.closed_reason = ANONYMISED
         for stage in session.exec(select(Stage).where(Stage.case_id == case.id)):
@@ -154,8 +153,6 @@ class Retention(ServiceBase):
                 issue.description = None
         for action in session.exec(select(LearningAction).where(LearningAction.case_id == case.id)):
             action.description, action.owner = "(removed under the retention policy)", None
-        self._event(session, case, "anonymised", "retention", None, None,
-                    f"closed before {self.today().isoformat()} less the retention period")
         self._touch(case)
 
 
