@@ -865,7 +865,7 @@ def copy(
     Every table comes across with its ids in one transaction; the counts of every table and the
     year-end figures of every year are then compared, and the result said.
 
-    Example: complaints copy --to postgresql+psycopg://officer@db.council.example/complaints
+    Example: complaints copy --to postgresql+psycopg://complaints_admin@db.council.example/complaints
     """
     from store.copy import copy_database
     from store.database import StoreError, open_database

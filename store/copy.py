@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from domain.config import Config
+from domain.vocab import Role
 from domain.year import FinancialYear
 from store.database import Database, StoreError
 from store.figures_query import FiguresSource
@@ -49,6 +50,9 @@ def copy_database(source: Database, target: Database, config: Config,
                   progress: Callable[[str, int], None] | None = None) -> CopyReport:
     """Copy ``source`` into the empty ``target``; the report lists any count or figure that differs."""
     case_table = SQLModel.metadata.tables["case"]
+    if target.identity is not None and target.identity.role is not Role.MANAGER:  # the calendar is managers' only
+        raise StoreError(f"{target.describe()} is a team server: copy into it as the tables' owner (README, "
+                         "\"For a team\")")
     if _count(target, case_table):
         raise StoreError(f"{target.describe()} already holds cases: copy into an empty database")
     report = CopyReport()

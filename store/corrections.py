@@ -89,6 +89,7 @@ class CorrectionMixin(ServiceBase):
         with self._writing() as session:
             case = self._case(session, reference, expected_version)
             case_id, person_id = row_id(case), case.person_id
+            by_the_server = self._server_keeps_the_trail(session, reason.strip())  # its trigger writes the event
             stage_ids = sa.select(col(Stage.id)).where(col(Stage.case_id) == case_id)
             session.execute(sa.delete(ComplaintIssue).where(col(ComplaintIssue.stage_id).in_(stage_ids)))
             session.execute(sa.delete(Assignment).where(col(Assignment.stage_id).in_(stage_ids)))
@@ -96,11 +97,13 @@ class CorrectionMixin(ServiceBase):
             session.execute(sa.delete(CaseTheme).where(col(CaseTheme.case_id) == case_id))
             session.execute(sa.delete(OmbudsmanEnquiry).where(col(OmbudsmanEnquiry.case_id) == case_id))
             session.execute(sa.delete(LearningAction).where(col(LearningAction.case_id) == case_id))
-            session.execute(sa.delete(Event).where(col(Event.case_id) == case_id))
+            if not by_the_server:
+                session.execute(sa.delete(Event).where(col(Event.case_id) == case_id))
             session.execute(sa.update(Case).where(col(Case.linked_case_id) == case_id).values(linked_case_id=None))
             session.delete(case)
             session.flush()
             if person_id is not None and session.exec(
                     select(col(Case.id)).where(col(Case.person_id) == person_id)).first() is None:
                 session.execute(sa.delete(Person).where(col(Person.id) == person_id))
-            self._event(session, None, "deleted", case.reference, None, None, reason.strip())
+            if not by_the_server:
+                self._event(session, None, "deleted", case.reference, None, None, reason.strip())

@@ -261,7 +261,8 @@ def open_database(target: str | os.PathLike[str] | None = None, config: Config |
             if path is None:
                 db.identity = server_identity(engine)
             schema.check_and_migrate(db, migrate=migrate)
-            if config is not None and (db.identity is None or db.identity.role is not Role.AUDITOR):
+            # the stored calendar moves everyone's deadlines: on a team server only managers write it
+            if config is not None and (db.identity is None or db.identity.role is Role.MANAGER):
                 from store.calendar_sync import sync_calendar
 
                 sync_calendar(db, config)

@@ -34,6 +34,35 @@ def test_lifecycle_and_a_stale_save(database_url):
         db.close()
 
 
+def test_a_deleted_case_and_an_anonymised_one_each_leave_one_event(database_url):
+    """On PostgreSQL the database writes these two events itself (migration 0003); the trail reads the same."""
+    import sqlalchemy as sa
+
+    from store.privacy import Retention
+
+    boss = Config(user="boss", managers=frozenset({"boss"}))
+    db = open_database(database_url, boss)
+    try:
+        service = CaseService(db, boss, today=TODAY)
+        old = service.log("statutory", date(2018, 3, 1), complainant="Hana Example", summary="Old complaint")
+        service.correct_date(old, "received", date(2018, 3, 2), reason="Hana Example rang on the 2nd")
+        service.respond(old, "upheld", date(2018, 3, 9))
+        spare = service.log("corporate", date(2026, 11, 3), complainant="Bo Sample")
+        service.delete_case(spare, reason="entered twice")
+        assert Retention(db, boss, today=TODAY).apply(6).references == [old]
+        with db.read() as session:
+            events = session.execute(sa.text("SELECT case_id IS NULL, who, action, detail, old, new, reason "
+                                             "FROM event ORDER BY id")).all()
+    finally:
+        db.close()
+    assert [tuple(e) for e in events] == [
+        (False, "boss", "logged", "kind", None, None, None),
+        (False, "boss", "date corrected", "received", None, None, None),
+        (False, "boss", "responded", "Statutory Stage 1", None, None, None),
+        (True, "boss", "deleted", spare, None, None, "entered twice"),
+        (False, "boss", "anonymised", "retention", None, None, "closed before 2026-11-22 less the retention period")]
+
+
 def test_demo_digest_figures_and_register_round_trip(database_url, postgres_server, tmp_path):
     db = open_database(database_url, CFG)
     generate(db, CFG, cases=800, seed=2, today=TODAY)

@@ -22,6 +22,7 @@ from domain.config import Config
 from domain.timescales import RuleError
 from domain.vocab import Role
 from store.database import StoreError, open_database
+from store.privacy import Retention
 from store.service import CaseService
 from store.team_roles import Identity
 from tests.conftest import no_server
@@ -120,6 +121,258 @@ def test_the_readme_set_up_works_and_the_server_decides_each_role(server):
                     "complaints"], check=True, capture_output=True)
     with pytest.raises(StoreError, match="permission denied for database"):  # a login in no role cannot even look
         open_database(url(server, "dave"), claims)
+
+
+ALL, WRITERS = ("alice", "bina", "carl"), ("alice", "carl")  # officer, manager, auditor; the officer and auditor
+#: Each statement a login must not run on the team server, and the logins the server refuses it to.
+FORBIDDEN = [
+    ("UPDATE event SET who = 'someone else'", ALL),
+    ("UPDATE event SET old = NULL, new = NULL, reason = NULL", ALL),
+    ("DELETE FROM event", ALL),
+    ("DELETE FROM event WHERE case_id = :case", ALL),
+    ("TRUNCATE event", ALL),
+    ("UPDATE alembic_version SET version_num = '9999'", ALL),
+    ("DELETE FROM alembic_version", ALL),
+    ("INSERT INTO alembic_version VALUES ('9999')", ALL),
+    ("TRUNCATE alembic_version", ALL),
+    ("UPDATE setting SET value = 'moved'", WRITERS),
+    ("DELETE FROM setting", WRITERS),
+    ("INSERT INTO setting VALUES ('moved', 'moved')", WRITERS),
+    ("UPDATE non_working_day SET day = '1999-12-31' WHERE day = (SELECT min(day) FROM non_working_day)", WRITERS),
+    ("DELETE FROM non_working_day", WRITERS),
+    ("INSERT INTO non_working_day VALUES ('2026-12-01', 'a closure nobody agreed')", WRITERS),
+    ('DELETE FROM "case" WHERE id = :case', WRITERS),
+    ("SELECT complaints_anonymise_events(CAST(ARRAY[:case] AS bigint[]), 'quietly')", WRITERS),
+    ("SELECT complaints_forget_deleted_events((SELECT coalesce(array_agg(id), '{}') FROM event "
+     "WHERE case_id IS NULL AND action = 'deleted'), 'quietly')", WRITERS),
+]
+
+
+def as_login(server: Server, login: str, statement: str, params: dict[str, object]) -> str | None:
+    """Run one statement as ``login`` and roll it back: the server's refusal, or None when it ran."""
+    engine = sa.create_engine(url(server, login))
+    try:
+        with engine.connect() as conn:
+            try:
+                conn.execute(sa.text(statement), params)
+            except sa.exc.DBAPIError as exc:
+                return str(exc.orig).splitlines()[0]
+            finally:
+                conn.rollback()
+        return None
+    finally:
+        engine.dispose()
+
+
+def guarded_tables(server: Server) -> list[list[tuple[object, ...]]]:
+    """What the forbidden statements would change, as the owner sees it."""
+    engine = sa.create_engine(url(server, "complaints_admin"))
+    with engine.connect() as conn:
+        rows = [[tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {t} ORDER BY 1"))]
+                for t in ("event", "alembic_version", "setting", "non_working_day", '"case"')]
+    engine.dispose()
+    return rows
+
+
+def test_role_matrix_no_login_touches_the_audit_trail_and_only_managers_the_calendar_and_deletes(server):
+    alice = service(server, "alice", Config())
+    ref = alice.log("statutory", date(2026, 11, 5), complainant="Eve Example", summary="Letters unanswered")
+    alice.respond(ref, "not upheld", date(2026, 11, 12))
+    alice.db.close()
+    before = guarded_tables(server)
+    assert before[0] and before[2] and before[3]  # events, the calendar's settings and days are there to change
+    case = next(row[0] for row in before[4] if row[1] == ref)
+
+    for statement, refused_to in FORBIDDEN:
+        for login in ALL:
+            said = as_login(server, login, statement, {"case": case})
+            if login in refused_to:
+                assert said is not None and said.startswith("permission denied"), (login, statement, said)
+            else:  # a manager may write the calendar and delete a case (rolled back here)
+                assert said is None or "violates foreign key constraint" in said, (login, statement, said)
+    assert guarded_tables(server) == before
+
+
+def test_deleting_a_case_by_hand_or_with_complaints_leaves_its_deleted_event(server):
+    alice, bina = service(server, "alice", Config()), service(server, "bina", Config())
+    with bina.db.read() as session:
+        last = session.execute(sa.text("SELECT coalesce(max(id), 0) FROM event")).scalar()
+    by_tool = alice.log("statutory", date(2026, 11, 6), complainant="Finn Example")
+    by_hand = alice.log("corporate", date(2026, 11, 9), complainant="Gail Example", summary="Bins")
+    bina.delete_case(by_tool, reason="entered twice")
+    with bina.db.write() as session:  # a manager's hand-written delete: the stage first, then the case
+        session.execute(sa.text('DELETE FROM stage WHERE case_id = (SELECT id FROM "case" WHERE reference = :r)'),
+                        {"r": by_hand})
+        session.execute(sa.text('DELETE FROM "case" WHERE reference = :r'), {"r": by_hand})
+    with bina.db.read() as session:
+        deleted = session.execute(sa.text("SELECT who, action, detail, reason, case_id, at FROM event "
+                                          "WHERE detail IN (:a, :b) AND id > :last ORDER BY id"),
+                                  {"a": by_tool, "b": by_hand, "last": last}).all()
+        left = session.execute(sa.text('SELECT count(*) FROM "case" WHERE reference IN (:a, :b)'),
+                               {"a": by_tool, "b": by_hand}).scalar()
+        now = session.execute(sa.text("SELECT now() AT TIME ZONE 'UTC'")).scalar()
+    assert [tuple(r)[:5] for r in deleted] == [
+        ("bina", "deleted", by_tool, "entered twice", None),  # once, with the reason: no second event
+        ("bina", "deleted", by_hand, "deleted outside complaints: no reason given", None)]
+    assert all(abs((now - r.at).total_seconds()) < 600 for r in deleted)  # stamped in UTC, as the tool does
+    assert left == 0
+    for svc in (alice, bina):
+        svc.db.close()
+
+
+def test_retention_as_a_manager_anonymises_events_through_the_owners_function(server):
+    alice = service(server, "alice", Config())
+    old = alice.log("statutory", date(2018, 3, 1), complainant="Hana Example", summary="Old complaint")
+    alice.correct_date(old, "received", date(2018, 3, 2), reason="Hana Example rang on the 2nd")
+    alice.respond(old, "upheld", date(2018, 3, 9))
+    alice.db.close()
+    bina = open_database(url(server, "bina"), Config())
+    retention = Retention(bina, Config(), today=TODAY)
+    officer = open_database(url(server, "alice"), Config())
+    with pytest.raises(RuleError, match="needs the manager role"):
+        Retention(officer, Config(), today=TODAY).apply(6)
+    officer.close()
+    assert old in retention.apply(6).references
+    with bina.read() as session:
+        events = session.execute(sa.text('SELECT e.who, e.action, e.detail, e.old, e.new, e.reason FROM event e '
+                                          'JOIN "case" c ON c.id = e.case_id WHERE c.reference = :r ORDER BY e.id'),
+                                 {"r": old}).all()
+    bina.close()
+    assert [tuple(e) for e in events] == [
+        ("alice", "logged", "kind", None, None, None), ("alice", "date corrected", "received", None, None, None),
+        ("alice", "responded", "Statutory Stage 1", None, None, None),
+        ("bina", "anonymised", "retention", None, None, "closed before 2026-11-22 less the retention period")]
+
+
+def test_retention_apply_on_the_team_server_clears_a_deleted_cases_reason_naming_a_child(server, tmp_path):
+    alice, bina = service(server, "alice", Config()), service(server, "bina", Config())
+    old = alice.log("statutory", date(2018, 4, 3), complainant="Lou Example", child_name="Kit Example")
+    alice.respond(old, "upheld", date(2018, 4, 10))
+    twice = alice.log("statutory", date(2026, 11, 10), complainant="Lou Example")
+    bina.delete_case(twice, reason="entered twice: it is Kit Example's case again")
+    with bina.db.read() as session:
+        deleted = session.execute(sa.text("SELECT id FROM event WHERE case_id IS NULL AND action = 'deleted' "
+                                          "AND detail = :r"), {"r": twice}).scalar_one()
+    for svc in (alice, bina):
+        svc.db.close()
+    officer = open_database(url(server, "alice"), Config())
+    with pytest.raises(RuleError, match="needs the manager role"):
+        Retention(officer, Config(), today=TODAY).apply(6)
+    officer.close()
+    for login in ("alice", "carl"):  # nor may an officer or auditor call the owner's function behind the tool
+        said = as_login(server, login, "SELECT complaints_forget_deleted_events(CAST(ARRAY[:e] AS bigint[]), 'x')",
+                        {"e": deleted})
+        assert (said or "").startswith("permission denied for function"), (login, said)
+
+    script = Path(sys.executable).with_name("complaints")
+    env = {**os.environ, "COMPLAINTS_CONFIG": str(tmp_path / "none.toml"), "COMPLAINTS_TODAY": TODAY.isoformat()}
+    done = subprocess.run([script, "retention", "--older-than", "6", "--apply", "--db", url(server, "bina")],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Anonymised ") and "the reasons given for deleting 1 case went too." in done.stdout
+
+    auditor = open_database(url(server, "carl"), Config())
+    with auditor.read() as session:
+        left = session.execute(sa.text("SELECT who, action, detail, old, new, reason FROM event WHERE id = :e"),
+                               {"e": deleted}).one()
+        recorded = session.execute(sa.text("SELECT who, action, detail, new, reason FROM event WHERE id > :e AND "
+                                           "case_id IS NULL AND action = 'anonymised'"), {"e": deleted}).all()
+        case = session.execute(sa.text('SELECT child_name, closed_reason FROM "case" WHERE reference = :r'),
+                               {"r": old}).one()
+    auditor.close()
+    assert tuple(left) == ("bina", "deleted", twice, None, None, None)  # the child's name is gone, the fact stays
+    assert [tuple(r) for r in recorded] == [
+        ("bina", "anonymised", "deleted cases", "1", "events of deleted cases, under the retention policy")]
+    assert case.child_name is None and case.closed_reason is not None
+
+
+def test_an_officer_with_another_calendar_opens_the_team_database_without_moving_its_deadlines(server):
+    closures = Config(closures=(date(2026, 12, 29), date(2026, 12, 30)))
+    before = guarded_tables(server)
+    officer = service(server, "alice", closures)  # her settings file names two closure days the team never agreed
+    officer.db.close()
+    assert guarded_tables(server)[2:4] == before[2:4]
+    manager = service(server, "bina", closures)  # a manager's calendar is the team's
+    manager.db.close()
+    after = guarded_tables(server)
+    assert (date(2026, 12, 29), "") in after[3] and after[2] != before[2]
+    service(server, "bina", Config()).db.close()  # and back, for the other tests
+
+
+def test_copy_and_migrate_as_the_owner_still_work_with_the_guards(server, tmp_path):
+    source = tmp_path / "officer.db"
+    cfg = Config(user="dee")
+    svc = CaseService(open_database(source, cfg), cfg, today=TODAY)
+    kept = svc.log("statutory", date(2026, 11, 2), complainant="Ivy Example")
+    gone = svc.log("statutory", date(2026, 11, 3), complainant="Jo Example")
+    CaseService(svc.db, Config(user="dee", managers=frozenset({"dee"})), today=TODAY).delete_case(gone, reason="dup")
+    svc.db.close()
+    subprocess.run(["psql", "-h", str(server.root), "-U", "complaints", "-c",
+                    "CREATE DATABASE copied OWNER complaints_admin", "postgres"], check=True, capture_output=True)
+    script = Path(sys.executable).with_name("complaints")
+    env = {**os.environ, "COMPLAINTS_CONFIG": str(tmp_path / "none.toml")}
+    officer = subprocess.run([script, "copy", "--db", str(source), "--to", url(server, "alice")], env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert (officer.returncode, officer.stderr) == (1, f"Error: {url(server, 'alice')} is a team server: copy into "
+                                                        "it as the tables' owner (README, \"For a team\")\n")
+    target = url(server, "complaints_admin").replace("/complaints?", "/copied?")
+    done = subprocess.run([script, "copy", "--db", str(source), "--to", target], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and "Checked: every table has the same number of rows" in done.stdout, done.stderr
+    engine = sa.create_engine(target)
+    with engine.connect() as conn:
+        events = conn.execute(sa.text("SELECT who, action, detail FROM event ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(e) for e in events] == [("dee", "logged", "kind"), ("dee", "deleted", gone)] and kept
+    again = subprocess.run([script, "migrate", "--db", target], env=env, capture_output=True, text=True, timeout=120)
+    assert again.stdout.endswith(": tables at schema 0004, the newest this version knows\n"), again.stderr
+
+
+def psql(server: Server, sql: str, database: str = "complaints") -> None:
+    subprocess.run(["psql", "-h", str(server.root), "-U", "complaints", "-v", "ON_ERROR_STOP=1", "-c", sql, database],
+                   check=True, capture_output=True)
+
+
+def test_the_trail_stays_the_owners_even_where_someone_granted_officers_everything(server):
+    forbidden_to_all = [statement for statement, refused_to in FORBIDDEN if refused_to is ALL]
+    psql(server, "GRANT ALL ON event, alembic_version TO complaints_officer")
+    try:
+        for statement in forbidden_to_all:  # the tables' own triggers refuse what the grants no longer do
+            said = as_login(server, "alice", statement, {"case": 1})
+            assert said is not None and said.startswith("permission denied for table"), (statement, said)
+            assert "only its owner may" in said, (statement, said)
+    finally:
+        psql(server, "REVOKE ALL ON event, alembic_version FROM complaints_officer; "
+                     "GRANT SELECT, INSERT ON event TO complaints_officer; "
+                     "GRANT SELECT ON alembic_version TO complaints_officer")
+
+
+def test_the_guards_come_and_go_with_their_migration(server):
+    from alembic import command
+
+    from store import schema
+
+    owner = open_database(url(server, "complaints_admin"))
+
+    def functions() -> list[str]:
+        with owner.engine.connect() as conn:
+            return sorted(conn.execute(sa.text("SELECT proname FROM pg_proc WHERE proname LIKE 'complaints%'"))
+                          .scalars())
+
+    assert functions() == ["complaints_anonymise_events", "complaints_case_deleted",
+                           "complaints_forget_deleted_events", "complaints_login", "complaints_owner_only"]
+    try:
+        with owner.write_engine.begin() as conn:
+            command.downgrade(schema.alembic_config(conn), schema.REVISIONS[schema.REVISIONS.index("0003") - 1])
+        assert functions() == []
+        assert as_login(server, "alice", "UPDATE event SET who = 'someone else'", {}) is None  # as before 0003
+        assert as_login(server, "alice", "DELETE FROM setting", {}) is None
+    finally:
+        schema.upgrade(owner)
+    assert functions() == ["complaints_anonymise_events", "complaints_case_deleted",
+                           "complaints_forget_deleted_events", "complaints_login", "complaints_owner_only"]
+    assert (as_login(server, "alice", "UPDATE event SET who = 'someone else'", {}) or "").startswith("permission")
+    owner.close()
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed: the two-officer test needs it")
