@@ -268,19 +268,26 @@ def due(
     Example: complaints due --within 5 --officer "Sam Patel"
     """
     from domain.timescales import RuleError
+    from store.caseload import count_cases
     from store.digest import digest_text, due_items, find_officer
 
     _text(officer, "--officer")
     day = parse_today(today)
     config = _config()
-    conn, placeholder, _ = _reading(db, config, day)
+    conn, placeholder, url = _reading(db, config, day)
     try:
         officer = find_officer(conn, officer) if officer is not None else None
         items = due_items(conn, day, within=within, officer=officer, config=config, placeholder=placeholder)
+        empty = not items and count_cases(conn) == 0
     except RuleError as exc:
         fail(f"--officer: {exc}")
     finally:
         conn.close()
+    if empty:  # "Nothing is due" from a database that never held a case is most likely the wrong one
+        from store.location import describe
+
+        typer.echo(f"Note: {describe(url)} holds no cases at all: is it the database you meant? "
+                   "(--db PATH, or COMPLAINTS_DB)", err=True)
     if fmt is Format.json:
         typer.echo(json.dumps({"today": day.isoformat(), "within": within,
                                "items": [i.as_json() for i in items]}, indent=2))

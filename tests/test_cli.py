@@ -260,3 +260,14 @@ def test_the_readme_cron_line_works_in_crons_bare_environment(tmp_path, config):
     assert found.returncode == 0, found.stdout
     assert found.stdout.startswith("2 overdue and 0 due within 3 working days, as of ")
     assert "CS-2024-00001" in found.stdout
+
+
+def test_due_on_a_database_that_never_held_a_case_says_so(tmp_path, config):
+    """Having only looked at the demo, a new user's real database is empty: cron must not mail a bare
+    'Nothing is due' from it every morning without a word."""
+    path = tmp_path / "empty.db"
+    open_database(path, config).close()
+    result = run("due", "--db", str(path))
+    assert result.exit_code == 0 and result.stdout.endswith("Nothing is due.\n")
+    assert result.stderr == (f"Note: {path} holds no cases at all: is it the database you meant? "
+                             "(--db PATH, or COMPLAINTS_DB)\n")

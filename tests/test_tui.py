@@ -64,6 +64,15 @@ async def test_first_run_offers_a_demo_and_keeps_it_apart(tmp_path):
     import sqlite3
     assert sqlite3.connect(real).execute('SELECT count(*) FROM "case"').fetchone() == (0,)
     assert sqlite3.connect(demo).execute('SELECT count(*) FROM "case"').fetchone()[0] > 1000
+    again = create_app(resolve_url(real), config=Config(user="tester"), today=TODAY, offer_demo=True,
+                       demo_path=str(demo))
+    async with again.run_test(size=(120, 40)) as pilot:  # the demo chosen again, from an existing file
+        await settle(again, pilot)
+        assert isinstance(again.screen, DemoOffer)
+        await pilot.press("d")
+        await settle(again, pilot)
+        assert again.title == "complaints — DEMO"
+        assert again.query_one(CaseloadTable).row_count > 0  # it stayed blank until r was pressed
 
 
 async def test_declining_the_demo_shows_an_empty_caseload(tmp_path):

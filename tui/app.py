@@ -317,9 +317,9 @@ class ComplaintsApp(App[None]):
             self.offer_demo = False
             self.push_screen(DemoOffer(str(where), self.demo_path), self.demo_chosen)
             return
-        if self.fast_running or self.shown_generation == self.generation:
+        if not message.demo and (self.fast_running or self.shown_generation == self.generation):
             return  # a page straight from the file is on screen, or on its way, for what is asked now
-        self.action_reload()
+        self.action_reload()  # a demo database chosen instead: the page on screen was the empty one's
 
     def demo_chosen(self, demo: bool | None) -> None:
         if demo:
