@@ -9,10 +9,11 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
-from domain.clock import ClockReading, State, read_clock
+from domain.clock import ClockReading, Deadline, State, read_clock
 from domain.lifecycle import stage_name
 from domain.timescales import RuleBook, RuleError
 from domain.vocab import label
+from store.caseload import CaseloadQuery, CaseloadRow, caseload_page, work_of
 from store.database import Database
 from store.models import (
     Assignment,
@@ -77,7 +78,9 @@ class CaseDetail:
     acknowledged: date | None
     closed: date | None
     stage: str | None
-    clock: ClockReading
+    clock: ClockReading  # the earliest deadline the case has: the caseload's first row for it
+    stage_clock: ClockReading  # the live stage's (what an extension is measured against)
+    due_for: str | None = None  # what ``clock`` is for when not the live stage: 'Acknowledgement', 'Ombudsman'
     stages: list[StageLine] = field(default_factory=list)
     events: list[tuple[datetime, str, str, str | None, str | None, str | None, str | None]] = field(
         default_factory=list)
@@ -94,6 +97,15 @@ def _name(session: Session, model: type, ident: int | None) -> str | None:
     return getattr(row, "name", None) if row else None
 
 
+def _earliest(session: Session, db: Database, case_id: int, today: date, calendar: WorkingCalendar,
+              rules: RuleBook) -> CaseloadRow | None:
+    """The case's first row of open work (its earliest deadline), read in the session's own transaction."""
+    connection = session.connection().connection
+    rows = caseload_page(connection, today, calendar, rules, query=CaseloadQuery(case=case_id), limit=1,
+                         placeholder=db.placeholder)
+    return rows[0] if rows else None
+
+
 def case_detail(db: Database, reference: str, today: date, calendar: WorkingCalendar,
                 rules: RuleBook) -> CaseDetail:
     """The case called ``reference``; RuleError when there is none."""
@@ -105,8 +117,24 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
                                    .order_by(col(Stage.number), col(Stage.round))))
         live = [s for s in stages if s.due is not None]
         current = live[-1] if live else (stages[-1] if stages else None)
-        clock = (read_clock(live[-1], rules, calendar, today) if live
-                 else ClockReading(State.CLOSED, None, None))
+        stage_clock = (read_clock(live[-1], rules, calendar, today) if live
+                       else ClockReading(State.CLOSED, None, None))
+        clock, due_for = stage_clock, None
+        enquiries = list(session.exec(select(OmbudsmanEnquiry).where(OmbudsmanEnquiry.case_id == case.id)
+                                      .order_by(col(OmbudsmanEnquiry.id))))
+        first = _earliest(session, db, case.id, today, calendar, rules)
+        if first is not None and first.due is not None and first.left is not None:
+            what, ident = work_of(first.stage_id)
+            stage = next((s for s in live if s.id == ident), None) if what == "stage" else None
+            if stage is not None:
+                current, clock = stage, read_clock(stage, rules, calendar, today)
+                stage_clock = clock
+            elif what != "stage":
+                start = case.received if what == "acknowledgement" else next(
+                    (e.received for e in enquiries if e.id == ident), case.received)
+                clock = ClockReading(first.state, Deadline(what, start, calendar.elapsed(start, first.due),
+                                                           first.due), first.left)
+                due_for = first.stage
         themes = list(session.exec(select(Theme.name).join(CaseTheme, col(CaseTheme.theme_id) == Theme.id)
                                    .where(CaseTheme.case_id == case.id).order_by(col(Theme.name))))
         detail = CaseDetail(
@@ -115,7 +143,8 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
             child_status=case.child_status, advocate=case.advocate,
             service_area=_name(session, ServiceArea, case.service_area_id), team=_name(session, Team, case.team_id),
             officer=_name(session, Officer, case.officer_id), themes=themes, acknowledged=case.acknowledged,
-            closed=case.closed, stage=stage_name(current) if current else None, clock=clock)
+            closed=case.closed, stage=stage_name(current) if current else None, clock=clock,
+            stage_clock=stage_clock, due_for=due_for)
         for s in stages:
             issues = session.exec(select(ComplaintIssue).where(ComplaintIssue.stage_id == s.id)
                                   .order_by(col(ComplaintIssue.number)))
@@ -132,8 +161,7 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
             select(Event).where(Event.case_id == case.id).order_by(col(Event.at), col(Event.id)))]
         detail.actions = [(a.id or 0, a.description, a.owner, a.due, a.done) for a in session.exec(
             select(LearningAction).where(LearningAction.case_id == case.id).order_by(col(LearningAction.id)))]
-        detail.ombudsman = [(e.received, e.decision, e.decided, e.remedy, e.payment) for e in session.exec(
-            select(OmbudsmanEnquiry).where(OmbudsmanEnquiry.case_id == case.id))]
+        detail.ombudsman = [(e.received, e.decision, e.decided, e.remedy, e.payment) for e in enquiries]
         if case.person_id is not None:
             person = session.get(Person, case.person_id)
             others = list(session.exec(select(Case).where(Case.person_id == case.person_id, Case.id != case.id)

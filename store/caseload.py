@@ -1,9 +1,12 @@
-"""The caseload: open work, one row per live stage, in pages read from SQL; and its saved views.
+"""The caseload: open work, one row per running deadline, in pages read from SQL; and its saved views.
 
-Open-work views page by keyset on the indexed ``(due, id)`` of live stages, so the first screen
-and every next page cost the same however much history the database holds. The history view
-pages by ``(received, id)`` of cases, newest first. Other sort orders apply to open work only
-(a few thousand live stages at most) and page by offset.
+Open work is the one definition of what is due, read by the caseload, the case screen's clock and
+the daily digest alike: every live stage, every acknowledgement still owed (``case.ack_due``) and
+every Ombudsman enquiry awaiting the council (``ombudsman_enquiry.due``), one SQL ``UNION ALL``.
+Its views page by keyset on each arm's indexed ``(due, id)``, so the first screen and every next
+page cost the same however much history the database holds. The history view pages by
+``(received, id)`` of cases, newest first. Other sort orders apply to open work only (a few
+thousand rows at most) and page by offset.
 
 Queries run on a plain DB-API connection (sqlite3 straight from the file for the first screen,
 so the caseload appears before SQLAlchemy has even been imported; psycopg for PostgreSQL).
@@ -23,13 +26,62 @@ from store.digest import describe_stage
 from store.names import name_key
 from store.values import day
 
-SELECT = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
-    p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
-    s.declined, (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts,
-    p.name_key, c.summary
+#: Open work: one arm per kind of deadline, each with the same columns (named in the first, for ORDER BY).
+#: Row ids: a stage's own; an acknowledgement owed or an Ombudsman deadline gets its case's or enquiry's id
+#: plus a base far below zero, so no two rows share an id and, on one day, acknowledgements come first, then
+#: the Ombudsman, then stages.
+SELECT = """SELECT s.id AS id, s.due AS due, c.reference AS reference, c.kind, s.number, s.round, s.step,
+    s.paused_since, p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received AS received,
+    c.id AS case_id, s.responded, s.declined,
+    (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts, p.name_key AS name_key, c.summary
   FROM stage s JOIN "case" c ON c.id = s.case_id
   LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
   LEFT JOIN officer o ON o.id = c.officer_id"""
+ACK_BASE, OMBUDSMAN_BASE = -(2 << 40), -(1 << 40)
+ACKNOWLEDGEMENTS = f"""SELECT c.id + ({ACK_BASE}), c.ack_due, c.reference, c.kind, 0, 0, 'acknowledgement',
+    CAST(NULL AS DATE), p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id,
+    CAST(NULL AS DATE), CAST(NULL AS DATE),
+    (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id), p.name_key, c.summary
+  FROM "case" c
+  LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
+  LEFT JOIN officer o ON o.id = c.officer_id"""
+OMBUDSMAN = f"""SELECT e.id + ({OMBUDSMAN_BASE}), e.due, c.reference, c.kind, 0, 0, 'ombudsman',
+    CAST(NULL AS DATE), p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id,
+    CAST(NULL AS DATE), CAST(NULL AS DATE),
+    (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id), p.name_key, c.summary
+  FROM ombudsman_enquiry e JOIN "case" c ON c.id = e.case_id
+  LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
+  LEFT JOIN officer o ON o.id = c.officer_id"""
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One kind of deadline in open work: its SQL, and its row's id, due date and case as SQL expressions."""
+
+    sql: str
+    id: str
+    due: str
+    case: str
+    stages: bool = False
+
+
+ARMS = (Arm(SELECT, "s.id", "s.due", "s.case_id", stages=True),
+        Arm(ACKNOWLEDGEMENTS, f"c.id + ({ACK_BASE})", "c.ack_due", "c.id"),
+        Arm(OMBUDSMAN, f"e.id + ({OMBUDSMAN_BASE})", "e.due", "e.case_id"))
+#: Views of live stages only: no acknowledgement or Ombudsman deadline belongs in them.
+STAGE_VIEWS = ("stage2_long", "awaiting")
+
+
+def work_of(row_id: int) -> tuple[str, int]:
+    """What a row of open work is the deadline of: ("stage", its id), ("acknowledgement", the case's id)
+    or ("ombudsman", the enquiry's id)."""
+    if row_id >= 0:
+        return "stage", row_id
+    if row_id < OMBUDSMAN_BASE:
+        return "acknowledgement", row_id - ACK_BASE
+    return "ombudsman", row_id - OMBUDSMAN_BASE
+
+
 #: History: each case once, with its latest stage (or none, for compliments and referrals).
 HISTORY = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
     p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
@@ -50,7 +102,8 @@ class View:
 
 
 VIEWS = (
-    View("1", "open", "All open", "Every live stage of every kind, most urgent first"),
+    View("1", "open", "All open", "Every live stage of every kind, acknowledgement owed and Ombudsman deadline, "
+         "most urgent first"),
     View("2", "mine", "My cases", "Open work assigned to you"),
     View("3", "week", "Due this week", "Open work due within 5 working days, and anything overdue"),
     View("4", "overdue", "Overdue", "Open work past its due date"),
@@ -69,7 +122,7 @@ SORTS = ("due", "received", "reference", "complainant")
 
 @dataclass(frozen=True)
 class CaseloadRow:
-    stage_id: int
+    stage_id: int  # the row's id in open work (``work_of``): a stage's id; below zero for other deadlines
     reference: str
     kind: str
     stage: str
@@ -93,6 +146,11 @@ class CaseloadRow:
             return self.received, self.case_id
         return self.due, self.stage_id
 
+    @property
+    def is_stage(self) -> bool:
+        """A live stage's deadline (not an acknowledgement owed or an Ombudsman enquiry's)."""
+        return self.stage_id > 0
+
 
 @dataclass
 class CaseloadQuery:
@@ -101,7 +159,11 @@ class CaseloadQuery:
     view: str = "open"
     text: str = ""
     sort: str = "due"
-    user: str = ""
+    user: str = ""  # whose "My cases": a login or an officer's name
+    within: int = 5  # "Due this week": due by this many working days after today, or overdue
+    officer: str = ""  # only this officer's work (a name or login), in any view
+    running: bool = False  # only running clocks: no paused stage
+    case: int | None = None  # only this case's work
 
     def keyset(self) -> bool:
         """Whether pages follow on by key (indexed, any depth) rather than by offset."""
@@ -109,26 +171,33 @@ class CaseloadQuery:
 
     @property
     def history(self) -> bool:
-        """Views of cases (newest first) rather than of live stages."""
+        """Views of cases (newest first) rather than of open work."""
         return self.view in ("history", "compliments")
 
 
-def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar,
-           postgres: bool = False) -> tuple[list[str], dict[str, Any]]:
+def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgres: bool = False,
+           arm: Arm | None = None) -> tuple[list[str], dict[str, Any]]:
+    """The filter of ``query``: on cases (history views), or on one ``arm`` of open work."""
     where: list[str] = []
     args: dict[str, Any] = {}
-    if not query.history:
-        where.append("s.due IS NOT NULL")
+    due = arm.due if arm else "s.due"
+    if arm is not None:
+        where.append(f"{due} IS NOT NULL")
+    if query.case is not None:
+        where.append(f"{arm.case if arm else 'c.id'} = :case")
+        args["case"] = query.case
+    if query.running and arm is not None and arm.stages:
+        where.append("s.paused_since IS NULL")
     if query.view == "compliments":
         where.append("c.kind = 'compliment'")
-    if query.view == "mine":
+    if query.view == "mine" or query.officer:
         where.append("(o.username = :user OR o.name = :user)")
-        args["user"] = query.user
-    elif query.view == "week":
-        where.append("s.due <= :cutoff")
-        args["cutoff"] = calendar.add(today, 5)
+        args["user"] = query.user if query.view == "mine" else query.officer
+    if query.view == "week":
+        where.append(f"{due} <= :cutoff")
+        args["cutoff"] = calendar.add(today, query.within)
     elif query.view == "overdue":
-        where.append("s.due < :today")
+        where.append(f"{due} < :today")
         args["today"] = today
     elif query.view == "stage2_long":
         start = today
@@ -141,7 +210,8 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar,
         where.append("s.paused_since IS NULL AND s.step IN ('stage1', 'stage2', 'stage3', 'stage3_response', "
                      "'response')")
     elif query.view == "enquiries":
-        where.append("c.kind IN ('concern', 'mp_enquiry', 'councillor_enquiry', 'comment')")
+        # Not through the index of kinds (whose rows are mostly closed): each arm's due index keeps the order.
+        where.append("c.kind || '' IN ('concern', 'mp_enquiry', 'councillor_enquiry', 'comment')")
     text = query.text.strip()
     if text:
         # SQLite's LIKE ignores case already (lower() would only slow the scan); PostgreSQL's needs lower().
@@ -191,28 +261,40 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
     ``inclusive``: start at the row of ``after`` itself (reading a stretch already shown again).
     """
     query = query or CaseloadQuery()
-    where, args = _where(query, today, calendar, postgres=placeholder != "?")
+    postgres = placeholder != "?"
     key = after or before
     back = before is not None and after is None
     same = "=" if inclusive else ""
-    if query.view == "compliments":  # grouped by the team praised (a few hundred a year: offset pages)
-        sql, order, key = HISTORY, "t.name IS NULL, t.name, c.received DESC, c.id DESC", None
-    elif query.history:
-        sql = HISTORY
-        if key is not None:
-            where.append("(c.received > :k1 OR (c.received = :k1 AND c.id > :k2))" if back else
-                         f"(c.received < :k1 OR (c.received = :k1 AND c.id <{same} :k2))")
-        order = "c.received, c.id" if back else "c.received DESC, c.id DESC"
+    if query.history:
+        where, args = _where(query, today, calendar, postgres)
+        if query.view == "compliments":  # grouped by the team praised (a few hundred a year: offset pages)
+            order, key = "t.name IS NULL, t.name, c.received DESC, c.id DESC", None
+        else:
+            if key is not None:
+                where.append("(c.received > :k1 OR (c.received = :k1 AND c.id > :k2))" if back else
+                             f"(c.received < :k1 OR (c.received = :k1 AND c.id <{same} :k2))")
+            order = "c.received, c.id" if back else "c.received DESC, c.id DESC"
+        sql = HISTORY + (" WHERE " + " AND ".join(where) if where else "")
     else:
-        sql = SELECT
-        if query.sort == "due" and key is not None:
-            where.append("(s.due < :k1 OR (s.due = :k1 AND s.id < :k2))" if back else
-                         f"(s.due > :k1 OR (s.due = :k1 AND s.id >{same} :k2))")
-        order = {"due": "s.due DESC, s.id DESC" if back else "s.due, s.id", "received": "c.received DESC, s.id",
-                 "reference": "c.reference, s.id", "complainant": "p.name_key, s.id"}[query.sort]
+        arms, args = [], {}
+        for n, arm in enumerate(ARMS if query.view not in STAGE_VIEWS else ARMS[:1]):
+            where, args = _where(query, today, calendar, postgres, arm)
+            if query.sort != "due":
+                arms.append(f"{arm.sql} WHERE {' AND '.join(where)}")
+                continue
+            due, ident = arm.due, arm.id  # each arm's first rows, by its (due, id) index; then the page of them all
+            if key is not None:
+                where.append(f"({due} < :k1 OR ({due} = :k1 AND {ident} < :k2))" if back else
+                             f"({due} > :k1 OR ({due} = :k1 AND {ident} >{same} :k2))")
+            way = " DESC" if back else ""
+            arms.append(f"SELECT * FROM ({arm.sql} WHERE {' AND '.join(where)} "
+                        f"ORDER BY {due}{way}, {ident}{way} LIMIT :limit) a{n}")
+        sql = " UNION ALL ".join(arms)
+        order = {"due": "due DESC, id DESC" if back else "due, id", "received": "received DESC, id",
+                 "reference": "reference, id", "complainant": "name_key, id"}[query.sort]
     if key is not None:
         args["k1"], args["k2"] = key
-    text = sql + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order} LIMIT :limit"
+    text = sql + f" ORDER BY {order} LIMIT :limit"
     if not query.keyset() and offset:
         text += " OFFSET :offset"
         args["offset"] = offset
@@ -225,6 +307,21 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
     cursor.execute(text, args)
     rows = [_row(r, today, calendar, rules) for r in cursor.fetchall()]
     return rows[::-1] if back and query.keyset() else rows
+
+
+def all_open_work(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, query: CaseloadQuery,
+                  *, placeholder: str = "?", page: int = 1_000) -> list[CaseloadRow]:
+    """Every row of ``query``, a view of open work by due date, read a page at a time (the digest's list)."""
+    assert not query.history and query.sort == "due"
+    rows: list[CaseloadRow] = []
+    after: tuple[date, int] | None = None
+    while True:
+        more = caseload_page(connection, today, calendar, rules, query=query, after=after, limit=page,
+                             placeholder=placeholder)
+        rows += more
+        if len(more) < page:
+            return rows
+        after = more[-1].key(query.view)
 
 
 def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> CaseloadRow:

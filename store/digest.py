@@ -8,34 +8,18 @@ holiday library only when the database needs creating, migrating or re-syncing f
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from domain.calendar import WorkingCalendar
-from domain.clock import State, classify, due_phrase
+from domain.clock import State, due_phrase
 from domain.config import Config
 from domain.harmless import shown
 from domain.lifecycle import STAGE_NAMES
 from domain.vocab import KIND_LABELS, Kind
 
-_PEOPLE = """ JOIN "case" c ON c.id = {alias}.case_id
-    LEFT JOIN person p ON p.id = c.person_id LEFT JOIN officer o ON o.id = c.officer_id"""
 MAX_LISTED = 40  # officers named in a message
-_OFFICER = " AND (lower(o.name) = lower({p}) OR lower(o.username) = lower({p}))"
-
-QUERIES = {
-    "stage": """SELECT c.reference, c.kind, s.number, s.round, s.step, p.name, p.persistent, o.name, s.due
-        FROM stage s""" + _PEOPLE.format(alias="s") + """
-        WHERE s.due IS NOT NULL AND s.due <= {p} AND s.paused_since IS NULL""",
-    "acknowledgement": """SELECT c.reference, c.kind, 0, 0, 'acknowledgement', p.name, p.persistent, o.name,
-        c.ack_due FROM "case" c LEFT JOIN person p ON p.id = c.person_id LEFT JOIN officer o ON o.id = c.officer_id
-        WHERE c.ack_due IS NOT NULL AND c.ack_due <= {p}""",
-    "ombudsman": """SELECT c.reference, c.kind, 0, 0, 'ombudsman', p.name, p.persistent, o.name, e.due
-        FROM ombudsman_enquiry e""" + _PEOPLE.format(alias="e") + """
-        WHERE e.due IS NOT NULL AND e.due <= {p}""",
-}
 
 
 @dataclass(frozen=True)
@@ -128,27 +112,21 @@ def _listing(names: list[str], conjunction: str) -> str:
 
 def due_items(connection: Any, today: date, *, within: int = 2, officer: str | None = None,
               config: Config | None = None, placeholder: str = "?") -> list[DueItem]:
-    """Work due on or before the ``within``-th working day after ``today``, most urgent first."""
-    cursor = connection.cursor()
+    """Work due on or before the ``within``-th working day after ``today``, most urgent first.
+
+    The caseload's open work (``store.caseload``: live stages, acknowledgements owed, Ombudsman
+    deadlines), as its "Due this week" view reads it, less paused stages: their clocks are stopped.
+    ``officer``: only the work of the officer with this name or login (``find_officer`` finds it).
+    """
+    from store.caseload import CaseloadQuery, all_open_work
+
     config = config or Config()
-    calendar = stored_calendar(cursor, config)
-    rules = config.rules
-    cutoff = calendar.add(today, within)
-    param: Callable[[date], Any] = (lambda d: d.isoformat()) if placeholder == "?" else (lambda d: d)
-    items: list[DueItem] = []
-    for name, sql in QUERIES.items():
-        query = sql.format(p=placeholder)
-        args: list[Any] = [param(cutoff)]
-        if officer:
-            query += _OFFICER.format(p=placeholder)
-            args += [officer, officer]
-        cursor.execute(query, args)
-        for ref, kind, number, round_, step, person, persistent, officer_name, due in cursor.fetchall():
-            due_date = _as_date(due)
-            relaxed = name == "stage" and rules.relaxed(kind, step or "", due_date) is not None
-            state, left = classify(due_date, today, calendar, relaxed=relaxed)
-            items.append(DueItem(ref, kind, describe_stage(kind, number, round_, step), person or "",
-                                 bool(persistent), officer_name or "", due_date, left, state))
+    calendar = stored_calendar(connection.cursor(), config)
+    query = CaseloadQuery(view="week", within=within, officer=officer or "", running=True)
+    items = [DueItem(r.reference, r.kind, r.stage, r.complainant, r.persistent, r.officer, r.due, r.left or 0,
+                     r.state)
+             for r in all_open_work(connection, today, calendar, config.rules, query, placeholder=placeholder)
+             if r.due is not None]
     items.sort(key=lambda i: (i.due, i.reference, i.stage))
     return items
 

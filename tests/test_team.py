@@ -397,7 +397,7 @@ def test_two_officers_in_two_terminals_the_second_save_shows_the_conflict(server
             keys(name, "Enter")
             time.sleep(0.3)
             keys(name, "Enter")
-            wait_for(name, f"{ref} · Statutory Stage 1 · due")
+            wait_for(name, f"{ref} · Statutory Stage 1 · Acknowledgement due")  # its earliest deadline
         for name in sessions.values():
             keys(name, "x")
             wait_for(name, f"Extend · {ref}")

@@ -42,10 +42,12 @@ def column(table: CaseloadTable, index: int) -> list[str]:
 
 
 def unextended(path) -> set[str]:
-    """Open Stage 1 statutory complaints without an extension and with a running clock."""
+    """Open Stage 1 statutory complaints without an extension, with a running clock and no acknowledgement
+    owed (so that the Stage 1's deadline is the case's only row, and its clock)."""
     rows = sqlite3.connect(path).execute(
         'SELECT c.reference FROM stage s JOIN "case" c ON c.id = s.case_id WHERE s.due IS NOT NULL AND '
-        "c.kind = 'statutory' AND s.number = 1 AND s.round = 0 AND s.extended_on IS NULL AND s.paused_since IS NULL")
+        "c.kind = 'statutory' AND s.number = 1 AND s.round = 0 AND s.extended_on IS NULL AND s.paused_since IS NULL "
+        "AND c.ack_due IS NULL")
     return {r for (r,) in rows}
 
 
@@ -856,7 +858,8 @@ async def test_paging_far_keeps_a_window_of_rows_and_coming_back_reads_them_agai
 async def test_an_extension_agreed_too_late_is_warned_in_the_form_and_noted_on_the_case(tmp_path):
     path = tmp_path / "late.db"
     db = open_database(path, CONFIG)
-    CaseService(db, CONFIG, today=TODAY).log("statutory", date(2026, 11, 2), complainant="Alex Example")
+    service = CaseService(db, CONFIG, today=TODAY)
+    service.acknowledge(service.log("statutory", date(2026, 11, 2), complainant="Alex Example"), date(2026, 11, 3))
     db.close()
     app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:

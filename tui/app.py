@@ -387,7 +387,7 @@ class ComplaintsApp(App[None]):
         more = "+" if not self.exhausted else ""
         overdue = sum(1 for r in rows if r.state.value == "overdue")
         shown = table.first + table.row_count
-        what = ("case" if self.query_state.history else "stage") + ("" if shown == 1 and not more else "s")
+        what = ("case" if self.query_state.history else "deadline") + ("" if shown == 1 and not more else "s")
         text = self.query_state.text.strip()
         filtered = f" matching “{text}”" if text else ""
         order = {"history": "newest first", "compliments": "by team, newest first"}.get(
@@ -578,7 +578,7 @@ class ComplaintsApp(App[None]):
     def current_due(self) -> date | None:
         """The running due date of the case on screen (or of the caseload's row)."""
         if isinstance(self.screen, CaseScreen):
-            deadline = self.screen.detail.clock.deadline
+            deadline = self.screen.detail.stage_clock.deadline
             return deadline.due if deadline else None
         return self.query_one(CaseloadTable).current_due
 

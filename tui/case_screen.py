@@ -47,11 +47,12 @@ def clock_line(detail: CaseDetail, app: App[object]) -> Text:
     if reading.deadline is None:
         text.append("closed" if reading.state is State.CLOSED else reading.state.label)
     else:
-        text.append(f"due {reading.deadline.due:%a %d/%m/%Y} · {reading.describe}",
+        due = f"{detail.due_for} due" if detail.due_for else "due"  # an acknowledgement owed, the Ombudsman
+        text.append(f"{due} {reading.deadline.due:%a %d/%m/%Y} · {reading.describe}",
                     style=state_style(app, reading.state))
-        note = late_extension_note(reading.deadline)
-        if note:
-            text.append(f" · {note}", style=state_style(app, State.OVERDUE))
+    note = late_extension_note(detail.stage_clock.deadline) if detail.stage_clock.deadline else None
+    if note:
+        text.append(f" · {note}", style=state_style(app, State.OVERDUE))
     return text
 
 

@@ -1,4 +1,4 @@
-"""The caseload table: open work, one row per live stage, drawn line by line from the rows loaded so far.
+"""The caseload table: open work, one row per deadline, drawn line by line from the rows loaded so far.
 
 A Line API widget (``ScrollView.render_line``) rather than a DataTable: a frame draws only the
 visible lines, each a handful of segments, so paging through a million cases and typing in the
@@ -254,8 +254,9 @@ class CaseloadTable(ScrollView, can_focus=True):
 
     @property
     def current_due(self) -> date | None:
-        """The running due date of the stage under the cursor."""
-        return self.rows[self.cursor_row].due if 0 <= self.cursor_row < len(self.rows) else None
+        """The running due date of the stage under the cursor (None on an acknowledgement or Ombudsman row)."""
+        row = self.rows[self.cursor_row] if 0 <= self.cursor_row < len(self.rows) else None
+        return row.due if row is not None and row.is_stage else None
 
     # -- the cursor -------------------------------------------------------------------------
 
