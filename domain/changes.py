@@ -24,7 +24,7 @@ from typing import Any
 from domain.lifecycle import require_manager, resolve_outcome
 from domain.register import RegisterRow
 from domain.timescales import RuleError
-from domain.vocab import FINDINGS, Kind, Outcome, Role
+from domain.vocab import Kind, Outcome, Role
 
 #: The columns that are a stage's record, by the stage's number; ``closed`` (0) is the case's own.
 RECORDS: dict[str, int] = {
@@ -34,7 +34,6 @@ RECORDS: dict[str, int] = {
     "stage2_responded": 2, "stage2_outcome": 2, "stage2_findings": 2,
     "stage3_requested": 3, "stage3_panel": 3, "stage3_responded": 3, "stage3_outcome": 3,
 }
-_DERIVABLE = frozenset(f.value for f in FINDINGS)
 
 
 @dataclass(frozen=True)
@@ -81,11 +80,10 @@ def check_change(stored: StoredCase, column: str, old: Any, new: Any, role: Role
 def check_outcome(outcome: str | None, findings: Iterable[str], role: Role, reason: str | None) -> bool:
     """Whether a recorded outcome overrides the one its findings give; RuleError if ``role`` may not.
 
-    The rule is the response form's (``resolve_outcome``). Findings that give no outcome (an issue
-    outside the council's remit) are left out of the derivation; without an outcome there is nothing
-    to override.
+    The rule is the response form's (``resolve_outcome``); without an outcome or findings there is
+    nothing to override.
     """
-    derivable = [Outcome(f) for f in findings if f in _DERIVABLE]
-    if outcome is None or not derivable:
+    found = [Outcome(f) for f in findings]
+    if outcome is None or not found:
         return False
-    return resolve_outcome(Outcome(outcome), derivable, reason, role)[1]
+    return resolve_outcome(Outcome(outcome), found, reason, role)[1]

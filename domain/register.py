@@ -19,6 +19,7 @@ from operator import call
 from typing import Any
 
 from domain.vocab import (
+    FINDING_NAMES,
     Advocate,
     Channel,
     ChildStatus,
@@ -28,8 +29,6 @@ from domain.vocab import (
     Outcome,
     Remedy,
 )
-
-FINDING_NAMES = ("upheld", "partially_upheld", "not_upheld", "not_determined", "outside_remit")
 
 #: Every column of the register, in the order an export writes them, with how its cells are read.
 COLUMNS: dict[str, str] = {

@@ -13,7 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from domain.register import FINDING_NAMES, RegisterRow
+from domain.register import RegisterRow
+from domain.vocab import FINDING_NAMES
 from domain.year import FinancialYear
 from store.values import day as _day
 from store.values import money as _money

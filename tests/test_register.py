@@ -70,7 +70,7 @@ def test_a_row_reports_every_wrong_cell_and_never_echoes_free_text():
         "compliment, comment, referred_elsewhere",
         "row 7, received: '31/02/2024' is not a date that exists",
         "row 7, stage2_findings: 'upheld:two' is not finding:count, e.g. upheld:7;not_upheld:45 (findings: "
-        "upheld, partially_upheld, not_upheld, not_determined, outside_remit)",
+        "upheld, partially_upheld, not_upheld, not_determined)",
         "row 7, persistent: 'maybe' is not yes or no"]
     assert not any("Jane" in str(e) for e in errors)
 
@@ -363,3 +363,16 @@ def test_export_register_for_one_year(demo_db):
     assert lines[0] == ",".join(COLUMNS)
     received = [line.split(",")[2] for line in lines[1:]]
     assert received and all("2024-04-01" <= r <= "2025-03-31" for r in received)
+
+
+def test_findings_are_the_domains_one_vocabulary(tmp_path, db_path):
+    path = write(tmp_path / "reg.csv", "kind,received,stage1_responded,stage2_requested,stage2_started,"
+                                       "stage2_responded,stage2_outcome,stage2_findings",
+                 "statutory,02/05/2024,10/05/2024,13/05/2024,20/05/2024,01/07/2024,upheld,upheld:1;outside_remit:2")
+    result = run("import", path, "--db", db_path)
+    assert result.exit_code == 1 and result.stderr.splitlines()[1:] == [
+        "  row 2, stage2_findings: 'outside_remit:2' is not finding:count, e.g. upheld:7;not_upheld:45 (findings: "
+        "upheld, partially_upheld, not_upheld, not_determined)"]
+    figures = year_figures(open_database(db_path, Config(user="t")), Config(user="t"), FinancialYear(2024))
+    assert [row.key for row in figures.table("stage2_findings").rows] == [
+        "upheld", "partially_upheld", "not_upheld", "not_determined", "total"]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from domain.clock import late_extension_warning
 from domain.register import parse_date, parse_money
 from domain.vocab import (
+    FINDING_NAMES,
     Advocate,
     Channel,
     ChildStatus,
@@ -31,7 +32,6 @@ from domain.vocab import (
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
     from store.service import CaseService
 
-FINDINGS = ("upheld", "partially_upheld", "not_upheld", "not_determined")
 LISTS = ("theme", "team", "service_area", "officer", "independent_person")  # the council's lists
 
 
@@ -192,7 +192,7 @@ ACTIONS: tuple[Action, ...] = (
            tooltip="Start a paused clock again"),
     Action("respond", "Respond", (
         Field("outcome", "Outcome (blank: from findings)", "choice", choices=_values(Outcome)), ON,
-        Field("findings", "Findings per issue", "list", choices=FINDINGS, placeholder="upheld; not_upheld"),
+        Field("findings", "Findings per issue", "list", choices=FINDING_NAMES, placeholder="upheld; not_upheld"),
         Field("override_reason", "Reason for overriding the findings")),
         _respond, key="o", tooltip="Record the response and its outcome"),
     Action("reopen", "Reopen Stage 1", (ON, Field("reason", "Reason")), _simple("reopen", "reopened", "reason"),
