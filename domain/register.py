@@ -144,6 +144,30 @@ def format_cell(kind: str, value: Any) -> str:
     return str(value)
 
 
+def _set_of_parts(value: str | None) -> frozenset[str]:
+    return frozenset(filter(None, (value or "").split(";")))
+
+
+#: How the import tells a file's value from a stored one, by kind of column, where unequal cells are not
+#: enough: a list's order and repeats say nothing (``Delays;Communication`` is ``Communication;Delays``),
+#: and an empty ``persistent`` cell is how the register shows a person who is not (``no``).
+_SAME_AS: dict[str, Callable[[Any], Any]] = {"list": frozenset, "remedy": _set_of_parts, "findings": dict,
+                                             "yesno": bool}
+
+
+def changed_cells(old: RegisterRow, new: RegisterRow, columns: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Column -> (old cell, new cell) for each of ``columns`` whose value differs between a stored case
+    (``old``, as the export shows it) and a file's row (``new``); lists are compared as sets."""
+    before, after = old.cells(), new.cells()
+    diff = {}
+    for column in columns:
+        if before[column] != after[column]:
+            same = _SAME_AS.get(COLUMNS[column])
+            if same is None or same(getattr(old, column)) != same(getattr(new, column)):
+                diff[column] = (before[column], after[column])
+    return diff
+
+
 class _Bad(ValueError):
     """A cell that cannot be read; the message is what the user sees."""
 

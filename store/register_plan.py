@@ -21,7 +21,7 @@ from sqlmodel import col
 from domain.calendar import WorkingCalendar
 from domain.changes import StoredCase, check_change, check_outcome
 from domain.clock import StageDates, deadline
-from domain.register import COLUMNS, CellError, RegisterRow
+from domain.register import COLUMNS, CellError, RegisterRow, changed_cells
 from domain.timescales import RuleBook, RuleError
 from domain.vocab import Kind, Role
 from store.bulk import BATCH, BulkWriter
@@ -184,10 +184,10 @@ class ImportPlan:
         """Rows of stored cases: unchanged, or a change to apply, checked against the rules for changes."""
         reader = RegisterReader(self.conn.connection.driver_connection, self.placeholder)
         stored = reader.by_ids([existing[r.reference] for r in matched if r.reference])
+        columns = [c for c in COLUMNS if c != "reference"]
         for r in matched:
             cid = existing[r.reference or ""]
-            old, new = stored[cid].cells(), r.cells()
-            diff = {c: (old[c], new[c]) for c in COLUMNS if old[c] != new[c] and c != "reference"}
+            diff = changed_cells(stored[cid], r, columns)
             if not diff:
                 self.result.unchanged += 1
                 continue

@@ -376,3 +376,22 @@ def test_findings_are_the_domains_one_vocabulary(tmp_path, db_path):
     figures = year_figures(open_database(db_path, Config(user="t")), Config(user="t"), FinancialYear(2024))
     assert [row.key for row in figures.table("stage2_findings").rows] == [
         "upheld", "partially_upheld", "not_upheld", "not_determined", "total"]
+
+
+# -- the same file again, the register's own columns, people matched by name -------------------------
+
+def history_of(db_path, reference):
+    return [line.split("  ", 2)[2] for line in run("history", reference, "--db", db_path).stdout.splitlines()[1:]]
+
+
+def test_the_same_file_again_changes_nothing_whatever_the_order_of_its_lists(tmp_path, db_path, planned):
+    path = write(tmp_path / "reg.csv", "reference,kind,received,complainant_id,complainant,persistent,themes,"
+                                       "lgo_received,lgo_decision,lgo_closed,lgo_remedy",
+                 "CS-1,statutory,02/05/2024,P1,Ann Example,no,Delays;Communication;Delays,03/06/2024,"
+                 "investigated_fault,01/07/2024,payment;apology")
+    assert run("import", path, "--db", db_path).exit_code == 0
+    again = run("import", path, "--db", db_path)
+    assert again.stdout.splitlines()[0] == f"Imported reg.csv into {db_path}: 0 created, 0 updated, 1 unchanged."
+    assert history_of(db_path, "CS-1") == ["imported from reg.csv"]
+    stored = run("export", "--register", "--db", db_path).stdout  # the stored order, sorted
+    assert ",Communication;Delays," in stored and ",apology;payment," not in stored
