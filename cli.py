@@ -487,8 +487,8 @@ def import_(
                                                            "column (repeatable).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="HEADER",
                                                      help="Leave a column of the file out (repeatable).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Themes, teams and service areas not yet on the "
-                                                          "council's lists are errors, not additions.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Themes, teams, service areas and officers not yet on "
+                                                          "the council's lists are errors, not additions.")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why: required for the changes only a manager "
                                                                  "may make (a closed stage's record, an outcome "
                                                                  "against its findings).")] = None,
@@ -585,8 +585,10 @@ def _import_summary(file: Path, where: str, result) -> None:  # type: ignore[no-
         typer.echo(f"  ... and {len(result.updated) - 50:,} more updated (see each case's history)")
     for column, names in result.new_names.items():
         if names:
-            label = {"themes": "themes", "team": "teams", "service_area": "service areas"}[column]
+            label = {"themes": "themes", "team": "teams", "service_area": "service areas",
+                     "officer": "officers"}[column]
             typer.echo(f"{'Would add' if result.dry_run else 'Added'} to the council's {label}: {', '.join(names)}")
+
 
 
 @app.command()
