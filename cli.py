@@ -588,7 +588,22 @@ def _import_summary(file: Path, where: str, result) -> None:  # type: ignore[no-
             label = {"themes": "themes", "team": "teams", "service_area": "service areas",
                      "officer": "officers"}[column]
             typer.echo(f"{'Would add' if result.dry_run else 'Added'} to the council's {label}: {', '.join(names)}")
+    _merged_by_name(result.merged_by_name)
 
+
+def _merged_by_name(groups: list[tuple[list[int], bool]], most: int = 20) -> None:
+    """The rows taken as one person by their name alone: by row only (names are personal data)."""
+    if not groups:
+        return
+    typer.echo(f"{len(groups):,} {'people' if len(groups) != 1 else 'person'} matched by name alone, with no "
+               "complainant_id (give one to keep different people apart):")
+    for rows, stored in groups[:most]:
+        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more" if len(rows) > 10 else "")
+        who = ("one person, already stored" if len(rows) > 1 else "a person already stored") if stored \
+            else "one person"
+        typer.echo(f"  row{'s' if len(rows) != 1 else ''} {shown}: {who}")
+    if len(groups) > most:
+        typer.echo(f"  ... and {len(groups) - most:,} more")
 
 
 @app.command()

@@ -69,6 +69,9 @@ class ImportResult:
     updated: dict[str, list[str]] = field(default_factory=dict)  # reference -> changed columns
     unchanged: int = 0
     new_names: dict[str, list[str]] = field(default_factory=dict)  # "themes" -> names added to the lists
+    #: Rows of new cases without a complainant_id taken as one person by their name: (their spreadsheet
+    #: rows, whether a person already stored has that name too), in the order of the file.
+    merged_by_name: list[tuple[list[int], bool]] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -120,6 +123,8 @@ class ImportPlan:
         self.empty = conn.execute(sa.select(col(Case.id)).limit(1)).first() is None  # a first import: no matching
         self.no_people = conn.execute(sa.select(col(Person.id)).limit(1)).first() is None
         self.people: dict[str, int] = {}  # "id:<complainant_id>" or "name:<name key>" -> person id
+        self.by_name: dict[str, list[int]] = {}  # name key -> the rows of new cases with it and no complainant_id
+        self.stored_names: set[str] = set()  # the name keys of those that are stored people's too
         self.numbers: dict[str, int] = {}  # reference prefix -> last number used
         self.writer = w = BulkWriter(conn, sink=sink, batch=batch)
         w.continue_ids()
@@ -149,6 +154,8 @@ class ImportPlan:
         if not self.errors:
             self.writer.finish()
         self.result.new_names = {column: sorted(names) for column, names in self.added.items()}
+        self.result.merged_by_name = [(rows, key in self.stored_names) for key, rows in self.by_name.items()
+                                      if len(rows) > 1 or key in self.stored_names]
         return self.result
 
     # -- checking ------------------------------------------------------------------------------
@@ -278,6 +285,7 @@ class ImportPlan:
                                               .where(col(Person.name_key).in_(keys[i:i + 500]))
                                               .order_by(Person.id)):
                 found.setdefault(f"name:{key}", pid)
+                self.stored_names.add(key)
 
     def _person_id(self, r: RegisterRow) -> int | None:
         if r.complainant_id:
@@ -293,6 +301,8 @@ class ImportPlan:
             name = r.complainant or r.complainant_id or ""
             self.add_person((pid, r.complainant_id, name, named or name_key(name), r.complainant_group,
                              bool(r.persistent), r.persistent_start, False, r.persistent_review))
+        if named is not None:  # matched by name alone: the import's report says which rows
+            self.by_name.setdefault(named, []).append(r.row)
         return pid
 
     def _next_reference(self, r: RegisterRow) -> str:

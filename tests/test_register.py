@@ -496,6 +496,25 @@ def test_a_reimport_sets_the_new_columns_of_stored_cases_under_the_rules_for_cha
         "manager role"]
 
 
+def test_people_matched_by_name_alone_are_named_by_their_rows(tmp_path, db_path, planned):
+    header = "reference,kind,received,complainant_id,complainant"
+    first = write(tmp_path / "a.csv", header, "CS-1,statutory,02/05/2024,,Ann Example",
+                  "CS-2,statutory,03/05/2024,,Bob Example", "CS-3,statutory,04/05/2024,,ANN  example",
+                  "CS-4,statutory,05/05/2024,P9,Ann Example", "CS-5,statutory,06/05/2024,,Ann Example")
+    result = run("import", first, "--db", db_path)
+    assert result.stdout.splitlines()[1:] == [
+        "1 person matched by name alone, with no complainant_id (give one to keep different people apart):",
+        "  rows 2, 4, 6: one person"]
+    later = write(tmp_path / "b.csv", header, "CS-6,statutory,02/06/2024,,Bob Example",
+                  "CS-7,statutory,03/06/2024,,Cy Example", "CS-8,statutory,04/06/2024,,Ann Example",
+                  "CS-9,statutory,05/06/2024,,Ann Example")
+    result = run("import", later, "--db", db_path, "--dry-run")
+    assert result.stdout.splitlines()[1:] == [
+        "2 people matched by name alone, with no complainant_id (give one to keep different people apart):",
+        "  row 2: a person already stored",
+        "  rows 4, 5: one person, already stored"]
+
+
 def test_a_demo_register_round_trip_keeps_what_is_due_and_a_second_import_changes_nothing(tmp_path):
     """A few hundred invented cases: officers on every case, acknowledgements, persistent complainants, a
     reopened Stage 1 still open and overdue (the round trip lost all of those)."""
