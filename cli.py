@@ -503,8 +503,8 @@ def import_(
                                                            "column (repeatable).")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="HEADER",
                                                      help="Leave a column of the file out (repeatable).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Themes, teams and service areas not yet on the "
-                                                          "council's lists are errors, not additions.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Themes, teams, service areas and officers not yet on "
+                                                          "the council's lists are errors, not additions.")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why: required for the changes only a manager "
                                                                  "may make (a closed stage's record, an outcome "
                                                                  "against its findings).")] = None,
@@ -604,9 +604,26 @@ def _import_summary(file: Path, where: str, result) -> None:  # type: ignore[no-
         typer.echo(f"  ... and {len(result.updated) - 50:,} more updated (see each case's history)")
     for column, names in result.new_names.items():
         if names:
-            label = {"themes": "themes", "team": "teams", "service_area": "service areas"}[column]
+            label = {"themes": "themes", "team": "teams", "service_area": "service areas",
+                     "officer": "officers"}[column]
             typer.echo(f"{'Would add' if result.dry_run else 'Added'} to the council's {label}: "
                        f"{shown(', '.join(names))}")
+    _merged_by_name(result.merged_by_name)
+
+
+def _merged_by_name(groups: list[tuple[list[int], bool]], most: int = 20) -> None:
+    """The rows taken as one person by their name alone: by row only (names are personal data)."""
+    if not groups:
+        return
+    typer.echo(f"{len(groups):,} {'people' if len(groups) != 1 else 'person'} matched by name alone, with no "
+               "complainant_id (give one to keep different people apart):")
+    for rows, stored in groups[:most]:
+        listed = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more" if len(rows) > 10 else "")
+        who = ("one person, already stored" if len(rows) > 1 else "a person already stored") if stored \
+            else "one person"
+        typer.echo(f"  row{'s' if len(rows) != 1 else ''} {listed}: {who}")
+    if len(groups) > most:
+        typer.echo(f"  ... and {len(groups) - most:,} more")
 
 
 @app.command()

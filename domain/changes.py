@@ -8,7 +8,8 @@ or refused the same way, in the same words:
 
 - What a closed stage records (its dates, its extension, its outcome and findings) and a closed
   case's received and closing dates are what the council has reported: only a manager changes
-  them, with a reason. Removing a Stage 1 reopening deletes its round: the same.
+  them, with a reason. Removing a Stage 1 reopening deletes its round: the same; and so is changing
+  the dates of the last reopening once it was answered (answering it is a transition).
 - An outcome against the findings on each issue is a manager's override, with a reason
   (``domain.lifecycle.resolve_outcome``), whether the stage is open or closed.
 
@@ -24,7 +25,7 @@ from typing import Any
 from domain.lifecycle import require_manager, resolve_outcome
 from domain.register import RegisterRow
 from domain.timescales import RuleError
-from domain.vocab import FINDINGS, Kind, Outcome, Role
+from domain.vocab import Kind, Outcome, Role
 
 #: The columns that are a stage's record, by the stage's number; ``closed`` (0) is the case's own.
 RECORDS: dict[str, int] = {
@@ -34,7 +35,8 @@ RECORDS: dict[str, int] = {
     "stage2_responded": 2, "stage2_outcome": 2, "stage2_findings": 2,
     "stage3_requested": 3, "stage3_panel": 3, "stage3_responded": 3, "stage3_outcome": 3,
 }
-_DERIVABLE = frozenset(f.value for f in FINDINGS)
+#: The dates of the last reopening of Stage 1 (the register's); ``stage1_reopened`` is its count.
+REOPENING = ("stage1_reopened_on", "stage1_reopened_responded")
 
 
 @dataclass(frozen=True)
@@ -43,25 +45,33 @@ class StoredCase:
 
     closed: bool  # the case has a closing date (a concern's reply; a compliment from the day it came)
     closed_stages: frozenset[int]  # the stages (their first round) responded to or declined
+    reopening_closed: bool = False  # Stage 1 was reopened and its last reopening answered
 
     @classmethod
     def of_row(cls, row: RegisterRow) -> StoredCase:
         """A stored case as the register shows it (the import compares files with this view); the
         register leaves a compliment's closing date out, but it is closed from the day it came."""
         done = {1: row.stage1_responded, 2: row.stage2_responded or row.stage2_declined, 3: row.stage3_responded}
+        open_again = row.stage1_reopened_on is not None and row.stage1_reopened_responded is None
         return cls(row.closed is not None or row.kind == Kind.COMPLIMENT,
-                   frozenset(n for n, on in done.items() if on is not None))
+                   frozenset(n for n, on in done.items() if on is not None),
+                   row.stage1_reopened > 0 and not open_again)
 
 
 def check_change(stored: StoredCase, column: str, old: Any, new: Any, role: Role, reason: str | None) -> None:
     """Whether ``role`` may change ``column`` of a stored case from ``old`` to ``new``, with ``reason``.
 
     RuleError naming the rule if not (see the module's docstring). Columns that are no stage's
-    record (names, themes, the Ombudsman's enquiry...) any writer may change.
+    record (names, themes, the Ombudsman's enquiry...) any writer may change. The dates of a new
+    reopening are not asked about here (they are not a change to a closed one).
     """
-    if column not in RECORDS:
+    if column in REOPENING:
+        if not stored.reopening_closed:
+            return
+        what = f"changing {column.replace('_', ' ')} of an answered reopening"
+    elif column not in RECORDS:
         return
-    if column == "stage1_reopened":
+    elif column == "stage1_reopened":
         if new >= old:  # reopening again is a transition every writer makes
             return
         what = f"removing {old - new} reopening{'s' if old - new != 1 else ''} of Stage 1"
@@ -81,11 +91,10 @@ def check_change(stored: StoredCase, column: str, old: Any, new: Any, role: Role
 def check_outcome(outcome: str | None, findings: Iterable[str], role: Role, reason: str | None) -> bool:
     """Whether a recorded outcome overrides the one its findings give; RuleError if ``role`` may not.
 
-    The rule is the response form's (``resolve_outcome``). Findings that give no outcome (an issue
-    outside the council's remit) are left out of the derivation; without an outcome there is nothing
-    to override.
+    The rule is the response form's (``resolve_outcome``); without an outcome or findings there is
+    nothing to override.
     """
-    derivable = [Outcome(f) for f in findings if f in _DERIVABLE]
-    if outcome is None or not derivable:
+    found = [Outcome(f) for f in findings]
+    if outcome is None or not found:
         return False
-    return resolve_outcome(Outcome(outcome), derivable, reason, role)[1]
+    return resolve_outcome(Outcome(outcome), found, reason, role)[1]

@@ -19,11 +19,10 @@ from domain.calendar import WorkingCalendar
 from domain.clock import within_timescale
 from domain.facts import StageFact, YearFacts
 from domain.timescales import RuleBook
-from domain.vocab import Channel, ComplainantGroup, Kind, LgoDecision, Outcome
+from domain.vocab import FINDING_NAMES, Channel, ComplainantGroup, Kind, LgoDecision, Outcome
 from domain.year import MONTHS, FinancialYear, half_up, share
 
 Value = int | Fraction | Decimal | None
-FINDINGS = ("upheld", "partially_upheld", "not_upheld", "not_determined", "outside_remit")
 UPHELD = frozenset({"upheld", "partially_upheld"})
 COMPLAINTS = ("statutory", "corporate")
 
@@ -273,7 +272,7 @@ class _Counter:
         done = [s for s in self.f.stages if s.procedure == "statutory" and s.number == 2 and s.declined is None
                 and self.in_year(s.responded)]
         counts = Counter(f or "not_recorded" for s in done for f in s.findings)
-        keys = list(dict.fromkeys([*FINDINGS, *sorted(counts)]))
+        keys = list(dict.fromkeys([*FINDING_NAMES, *sorted(counts)]))
         rows = [Row(k, [counts[k]]) for k in keys]
         rows.append(Row("total", [sum(counts.values())]))
         return _table("stage2_findings", ["count"], rows)

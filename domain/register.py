@@ -23,6 +23,7 @@ from domain.harmless import from_csv
 from domain.limits import check_day, check_money, check_text, text_problem, whole_number
 from domain.timescales import RuleError
 from domain.vocab import (
+    FINDING_NAMES,
     Advocate,
     Channel,
     ChildStatus,
@@ -33,21 +34,23 @@ from domain.vocab import (
     Remedy,
 )
 
-FINDING_NAMES = ("upheld", "partially_upheld", "not_upheld", "not_determined", "outside_remit")
-
 #: Every column of the register, in the order an export writes them, with how its cells are read.
 COLUMNS: dict[str, str] = {
     "reference": "text", "kind": "kind", "received": "date", "channel": "channel", "complainant_id": "text",
     "complainant": "text", "complainant_group": "group", "persistent": "yesno", "child_status": "child_status",
     "advocate": "advocate", "service_area": "text", "team": "text", "themes": "list", "summary": "text",
+    "officer": "text", "acknowledged": "date", "persistent_start": "date", "persistent_review": "date",
     "closed": "date", "stage1_extended": "date", "stage1_responded": "date", "stage1_outcome": "outcome",
-    "stage1_reopened": "count", "stage2_requested": "date", "stage2_declined": "date", "stage2_started": "date",
+    "stage1_reopened": "count", "stage1_reopened_on": "date", "stage1_reopened_responded": "date",
+    "stage2_requested": "date", "stage2_declined": "date", "stage2_started": "date",
     "stage2_extended": "date", "stage2_responded": "date", "stage2_outcome": "outcome",
     "stage2_findings": "findings", "stage2_cost": "money", "stage3_requested": "date", "stage3_panel": "date",
     "stage3_responded": "date", "stage3_outcome": "outcome", "stage3_cost": "money", "lgo_received": "date",
     "lgo_decision": "lgo_decision", "lgo_closed": "date", "lgo_remedy": "remedy", "lgo_payment": "money",
 }
 REQUIRED = ("kind", "received")
+#: Date columns whose dates may lie ahead of today (a review is planned); every other date has happened.
+AHEAD = frozenset({"persistent_review"})
 STAGE_COLUMNS = tuple(c for c in COLUMNS if c.startswith(("stage1_", "stage2_", "stage3_")))
 CHOICES = {"kind": Kind, "channel": Channel, "group": ComplainantGroup, "child_status": ChildStatus,
            "advocate": Advocate, "outcome": Outcome, "lgo_decision": LgoDecision}
@@ -94,11 +97,17 @@ class RegisterRow:
     team: str | None = None
     themes: tuple[str, ...] = ()
     summary: str | None = None
+    officer: str | None = None
+    acknowledged: date | None = None
+    persistent_start: date | None = None
+    persistent_review: date | None = None
     closed: date | None = None
     stage1_extended: date | None = None
     stage1_responded: date | None = None
     stage1_outcome: str | None = None
     stage1_reopened: int = 0
+    stage1_reopened_on: date | None = None
+    stage1_reopened_responded: date | None = None
     stage2_requested: date | None = None
     stage2_declined: date | None = None
     stage2_started: date | None = None
@@ -170,6 +179,31 @@ class UnreadableCell:
 
     def __repr__(self) -> str:
         return f"UnreadableCell({self.message!r})"
+
+
+def _set_of_parts(value: str | None) -> frozenset[str]:
+    return frozenset(filter(None, (value or "").split(";")))
+
+
+#: How the import tells a file's value from a stored one, by kind of column, where unequal cells are not
+#: enough: a list's order and repeats say nothing (``Delays;Communication`` is ``Communication;Delays``),
+#: and an empty ``persistent`` cell is how the register shows a person who is not (``no``).
+_SAME_AS: dict[str, Callable[[Any], Any]] = {"list": frozenset, "remedy": _set_of_parts, "findings": dict,
+                                             "yesno": bool}
+
+
+def changed_cells(old: RegisterRow, new: RegisterRow, columns: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Column -> (old cell, new cell) for each of ``columns`` whose value differs between a stored case
+    (``old``, as the export shows it) and a file's row (``new``); lists are compared as sets."""
+    before, after = old.cells(), new.cells()
+    diff = {}
+    for column in columns:
+        if before[column] != after[column]:
+            same = _SAME_AS.get(COLUMNS[column])
+            if same is None or same(getattr(old, column)) != same(getattr(new, column)):
+                diff[column] = (before[column], after[column])
+    return diff
+
 
 
 def _text(value: Any) -> str:
@@ -339,7 +373,7 @@ class RowReader:
     def __init__(self, columns: list[str], today: date) -> None:
         self.columns, self.today = columns, today
         days = _Remembered(self._day)
-        self.parsers = [days.__getitem__ if COLUMNS[c] == "date" else
+        self.parsers = [days.__getitem__ if COLUMNS[c] == "date" and c not in AHEAD else
                         _text_column(c) if COLUMNS[c] == "text" else _BY_KIND[COLUMNS[c]] for c in columns]
         fast: dict[str, Callable[[str], Any]] = {"text": str.strip, "list": _Remembered(_parse_list).__getitem__,
                                                  **{kind: _Remembered(_choice(kind)).__getitem__ for kind in CHOICES}}
@@ -420,6 +454,8 @@ _LATER2 = ("stage2_declined", "stage2_started", "stage2_extended", "stage2_respo
 _LATER3 = ("stage3_panel", "stage3_responded", "stage3_outcome", "stage3_cost")
 _OUTCOMES = ("stage1_outcome", "stage2_outcome", "stage3_outcome")
 _EXTENSIONS = ("stage1_extended", "stage2_extended")
+_OTHER_DATES = ("acknowledged", "persistent_start", "persistent_review", "stage1_reopened_on",
+                "stage1_reopened_responded")
 
 
 def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
@@ -486,6 +522,8 @@ def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
     for n, start, extended, end in extensions:
         if extended and ((start and extended < start) or (end and extended > end)):
             err(f"stage{n}_extended", f"{extended.isoformat()} is outside Stage {n} (from its start to its response)")
+    if not recorded.isdisjoint(_OTHER_DATES):
+        _check_other_dates(r, err)
     if r.lgo_received is None:
         if r.lgo_decision or r.lgo_closed or r.lgo_remedy or r.lgo_payment:
             err("lgo_received", "the Ombudsman's other columns need the date the enquiry was received")
@@ -494,6 +532,38 @@ def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
     if r.lgo_decision and not r.lgo_closed:
         err("lgo_closed", "a decision needs the date the Ombudsman closed the enquiry")
     return errors
+
+
+def _check_other_dates(r: RegisterRow, err: Callable[[str, str], None]) -> None:
+    """The acknowledgement, the persistent-complaints procedure and the last reopening of Stage 1."""
+    if r.acknowledged is not None:
+        if not Kind(r.kind).has_clock:
+            err("acknowledged", f"a {r.kind.replace('_', ' ')} is not acknowledged")
+        elif r.acknowledged < r.received:
+            err("acknowledged", f"{r.acknowledged.isoformat()} is before received ({r.received.isoformat()})")
+    if r.persistent_start and r.persistent_review and r.persistent_review <= r.persistent_start:
+        err("persistent_review", f"{r.persistent_review.isoformat()} is not after persistent_start "
+                                 f"({r.persistent_start.isoformat()})")
+    reopened, answered = r.stage1_reopened_on, r.stage1_reopened_responded
+    if reopened is None:
+        if answered is not None:
+            err("stage1_reopened_responded", "needs the date Stage 1 was last reopened (stage1_reopened_on)")
+        return
+    if not r.stage1_reopened:
+        err("stage1_reopened_on", "needs how many times Stage 1 was reopened (stage1_reopened)")
+    elif r.stage1_responded and reopened < r.stage1_responded:
+        err("stage1_reopened_on", f"{reopened.isoformat()} is before stage1_responded "
+                                  f"({r.stage1_responded.isoformat()})")
+    if answered is not None and answered < reopened:
+        err("stage1_reopened_responded", f"{answered.isoformat()} is before stage1_reopened_on "
+                                         f"({reopened.isoformat()})")
+    if r.stage2_requested is not None:
+        if answered is None:
+            err("stage2_requested", "Stage 2 follows the response to the reopened Stage 1 "
+                                    "(stage1_reopened_responded)")
+        elif r.stage2_requested < answered:
+            err("stage2_requested", f"{r.stage2_requested.isoformat()} is before stage1_reopened_responded "
+                                    f"({answered.isoformat()})")
 
 
 def normalise_header(name: str) -> str:

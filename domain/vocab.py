@@ -70,8 +70,10 @@ class Outcome(StrEnum):
     NOT_PURSUED = "not_pursued"
 
 
-#: The outcomes a finding on one issue of a complaint can have.
+#: The outcomes a finding on one issue of a complaint can have: the one list of them, for the forms, the
+#: register, the figures and the demo data.
 FINDINGS = (Outcome.UPHELD, Outcome.PARTIALLY_UPHELD, Outcome.NOT_UPHELD, Outcome.NOT_DETERMINED)
+FINDING_NAMES = tuple(f.value for f in FINDINGS)
 
 
 class ComplainantGroup(StrEnum):

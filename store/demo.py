@@ -31,6 +31,7 @@ from domain.clock import StageDates, deadline
 from domain.config import Config
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook
+from domain.vocab import FINDING_NAMES
 from store.bulk import BulkWriter, IndexesSetAside
 from store.database import Database
 from store.models import (
@@ -64,7 +65,7 @@ STATUSES = {"cin": 30, "cp": 20, "cla": 25, "care_leaver": 8, "disabled": 7, "se
 OUTCOMES = {"upheld": 19, "partially_upheld": 25, "not_upheld": 44, "withdrawn": 4, "not_determined": 2,
             "outside_remit": 2, "not_qualified": 1, "legal_proceedings": 1, "referred_elsewhere": 1,
             "not_pursued": 1}
-FINDINGS = {"upheld": 20, "partially_upheld": 20, "not_upheld": 50, "not_determined": 10}
+FINDINGS = dict(zip(FINDING_NAMES, (20, 20, 50, 10), strict=True))  # upheld, partially, not upheld, not determined
 LGO_DECISIONS = {"closed_after_initial_enquiries": 40, "premature": 20, "outside_jurisdiction": 12,
                  "invalid": 5, "investigated_fault": 13, "investigated_no_fault": 10}
 SERVICE_AREAS = {

@@ -13,7 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from domain.register import FINDING_NAMES, RegisterRow
+from domain.register import RegisterRow
+from domain.vocab import FINDING_NAMES
 from domain.year import FinancialYear
 from store.values import day as _day
 from store.values import money as _money
@@ -21,9 +22,11 @@ from store.values import money as _money
 BLOCK = 2000
 
 CASES = """SELECT c.id, c.reference, c.kind, c.received, c.channel, p.external_id, p.name, c.complainant_group,
-  p.persistent, c.child_status, c.advocate, a.name, t.name, c.summary, c.closed
+  p.persistent, c.child_status, c.advocate, a.name, t.name, c.summary, c.closed, o.name, c.acknowledged,
+  p.persistent_start, p.persistent_review
 FROM "case" c LEFT JOIN person p ON p.id = c.person_id LEFT JOIN service_area a ON a.id = c.service_area_id
-LEFT JOIN team t ON t.id = c.team_id WHERE {where} ORDER BY c.id LIMIT {limit}"""
+LEFT JOIN team t ON t.id = c.team_id LEFT JOIN officer o ON o.id = c.officer_id
+WHERE {where} ORDER BY c.id LIMIT {limit}"""
 THEMES = """SELECT ct.case_id, th.name FROM case_theme ct JOIN theme th ON th.id = ct.theme_id
 WHERE ct.case_id BETWEEN {p} AND {p}"""
 STAGES = """SELECT s.id, s.case_id, s.number, s.round, s.requested, s.declined, s.statement_agreed, s.extended_on,
@@ -107,7 +110,8 @@ class RegisterReader:
                 reference=c[1], kind=c[2], received=_day(c[3]) or date.min, channel=c[4], complainant_id=c[5],
                 complainant=c[6], complainant_group=c[7], persistent=True if c[8] else None, child_status=c[9],
                 advocate=c[10], service_area=c[11], team=c[12], themes=tuple(sorted(themes.get(cid, ()))),
-                summary=c[13])
+                summary=c[13], officer=c[15], acknowledged=_day(c[16]), persistent_start=_day(c[17]),
+                persistent_review=_day(c[18]))
             complaint = row.kind in ("statutory", "corporate")
             if not complaint:
                 row.closed = _day(c[14]) if row.kind not in ("compliment",) else None
@@ -122,9 +126,13 @@ class RegisterReader:
     @staticmethod
     def _stages(row: RegisterRow, stages: list[Any], findings: Counter[str] | None,
                 costs: dict[tuple[int, int], Decimal], cid: int) -> None:
+        last = 0
         for _sid, _, number, round_, requested, declined, agreed, extended, responded, outcome, panel in stages:
             if number == 1 and round_ > 0:
                 row.stage1_reopened += 1
+                if round_ > last:  # the last reopening's dates
+                    last, row.stage1_reopened_on, row.stage1_reopened_responded = round_, _day(requested), _day(
+                        responded)
             elif number == 1:
                 row.stage1_extended, row.stage1_responded = _day(extended), _day(responded)
                 row.stage1_outcome = outcome
@@ -135,7 +143,12 @@ class RegisterReader:
             elif number == 3:
                 row.stage3_requested, row.stage3_panel = _day(requested), _day(panel)
                 row.stage3_responded, row.stage3_outcome = _day(responded), outcome
-        if findings:
-            row.stage2_findings = tuple((k, findings[k]) for k in FINDING_NAMES if findings.get(k))
+        if (row.stage1_reopened_on, row.stage1_reopened_responded) == (row.stage1_responded,) * 2:
+            # dated at the Stage 1 reply, as an import dates a reopening whose dates it was not given:
+            # the count says it all
+            row.stage1_reopened_on = row.stage1_reopened_responded = None
+        if findings:  # the domain's findings in order, then any stored before there was one vocabulary
+            order = [*FINDING_NAMES, *sorted(findings.keys() - set(FINDING_NAMES))]
+            row.stage2_findings = tuple((k, findings[k]) for k in order if findings[k])
         row.stage2_cost = costs.get((cid, 2))
         row.stage3_cost = costs.get((cid, 3))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from domain.changes import check_outcome
+from domain.changes import REOPENING, check_outcome
 from domain.config import Config
 from domain.lifecycle import require_writer
 from domain.register import CellError, RegisterRow, match_header
@@ -29,6 +29,7 @@ from store.models import (
     Case,
     CaseTheme,
     ComplaintIssue,
+    Officer,
     OmbudsmanEnquiry,
     ServiceArea,
     Stage,
@@ -37,7 +38,16 @@ from store.models import (
 )
 from store.references import lock_for_bulk
 from store.register_files import RegisterFile
-from store.register_plan import Change, ImportPlan, ImportResult, Message, Who, extended_days, plan_file
+from store.register_plan import (
+    Change,
+    ImportPlan,
+    ImportResult,
+    Message,
+    Who,
+    acknowledgement_due,
+    extended_days,
+    plan_file,
+)
 from store.service_base import ServiceBase, row_id
 
 if TYPE_CHECKING:
@@ -89,7 +99,7 @@ class RegisterImport(ServiceBase):
         if not worth_a_worker(url, path):
             return None
         who = Who(user=config.user, role=config.role, rules=config.rules, calendar=config.calendar(),
-                  source=path.name, strict=strict, reason=_reason(reason))
+                  source=path.name, strict=strict, reason=_reason(reason), columns=frozenset(where))
         return PlanningChild(path, where, today, who, config)
 
     def import_file(self, path: Path, *, mapping: dict[str, str] | None = None, ignore: set[str] | None = None,
@@ -110,7 +120,7 @@ class RegisterImport(ServiceBase):
         file = RegisterFile(path)
         try:
             where = _where(file, mapping, ignore)
-            who = self._who(path.name, strict, reason)
+            who = self._who(path.name, strict, reason, frozenset(where))
             tick = None
             if progress is not None:
                 total, report = file.estimated_rows(), progress
@@ -128,11 +138,12 @@ class RegisterImport(ServiceBase):
         finally:
             file.close()
 
-    def _who(self, source: str, strict: bool, reason: str | None) -> Who:
+    def _who(self, source: str, strict: bool, reason: str | None, columns: frozenset[str]) -> Who:
         self.source = source  # named in the events of the changes, with the reason given
         self.reason = _reason(reason)
+        self.columns = columns
         return Who(user=self.user, role=self.role, rules=self.rules, calendar=self.calendar, source=source,
-                   strict=strict, reason=self.reason)
+                   strict=strict, reason=self.reason, columns=columns)
 
     def _run(self, plan: Callable[[sa.Connection], Iterator[Message]], dry_run: bool,
              progress: Callable[[int], None] | None) -> ImportResult:
@@ -197,13 +208,16 @@ class RegisterImport(ServiceBase):
             stage.outcome_overridden, stage.override_reason = overridden, self.reason if overridden else None
         for stage in stages.values():
             self._refresh(stage)
+        settled = case.closed is not None or any(s.responded is not None for s in stages.values())
+        case.ack_due = acknowledgement_due(self.rules, self.calendar, case.kind, case.received, case.acknowledged,
+                                           settled)
         case.version += 1
         self._touch(case)
 
     def _set_column(self, session: Session, case: Case, stages: dict[tuple[int, int], Stage], r: RegisterRow,
                     column: str) -> None:
         value = getattr(r, column)
-        if column in ("channel", "complainant_group", "child_status", "advocate", "summary"):
+        if column in ("channel", "complainant_group", "child_status", "advocate", "summary", "acknowledged"):
             setattr(case, column, value)
         elif column == "received":
             case.received = value
@@ -213,8 +227,8 @@ class RegisterImport(ServiceBase):
             case.closed = value
             if (1, 0) in stages:
                 stages[1, 0].responded = value
-        elif column in ("service_area", "team"):
-            model = ServiceArea if column == "service_area" else Team
+        elif column in ("service_area", "team", "officer"):
+            model = {"service_area": ServiceArea, "team": Team, "officer": Officer}[column]
             row = self._named(session, model, value)
             setattr(case, f"{column}_id", row.id if row else None)
         elif column == "themes":
@@ -223,14 +237,14 @@ class RegisterImport(ServiceBase):
             session.flush()
             for name in value:
                 session.add(CaseTheme(case_id=row_id(case), theme_id=self._named(session, Theme, name).id))
-        elif column in ("complainant", "complainant_id", "persistent"):
+        elif column in ("complainant", "complainant_id", "persistent", "persistent_start", "persistent_review"):
             person = self._person(session, r.complainant, r.complainant_id, r.complainant_group)
             case.person_id = person.id if person else None
-            if person is not None and r.persistent and not person.persistent:
-                person.persistent, person.persistent_start = True, r.received
+            if person is not None and column.startswith("persistent"):  # the person's procedure, as the row says
+                setattr(person, column, bool(value) if column == "persistent" else value)
         elif column.startswith("lgo_"):
             self._set_enquiry(session, case, r)
-        elif column == "stage1_reopened":
+        elif column in ("stage1_reopened", *REOPENING):
             self._set_reopenings(session, case, stages, r)
         else:
             self._set_stage(session, case, stages, r, column, value)
@@ -283,6 +297,9 @@ class RegisterImport(ServiceBase):
 
     def _set_reopenings(self, session: Session, case: Case, stages: dict[tuple[int, int], Stage],
                         r: RegisterRow) -> None:
+        """The rounds of Stage 1 after the first as the row has them: how many, and the last one's dates
+        (undated ones at the Stage 1 reply, as a new case's) if the file has a column for them. Idempotent:
+        any of its columns calls it."""
         rounds = sorted(k[1] for k in stages if k[0] == 1 and k[1] > 0)
         for n in rounds[r.stage1_reopened:]:
             session.delete(stages.pop((1, n)))
@@ -291,6 +308,15 @@ class RegisterImport(ServiceBase):
             stages[1, n] = Stage(case_id=row_id(case), procedure=case.kind, number=1, round=n, requested=on,
                                  responded=on)
             session.add(stages[1, n])
+        if r.stage1_reopened and not self.columns.isdisjoint(REOPENING):
+            last = stages[1, max(k[1] for k in stages if k[0] == 1)]
+            on = r.stage1_responded or r.received
+            last.requested = r.stage1_reopened_on or on
+            last.responded = r.stage1_reopened_responded if r.stage1_reopened_on else on
+            if last.responded is None:
+                case.closed = None  # open again, as a reopening leaves it
+            elif case.closed is None and not any(number > 1 for number, _ in stages):
+                case.closed = last.responded
 
     def _set_enquiry(self, session: Session, case: Case, r: RegisterRow) -> None:
         enquiry = session.exec(select(OmbudsmanEnquiry).where(OmbudsmanEnquiry.case_id == case.id)

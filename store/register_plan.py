@@ -1,7 +1,7 @@
 """Planning an import, a chunk of rows at a time: what is new, what changes a stored case, what is wrong.
 
-The plan reads the database and never writes to it. The rows of new cases (and of new theme, team
-and service-area names) go to a sink in batches: the writing connection itself, or a pipe to the
+The plan reads the database and never writes to it. The rows of new cases (and of new theme, team,
+service-area and officer names) go to a sink in batches: the writing connection itself, or a pipe to the
 process that holds the write transaction (``store.register_worker``). Changes to stored cases are
 kept for the writer to apply at the end, and every error of the file is collected; once there is
 one, nothing more is sent to be written, but the rest of the file is still checked.
@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from domain.calendar import WorkingCalendar
-from domain.changes import StoredCase, check_change, check_outcome
+from domain.changes import REOPENING, StoredCase, check_change, check_outcome
 from domain.clock import StageDates, deadline
-from domain.register import COLUMNS, CellError, RegisterRow
+from domain.register import COLUMNS, CellError, RegisterRow, changed_cells
 from domain.timescales import RuleBook, RuleError
 from domain.vocab import Kind, Role
 from store.bulk import BATCH, BulkWriter
@@ -30,6 +30,7 @@ from store.models import (
     Case,
     CaseTheme,
     ComplaintIssue,
+    Officer,
     OmbudsmanEnquiry,
     Person,
     ServiceArea,
@@ -44,16 +45,18 @@ from store.register_files import RegisterFile, read_chunks
 
 COMPLAINTS = (Kind.STATUTORY.value, Kind.CORPORATE.value)
 NO_CLOCK = frozenset(k.value for k in Kind if not k.has_clock)
-LISTS = (("themes", Theme, "theme"), ("team", Team, "team"), ("service_area", ServiceArea, "service_area"))
+LISTS = (("themes", Theme, "theme"), ("team", Team, "team"), ("service_area", ServiceArea, "service_area"),
+         ("officer", Officer, "officer"))
 
 #: A stored case the file changes: the file's row, the case's id, and column -> (stored, file) cells.
 Change = tuple[RegisterRow, int, dict[str, tuple[str, str]]]
 #: The columns of the rows an import writes for each new case, in the order of its tuples; the rest
 #: of each table is NULL.
 CASE_COLUMNS = ("id", "reference", "kind", "received", "channel", "person_id", "complainant_group", "child_status",
-                "advocate", "service_area_id", "team_id", "summary", "closed", "version")
+                "advocate", "service_area_id", "team_id", "summary", "closed", "version", "officer_id", "acknowledged",
+                "ack_due")
 PERSON_COLUMNS = ("id", "external_id", "name", "name_key", "complainant_group", "persistent", "persistent_start",
-                  "anonymised")
+                  "anonymised", "persistent_review")
 STAGE_COLUMNS = ("id", "case_id", "procedure", "number", "round", "requested", "accepted", "declined",
                  "statement_agreed", "extended_on", "extended_days", "panel_on", "responded", "outcome", "step",
                  "due", "late_request", "paused_days", "outcome_overridden")
@@ -66,6 +69,9 @@ class ImportResult:
     updated: dict[str, list[str]] = field(default_factory=dict)  # reference -> changed columns
     unchanged: int = 0
     new_names: dict[str, list[str]] = field(default_factory=dict)  # "themes" -> names added to the lists
+    #: Rows of new cases without a complainant_id taken as one person by their name: (their spreadsheet
+    #: rows, whether a person already stored has that name too), in the order of the file.
+    merged_by_name: list[tuple[list[int], bool]] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -80,6 +86,16 @@ class Who:
     source: str  # the file's name, for the events
     strict: bool = False
     reason: str | None = None  # why, for the changes the rules for changes ask a reason for
+    columns: frozenset[str] = frozenset(COLUMNS)  # the file's: what it does not have, it does not change
+
+
+def acknowledgement_due(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: date,
+                        acknowledged: date | None, settled: bool) -> date | None:
+    """When an acknowledgement is owed, as the forms keep it: a case of a kind with a clock that was not
+    acknowledged, while no response or closing has ``settled`` it; None otherwise."""
+    if acknowledged is not None or settled or not Kind(kind).has_clock:
+        return None
+    return calendar.add(received, rules.timescale(kind, "acknowledgement", received).days)
 
 
 def extended_days(rules: RuleBook, kind: str, step: str, on: date, extended: date | None) -> int | None:
@@ -111,6 +127,8 @@ class ImportPlan:
         self.generated: dict[str, int] = {}
         self.named: set[str] = set()
         self.numbers = Numbers(conn, avoid=self.named, stored=not self.empty)
+        self.by_name: dict[str, list[int]] = {}  # name key -> the rows of new cases with it and no complainant_id
+        self.stored_names: set[str] = set()  # the name keys of those that are stored people's too
         self.writer = w = BulkWriter(conn, sink=sink, batch=batch)
         self.next_person, self.next_stage = w.counter("person"), w.counter("stage")
         self.add_person, self.add_stage = w.appender(Person, PERSON_COLUMNS), w.appender(Stage, STAGE_COLUMNS)
@@ -140,6 +158,8 @@ class ImportPlan:
             self.writer.finish()
             self.numbers.finish(self.writer.sink)
         self.result.new_names = {column: sorted(names) for column, names in self.added.items()}
+        self.result.merged_by_name = [(rows, key in self.stored_names) for key, rows in self.by_name.items()
+                                      if len(rows) > 1 or key in self.stored_names]
         return self.result
 
     # -- checking ------------------------------------------------------------------------------
@@ -149,7 +169,7 @@ class ImportPlan:
         for column, model, table in LISTS:
             known = self.lists[model]
             values = ((r, r.themes) for r in rows) if column == "themes" else (
-                (r, (r.team,) if column == "team" else (r.service_area,)) for r in rows)
+                (r, (getattr(r, column),)) for r in rows)
             for r, names in values:
                 for name in names:
                     if name is None or name in known:
@@ -188,10 +208,10 @@ class ImportPlan:
         """Rows of stored cases: unchanged, or a change to apply, checked against the rules for changes."""
         reader = RegisterReader(self.conn.connection.driver_connection, self.placeholder)
         stored = reader.by_ids([existing[r.reference] for r in matched if r.reference])
+        columns = [c for c in COLUMNS if c in self.who.columns and c != "reference"]
         for r in matched:
             cid = existing[r.reference or ""]
-            old, new = stored[cid].cells(), r.cells()
-            diff = {c: (old[c], new[c]) for c in COLUMNS if old[c] != new[c] and c != "reference"}
+            diff = changed_cells(stored[cid], r, columns)
             if not diff:
                 self.result.unchanged += 1
                 continue
@@ -206,6 +226,8 @@ class ImportPlan:
                                                    "cannot be changed by an import"))
         stored, role, reason = StoredCase.of_row(old), self.who.role, self.who.reason
         for column in diff:
+            if column in REOPENING and r.stage1_reopened > old.stage1_reopened:
+                continue  # the dates of a new reopening: reopening is a transition every writer makes
             try:
                 check_change(stored, column, getattr(old, column), getattr(r, column), role, reason)
             except RuleError as exc:
@@ -225,25 +247,28 @@ class ImportPlan:
         a 100,000-row register makes half a million rows."""
         if not rows:
             return
-        w, lists, created = self.writer, self.lists, self.result.created
-        themes, teams, areas = lists[Theme], lists[Team], lists[ServiceArea]
+        w, lists, created, who = self.writer, self.lists, self.result.created, self.who
+        themes, teams, areas, officers = lists[Theme], lists[Team], lists[ServiceArea], lists[Officer]
         next_case, add_case, add_theme = w.counter("case"), w.appender(Case, CASE_COLUMNS), self.add_theme
         person_id, write_stages = self._person_id, self._write_stages
         self._find_people(rows)
-        who, detail = self.who.user, f"from {self.who.source}"[:120]
+        detail = f"from {who.source}"[:120]
         for r in rows:
             cid = next_case()
             reference = r.reference or self._next_reference(r)
+            closed = write_stages(cid, r)
+            owed = acknowledgement_due(who.rules, who.calendar, r.kind, r.received, r.acknowledged,
+                                       closed is not None or r.stage1_responded is not None)
             add_case((cid, reference, r.kind, r.received, r.channel, person_id(r), r.complainant_group,
                       r.child_status, r.advocate, areas.get(r.service_area or ""), teams.get(r.team or ""),
-                      r.summary, write_stages(cid, r), 1))
+                      r.summary, closed, 1, officers.get(r.officer or ""), r.acknowledged, owed))
             for theme in r.themes:
                 add_theme((cid, themes[theme]))
             if r.lgo_received:
                 w.add(OmbudsmanEnquiry, {"id": w.next_id("ombudsman_enquiry"), "case_id": cid,
                                          "received": r.lgo_received, "decision": r.lgo_decision,
                                          "decided": r.lgo_closed, "remedy": r.lgo_remedy, "payment": r.lgo_payment})
-            w.add_event(cid, who, "imported", detail)
+            w.add_event(cid, who.user, "imported", detail)
             created.append(reference)
             w.flush_if_full()
 
@@ -264,6 +289,7 @@ class ImportPlan:
                                               .where(col(Person.name_key).in_(keys[i:i + 500]))
                                               .order_by(Person.id)):
                 found.setdefault(f"name:{key}", pid)
+                self.stored_names.add(key)
 
     def _person_id(self, r: RegisterRow) -> int | None:
         if r.complainant_id:
@@ -278,7 +304,9 @@ class ImportPlan:
             pid = self.people[key] = self.next_person()
             name = r.complainant or r.complainant_id or ""
             self.add_person((pid, r.complainant_id, name, named or name_key(name), r.complainant_group,
-                             bool(r.persistent), r.received if r.persistent else None, False))
+                             bool(r.persistent), r.persistent_start, False, r.persistent_review))
+        if named is not None:  # matched by name alone: the import's report says which rows
+            self.by_name.setdefault(named, []).append(r.row)
         return pid
 
     def _named_references(self, rows: list[RegisterRow]) -> None:
@@ -316,9 +344,14 @@ class ImportPlan:
         one = StageDates(r.kind, 1, r.received, extended_on=r.stage1_extended, responded=r.stage1_responded,
                          extended_days=extended_days(self.who.rules, r.kind, "stage1", r.received, r.stage1_extended))
         self._stage_row(cid, one, outcome=r.stage1_outcome)
-        for n in range(1, r.stage1_reopened + 1):  # the register keeps how often, not when: dated at the reply
-            self._stage_row(cid, StageDates(r.kind, 1, one.responded or r.received, responded=one.responded), round=n)
         end: date | None = r.stage1_responded
+        for n in range(1, r.stage1_reopened + 1):
+            if n == r.stage1_reopened and r.stage1_reopened_on is not None:  # the last reopening, dated
+                again = StageDates(r.kind, 1, r.stage1_reopened_on, responded=r.stage1_reopened_responded)
+                end = r.stage1_reopened_responded  # None while it is open
+            else:  # the register keeps how often, not when: dated at the reply
+                again = StageDates(r.kind, 1, one.responded or r.received, responded=one.responded)
+            self._stage_row(cid, again, round=n)
         if r.stage2_requested:
             end = self._stage2(cid, r)
         if r.stage3_requested:

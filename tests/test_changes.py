@@ -66,9 +66,8 @@ def test_the_register_view_of_a_stored_case():
 def test_an_outcome_against_its_findings_is_a_managers_override_with_a_reason():
     assert check_outcome("partially_upheld", ["upheld", "not_upheld"], Role.OFFICER, None) is False
     assert check_outcome(None, ["upheld"], Role.OFFICER, None) is False  # nothing to override
-    assert check_outcome("upheld", ["outside_remit"], Role.OFFICER, None) is False  # no finding gives an outcome
     with pytest.raises(RuleError, match="^the findings give partially_upheld; only a manager may override"):
-        check_outcome("upheld", ["upheld", "not_upheld", "outside_remit"], Role.OFFICER, "why")
+        check_outcome("upheld", ["upheld", "not_upheld"], Role.OFFICER, "why")
     with pytest.raises(RuleError, match=r"^overriding the derived outcome \(not_upheld\) with upheld needs a reason"):
         check_outcome("upheld", ["not_upheld"], Role.MANAGER, None)
     assert check_outcome("upheld", ["not_upheld"], Role.MANAGER, "adjudicator's view") is True

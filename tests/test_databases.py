@@ -84,6 +84,9 @@ def test_demo_digest_figures_and_register_round_trip(database_url, postgres_serv
     back = tmp_path / "back.csv"
     run("export", "--register", "--db", copy, "--output", str(back))
     assert back.read_text() == register.read_text()
+    assert run("due", "--db", copy, "--format", "json").stdout == due.stdout  # officers, acknowledgements too
+    same = run("import", str(register), "--db", database_url)
+    assert "0 created, 0 updated, 800 unchanged" in same.stdout, same.output
     before = [t for t in json.loads(figures.stdout)["tables"] if t["id"] != "actions"]
     after = [t for t in json.loads(run("export", "--db", copy, "--year", "2025").stdout)["tables"]
              if t["id"] != "actions"]

@@ -19,6 +19,7 @@ from domain.limits import check_text, whole_number
 from domain.register import parse_date, parse_money
 from domain.timescales import RuleError
 from domain.vocab import (
+    FINDING_NAMES,
     Advocate,
     Channel,
     ChildStatus,
@@ -34,7 +35,6 @@ from domain.vocab import (
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
     from store.service import CaseService
 
-FINDINGS = ("upheld", "partially_upheld", "not_upheld", "not_determined")
 LISTS = ("theme", "team", "service_area", "officer", "independent_person")  # the council's lists
 
 
@@ -204,7 +204,7 @@ ACTIONS: tuple[Action, ...] = (
            tooltip="Start a paused clock again"),
     Action("respond", "Respond", (
         Field("outcome", "Outcome (blank: from findings)", "choice", choices=_values(Outcome)), ON,
-        Field("findings", "Findings per issue", "list", choices=FINDINGS, placeholder="upheld; not_upheld",
+        Field("findings", "Findings per issue", "list", choices=FINDING_NAMES, placeholder="upheld; not_upheld",
               most=limits.ISSUES),
         Field("override_reason", "Reason for overriding the findings", limit=limits.TEXT)),
         _respond, key="o", tooltip="Record the response and its outcome"),
