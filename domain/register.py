@@ -62,7 +62,8 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _MONEY = re.compile(r"£?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?")
 #: The most characters each text column holds (``domain.limits``); every other cell holds at most ``CELL``.
 TEXT_LIMITS = {"reference": limits.REFERENCE, "complainant_id": limits.EXTERNAL_ID, "complainant": limits.NAME,
-               "service_area": limits.LIST_NAME, "team": limits.LIST_NAME, "summary": limits.TEXT}
+               "service_area": limits.LIST_NAME, "team": limits.LIST_NAME, "officer": limits.LIST_NAME,
+               "summary": limits.TEXT}
 #: Text columns whose cells may hold several lines (and tabs).
 MULTI_LINE = frozenset({"summary"})
 _MARKED = methodcaller("startswith", "'")

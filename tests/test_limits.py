@@ -102,7 +102,7 @@ def test_a_register_past_the_limits_is_refused_cell_by_cell_on_either_database(t
         "  row 7, summary: is 10,001 characters long: at most 10,000 fit",
         "  row 7, themes: names a theme 121 characters long: at most 120 fit",
         "  row 7, stage2_findings: 'upheld:²' is not finding:count, e.g. upheld:7;not_upheld:45 (findings: upheld, "
-        "partially_upheld, not_upheld, not_determined, outside_remit)",
+        "partially_upheld, not_upheld, not_determined)",
         "  row 7, stage2_cost: '1e308' is not an amount of money: write 4017.98 or £4,017.98",
         "  row 8, stage2_findings: counts 101 issues: 100 is the most issues in one statement of complaint"]
     assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", result.stderr)  # no character shown raw
@@ -121,7 +121,7 @@ def test_values_at_the_limits_import_alike_on_either_database(tmp_path, database
     assert result.exit_code == 0, result.output
     assert cases(database_url) == [(reference, name, None), ("CS-2", folded, "First line\nsecond\tline")]
     exported = run("export", "--register", "--db", database_url).stdout.splitlines()
-    assert exported[1].endswith(",2024-05-03,,50,2024-05-04,,,,,,upheld:60;not_upheld:40,9999999999.99,,,,,,,,,,")
+    assert exported[1].endswith(",2024-05-03,,50,,,2024-05-04,,,,,,upheld:60;not_upheld:40,9999999999.99,,,,,,,,,,")
 
 
 # -- Excel workbooks ------------------------------------------------------------------------------------------

@@ -485,8 +485,8 @@ def test_a_reimport_sets_the_new_columns_of_stored_cases_under_the_rules_for_cha
     assert history_of(db_path, "CS-1")[1:] == [
         f"changed by import {column}: {old} -> {new}  (reason: import of b.csv)" for column, old, new in (
             ("persistent", "(none)", "yes"), ("officer", "Sam Patel", "Kim Lee"),
-            ("acknowledged", "(none)", "2026-10-05"), ("persistent_start", "(none)", "2026-10-01"),
-            ("stage1_reopened_responded", "(none)", "2026-11-12"))]
+            ("acknowledged", "(none)", "05/10/2026"), ("persistent_start", "(none)", "01/10/2026"),
+            ("stage1_reopened_responded", "(none)", "12/11/2026"))]
     assert json.loads(run("due", "--db", db_path, "--format", "json").stdout)["items"] == []
     redated = write(tmp_path / "c.csv", header, "CS-1,statutory,02/10/2026,P1,Ann Example,yes,01/10/2026,Kim Lee,"
                                                 "05/10/2026,09/10/2026,upheld,1,02/11/2026,13/11/2026")
