@@ -300,16 +300,20 @@ def _tiny_figures(path):
         db.close()
 
 
-def test_xlsx_columns_fit_and_headers_stay_in_view(tiny_db, tmp_path):
-    """No '###': every column is as wide as its widest value as Excel shows it; frozen header rows."""
-    reg = open_database(tiny_db, Config(user="t"))
-    r = Register(reg)
+def _stage2_costing(path: str, amount: str) -> None:
+    """One more statutory Stage 2, answered in 2024/25, that cost ``amount``."""
+    db = open_database(path, Config(user="t"))
+    r = Register(db)
     r.ids, r.stage_ids, r.seq = iter(range(100, 200)), iter(range(100, 200)), iter(range(100, 200))
     cid = r.case("statutory", D(2024, 4, 2))
-    sid = r.stage(cid, "statutory", 2, D(2024, 4, 10), responded=D(2024, 9, 2), outcome="upheld")
-    r.cost(sid, "1234567.89")
+    r.cost(r.stage(cid, "statutory", 2, D(2024, 4, 10), responded=D(2024, 9, 2), outcome="upheld"), amount)
     r.save()
-    reg.close()
+    db.close()
+
+
+def test_xlsx_columns_fit_and_headers_stay_in_view(tiny_db, tmp_path):
+    """No '###': every column is as wide as its widest value as Excel shows it; frozen header rows."""
+    _stage2_costing(tiny_db, "1234567.89")
     path = tmp_path / "figures.xlsx"
     assert run("export", "--db", tiny_db, "--year", "2024", "--format", "xlsx", "--output", str(path)).exit_code == 0
     wb = load_workbook(path)
@@ -323,14 +327,7 @@ def test_xlsx_columns_fit_and_headers_stay_in_view(tiny_db, tmp_path):
 
 
 def test_csv_money_always_has_its_pence(tiny_db, tmp_path):
-    reg = open_database(tiny_db, Config(user="t"))
-    r = Register(reg)
-    r.ids, r.stage_ids, r.seq = iter(range(100, 200)), iter(range(100, 200)), iter(range(100, 200))
-    cid = r.case("statutory", D(2024, 4, 2))
-    sid = r.stage(cid, "statutory", 2, D(2024, 4, 10), responded=D(2024, 9, 2), outcome="upheld")
-    r.cost(sid, "8370")
-    r.save()
-    reg.close()
+    _stage2_costing(tiny_db, "8370")
     folder = tmp_path / "csv"
     assert run("export", "--db", tiny_db, "--year", "2024", "--format", "csv", "--output", str(folder)).exit_code == 0
     assert (folder / "2024-costs.csv").read_text().splitlines() == [
