@@ -395,12 +395,15 @@ class RowReader:
 
     def read_text(self, cells: Sequence[str], row: int) -> tuple[RegisterRow | None, list[CellError]]:
         """A CSV row's cells (strings, one per column); whitespace-only cells count as empty."""
+        joined = "".join(cells)  # every control character is unprintable; no cell is longer than its row
         keep = list(map(str.strip, cells))
-        if any(map(_MARKED, keep)):  # asked in C of every row; true for few
+        # A cell marked as text with an apostrophe: asked only of rows with an apostrophe at all (asking every
+        # cell of every row cost 0.3 s of a 100,000-row import).
+        if "'" in joined and any(map(_MARKED, keep)):
             cells = list(keep)
             for i in self.texts:
                 cells[i] = from_csv(cells[i])
-        joined = "".join(cells)  # every control character is unprintable; no cell is longer than its row
+            joined = "".join(cells)
         if (not joined.isprintable() or len(joined) > limits.CELL
                 or any(map(gt, map(len, self.text_cells(cells)), self.text_limits))):
             return self.read(cells, row)  # which says what is wrong, if anything (NBSP is unprintable, and fine)
