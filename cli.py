@@ -536,6 +536,7 @@ def import_(
     day = parse_today(today)
     big = file.is_file() and file.stat().st_size > 500_000
     reading = None
+    failure: tuple[list[str], int] | None = None
     with _progress(big) as tick:
         try:
             # a big file is read in a second process from now on, while the database opens
@@ -547,20 +548,20 @@ def import_(
                                              dry_run=dry_run, reason=reason, reading=reading,
                                              progress=lambda done, total: tick("Importing", done, total))
         except RegisterFileError as exc:
-            fail(str(exc))
+            failure = [f"Error: {shown(str(exc))}"], 1
         except ImportRefused as refused:
             errors: list[CellError] = refused.errors
-            typer.echo(f"{file.name}: {len(errors):,} error{'s' if len(errors) != 1 else ''}; nothing was imported.",
-                       err=True)
-            for error in errors:
-                typer.echo(f"  {shown(str(error))}", err=True)  # a column named in the file's header
-            raise typer.Exit(1) from None
+            failure = [f"{file.name}: {len(errors):,} error{'s' if len(errors) != 1 else ''}; nothing was imported.",
+                       *(f"  {shown(str(error))}" for error in errors)], 1  # a column named in the file's header
         except KeyboardInterrupt:
-            typer.echo(f"{file.name}: interrupted; nothing was imported.", err=True)
-            raise typer.Exit(130) from None
+            failure = [f"{file.name}: interrupted; nothing was imported."], 130
         finally:
             if reading is not None:
                 reading.close()
+    if failure is not None:  # said once the progress bar has gone: lines written under a live bar could be lost
+        for line in failure[0]:
+            typer.echo(line, err=True)
+        raise typer.Exit(failure[1])
     _import_summary(file, database.describe(), result)
 
 

@@ -19,6 +19,7 @@ import queue
 import signal
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -72,7 +73,8 @@ class PlanningChild:
     def messages(self, url: str) -> Iterator[Message]:
         """Tell the child the database to plan against (the write transaction is open by now); its messages."""
         try:
-            self.go.send(url)
+            with suppress(BrokenPipeError):  # the child stopped reading ahead (a file it cannot read): it said why
+                self.go.send(url)
             while True:
                 try:
                     message = self.receive.recv()

@@ -411,3 +411,28 @@ def test_the_planning_child_never_finalizes_what_it_inherited(tmp_path, monkeypa
         assert not marker.exists()  # the child left it alone (and this process has not collected yet)
     finally:
         gc.enable()
+
+
+def test_a_file_the_planning_child_cannot_read_is_named_even_when_it_stopped_first(tmp_path, monkeypatch):
+    """The child reads ahead while the database opens: when the file failed first, the child was gone before
+    the writer told it the database, the writer's send met a broken pipe, and the import ended with exit 1 and
+    no message at all (about half the runs of the 8 MB cell test)."""
+    from store import register_worker
+
+    if not register_worker.worker_available():
+        pytest.skip("this platform cannot fork, so imports are always planned in one process")
+    real = register_worker.PlanningChild.messages
+
+    def after_the_child_stopped(self, url):  # type: ignore[no-untyped-def]
+        self.child.join(timeout=30)  # the child has met the bad row and gone: its end of the pipe is closed
+        assert not self.child.is_alive()
+        return real(self, url)
+
+    monkeypatch.setattr(register_worker.PlanningChild, "messages", after_the_child_stopped)
+    monkeypatch.setattr(register_worker, "WORKER_FROM_BYTES", 0)
+    huge = write(tmp_path / "huge.csv", "kind,received,summary", "statutory,02/05/2024,short",
+                 f"statutory,02/05/2024,{'y' * (64 * limits.CELL + 1)}")
+    result = run("import", huge, "--db", str(tmp_path / "c.db"))
+    assert (result.exit_code, result.stderr.strip()) == (1, (
+        f"Error: {huge}: row 3 cannot be read (field larger than field limit (8388608)); a cell holds at most "
+        "131,072 characters"))
