@@ -9,6 +9,7 @@ from typing import Protocol
 
 from domain.calendar import WorkingCalendar
 from domain.timescales import Relaxation, RuleBook
+from domain.vocab import Kind
 
 #: Working days left at or under which a deadline counts as due soon.
 DUE_SOON_DAYS = 2
@@ -220,3 +221,12 @@ def within_timescale(received: date, responded: date, extended_on: date | None, 
     if extended_on is None or extended_days is None:
         return False
     return calendar.elapsed(received, extended_on) <= days and taken <= extended_days
+
+
+def acknowledgement_due(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: date,
+                        acknowledged: date | None = None, settled: bool = False) -> date | None:
+    """When an acknowledgement is owed: for a kind with a clock, not yet acknowledged, while no response or
+    closing has ``settled`` it; None otherwise. The one rule for the forms, imports, corrections and re-syncs."""
+    if acknowledged is not None or settled or not Kind(kind).has_clock:
+        return None
+    return calendar.add(received, rules.timescale(kind, "acknowledgement", received).days)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
-from domain.clock import deadline
+from domain.clock import acknowledgement_due, deadline
 from domain.config import Config
 from domain.timescales import RuleBook
 from store.database import Database
@@ -57,11 +57,9 @@ def refresh_deadlines(session: Session, rules: RuleBook, calendar: WorkingCalend
         stage.step = dl.step if dl else None
     answered = select(Stage.case_id).where(col(Stage.responded).is_not(None))
     for case in session.exec(select(Case).where(col(Case.ack_due).is_not(None))):
-        if case.closed is not None or case.acknowledged is not None:
-            case.ack_due = None  # settled: a response or closure ends what an acknowledgement is owed
-            continue
-        ack = rules.timescale(case.kind, "acknowledgement", case.received)
-        case.ack_due = calendar.add(case.received, ack.days)
+        # a response (below) or a closing settles what an acknowledgement is owed
+        case.ack_due = acknowledgement_due(rules, calendar, case.kind, case.received, case.acknowledged,
+                                           settled=case.closed is not None)
     session.execute(sa.update(Case).where(col(Case.ack_due).is_not(None), col(Case.id).in_(answered))
                     .values(ack_due=None))
     # Ombudsman dates are set by the Ombudsman, not computed: nothing to recompute there.

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from domain.changes import StoredCase, check_change
+from domain.clock import acknowledgement_due
 from domain.lifecycle import check_date, require_manager
 from domain.timescales import RuleError
 from store.models import (
@@ -59,8 +60,7 @@ class CorrectionMixin(ServiceBase):
                 if stage is not None:
                     stage.requested = value
                 if case.ack_due is not None:  # still owed: it moves with the date it counts from
-                    ack = self.rules.timescale(case.kind, "acknowledgement", value)
-                    case.ack_due = self.calendar.add(value, ack.days)
+                    case.ack_due = acknowledgement_due(self.rules, self.calendar, case.kind, value)
             else:
                 assert stage is not None
                 if stage.responded is None:

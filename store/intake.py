@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from domain.clock import acknowledgement_due
 from domain.lifecycle import check_date, check_open
 from domain.timescales import RuleError
 from domain.vocab import (
@@ -65,10 +66,8 @@ class IntakeMixin(ServiceBase):
             case.service_area_id = area.id if area else None
             case.team_id = team_row.id if team_row else None
             case.officer_id = officer_row.id if officer_row else None
-            if the_kind.has_clock:
-                ack = self.rules.timescale(the_kind.value, "acknowledgement", received)
-                case.ack_due = self.calendar.add(received, ack.days)
-            else:
+            case.ack_due = acknowledgement_due(self.rules, self.calendar, the_kind.value, received)
+            if not the_kind.has_clock:
                 case.closed = received
             session.add(case)
             session.flush()

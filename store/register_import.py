@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.changes import REOPENING, check_outcome
+from domain.clock import acknowledgement_due
 from domain.config import Config
 from domain.lifecycle import require_writer
 from domain.register import CellError, RegisterRow, match_header
@@ -44,7 +45,6 @@ from store.register_plan import (
     ImportResult,
     Message,
     Who,
-    acknowledgement_due,
     extended_days,
     plan_file,
 )

@@ -20,7 +20,7 @@ from sqlmodel import col
 
 from domain.calendar import WorkingCalendar
 from domain.changes import REOPENING, StoredCase, check_change, check_outcome
-from domain.clock import StageDates, deadline
+from domain.clock import StageDates, acknowledgement_due, deadline
 from domain.register import COLUMNS, CellError, RegisterRow, changed_cells
 from domain.timescales import RuleBook, RuleError
 from domain.vocab import Kind, Role
@@ -87,15 +87,6 @@ class Who:
     strict: bool = False
     reason: str | None = None  # why, for the changes the rules for changes ask a reason for
     columns: frozenset[str] = frozenset(COLUMNS)  # the file's: what it does not have, it does not change
-
-
-def acknowledgement_due(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: date,
-                        acknowledged: date | None, settled: bool) -> date | None:
-    """When an acknowledgement is owed, as the forms keep it: a case of a kind with a clock that was not
-    acknowledged, while no response or closing has ``settled`` it; None otherwise."""
-    if acknowledged is not None or settled or not Kind(kind).has_clock:
-        return None
-    return calendar.add(received, rules.timescale(kind, "acknowledgement", received).days)
 
 
 def extended_days(rules: RuleBook, kind: str, step: str, on: date, extended: date | None) -> int | None:
