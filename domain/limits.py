@@ -78,7 +78,7 @@ def check_text(text: str, limit: int, *, multiline: bool = False) -> str:
     return text
 
 
-def shown(text: str) -> str:
+def quoted(text: str) -> str:
     """A short value quoted for a message, every character that is not printable escaped (``repr``)."""
     return repr(text if len(text) <= 30 else text[:27] + "...")
 
@@ -88,8 +88,8 @@ def whole_number(text: str, most: int, what: str = "") -> int:
     text = text.strip()
     if not _DIGITS.fullmatch(text):
         if text.isascii() and text.isdigit():
-            raise RuleError(f"{shown(text)} is more than {most:,}" + (f", the most {what}" if what else ""))
-        raise RuleError(f"{shown(text)} is not a whole number")
+            raise RuleError(f"{quoted(text)} is more than {most:,}" + (f", the most {what}" if what else ""))
+        raise RuleError(f"{quoted(text)} is not a whole number")
     number = int(text)
     if number > most:
         raise RuleError(f"{number:,} is more than {most:,}" + (f", the most {what}" if what else ""))

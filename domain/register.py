@@ -20,7 +20,7 @@ from typing import Any
 
 from domain import limits
 from domain.harmless import from_csv
-from domain.limits import check_day, check_money, check_text, text_problem, whole_number
+from domain.limits import check_day, check_money, check_text, quoted, text_problem, whole_number
 from domain.timescales import RuleError
 from domain.vocab import (
     FINDING_NAMES,
@@ -226,11 +226,11 @@ def parse_date(value: Any) -> date:
     elif (m := _UK_DATE.fullmatch(text)) is not None:
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
     else:
-        raise _Bad(f"{_show(text)} is not a date: write 2024-04-03 or 03/04/2024 (day first)")
+        raise _Bad(f"{quoted(text)} is not a date: write 2024-04-03 or 03/04/2024 (day first)")
     try:
         day = date(y, mo, d)
     except ValueError:
-        raise _Bad(f"{_show(text)} is not a date that exists") from None
+        raise _Bad(f"{quoted(text)} is not a date that exists") from None
     return check_day(day)
 
 
@@ -242,16 +242,12 @@ def parse_money(value: Any) -> Decimal:
         text = _text(value).replace(" ", "")
         m = _MONEY.fullmatch(text)
         if not m:
-            raise _Bad(f"{_show(text)} is not an amount of money: write 4017.98 or £4,017.98")
+            raise _Bad(f"{quoted(text)} is not an amount of money: write 4017.98 or £4,017.98")
         amount = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
     try:
         return check_money(amount)
     except RuleError as exc:
-        raise _Bad(f"{_show(text)} {exc}") from None
-
-
-def _show(text: str) -> str:
-    return repr(text if len(text) <= 30 else text[:27] + "...")
+        raise _Bad(f"{quoted(text)} {exc}") from None
 
 
 _ALLOWED = {kind: frozenset(m.value for m in enum) for kind, enum in CHOICES.items()}
@@ -268,7 +264,7 @@ def _choice(kind: str) -> Callable[[Any], str]:
         text = text.strip().lower().replace(" ", "_").replace("-", "_")
         if text in allowed:
             return text
-        raise _Bad(f"{_show(_text(value))} is not one of: {', '.join(m.value for m in CHOICES[kind])}")
+        raise _Bad(f"{quoted(_text(value))} is not one of: {', '.join(m.value for m in CHOICES[kind])}")
 
     return parse
 
@@ -289,7 +285,7 @@ def _parse_yesno(value: Any) -> bool:
         return True
     if text in ("no", "n", "false", "0"):
         return False
-    raise _Bad(f"{_show(_text(value))} is not yes or no")
+    raise _Bad(f"{quoted(_text(value))} is not yes or no")
 
 
 def _parse_count(value: Any) -> int:
@@ -312,7 +308,7 @@ def _parse_remedy(value: Any) -> str | None:
     parts = list(dict.fromkeys(p.strip().lower() for p in _text(value).split(";") if p.strip()))
     wrong = [p for p in parts if p not in _REMEDIES]
     if wrong:
-        raise _Bad(f"{_show(wrong[0])} is not a remedy: {', '.join(r.value for r in Remedy)}")
+        raise _Bad(f"{quoted(wrong[0])} is not a remedy: {', '.join(r.value for r in Remedy)}")
     return ";".join(parts) or None
 
 
@@ -326,7 +322,7 @@ def _parse_findings(value: Any) -> tuple[tuple[str, int], ...]:
         name, _, number = part.partition(":")
         name = name.strip().lower()
         if name not in FINDING_NAMES or not _COUNT.fullmatch(number.strip()):
-            raise _Bad(f"{_show(part)} is not finding:count, e.g. upheld:7;not_upheld:45 "
+            raise _Bad(f"{quoted(part)} is not finding:count, e.g. upheld:7;not_upheld:45 "
                        f"(findings: {', '.join(FINDING_NAMES)})")
         counts[name] = counts.get(name, 0) + whole_number(number, limits.ISSUES, _ISSUES)
     if sum(counts.values()) > limits.ISSUES:
