@@ -145,7 +145,7 @@ def _config():  # type: ignore[no-untyped-def]
 def _open(db: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
     """The database and settings. Only commands that write (``create``) make a missing database;
     the others refuse it, saying how to create it."""
-    from store.database import NoDatabase, StoreError, open_database
+    from store.db.database import NoDatabase, StoreError, open_database
 
     config = _config()
     try:
@@ -166,7 +166,7 @@ def _store(db: str | None, *, create: bool = False):  # type: ignore[no-untyped-
     that found the database busy (or any other problem the user can act on) with that plainly, and the
     database is closed either way."""
     from domain.timescales import RuleError
-    from store.database import StoreError
+    from store.db.database import StoreError
 
     database, config = _open(db, create=create)
     try:
@@ -183,8 +183,8 @@ def _reading(db: str | None, config, day: date):  # type: ignore[no-untyped-def]
     Plain sqlite3 when the file is current (no SQLAlchemy, holidays or Alembic to import);
     otherwise (first use, an upgrade, a new calendar, PostgreSQL) the database is opened the full way.
     """
-    from store.digest import open_fast
-    from store.location import resolve_url
+    from store.db.location import resolve_url
+    from store.views.digest import open_fast
 
     url = resolve_url(db)
     conn = open_fast(url, config, day)
@@ -232,8 +232,8 @@ def main_callback(
 
 
 def _run_tui(db: str | None, today: date) -> None:
-    from store.database import StoreError
-    from store.location import resolve_url
+    from store.db.database import StoreError
+    from store.db.location import resolve_url
 
     config = _config()
     first_run = db is None and not os.environ.get("COMPLAINTS_DB")
@@ -268,8 +268,8 @@ def due(
     Example: complaints due --within 5 --officer "Sam Patel"
     """
     from domain.timescales import RuleError
-    from store.caseload import count_cases
-    from store.digest import digest_text, due_items, find_officer
+    from store.views.caseload import count_cases
+    from store.views.digest import digest_text, due_items, find_officer
 
     _text(officer, "--officer")
     day = parse_today(today)
@@ -284,7 +284,7 @@ def due(
     finally:
         conn.close()
     if empty:  # "Nothing is due" from a database that never held a case is most likely the wrong one
-        from store.location import describe
+        from store.db.location import describe
 
         typer.echo(f"Note: {describe(url)} holds no cases at all: is it the database you meant? "
                    "(--db PATH, or COMPLAINTS_DB)", err=True)
@@ -312,7 +312,7 @@ def demo(
 
     Example: complaints demo --db ~/demo.db --cases 5000 --seed 7
     """
-    from store.demo import generate
+    from store.housekeeping.demo import generate
 
     day = parse_today(today)
     with _store(db, create=True) as (database, config):
@@ -364,8 +364,8 @@ ListTablesOption = Annotated[
 def _figures(db: str | None, year_text: str | None, today_text: str | None, *, compare: bool,
              years: int | None = None):  # type: ignore[no-untyped-def]
     """This year's figures and, with ``compare``, last year's: on plain sqlite3 when the file is current."""
-    from store.figures_query import FiguresSource
-    from store.location import describe
+    from store.db.location import describe
+    from store.views.figures import FiguresSource
 
     day = parse_today(today_text)
     year = _year(year_text, day)
@@ -476,8 +476,8 @@ def export(
 
 
 def _export_register(db: str | None, year_text: str | None, today_text: str | None, output: Path | None) -> None:
-    from store.register_export import RegisterReader
-    from store.register_files import RegisterFileError, write_csv, write_register
+    from store.register.export import RegisterReader
+    from store.register.files import RegisterFileError, write_csv, write_register
 
     year = _year(year_text, parse_today(today_text)) if year_text else None
     with _store(db) as (database, _), database.dbapi() as conn:
@@ -520,9 +520,9 @@ def import_(
     Example: complaints import register-2019-2024.xlsx --dry-run --map "Date received=received"
     """
     from domain.register import CellError
-    from store.location import resolve_url
-    from store.register_files import RegisterFileError
-    from store.register_import import ImportRefused, RegisterImport
+    from store.db.location import resolve_url
+    from store.register.files import RegisterFileError
+    from store.register.importer import ImportRefused, RegisterImport
 
     for option, items in (("--map", mapping), ("--ignore", ignore)):
         for item in items or []:
@@ -641,7 +641,7 @@ def history(
     from sqlmodel import col, select
 
     from domain.vocab import display_value
-    from store.models import Case, Event
+    from store.db.models import Case, Event
 
     _text(reference, "REFERENCE")
     with _store(db) as (database, _), database.read() as session:
@@ -685,7 +685,7 @@ def correct(
     """
     from domain.limits import TEXT
     from domain.register import parse_date
-    from store.service import CaseService
+    from store.lifecycle.service import CaseService
 
     _text(reference, "REFERENCE")
     _text(reason, "--reason", TEXT)
@@ -707,7 +707,7 @@ def migrate(db: DbOption = None) -> None:
 
     Example: complaints migrate --db postgresql+psycopg://complaints_admin@db.council.example/complaints
     """
-    from store.schema import HEAD
+    from store.db.schema import HEAD
 
     database, _ = _open(db, create=True)
     database.close()
@@ -729,7 +729,7 @@ def delete(
     Example: complaints delete CS-2026-00042 --reason "duplicate of CS-2026-00041"
     """
     from domain.limits import TEXT
-    from store.service import CaseService
+    from store.lifecycle.service import CaseService
 
     _text(reference, "REFERENCE")
     _text(reason, "--reason", TEXT)
@@ -750,9 +750,9 @@ def backup(
 
     Example: complaints backup ~/backups/complaints-2026-11-22.db
     """
-    from store.database import StoreError
-    from store.location import resolve_url
-    from store.safekeeping import backup as take_backup
+    from store.db.database import StoreError
+    from store.db.location import resolve_url
+    from store.housekeeping.backup import backup as take_backup
 
     try:
         written = take_backup(resolve_url(db), path)
@@ -772,9 +772,9 @@ def restore(
 
     Example: complaints restore ~/backups/complaints-2026-11-22.db --force
     """
-    from store.database import StoreError, open_database
-    from store.location import resolve_url
-    from store.safekeeping import restore as restore_backup
+    from store.db.database import StoreError, open_database
+    from store.db.location import resolve_url
+    from store.housekeeping.backup import restore as restore_backup
 
     url = resolve_url(db)
     try:
@@ -799,12 +799,12 @@ def person(
 
     Example: complaints person P0001234 --export sar-P0001234.json
     """
-    from store.privacy import person_record
+    from store.housekeeping.privacy import person_record
 
     _text(who, "PERSON")
     with _store(db) as (database, _):
         record = person_record(database, who)
-    from store.location import owner_only
+    from store.db.location import owner_only
 
     try:
         f = owner_only(export_to)
@@ -838,7 +838,7 @@ def retention(
 
     Example: complaints retention --older-than 6 --apply
     """
-    from store.privacy import Retention, RetentionPlan
+    from store.housekeeping.privacy import Retention, RetentionPlan
 
     done: list[RetentionPlan] = []  # what is anonymised so far, batch by batch
     with _store(db) as (database, config):
@@ -892,8 +892,8 @@ def copy(
 
     Example: complaints copy --to postgresql+psycopg://complaints_admin@db.council.example/complaints
     """
-    from store.copy import copy_database
-    from store.database import StoreError, open_database
+    from store.db.database import StoreError, open_database
+    from store.housekeeping.copy import copy_database
 
     source, config = _open(db)
     try:

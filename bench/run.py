@@ -82,8 +82,8 @@ def edit_rows(tmp: Path) -> list[tuple[str, str, str]]:
     from datetime import date
 
     from domain.config import Config
-    from store.database import open_database
-    from store.service import CaseService
+    from store.db.database import open_database
+    from store.lifecycle.service import CaseService
     from tests.postgres import running_server
 
     rows = []

@@ -131,7 +131,7 @@ async def paint(db: str) -> float:
     from datetime import date
 
     from domain.config import Config
-    from store.location import resolve_url
+    from store.db.location import resolve_url
     from tui.app import create_app
     from tui.caseload import CaseloadTable
 
@@ -146,7 +146,7 @@ async def keys(db: str) -> dict[str, float]:
     from datetime import date
 
     from domain.config import Config
-    from store.location import resolve_url
+    from store.db.location import resolve_url
     from tui.app import create_app
     from tui.caseload import CaseloadTable
 
@@ -174,7 +174,7 @@ async def far(db: str, rows: int = 20_000) -> dict[str, float]:
     from datetime import date
 
     from domain.config import Config
-    from store.location import resolve_url
+    from store.db.location import resolve_url
     from tui.app import create_app
     from tui.caseload import CaseloadTable
 

@@ -2,7 +2,7 @@
 -- Run once, as the server's superuser, in the complaints database:
 --     psql -v ON_ERROR_STOP=1 --file=docs/team-roles.sql complaints
 -- complaints_admin owns the tables: it creates and upgrades them with `complaints migrate`, which narrows the
--- grants below table by table (store/migrations/versions/0003_team_guards.py): no login but the owner changes
+-- grants below table by table (store/db/migrations/versions/0003_team_guards.py): no login but the owner changes
 -- or deletes an event or touches alembic_version; only managers write the calendar (setting,
 -- non_working_day), delete a case or run retention's complaints_anonymise_events and
 -- complaints_forget_deleted_events.

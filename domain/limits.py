@@ -2,7 +2,7 @@
 
 Defined once, here, and checked at the door (``domain.register`` for imports, ``tui.actions`` for the
 forms, ``cli`` for the commands), so SQLite and PostgreSQL take exactly the same things: no text longer
-than its column (``store/models.py``; ``tests/test_limits.py`` holds the two together), no control
+than its column (``store/db/models.py``; ``tests/test_limits.py`` holds the two together), no control
 character, no amount past the money columns' precision, no count that would write millions of rows, no
 date from before the procedure existed. A refusal says what is wrong and never repeats the text itself
 (it may be personal data): a character is named by its code, such as U+001B.

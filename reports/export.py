@@ -21,8 +21,8 @@ from domain.headlines import headlines
 from domain.year import half_up
 from reports.layout import COLUMN_LABELS, MONEY_COLUMNS, row_label
 from reports.summary import note, title
-from store.location import owner_only, save_owner_only
-from store.register_files import text_cell
+from store.db.location import owner_only, save_owner_only
+from store.register.files import text_cell
 
 EXPORT_FORMATS = ("json", "csv", "xlsx")
 

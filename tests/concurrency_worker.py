@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 
 from domain.config import Config
-from store.database import open_database
-from store.service import CaseService
-from store.service_base import ConflictError
+from store.db.database import open_database
+from store.lifecycle.base import ConflictError
+from store.lifecycle.service import CaseService
 
 REFERENCES = ("CS-2026-00001", "CS-2026-00002", "CS-2026-00003")
 OFFICERS = ("Sam Patel", "Kim Lee", "Jo Bloggs")
@@ -42,7 +42,7 @@ def main() -> None:
             references = [service.log("statutory", date(2026, 11, 2 + n % 20), complainant=f"Person {seed}-{n}")
                           for n in range(count)]
         else:
-            from store.register_import import RegisterImport
+            from store.register.importer import RegisterImport
 
             result = RegisterImport(db, config, today=TODAY).import_file(Path(mode.removeprefix("import:")),
                                                                          worker=False)

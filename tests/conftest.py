@@ -9,8 +9,8 @@ import pytest
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config
-from store.database import Database, open_database
-from store.service import CaseService
+from store.db.database import Database, open_database
+from store.lifecycle.service import CaseService
 
 TODAY = date(2026, 11, 22)  # a Sunday
 _CALENDAR = WorkingCalendar.for_region("ENG")

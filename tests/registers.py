@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from domain.calendar import WorkingCalendar
-from store.database import Database
-from store.models import (
+from store.db.database import Database
+from store.db.models import (
     Assignment,
     Case,
     CaseTheme,

@@ -10,8 +10,8 @@ from domain.changes import StoredCase, check_change, check_outcome
 from domain.register import RegisterRow
 from domain.timescales import RuleError
 from domain.vocab import Role
-from store.database import open_database
-from store.service import CaseService
+from store.db.database import open_database
+from store.lifecycle.service import CaseService
 from tests.test_cli import run
 from tests.test_register import write
 

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from store.database import open_database
-from store.service import CaseService
+from store.db.database import open_database
+from store.lifecycle.service import CaseService
 
 runner = CliRunner()
 README = (Path(cli.__file__).parent / "README.md").read_text(encoding="utf-8")

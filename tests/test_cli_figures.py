@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from domain.config import Config
 from domain.figures import TABLE_IDS
-from store.database import open_database
-from store.demo import generate
+from store.db.database import open_database
+from store.housekeeping.demo import generate
 from tests.registers import Register
 from tests.test_cli import run
 
@@ -290,7 +290,7 @@ def test_arrows_are_coloured_by_whether_the_change_is_good(tiny_db):
 
 def _tiny_figures(path):
     from domain.year import FinancialYear
-    from store.figures_query import year_figures
+    from store.views.figures import year_figures
 
     db = open_database(path, Config(user="t"))
     try:

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import col, select
 
 from domain.timescales import RuleError
-from store.case_view import case_detail
-from store.models import Event, Theme
-from store.register_import import RegisterImport
+from store.db.models import Event, Theme
+from store.register.importer import RegisterImport
+from store.views.case import case_detail
 
 NOV_2 = date(2026, 11, 2)
 

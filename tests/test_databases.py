@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from domain.config import Config
-from store.database import open_database
-from store.demo import generate
-from store.service import CaseService
-from store.service_base import ConflictError
+from store.db.database import open_database
+from store.housekeeping.demo import generate
+from store.lifecycle.base import ConflictError
+from store.lifecycle.service import CaseService
 from tests.test_cli import run
 
 TODAY = date(2026, 11, 22)
@@ -38,7 +38,7 @@ def test_a_deleted_case_and_an_anonymised_one_each_leave_one_event(database_url)
     """On PostgreSQL the database writes these two events itself (migration 0003); the trail reads the same."""
     import sqlalchemy as sa
 
-    from store.privacy import Retention
+    from store.housekeeping.privacy import Retention
 
     boss = Config(user="boss", managers=frozenset({"boss"}))
     db = open_database(database_url, boss)
@@ -172,7 +172,7 @@ def test_the_filter_narrows_loaded_rows_exactly_as_sql_does(database_url):
     import random
 
     from domain.calendar import WorkingCalendar
-    from store.caseload import CaseloadQuery, caseload_page, matches, narrowable
+    from store.views.caseload import CaseloadQuery, caseload_page, matches, narrowable
 
     config = Config(user="tester")
     db = open_database(database_url, config)

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import select
 
 from domain.config import Config
-from store.database import open_database
-from store.demo import generate
-from store.models import Assignment, Case, Event, Stage
+from store.db.database import open_database
+from store.db.models import Assignment, Case, Event, Stage
+from store.housekeeping.demo import generate
 from tests.conftest import TODAY
 
 
@@ -100,7 +100,7 @@ def test_rows_written_by_the_fast_path_read_back_through_the_orm(demo):
 
 
 def test_the_demo_database_has_every_index_a_new_database_has(demo, tmp_path):
-    """The demo sets the plain indexes aside while it writes (store.bulk.IndexesSetAside); they are all back."""
+    """The demo sets the plain indexes aside while it writes (store.register.bulk.IndexesSetAside); all are back."""
     _, conn, _ = demo
     open_database(tmp_path / "new.db", Config(user="tester")).close()
     schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"

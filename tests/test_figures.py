@@ -17,8 +17,8 @@ from domain.headlines import headlines
 from domain.year import FinancialYear, YearError
 from reports.export import plain
 from reports.layout import show
-from store.database import open_database
-from store.figures_query import year_figures
+from store.db.database import open_database
+from store.views.figures import year_figures
 from tests.registers import CAL, Register, spread
 
 D = date

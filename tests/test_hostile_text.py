@@ -22,8 +22,8 @@ from openpyxl import load_workbook
 from domain.config import Config
 from domain.harmless import FORMULA_START, from_csv, shown, to_csv
 from domain.register import COLUMNS
-from store.database import open_database
-from store.service import CaseService
+from store.db.database import open_database
+from store.lifecycle.service import CaseService
 from tests.registers import Register
 from tests.test_cli import run
 
@@ -291,7 +291,7 @@ async def screens(path: str, tabs: tuple[str, ...] = TABS,
     screen and the settings' lists (``settings_tabs``)."""
     from textual.widgets import TabbedContent
 
-    from store.location import resolve_url
+    from store.db.location import resolve_url
     from tests.tui_helpers import settle
     from tui.app import create_app
 
@@ -336,7 +336,7 @@ async def test_the_tui_draws_stored_text_harmlessly_and_never_reads_it_as_markup
 
 async def test_markup_typed_in_the_filter_is_text(legacy_db):
     """'[/' typed in the filter closed the app (MarkupError drawing the status line)."""
-    from store.location import resolve_url
+    from store.db.location import resolve_url
     from tests.tui_helpers import settle
     from tui.app import create_app
 
@@ -352,7 +352,7 @@ async def test_markup_typed_in_the_filter_is_text(legacy_db):
 
 async def test_markup_typed_in_a_form_field_is_text(legacy_db):
     """'[/]' typed in a date field closed the app (MarkupError drawing the message that quotes it)."""
-    from store.location import resolve_url
+    from store.db.location import resolve_url
     from tests.tui_helpers import settle
     from tui.app import create_app
     from tui.form import FormScreen
@@ -370,7 +370,7 @@ async def test_markup_typed_in_a_form_field_is_text(legacy_db):
 
 def test_a_legacy_caseload_snapshot(snap_compare, legacy_db):
     """What an officer sees of hostile names: every control character as a visible symbol."""
-    from store.location import resolve_url
+    from store.db.location import resolve_url
     from tests.tui_helpers import settle
     from tui.app import create_app
 
@@ -427,7 +427,7 @@ def test_hostile_names_round_trip_and_no_output_holds_a_formula_or_a_raw_control
 
     from openpyxl import Workbook
 
-    from store.register_files import text_cell
+    from store.register.files import text_cell
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)

@@ -9,9 +9,9 @@ from sqlmodel import select
 from domain.clock import State
 from domain.config import Config
 from domain.timescales import RuleError
-from store.models import Assignment, Case, ComplaintIssue, Event, OmbudsmanEnquiry, Person, Stage
-from store.service import CaseService
-from store.service_base import ConflictError, NotFound
+from store.db.models import Assignment, Case, ComplaintIssue, Event, OmbudsmanEnquiry, Person, Stage
+from store.lifecycle.base import ConflictError, NotFound
+from store.lifecycle.service import CaseService
 from tests.conftest import manager
 
 D = date
@@ -123,7 +123,7 @@ def test_an_extension_agreed_after_day_10_does_not_move_the_deadline_and_says_wh
 
 def test_a_response_or_closure_settles_an_acknowledgement_still_owed(service):
     """The digest showed an acknowledgement 126 working days overdue on a case already at Stage 2."""
-    from store.digest import due_items
+    from store.views.digest import due_items
 
     ref = complaint(service, received=D(2026, 10, 1))
     concern = service.log("concern", D(2026, 10, 1), complainant="Bo Sample")
@@ -151,7 +151,7 @@ def test_reopening_a_database_settles_acknowledgements_its_cases_no_longer_owe(t
     """Databases written before responses settled acknowledgements are put right when next opened."""
     import sqlite3
 
-    from store.database import open_database
+    from store.db.database import open_database
 
     path = tmp_path / "old.db"
     db = open_database(path, config)

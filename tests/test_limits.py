@@ -17,7 +17,7 @@ from sqlmodel import SQLModel
 
 from domain import limits
 from domain.config import Config
-from store.database import open_database
+from store.db.database import open_database
 from tests.test_cli import run
 from tests.test_register import planned  # noqa: F401 - the fixture: one process, then two
 from tui.actions import ACTION_BY_ID
@@ -379,7 +379,7 @@ def test_the_planning_child_never_finalizes_what_it_inherited(tmp_path, monkeypa
     import os
     from contextlib import contextmanager
 
-    from store import register_worker
+    from store.register import worker as register_worker
 
     if not register_worker.worker_available():
         pytest.skip("this platform cannot fork, so imports are always planned in one process")
@@ -417,7 +417,7 @@ def test_a_file_the_planning_child_cannot_read_is_named_even_when_it_stopped_fir
     """The child reads ahead while the database opens: when the file failed first, the child was gone before
     the writer told it the database, the writer's send met a broken pipe, and the import ended with exit 1 and
     no message at all (about half the runs of the 8 MB cell test)."""
-    from store import register_worker
+    from store.register import worker as register_worker
 
     if not register_worker.worker_available():
         pytest.skip("this platform cannot fork, so imports are always planned in one process")

@@ -1,5 +1,5 @@
 """What is due, one answer everywhere: the caseload's views, the case screen's clock and the digest all
-read open work (live stages, acknowledgements owed, Ombudsman deadlines) from ``store.caseload``."""
+read open work (live stages, acknowledgements owed, Ombudsman deadlines) from ``store.views.caseload``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from domain.config import Config
-from store.caseload import CaseloadQuery, caseload_page
-from store.database import open_database
-from store.digest import due_items
-from store.service import CaseService
+from store.db.database import open_database
+from store.lifecycle.service import CaseService
+from store.views.caseload import CaseloadQuery, caseload_page
+from store.views.digest import due_items
 
 TODAY = date(2026, 11, 22)  # a Sunday
 CONFIG = Config(user="tester")
@@ -112,7 +112,7 @@ def test_the_digest_lists_what_the_caseload_shows_due(database):
 
 
 def test_the_case_screens_clock_is_the_cases_first_row_of_open_work(database):
-    from store.case_view import case_detail
+    from store.views.case import case_detail
 
     for reference in sorted({r[0] for r in OPEN} | {"CS-2026-00005"}):
         detail = case_detail(database, reference, TODAY, CONFIG.calendar(), CONFIG.rules)
@@ -123,8 +123,8 @@ def test_the_case_screens_clock_is_the_cases_first_row_of_open_work(database):
 
 async def test_the_caseload_the_case_screen_and_the_digest_agree(tmp_path):
     """Pilot: each view shows SQL's rows; each case's clock is its first row; the digest lists the same."""
-    from store.digest import digest_text
-    from store.location import resolve_url
+    from store.db.location import resolve_url
+    from store.views.digest import digest_text
     from tests.tui_helpers import settle
     from tui.app import create_app
     from tui.case_screen import CaseScreen

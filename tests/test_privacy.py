@@ -20,12 +20,12 @@ from sqlmodel import col, func, select
 
 from domain.config import Config
 from domain.timescales import RuleError
-from store.database import open_database
-from store.demo import generate
-from store.models import Case, Event, Setting
-from store.names import name_key
-from store.privacy import ANONYMISED, Retention, person_record
-from store.service import CaseService
+from store.db.database import open_database
+from store.db.models import Case, Event, Setting
+from store.db.names import name_key
+from store.housekeeping.demo import generate
+from store.housekeeping.privacy import ANONYMISED, Retention, person_record
+from store.lifecycle.service import CaseService
 from tests.test_cli import run
 
 TODAY = date(2026, 11, 22)

@@ -14,10 +14,10 @@ import pytest
 import sqlalchemy as sa
 
 from domain.config import Config
-from store import schema
-from store.database import Database, open_database
-from store.demo import generate
-from store.service import CaseService
+from store.db import schema
+from store.db.database import Database, open_database
+from store.housekeeping.demo import generate
+from store.lifecycle.service import CaseService
 from tests.test_cli import run
 from tests.test_register import planned  # noqa: F401 - the fixture: planned in one process, or two
 
@@ -180,7 +180,7 @@ def test_an_import_planned_in_either_process_numbers_on_and_keeps_the_counters(t
 
 def test_a_generated_reference_that_a_later_chunk_names_is_an_error_at_that_row(tmp_path):
     """Beyond the chunk being planned, the plan cannot look ahead: the clash is named, row and column."""
-    from store.register_files import CHUNK
+    from store.register.files import CHUNK
 
     rows = [f"X-{n},concern,02/11/2026" for n in range(CHUNK)]
     register = write(tmp_path / "late.csv", "reference,kind,received", ",statutory,02/11/2026", *rows,
@@ -196,7 +196,7 @@ def test_a_migrated_database_numbers_on_from_the_references_it_holds(database_ur
     """A database written before reference counters: each kind and year carries on after its highest number
     (ids given without their sequence, as a hand-made load might, are passed too)."""
     if database_url.startswith("sqlite"):
-        from store.database import _sqlite_engine
+        from store.db.database import _sqlite_engine
 
         old = Database(database_url, _sqlite_engine(database_url, immediate=False),
                        _sqlite_engine(database_url, immediate=True))

@@ -15,9 +15,9 @@ from openpyxl import Workbook, load_workbook
 from domain.config import Config
 from domain.register import COLUMNS, match_header, parse_date, parse_money, read_row
 from domain.year import FinancialYear
-from store.database import open_database
-from store.demo import generate
-from store.figures_query import year_figures
+from store.db.database import open_database
+from store.housekeeping.demo import generate
+from store.views.figures import year_figures
 from tests.test_cli import run
 
 TODAY = date(2026, 11, 22)
@@ -109,7 +109,7 @@ def test_header_names_map_and_ignore():
 @pytest.fixture(params=["one process", "two processes"])
 def planned(request, monkeypatch):
     """Run a test both ways a file is imported: planned in this process, or in a forked second one."""
-    from store import register_worker
+    from store.register import worker as register_worker
 
     if request.param == "two processes" and not register_worker.worker_available():
         pytest.skip("this platform cannot fork, so imports are always planned in one process")

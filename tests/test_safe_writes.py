@@ -23,10 +23,10 @@ import pytest
 import sqlalchemy as sa
 
 from domain.config import Config
-from store.database import open_database
-from store.demo import generate
-from store.location import resolve_url, sqlite_path
-from store.service import CaseService
+from store.db.database import open_database
+from store.db.location import resolve_url, sqlite_path
+from store.housekeeping.demo import generate
+from store.lifecycle.service import CaseService
 from tests.test_cli import run
 from tests.test_safekeeping import _snapshot
 from tests.tui_helpers import settle
@@ -44,7 +44,7 @@ BUSY_LINE = f"Error: {BUSY}\n"
 @pytest.fixture
 def short_wait(monkeypatch):
     """A busy database is waited for a tenth of a second here, not thirty."""
-    monkeypatch.setattr("store.database.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("store.db.database.BUSY_TIMEOUT_MS", 100)
 
 
 def _log(url_or_path, *names: str) -> list[str]:
@@ -203,12 +203,12 @@ def test_a_restore_reaches_whoever_has_the_database_open(tmp_path):
 def test_a_save_just_before_a_restore_is_in_the_copy_kept_aside(tmp_path, monkeypatch):
     """Someone saves after the replaced database was copied aside, before the restore takes the lock: the copy is
     taken again, so the kept database is exactly the one replaced."""
-    import store.safekeeping
+    import store.housekeeping.backup
 
     path = tmp_path / "c.db"
     _log(path, "Before Backup")
     assert run("backup", str(tmp_path / "b.db"), "--db", str(path)).exit_code == 0
-    copy, kept_copies = store.safekeeping._copy, []
+    copy, kept_copies = store.housekeeping.backup._copy, []
 
     def copy_then_someone_saves(source, target):  # type: ignore[no-untyped-def]
         copy(source, target)
@@ -217,7 +217,7 @@ def test_a_save_just_before_a_restore_is_in_the_copy_kept_aside(tmp_path, monkey
             if len(kept_copies) == 1:
                 _log(path, "Saved In Between")
 
-    monkeypatch.setattr(store.safekeeping, "_copy", copy_then_someone_saves)
+    monkeypatch.setattr(store.housekeeping.backup, "_copy", copy_then_someone_saves)
     restored = run("restore", str(tmp_path / "b.db"), "--db", str(path), "--force")
     assert restored.exit_code == 0, restored.output
     kept = Path(restored.stdout.split("kept as ")[1].strip())
@@ -394,18 +394,18 @@ async def test_a_tui_save_that_meets_a_busy_database_keeps_the_form_then_saves(d
 async def test_no_database_error_closes_the_tui(tmp_path, monkeypatch):
     """A worker's failure is shown (by kind only: a driver's message can quote personal data) and the app
     carries on; the same step works once the database does."""
-    import store.case_view
+    import store.views.case
 
     monkeypatch.delenv("COMPLAINTS_DEBUG", raising=False)
     path = tmp_path / "c.db"
     _log(path, "Robin Example")
-    works = store.case_view.case_detail
+    works = store.views.case.case_detail
 
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise sa.exc.OperationalError("SELECT * FROM person WHERE name = ?", ("Robin Example",),
                                       sqlite3.OperationalError("disk I/O error"))
 
-    monkeypatch.setattr(store.case_view, "case_detail", failing)
+    monkeypatch.setattr(store.views.case, "case_detail", failing)
     app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -416,7 +416,7 @@ async def test_no_database_error_closes_the_tui(tmp_path, monkeypatch):
         assert shown[-1] == ("unexpected OperationalError; nothing more was saved, and complaints carries on "
                              "(COMPLAINTS_DEBUG=1 shows the details)")
         assert not any("Robin" in message for message in shown)
-        monkeypatch.setattr(store.case_view, "case_detail", works)
+        monkeypatch.setattr(store.views.case, "case_detail", works)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen)

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from domain.config import Config
 from domain.year import FinancialYear
-from store.database import open_database
-from store.figures_query import year_figures
-from store.register_import import ImportRefused, RegisterImport
-from store.service import CaseService
+from store.db.database import open_database
+from store.lifecycle.service import CaseService
+from store.register.importer import ImportRefused, RegisterImport
+from store.views.figures import year_figures
 from tests.test_cli import run
 
 TODAY = date(2026, 11, 22)
@@ -182,7 +182,7 @@ def _processes_reading(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("first", [False, True], ids=["in use", "first import"])
 def test_killing_an_import_at_any_moment_leaves_the_database_as_it_was(tmp_path, config, first):
-    """In use, and empty: a first import sets the indexes aside while it writes (store.bulk.IndexesSetAside)."""
+    """In use, and empty: a first import sets the indexes aside while writing (store.register.bulk.IndexesSetAside)."""
     pristine, db = tmp_path / "pristine.db", str(tmp_path / "k.db")
     database = open_database(pristine, config)
     if not first:
@@ -248,7 +248,7 @@ def test_ctrl_c_during_an_import_says_nothing_was_imported(tmp_path, config):
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="imports are planned in a second process only where it can fork")
 @pytest.mark.parametrize("how", ["dies", "raises"])
 def test_when_the_second_process_of_an_import_fails_nothing_is_written(tmp_path, config, monkeypatch, how):
-    from store.register_plan import ImportPlan
+    from store.register.plan import ImportPlan
 
     path = tmp_path / "reg.csv"
     _big_register(path, 9_000)  # several chunks: the writer has rows in hand when the planner fails

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from domain.config import Config
-from store import schema
-from store.database import StoreError, open_database
-from store.location import resolve_url
+from store.db import schema
+from store.db.database import StoreError, open_database
+from store.db.location import resolve_url
 
 
 def test_first_use_creates_an_owner_only_wal_database(tmp_path, config):
@@ -97,8 +97,8 @@ def test_urls_resolve_from_option_then_environment(tmp_path, monkeypatch):
 def test_changing_closure_days_recomputes_open_deadlines(tmp_path, service):
     from datetime import date
 
-    from store.calendar_sync import sync_calendar
-    from store.service import CaseService
+    from store.lifecycle.calendar_sync import sync_calendar
+    from store.lifecycle.service import CaseService
 
     ref = service.log("statutory", date(2026, 11, 16))
     assert service.clock(ref).reading.deadline.due == date(2026, 11, 30)
@@ -107,14 +107,14 @@ def test_changing_closure_days_recomputes_open_deadlines(tmp_path, service):
     with service.db.read() as s:
         from sqlmodel import select
 
-        from store.models import Stage
+        from store.db.models import Stage
         assert s.exec(select(Stage.due)).one() == date(2026, 12, 1)
     assert CaseService(service.db, closed, today=service.today()).clock(ref).reading.deadline.due == date(2026, 12, 1)
 
 
 def test_a_database_at_an_older_schema_is_migrated_with_its_cases_intact(tmp_path, config):
     """A 0001 database (as the first release wrote it) gains 0002's indexes and keeps every row."""
-    from store.database import Database, _sqlite_engine
+    from store.db.database import Database, _sqlite_engine
 
     path = tmp_path / "old.db"
     url = resolve_url(path)

@@ -21,10 +21,10 @@ import sqlalchemy as sa
 from domain.config import Config
 from domain.timescales import RuleError
 from domain.vocab import Role
-from store.database import StoreError, open_database
-from store.privacy import Retention
-from store.service import CaseService
-from store.team_roles import Identity
+from store.db.database import StoreError, open_database
+from store.db.team_roles import Identity
+from store.housekeeping.privacy import Retention
+from store.lifecycle.service import CaseService
 from tests.conftest import no_server
 from tests.postgres import Server, server_binaries
 
@@ -350,7 +350,7 @@ def test_the_trail_stays_the_owners_even_where_someone_granted_officers_everythi
 def test_the_guards_come_and_go_with_their_migration(server):
     from alembic import command
 
-    from store import schema
+    from store.db import schema
 
     owner = open_database(url(server, "complaints_admin"))
 

@@ -15,8 +15,8 @@ import pytest
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config
-from store.database import open_database
-from store.demo import generate
+from store.db.database import open_database
+from store.housekeeping.demo import generate
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed: the real-terminal smoke test needs it")

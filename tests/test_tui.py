@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from domain.config import Config
-from store.database import open_database
-from store.demo import generate
-from store.location import resolve_url
+from store.db.database import open_database
+from store.db.location import resolve_url
+from store.housekeeping.demo import generate
 from tests.tui_helpers import settle, still
 from tui.app import create_app
 from tui.caseload import CaseloadTable

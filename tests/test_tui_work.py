@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from domain.config import Config
-from store.caseload import VIEWS
-from store.database import open_database
-from store.demo import generate
-from store.location import resolve_url
-from store.service import CaseService
+from store.db.database import open_database
+from store.db.location import resolve_url
+from store.housekeeping.demo import generate
+from store.lifecycle.service import CaseService
+from store.views.caseload import VIEWS
 from tests.tui_helpers import settle
 from tui.actions import ACTIONS
 from tui.app import ComplaintsApp, create_app
@@ -525,7 +525,7 @@ async def test_clicking_a_column_header_sorts_by_it(demo_db):
 async def test_each_filter_keystroke_shows_what_sql_would(demo_db):
     """Typing narrows rows already loaded, backspace goes back to what was shown: both must equal SQL's answer."""
     from domain.calendar import WorkingCalendar
-    from store.caseload import CaseloadQuery, caseload_page
+    from store.views.caseload import CaseloadQuery, caseload_page
 
     connection = sqlite3.connect(demo_db)
     calendar = WorkingCalendar.for_region("ENG")
@@ -553,7 +553,7 @@ async def test_a_filter_keystroke_shows_the_first_rows_at_once_and_sql_the_whole
 
     import tui.app
     from domain.calendar import WorkingCalendar
-    from store.caseload import CaseloadQuery, caseload_page
+    from store.views.caseload import CaseloadQuery, caseload_page
 
     gate, held = threading.Event(), threading.Event()
     gate.set()
@@ -780,7 +780,7 @@ async def test_the_person_screen_lists_every_contact_and_opens_one(demo_db):
 async def test_every_view_shows_exactly_its_rows(demo_db, view):
     """Each number key shows its view, named on the status line, with the rows SQL gives for it."""
     from domain.calendar import WorkingCalendar
-    from store.caseload import CaseloadQuery, caseload_page
+    from store.views.caseload import CaseloadQuery, caseload_page
 
     (officer,) = sqlite3.connect(demo_db).execute(  # an officer with open work, for "My cases"
         'SELECT o.name FROM stage s JOIN "case" c ON c.id = s.case_id JOIN officer o ON o.id = c.officer_id '
@@ -807,7 +807,7 @@ async def test_paging_far_keeps_a_window_of_rows_and_coming_back_reads_them_agai
     rows above again, and every row is where it belongs in the view."""
     import tui.app
     import tui.caseload
-    from store.caseload import VIEW_BY_ID, CaseloadQuery, caseload_page
+    from store.views.caseload import VIEW_BY_ID, CaseloadQuery, caseload_page
 
     monkeypatch.setattr(tui.caseload, "WINDOW", 60)  # small, so 1,200 cases cross it many times
     monkeypatch.setattr(tui.app, "PAGE_SIZE", 20)

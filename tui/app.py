@@ -24,7 +24,8 @@ from domain.harmless import shown
 from domain.timescales import RuleError
 from domain.vocab import Role
 from domain.year import FinancialYear
-from store.caseload import (
+from store.db.location import APP_NAME, sqlite_path
+from store.views.caseload import (
     SORTS,
     VIEW_BY_ID,
     VIEWS,
@@ -36,7 +37,6 @@ from store.caseload import (
     narrowable,
     warm_open_work,
 )
-from store.location import APP_NAME, sqlite_path
 from tui.actions import ACTION_BY_ID, ACTIONS, Action
 from tui.case_screen import CaseScreen, plain
 from tui.caseload import CaseloadTable
@@ -58,7 +58,7 @@ from tui.settings_screen import SettingsScreen
 
 if TYPE_CHECKING:  # SQLAlchemy and the store load in workers, after the first paint; charts when asked for
     from domain.figures import Figures
-    from store.database import Database
+    from store.db.database import Database
 
 PAGE_SIZE = 200
 PREFETCH = 100  # rows left below the cursor when the next page is asked for: a few screenfuls
@@ -138,7 +138,7 @@ class ComplaintsApp(App[None]):
     @work(thread=True, exclusive=True, group="first")
     def first_page(self, query: CaseloadQuery, generation: int) -> None:
         """A first screen straight from the SQLite file, while the full store loads beside it."""
-        from store.digest import open_fast, stored_calendar
+        from store.views.digest import open_fast, stored_calendar
 
         conn = open_fast(self.url, self.config, self.today)
         if conn is None:  # first use, an upgrade or PostgreSQL: the full open shows the first page
@@ -153,12 +153,12 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="db")
     def open_database(self, url: str, demo: bool = False) -> None:
-        from store.database import StoreError, open_database
+        from store.db.database import StoreError, open_database
 
         try:
             db = open_database(url, self.config)
             if demo and self._count(db) == 0:
-                from store.demo import generate
+                from store.housekeeping.demo import generate
 
                 generate(db, self.config, cases=DEMO_CASES, seed=1, today=self.today)
             self.post_message(DatabaseOpened(db, self._count(db), demo))
@@ -197,7 +197,7 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="case")
     def load_case(self, reference: str, refresh: bool = False) -> None:
-        from store.case_view import case_detail
+        from store.views.case import case_detail
 
         assert self.db is not None
         try:
@@ -209,7 +209,7 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="case")
     def load_person(self, reference: str) -> None:
-        from store.person_view import person_of_case
+        from store.views.person import person_of_case
 
         assert self.db is not None
         try:
@@ -219,8 +219,8 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="action")
     def perform(self, action: Action, reference: str | None, values: dict[str, Any], version: int | None) -> None:
-        from store.database import StoreError
-        from store.service import CaseService
+        from store.db.database import StoreError
+        from store.lifecycle.service import CaseService
 
         assert self.db is not None
         service = CaseService(self.db, self.config, today=self.today, calendar=self.calendar)
@@ -236,7 +236,7 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="figures")
     def load_figures(self, year: FinancialYear) -> None:
-        from store.figures_query import FiguresSource
+        from store.views.figures import FiguresSource
 
         assert self.db is not None
         with self.db.dbapi() as connection:
@@ -247,7 +247,7 @@ class ComplaintsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="lists")
     def load_lists(self) -> None:
-        from store.council_lists import council_lists
+        from store.views.council_lists import council_lists
 
         assert self.db is not None
         with self.db.dbapi() as connection:
@@ -326,7 +326,7 @@ class ComplaintsApp(App[None]):
             self.query_one("#status", Static).update("Making the demo database (a few seconds)…")
             if self.db is not None:
                 self.db.close()
-            from store.location import resolve_url
+            from store.db.location import resolve_url
 
             self.open_database(resolve_url(self.demo_path), demo=True)
         else:
@@ -658,7 +658,7 @@ class ComplaintsApp(App[None]):
 def failure_message(error: BaseException | None) -> str:
     """What a worker's failure says to the officer: the store's own message, the busy database's, or the kind of
     error alone (a driver's or Python's message could quote personal data)."""
-    from store.database import BUSY, StoreError, is_busy
+    from store.db.database import BUSY, StoreError, is_busy
 
     if isinstance(error, StoreError | RuleError):
         return str(error)

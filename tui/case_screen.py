@@ -23,7 +23,7 @@ from domain.vocab import KIND_LABELS, Kind, display_value, label
 from tui.caseload import state_style
 
 if TYPE_CHECKING:
-    from store.case_view import CaseDetail
+    from store.views.case import CaseDetail
 
 
 def uk_date(value: object, blank: str = "") -> str:

@@ -2,7 +2,7 @@
 
 A Line API widget (``ScrollView.render_line``) rather than a DataTable: a frame draws only the
 visible lines, each a handful of segments, so paging through a million cases and typing in the
-filter repaint in a few milliseconds. Rows come a page at a time from ``store.caseload``; the app
+filter repaint in a few milliseconds. Rows come a page at a time from ``store.views.caseload``; the app
 asks for the next page (``Highlighted``) when the cursor nears the end of what is loaded, and for
 the page above when it nears the top of a window that no longer starts at the first row.
 Columns shrink to the terminal's width, the free-text ones first, so every column stays in view.
@@ -26,7 +26,7 @@ from textual.strip import Strip
 from domain.clock import State, due_phrase
 from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind
-from store.caseload import CaseloadRow
+from store.views.caseload import CaseloadRow
 
 #: How each state draws, from the theme's own text colours (tinted by Textual to read on its background).
 #: Under NO_COLOR colours become greys (bold red was grey 237 on 234, about 1.5:1), so there the most urgent

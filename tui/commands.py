@@ -6,7 +6,7 @@ from functools import partial
 
 from textual.command import Hit, Hits, Provider
 
-from store.caseload import VIEWS
+from store.views.caseload import VIEWS
 from tui.actions import ACTIONS
 
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
-    from store.case_view import CaseDetail
-    from store.caseload import CaseloadRow
-    from store.database import Database
-    from store.person_view import PersonDetail
+    from store.db.database import Database
+    from store.views.case import CaseDetail
+    from store.views.caseload import CaseloadRow
+    from store.views.person import PersonDetail
 
 
 class DatabaseOpened(Message):

@@ -17,7 +17,7 @@ from domain.vocab import KIND_LABELS, Kind, label
 from tui.case_screen import plain, uk_date
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
-    from store.person_view import PersonDetail
+    from store.views.person import PersonDetail
 
 
 def about(person: PersonDetail) -> Table:

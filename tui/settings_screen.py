@@ -21,7 +21,7 @@ from tui.case_screen import plain
 KINDS = {k.value for k in Kind}
 
 if TYPE_CHECKING:
-    from store.council_lists import CouncilLists
+    from store.views.council_lists import CouncilLists
 
 
 def timescales(rules: RuleBook, today: date) -> Table:

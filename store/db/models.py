@@ -1,0 +1,253 @@
+"""The tables of the whole domain, as SQLModel classes.
+
+Vocabulary fields (kind, channel, outcome, ...) are plain strings checked by the service against
+``domain.vocab``, so a council's data never depends on a database enum type. Dates are dates,
+money is an exact decimal. Personal data lives in ``person`` and a few free-text fields of
+``case``; everything else is safe to count.
+
+Schema changes go through Alembic migrations in ``store/migrations``; never edit a released
+migration, add a new one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+MONEY = sa.Numeric(12, 2)
+
+
+class Setting(SQLModel, table=True):
+    """Small key/value facts about this database (e.g. the calendar it was computed with)."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(sa_type=sa.Text)
+
+
+class NonWorkingDay(SQLModel, table=True):
+    """Weekdays that are not working days under the council's calendar (holidays and closures)."""
+
+    __tablename__ = "non_working_day"
+    day: date = Field(primary_key=True)
+    name: str = Field(default="", max_length=120)
+
+
+class ReferenceCounter(SQLModel, table=True):
+    """The last number given to a new case's reference, per prefix and year ("CS-2026").
+
+    See store.lifecycle.references."""
+
+    __tablename__ = "reference_counter"
+    prefix: str = Field(primary_key=True, max_length=16)
+    last_number: int = Field(default=0, sa_type=sa.BigInteger)
+
+
+class Officer(SQLModel, table=True):
+    """A member of council staff: complaints officers and managers, responding managers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    username: str | None = Field(default=None, max_length=64, unique=True)
+    email: str | None = Field(default=None, max_length=200)
+    active: bool = True
+
+
+class ServiceArea(SQLModel, table=True):
+    __tablename__ = "service_area"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    active: bool = True
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    service_area_id: int | None = Field(default=None, foreign_key="service_area.id")
+    active: bool = True
+
+
+class Theme(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    active: bool = True
+
+
+class Person(SQLModel, table=True):
+    """A complainant (or someone who compliments), with the persistent-complaints procedure."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, max_length=64, unique=True)  # complainant_id
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, index=True)  # normalised name, for matching
+    complainant_group: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=64)
+    address: str | None = Field(default=None, sa_type=sa.Text)
+    persistent: bool = False
+    persistent_start: date | None = None
+    persistent_review: date | None = None
+    persistent_contact: str | None = Field(default=None, max_length=200)  # single point of contact
+    persistent_arrangements: str | None = Field(default=None, sa_type=sa.Text)
+    anonymised: bool = False
+
+
+#: Optimistic locking: every UPDATE of a case checks and bumps it; a stale one fails.
+_CASE_VERSION = sa.Column("version", sa.Integer, nullable=False, default=1)
+
+
+class Case(SQLModel, table=True):
+    """One representation of any kind: complaint, concern, enquiry, compliment, comment."""
+
+    __tablename__ = "case"
+    __mapper_args__ = {"version_id_col": _CASE_VERSION}
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=40, unique=True)
+    kind: str = Field(max_length=32, index=True)
+    received: date = Field(index=True)
+    channel: str | None = Field(default=None, max_length=32)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    complainant_group: str | None = Field(default=None, max_length=32)
+    child_name: str | None = Field(default=None, max_length=200)
+    child_status: str | None = Field(default=None, max_length=32)
+    advocate: str | None = Field(default=None, max_length=16)
+    service_area_id: int | None = Field(default=None, foreign_key="service_area.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    officer_id: int | None = Field(default=None, foreign_key="officer.id", index=True)
+    summary: str | None = Field(default=None, sa_type=sa.Text)
+    acknowledged: date | None = None
+    ack_due: date | None = Field(default=None, index=True)  # set while an acknowledgement is owed
+    closed: date | None = None
+    closed_reason: str | None = Field(default=None, max_length=200)
+    withdrawn: date | None = None
+    linked_case_id: int | None = Field(default=None, foreign_key="case.id")
+    version: int = Field(default=1, sa_column=_CASE_VERSION)
+    updated_at: datetime | None = Field(default=None, sa_type=sa.DateTime)
+
+
+class CaseTheme(SQLModel, table=True):
+    __tablename__ = "case_theme"
+    case_id: int = Field(foreign_key="case.id", primary_key=True)
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True, index=True)
+
+
+class Stage(SQLModel, table=True):
+    """One stage of a case (Stage 1/2/3, or the single response stage of an enquiry or concern).
+
+    ``due`` holds the running deadline while the stage is live and is NULL once it is closed, so
+    "what is due" is an index range scan at any size of history. ``round`` counts reopenings: a
+    reopened Stage 1 is a new row with round 1, 2, ... and a clock of its own.
+    """
+
+    __table_args__ = (sa.Index("ix_stage_due_id", "due", "id"), sa.Index("ix_stage_case", "case_id", "number"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    procedure: str = Field(max_length=32)
+    number: int = 1
+    round: int = 0
+    requested: date = Field(index=True)
+    accepted: date | None = None
+    declined: date | None = Field(default=None, index=True)
+    declined_reason: str | None = Field(default=None, sa_type=sa.Text)
+    late_request: bool = False
+    statement_agreed: date | None = None
+    extended_on: date | None = None
+    extended_days: int | None = None
+    paused_since: date | None = None
+    paused_reason: str | None = Field(default=None, max_length=200)
+    paused_days: int = 0
+    panel_on: date | None = None
+    findings_on: date | None = None
+    responded: date | None = Field(default=None, index=True)
+    outcome: str | None = Field(default=None, max_length=32)
+    outcome_overridden: bool = False
+    override_reason: str | None = Field(default=None, sa_type=sa.Text)
+    step: str | None = Field(default=None, max_length=32)
+    due: date | None = None
+
+
+class ComplaintIssue(SQLModel, table=True):
+    """One issue of a complaint's statement, with its own finding."""
+
+    __tablename__ = "complaint_issue"
+    id: int | None = Field(default=None, primary_key=True)
+    stage_id: int = Field(foreign_key="stage.id", index=True)
+    number: int
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    finding: str | None = Field(default=None, max_length=32)
+
+
+class IndependentPerson(SQLModel, table=True):
+    """Someone outside the council: Investigating Officer, Independent Person, panel chair or member."""
+
+    __tablename__ = "independent_person"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    organisation: str | None = Field(default=None, max_length=200)
+    roles: str = Field(default="", max_length=200)  # comma-separated IndependentRole values
+    active: bool = True
+
+
+class Assignment(SQLModel, table=True):
+    """An independent person on a stage, with the cost of their work when known.
+
+    ``person_id`` is empty for a cost brought in from a register without the people's names.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    stage_id: int = Field(foreign_key="stage.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="independent_person.id")
+    role: str = Field(max_length=32)
+    assigned_on: date | None = None
+    cost: Decimal | None = Field(default=None, sa_type=MONEY)
+    cost_recorded_on: date | None = None
+
+
+class OmbudsmanEnquiry(SQLModel, table=True):
+    """An enquiry from the Local Government and Social Care Ombudsman about a case."""
+
+    __tablename__ = "ombudsman_enquiry"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    lgo_reference: str | None = Field(default=None, max_length=40)
+    received: date = Field(index=True)
+    enquiry_type: str | None = Field(default=None, max_length=32)
+    respond_by: date | None = None
+    responded: date | None = None
+    decision: str | None = Field(default=None, max_length=40)
+    decided: date | None = Field(default=None, index=True)
+    remedy: str | None = Field(default=None, max_length=200)  # ;-separated Remedy values
+    payment: Decimal | None = Field(default=None, sa_type=MONEY)
+    compliance_due: date | None = None
+    complied: date | None = None
+    due: date | None = Field(default=None, index=True)  # what the council owes next, if anything
+
+
+class LearningAction(SQLModel, table=True):
+    """What will change because of a complaint ("you said, we did"), chased until done."""
+
+    __tablename__ = "learning_action"
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    description: str = Field(sa_type=sa.Text)
+    owner: str | None = Field(default=None, max_length=200)
+    due: date | None = Field(default=None, index=True)
+    done: date | None = Field(default=None, index=True)
+
+
+class Event(SQLModel, table=True):
+    """The audit trail: every transition, who made it, when, and what changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    at: datetime = Field(sa_type=sa.DateTime)
+    who: str = Field(max_length=120)
+    action: str = Field(max_length=64)
+    detail: str | None = Field(default=None, max_length=120)
+    old: str | None = Field(default=None, sa_type=sa.Text)
+    new: str | None = Field(default=None, sa_type=sa.Text)
+    reason: str | None = Field(default=None, sa_type=sa.Text)

@@ -1,0 +1,146 @@
+"""Transitions at the door: logging a representation, acknowledging, closing, withdrawing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlmodel import select
+
+from domain.clock import acknowledgement_due
+from domain.lifecycle import check_date, check_open
+from domain.timescales import RuleError
+from domain.vocab import (
+    Advocate,
+    Channel,
+    ChildStatus,
+    ComplainantGroup,
+    Kind,
+    Outcome,
+    parse_choice,
+)
+from store.db.models import Case, CaseTheme, Officer, ServiceArea, Stage, Team, Theme
+from store.lifecycle.base import ServiceBase, row_id
+from store.lifecycle.references import reference_for_new_case
+
+
+def _choice(enum: type, value: str | None, what: str) -> str | None:
+    if value is None or value == "":
+        return None
+    try:
+        return parse_choice(enum, value, what).value
+    except ValueError as exc:
+        raise RuleError(str(exc)) from None
+
+
+class IntakeMixin(ServiceBase):
+    def log(self, kind: str, received: date | None = None, *, channel: str | None = None,
+            complainant: str | None = None, complainant_id: str | None = None, group: str | None = None,
+            child_status: str | None = None, child_name: str | None = None, advocate: str | None = None,
+            service_area: str | None = None, team: str | None = None, officer: str | None = None,
+            themes: Iterable[str] = (), summary: str | None = None, reference: str | None = None) -> str:
+        """Log a new representation of any kind; its clocks start at receipt. Returns its reference."""
+        chosen = _choice(Kind, kind, "kind")
+        if chosen is None:
+            raise RuleError("a kind is needed: one of " + ", ".join(Kind))
+        the_kind = Kind(chosen)
+        received = received or self.today()
+        check_date("received", received, self.today())
+        values: dict[str, Any] = dict(channel=_choice(Channel, channel, "channel"),
+                      complainant_group=_choice(ComplainantGroup, group, "complainant group"),
+                      child_status=_choice(ChildStatus, child_status, "child status"),
+                      advocate=_choice(Advocate, advocate, "advocate"))
+        with self._writing() as session:
+            # first, so that the counter (or the reference) is held before anything else this transaction writes
+            made = reference_for_new_case(session.connection(), the_kind, received, reference)
+            if reference and session.exec(select(Case.id).where(Case.reference == reference)).first():
+                raise RuleError(f"the reference {reference} is already used by another case")
+            person = self._person(session, complainant, complainant_id, values["complainant_group"])
+            case = Case(reference=made, kind=the_kind.value,
+                        received=received, person_id=person.id if person else None, child_name=child_name,
+                        summary=summary, **values)
+            area = self._named(session, ServiceArea, service_area, for_new_work=True)
+            team_row = self._named(session, Team, team, for_new_work=True)
+            officer_row = self._named(session, Officer, officer, for_new_work=True)
+            case.service_area_id = area.id if area else None
+            case.team_id = team_row.id if team_row else None
+            case.officer_id = officer_row.id if officer_row else None
+            case.ack_due = acknowledgement_due(self.rules, self.calendar, the_kind.value, received)
+            if not the_kind.has_clock:
+                case.closed = received
+            session.add(case)
+            session.flush()
+            for name in dict.fromkeys(t.strip() for t in themes if t.strip()):
+                theme = self._named(session, Theme, name, for_new_work=True)
+                session.add(CaseTheme(case_id=row_id(case), theme_id=theme.id))
+            if the_kind.has_clock:
+                stage = Stage(case_id=row_id(case), procedure=the_kind.value, number=1, requested=received)
+                self._refresh(stage)
+                session.add(stage)
+            self._event(session, case, "logged", "kind", None, the_kind.value)
+            return case.reference
+
+    def acknowledge(self, reference: str, on: date | None = None, *, expected_version: int | None = None) -> None:
+        on = on or self.today()
+        with self._writing() as session:
+            case = self._case(session, reference, expected_version)
+            if case.acknowledged is not None:
+                raise RuleError(f"{case.reference} was already acknowledged on {case.acknowledged:%d/%m/%Y}")
+            if not Kind(case.kind).has_clock:
+                raise RuleError(f"a {Kind(case.kind).label.lower()} is not acknowledged")
+            check_date("acknowledgement", on, self.today(), ("date received", case.received))
+            self._set(session, case, case, "acknowledged", on, "acknowledged")
+            case.ack_due = None
+            self._touch(case)
+
+    def close(self, reference: str, on: date | None = None, outcome: str | None = None, *,
+              expected_version: int | None = None) -> None:
+        """Close a concern, enquiry or comment with its reply (complaints are closed by responding)."""
+        on = on or self.today()
+        with self._writing() as session:
+            case = self._case(session, reference, expected_version)
+            if Kind(case.kind).is_complaint:
+                raise RuleError(f"{case.reference} is a {case.kind} complaint: it closes with a response "
+                                "at each stage, or by withdrawal")
+            if case.closed is not None:
+                raise RuleError(f"{case.reference} was already closed on {case.closed:%d/%m/%Y}")
+            check_date("closing", on, self.today(), ("date received", case.received))
+            for stage in self._stages(session, case):
+                if stage.due is not None:
+                    self._set(session, case, stage, "responded", on, "closed")
+                    stage.outcome = _choice(Outcome, outcome, "outcome")
+                    stage.paused_since = None
+                    self._refresh(stage)
+            case.ack_due = None
+            self._set(session, case, case, "closed", on, "closed")
+            self._touch(case)
+
+    def withdraw(self, reference: str, on: date | None = None, reason: str = "", *,
+                 expected_version: int | None = None) -> None:
+        """The complainant withdraws: every open stage closes with the outcome withdrawn."""
+        on = on or self.today()
+        with self._writing() as session:
+            case = self._case(session, reference, expected_version)
+            live = [s for s in self._stages(session, case) if s.due is not None]
+            if not live:
+                raise RuleError(f"{case.reference} has no open stage to withdraw")
+            for stage in live:
+                check_open(stage)
+                check_date("withdrawal", on, self.today(), ("start of the stage", stage.requested))
+                stage.responded, stage.outcome, stage.paused_since = on, Outcome.WITHDRAWN.value, None
+                self._refresh(stage)
+            case.ack_due = None
+            case.closed = on
+            self._set(session, case, case, "withdrawn", on, "withdrawn", reason or None)
+            self._touch(case)
+
+    def assign_officer(self, reference: str, officer: str, *, expected_version: int | None = None) -> None:
+        with self._writing() as session:
+            case = self._case(session, reference, expected_version)
+            row = self._named(session, Officer, officer, for_new_work=True)
+            current = session.get(Officer, case.officer_id) if case.officer_id else None
+            old = current.name if current else None
+            case.officer_id = row.id
+            self._event(session, case, "officer assigned", "officer", old, row.name)
+            self._touch(case)

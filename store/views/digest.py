@@ -1,0 +1,182 @@
+"""The daily digest: overdue and due-soon work across all kinds, most urgent first.
+
+This is what a team leader mails from cron, so it must start fast: it reads through the plain
+DB-API driver with the stored calendar and deadlines, and loads SQLAlchemy, Alembic and the
+holiday library only when the database needs creating, migrating or re-syncing first.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.calendar import WorkingCalendar
+from domain.clock import State, due_phrase
+from domain.config import Config
+from domain.harmless import shown
+from domain.lifecycle import STAGE_NAMES
+from domain.vocab import KIND_LABELS, Kind
+
+MAX_LISTED = 40  # officers named in a message
+
+
+@dataclass(frozen=True)
+class DueItem:
+    reference: str
+    kind: str
+    stage: str
+    complainant: str
+    persistent: bool
+    officer: str
+    due: date
+    left: int
+    state: State
+
+    def as_json(self) -> dict[str, Any]:
+        return {"reference": self.reference, "kind": self.kind, "stage": self.stage,
+                "complainant": self.complainant, "persistent": self.persistent, "officer": self.officer,
+                "due": self.due.isoformat(), "working_days_left": self.left, "state": self.state.value}
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def describe_stage(kind: str, number: int, round_: int, step: str | None) -> str:
+    """A short name for the piece of work: 'Stage 2', 'Stage 1 (reopened)', 'Panel', 'Ombudsman'."""
+    if step == "acknowledgement":
+        return "Acknowledgement"
+    if step == "ombudsman":
+        return "Ombudsman"
+    if kind not in (Kind.STATUTORY, Kind.CORPORATE):
+        return "Response"
+    name = STAGE_NAMES.get(number, f"Stage {number}")
+    if step in ("stage3_panel", "stage3_findings"):
+        name += " panel" if step == "stage3_panel" else " findings"
+    return name + (" (reopened)" if round_ else "")
+
+
+def stored_calendar(cursor: Any, config: Config) -> WorkingCalendar:
+    """The council's calendar from the database: the stored non-working days where they are current
+    for ``config``, the holiday library (loaded only if needed) for years outside them.
+
+    Falls back to ``config.calendar()`` when the stored days were written for other settings.
+    """
+    from domain.calendar import region_holidays
+
+    cursor.execute("SELECT key, value FROM setting WHERE key IN ('calendar', 'calendar_years')")
+    settings = dict(cursor.fetchall())
+    if settings.get("calendar") != config.calendar_fingerprint() or "calendar_years" not in settings:
+        return config.calendar()
+    first, _, last = settings["calendar_years"].partition("-")
+    cursor.execute("SELECT day FROM non_working_day")
+    days = [_as_date(row[0]) for row in cursor.fetchall()]
+    return WorkingCalendar.stored(days, int(first), int(last), region_holidays(config.region), config.closures)
+
+
+def find_officer(connection: Any, text: str) -> str:
+    """The name of the officer ``text`` names: their name or login (case, spacing and punctuation
+    ignored), else the start of exactly one officer's name, such as a first name.
+
+    RuleError otherwise: for a name no officer has, listing the officers the database knows.
+    """
+    from domain.timescales import RuleError
+    from store.db.names import name_key
+
+    cursor = connection.cursor()
+    cursor.execute("SELECT name, username FROM officer ORDER BY name")
+    officers: list[tuple[str, str | None]] = cursor.fetchall()
+    key = name_key(text)
+    for matches in ([n for n, _ in officers if name_key(n) == key],
+                    [n for n, login in officers if login and name_key(login) == key],
+                    [n for n, _ in officers if key and name_key(n).startswith(key)]):
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise RuleError(f"{text!r} could be {_listing(matches, 'or')}: give more of the name")
+    if not officers:
+        raise RuleError(f"no officer is called {text!r}: the database has no officers yet")
+    known = (f"The only officer is {officers[0][0]}" if len(officers) == 1
+             else f"The officers are {_listing([n for n, _ in officers], 'and')}")
+    raise RuleError(f"no officer has the name or login {text!r}. {known}")
+
+
+def _listing(names: list[str], conjunction: str) -> str:
+    """'A, B and C'; past MAX_LISTED names, the rest counted."""
+    if len(names) > MAX_LISTED:
+        return ", ".join(names[:MAX_LISTED]) + f" and {len(names) - MAX_LISTED:,} more"
+    return ", ".join(names[:-1]) + f" {conjunction} {names[-1]}" if len(names) > 1 else names[0]
+
+
+def due_items(connection: Any, today: date, *, within: int = 2, officer: str | None = None,
+              config: Config | None = None, placeholder: str = "?") -> list[DueItem]:
+    """Work due on or before the ``within``-th working day after ``today``, most urgent first.
+
+    The caseload's open work (``store.views.caseload``: live stages, acknowledgements owed, Ombudsman
+    deadlines), as its "Due this week" view reads it, less paused stages: their clocks are stopped.
+    ``officer``: only the work of the officer with this name or login (``find_officer`` finds it).
+    """
+    from store.views.caseload import CaseloadQuery, all_open_work
+
+    config = config or Config()
+    calendar = stored_calendar(connection.cursor(), config)
+    query = CaseloadQuery(view="week", within=within, officer=officer or "", running=True)
+    items = [DueItem(r.reference, r.kind, r.stage, r.complainant, r.persistent, r.officer, r.due, r.left or 0,
+                     r.state)
+             for r in all_open_work(connection, today, calendar, config.rules, query, placeholder=placeholder)
+             if r.due is not None]
+    items.sort(key=lambda i: (i.due, i.reference, i.stage))
+    return items
+
+
+def open_fast(url: str, config: Config, today: date) -> sqlite3.Connection | None:
+    """A plain sqlite3 connection when the database is current and its calendar covers ``today``.
+
+    None means the caller must open the database the full way first (create, migrate, re-sync).
+    """
+    from store.db.location import sqlite_path
+    from store.db.schema import HEAD
+
+    path = sqlite_path(url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(path, timeout=30)
+        rows = dict(conn.execute("SELECT key, value FROM setting WHERE key LIKE 'calendar%'").fetchall())
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    first, _, last = rows.get("calendar_years", "0-0").partition("-")
+    current = (revision is not None and revision[0] == HEAD
+               and rows.get("calendar") == config.calendar_fingerprint()
+               and int(first) <= today.year and today.year + 1 <= int(last))
+    if not current:
+        conn.close()
+        return None
+    return conn
+
+
+def label(item: DueItem) -> str:
+    return KIND_LABELS.get(Kind(item.kind), item.kind)
+
+
+def digest_text(items: list[DueItem], today: date, within: int, officer: str | None = None) -> str:
+    """The digest as plain fixed-width text: it reads the same in a terminal and in an email."""
+    overdue = sum(1 for i in items if i.state is State.OVERDUE)
+    soon = len(items) - overdue
+    who = f" for {shown(officer)}" if officer else ""
+    soon_words = f"due within {within} working day{'s' if within != 1 else ''}"
+    head = f"{overdue} overdue and {soon} {soon_words}{who}, as of {today:%A} {today.day} {today:%B %Y}"
+    if not items:
+        return head + "\nNothing is due."
+    rows = [("", "REFERENCE", "KIND", "STAGE", "COMPLAINANT", "OFFICER", "DUE", "")]
+    for i in items:  # stored text shown harmlessly: a name cannot clear the screen or forge a line
+        name = shown(i.complainant) + (" [persistent]" if i.persistent else "")
+        rows.append((i.state.symbol, shown(i.reference), label(i), i.stage, name, shown(i.officer),
+                     f"{i.due:%d/%m/%Y}", due_phrase(i.left, i.state)))
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(widths[c]) for c, cell in enumerate(r)).rstrip() for r in rows]
+    legend = f"‼ overdue   ! {soon_words}   ~ relaxed timescale"
+    return "\n".join([head, "", *lines, "", legend])
