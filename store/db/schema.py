@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
+    from alembic.config import Config as AlembicConfig
 
     from store.db.database import Database
 
@@ -56,7 +57,7 @@ def check_and_migrate(db: Database, *, migrate: bool = True) -> None:
     upgrade(db)
 
 
-def alembic_config(connection: sa.Connection | None = None):  # type: ignore[no-untyped-def]
+def alembic_config(connection: sa.Connection | None = None) -> AlembicConfig:
     from alembic.config import Config as AlembicConfig
 
     cfg = AlembicConfig()
