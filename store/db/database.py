@@ -25,6 +25,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 from domain.config import Config
+from domain.errors import ComplaintsError
 from domain.vocab import Role
 from store.db import schema
 from store.db.location import describe, resolve_url, sqlite_path
@@ -37,7 +38,7 @@ _SQLITE_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (extended codes carry them i
 _POSTGRES_BUSY = ("55P03", "40001", "40P01")  # lock_not_available, serialization_failure, deadlock_detected
 
 
-class StoreError(Exception):
+class StoreError(ComplaintsError):
     """A problem with the database that the user can act on; the message says what and where."""
 
 

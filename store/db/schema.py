@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain.errors import ComplaintsError
+
 if TYPE_CHECKING:
     import sqlalchemy as sa
     from alembic.config import Config as AlembicConfig
@@ -22,7 +24,7 @@ HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-class NotOurs(Exception):
+class NotOurs(ComplaintsError):
     """The database has tables but no complaints schema version."""
 
 
