@@ -16,6 +16,7 @@ from typing import Any
 
 from domain.calendar import REGIONS, WorkingCalendar
 from domain.clock import CLOCK_VERSION
+from domain.errors import ComplaintsError
 from domain.timescales import RuleBook, RuleError
 from domain.vocab import Role
 
@@ -64,7 +65,7 @@ years = 6
 """
 
 
-class ConfigError(ValueError):
+class ConfigError(ValueError, ComplaintsError):
     """The configuration file is wrong; the message names the file and the setting."""
 
 

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from domain.errors import ComplaintsError
+
 #: Steps of each procedure, in the order a case meets them.
 STEPS: dict[str, tuple[str, ...]] = {
     "statutory": (
@@ -95,7 +97,7 @@ DEFAULT_RELAXATIONS: tuple[Relaxation, ...] = (
 )
 
 
-class RuleError(ValueError):
+class RuleError(ValueError, ComplaintsError):
     """A rule of the procedure refuses what was asked; the message names the rule."""
 
 

@@ -8,10 +8,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from domain.errors import ComplaintsError
+
 MONTHS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
 
 
-class YearError(ValueError):
+class YearError(ValueError, ComplaintsError):
     """A year the user typed that is not a financial year."""
 
 

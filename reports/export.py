@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from domain.errors import ComplaintsError
 from domain.figures import Figures, Table, Value
 from domain.harmless import json_text, shown, to_csv
 from domain.headlines import headlines
@@ -27,7 +28,7 @@ from store.register.files import text_cell
 EXPORT_FORMATS = ("json", "csv", "xlsx")
 
 
-class ExportError(Exception):
+class ExportError(ComplaintsError):
     """An export that cannot be written where the user asked."""
 
 

@@ -19,10 +19,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 from domain.config import Config
+from domain.errors import ComplaintsError
 from domain.vocab import Role
 from store.db import schema
 from store.db.location import describe, resolve_url, sqlite_path
@@ -35,7 +38,7 @@ _SQLITE_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (extended codes carry them i
 _POSTGRES_BUSY = ("55P03", "40001", "40P01")  # lock_not_available, serialization_failure, deadlock_detected
 
 
-class StoreError(Exception):
+class StoreError(ComplaintsError):
     """A problem with the database that the user can act on; the message says what and where."""
 
 
@@ -71,7 +74,7 @@ def _busy_is_plain(engine: Engine) -> None:
     """The driver's lock errors, wherever they arise on ``engine``, become ``DatabaseBusy``."""
 
     @event.listens_for(engine, "handle_error")
-    def _on_error(context):  # type: ignore[no-untyped-def]
+    def _on_error(context: ExceptionContext) -> BaseException | None:
         if is_busy(context.original_exception):
             return DatabaseBusy()
         return None
@@ -81,9 +84,12 @@ def _postgres_engine(url: str) -> Engine:
     engine = sa.create_engine(url, pool_pre_ping=True)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-        with dbapi_conn.cursor() as cur:  # a lock held elsewhere is waited for as long as on SQLite, not forever
+    def _on_connect(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        cur = dbapi_conn.cursor()
+        try:  # a lock held elsewhere is waited for as long as on SQLite, not forever
             cur.execute(f"SET lock_timeout = {int(BUSY_TIMEOUT_MS)}")
+        finally:
+            cur.close()
         dbapi_conn.commit()
 
     _busy_is_plain(engine)
@@ -138,7 +144,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
                               pool_use_lifo=True)  # the connection used last has the warmest page cache
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -154,7 +160,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> Engine:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: sa.Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     _busy_is_plain(engine)

@@ -10,8 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from domain.errors import ComplaintsError
+
 if TYPE_CHECKING:
     import sqlalchemy as sa
+    from alembic.config import Config as AlembicConfig
 
     from store.db.database import Database
 
@@ -21,7 +24,7 @@ HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-class NotOurs(Exception):
+class NotOurs(ComplaintsError):
     """The database has tables but no complaints schema version."""
 
 
@@ -56,7 +59,7 @@ def check_and_migrate(db: Database, *, migrate: bool = True) -> None:
     upgrade(db)
 
 
-def alembic_config(connection: sa.Connection | None = None):  # type: ignore[no-untyped-def]
+def alembic_config(connection: sa.Connection | None = None) -> AlembicConfig:
     from alembic.config import Config as AlembicConfig
 
     cfg = AlembicConfig()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from domain.errors import ComplaintsError
 from domain.vocab import Role
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ SERVER_ROLES = (("complaints_manager", Role.MANAGER), ("complaints_auditor", Rol
                 ("complaints_officer", Role.OFFICER))
 
 
-class NoServerRole(Exception):
+class NoServerRole(ComplaintsError):
     """The server has the complaints roles, but the login is in none of them."""
 
 

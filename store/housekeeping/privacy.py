@@ -233,7 +233,7 @@ class _References:
         if model is ComplaintIssue:
             stage = self.session.get(Stage, row.stage_id)
             return stage.case_id if stage else None
-        return row.case_id  # type: ignore[no-any-return]
+        return row.case_id
 
     def of_case(self, case_id: int | None) -> str | None:
         if case_id is None:

@@ -114,7 +114,7 @@ class Numbers:
                "ON CONFLICT (prefix) DO UPDATE SET last_number = excluded.last_number")
         rows = sorted(self.last.items())
         if sink is None:
-            self.conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+            self.conn.exec_driver_sql(sql, rows)
         else:
             sink(sql, rows)
 

@@ -21,13 +21,14 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from domain.errors import ComplaintsError
 from domain.harmless import FORMULA_START, shown, to_csv
 from domain.limits import CELL
 from domain.register import COLUMNS, CellError, RegisterRow, RowReader, UnreadableCell
 from store.db.location import owner_only, save_owner_only
 
 
-class RegisterFileError(Exception):
+class RegisterFileError(ComplaintsError):
     """A register file that cannot be opened or written; the message names the file."""
 
 

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from domain.changes import REOPENING, check_outcome
 from domain.clock import acknowledgement_due
 from domain.config import Config
+from domain.errors import ComplaintsError
 from domain.lifecycle import require_writer
 from domain.register import CellError, RegisterRow, match_header
 from store.db.models import (
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 __all__ = ["ImportRefused", "ImportResult", "RegisterImport"]
 
 
-class ImportRefused(Exception):
+class ImportRefused(ComplaintsError):
     """The file has errors; ``errors`` lists every one of them."""
 
     def __init__(self, errors: list[CellError]) -> None:
