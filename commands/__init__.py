@@ -11,3 +11,5 @@ runs, so that starting a command stays quick (``due`` runs from cron against a 0
 - ``cases``: history, correct, delete, person
 - ``safekeeping``: migrate, backup, restore, retention, copy
 """
+
+import cli  # noqa: F401  - first: the commands' options are cli's, and cli registers them (whichever is imported first)

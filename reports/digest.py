@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 from domain.clock import State, due_phrase
 from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind
-from store.views.digest import DueItem
+
+if TYPE_CHECKING:
+    from store.views.digest import DueItem
 
 
 def label(item: DueItem) -> str:
