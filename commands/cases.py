@@ -23,18 +23,13 @@ def history(
 
     Example: complaints history CS-2026-00042
     """
-    from sqlmodel import col, select
-
     from reports.history import history_lines
-    from store.db.models import Case, Event
+    from store.views.history import audit_trail
 
     check_text(reference, "REFERENCE")
-    with opened(db) as (database, _), database.read() as session:
-        case = session.exec(select(Case).where(Case.reference == reference.strip())).first()
-        where = (Event.case_id == case.id) if case is not None else (  # a deleted case: one event names it
-            col(Event.case_id).is_(None) & (Event.action == "deleted") & (Event.detail == reference.strip()))
-        events = list(session.exec(select(Event).where(where).order_by(col(Event.at), col(Event.id))))
-    if case is None and not events:
+    with opened(db) as (database, _):
+        events = audit_trail(database, reference.strip())
+    if events is None:
         fail(f"no case has the reference {reference!r}")
     for line in history_lines(reference.strip(), events):
         typer.echo(line)
