@@ -1,26 +1,23 @@
 """The council's configuration: calendar, timescales, who the user is, roles, key bindings.
 
-Read from a TOML file at ``COMPLAINTS_CONFIG`` or the user's config directory (``complaints
-config --path`` prints it). A missing file means the defaults of the domain README.
+The settings' values and their checks; the file they come from is read by ``store.db.config_file``
+(``complaints config --path`` prints where it is). No setting given means the defaults of the domain README.
 """
 
 from __future__ import annotations
 
-import getpass
-import os
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.calendar import REGIONS, WorkingCalendar
 from domain.clock import CLOCK_VERSION
 from domain.errors import ComplaintsError
-from domain.timescales import RuleBook, RuleError
+from domain.timescales import RuleBook
 from domain.vocab import Role
 
-APP_NAME = "complaints"
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXAMPLE = """\
 # complaints: the council's settings. Every section is optional.
@@ -69,21 +66,12 @@ class ConfigError(ValueError, ComplaintsError):
     """The configuration file is wrong; the message names the file and the setting."""
 
 
-def config_path() -> Path:
-    env = os.environ.get("COMPLAINTS_CONFIG")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_config_path
-
-    return user_config_path(APP_NAME) / "config.toml"
-
-
 @dataclass(frozen=True)
 class Config:
     region: str = "ENG"
     closures: tuple[date, ...] = ()
     rules: RuleBook = field(default_factory=RuleBook)
-    user: str = field(default_factory=lambda: _login_name())
+    user: str = "unknown"  # the settings file's reader makes it the login name when the file names no one
     managers: frozenset[str] = frozenset()
     auditors: frozenset[str] = frozenset()
     retention_years: int = 6
@@ -117,13 +105,6 @@ class Config:
                 f"|clock {CLOCK_VERSION}")
 
 
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
-
-
 def _str_list(raw: Any, where: str) -> frozenset[str]:
     if raw is None:
         return frozenset()
@@ -132,27 +113,12 @@ def _str_list(raw: Any, where: str) -> frozenset[str]:
     return frozenset(raw)
 
 
-def load_config(path: Path | None = None) -> Config:
-    """The configuration at ``path`` (default: ``config_path()``); defaults when there is no file."""
-    path = path or config_path()
-    if not path.exists():
-        return Config(path=path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
-    try:
-        return _from_dict(data, path)
-    except (RuleError, ConfigError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-
-
 SECTIONS = ("calendar", "user", "roles", "procedure", "retention", "keys")
 
 
-def _from_dict(data: dict[str, Any], path: Path) -> Config:
+def from_settings(data: dict[str, Any], *, login: str, path: Path | None = None) -> Config:
+    """The configuration the settings ``data`` (a TOML file's tables) give; ``login`` is the user unless
+    ``[user] name`` says otherwise. ConfigError, or the rules' RuleError, names the setting that is wrong."""
     for section in SECTIONS:
         if section in data and not isinstance(data[section], dict):
             raise ConfigError(f"{section} must be a section: write [{section}] on a line of its own, "
@@ -180,7 +146,7 @@ def _from_dict(data: dict[str, Any], path: Path) -> Config:
     keys = data.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise ConfigError("[keys] maps an action's id to a key, like quit = \"ctrl+q\"")
-    user = data.get("user", {}).get("name") or _login_name()
+    user = data.get("user", {}).get("name") or login
     return Config(region=region, closures=tuple(closures), rules=rules, user=str(user),
                   managers=_str_list(roles.get("managers"), "[roles] managers"),
                   auditors=_str_list(roles.get("auditors"), "[roles] auditors"),

@@ -123,8 +123,8 @@ def test_the_case_screens_clock_is_the_cases_first_row_of_open_work(database):
 
 async def test_the_caseload_the_case_screen_and_the_digest_agree(tmp_path):
     """Pilot: each view shows SQL's rows; each case's clock is its first row; the digest lists the same."""
+    from reports.digest import digest_text
     from store.db.location import resolve_url
-    from store.views.digest import digest_text
     from tests.tui_helpers import settle
     from tui.app import create_app
     from tui.case_screen import CaseScreen

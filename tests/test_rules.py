@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 
 from domain.clock import StageDates, State, classify, deadline, read_clock, within_timescale
-from domain.config import ConfigError, load_config
+from domain.config import ConfigError
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook, RuleError
+from store.db.config_file import load_config
 
 
 def Facts(procedure: str = "statutory", number: int = 1, requested: date = date(2026, 11, 2), **kw) -> StageDates:

@@ -19,11 +19,12 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from domain.config import Config, load_config
+from domain.config import Config
 from domain.harmless import shown
 from domain.timescales import RuleError
 from domain.vocab import Role
 from domain.year import FinancialYear
+from store.db.config_file import load_config
 from store.db.location import APP_NAME, sqlite_path
 from store.views.caseload import (
     SORTS,

@@ -1,0 +1,43 @@
+"""The daily digest's layouts: fixed-width text for people and email, JSON for programs."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING
+
+from domain.clock import State, due_phrase
+from domain.harmless import shown
+from domain.vocab import KIND_LABELS, Kind
+
+if TYPE_CHECKING:
+    from store.views.digest import DueItem
+
+
+def label(item: DueItem) -> str:
+    return KIND_LABELS.get(Kind(item.kind), item.kind)
+
+
+def digest_text(items: list[DueItem], today: date, within: int, officer: str | None = None) -> str:
+    """The digest as plain fixed-width text: it reads the same in a terminal and in an email."""
+    overdue = sum(1 for i in items if i.state is State.OVERDUE)
+    soon = len(items) - overdue
+    who = f" for {shown(officer)}" if officer else ""
+    soon_words = f"due within {within} working day{'s' if within != 1 else ''}"
+    head = f"{overdue} overdue and {soon} {soon_words}{who}, as of {today:%A} {today.day} {today:%B %Y}"
+    if not items:
+        return head + "\nNothing is due."
+    rows = [("", "REFERENCE", "KIND", "STAGE", "COMPLAINANT", "OFFICER", "DUE", "")]
+    for i in items:  # stored text shown harmlessly: a name cannot clear the screen or forge a line
+        name = shown(i.complainant) + (" [persistent]" if i.persistent else "")
+        rows.append((i.state.symbol, shown(i.reference), label(i), i.stage, name, shown(i.officer),
+                     f"{i.due:%d/%m/%Y}", due_phrase(i.left, i.state)))
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(widths[c]) for c, cell in enumerate(r)).rstrip() for r in rows]
+    legend = f"‼ overdue   ! {soon_words}   ~ relaxed timescale"
+    return "\n".join([head, "", *lines, "", legend])
+
+
+def digest_json(items: list[DueItem], today: date, within: int) -> str:
+    return json.dumps({"today": today.isoformat(), "within": within, "items": [i.as_json() for i in items]},
+                      indent=2)
