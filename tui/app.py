@@ -44,6 +44,7 @@ from tui.messages import (
     LoadFailed,
 )
 from tui.settings_screen import SettingsScreen
+from tui.text import plain
 
 
 def demo_database_path() -> str:
@@ -217,8 +218,6 @@ class ComplaintsApp(App[None]):
 
     def on_database_failed(self, message: DatabaseFailed) -> None:
         from rich.text import Text
-
-        from tui.text import plain
 
         self.caseload.say(Text.assemble(("Cannot open the database:", "bold red"), " ", plain(message.error)))
 

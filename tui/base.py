@@ -24,7 +24,7 @@ def complaints_app(app: App[Any]) -> ComplaintsApp:
     return app
 
 
-class the_app(getters.app["ComplaintsApp"]):  # noqa: N801 - a descriptor, named as Textual's
+class the_app(getters.app["ComplaintsApp"]):  # lower case, as Textual names its descriptors
     """``getters.app`` for the complaints app, its class looked up when first asked (the app module imports
     the screens, so it cannot be imported here at first)."""
 

@@ -122,7 +122,7 @@ class ReportsScreen(ComplaintsScreen[None]):
         labels = ["Q1", "Q2", "Q3", "Q4"]
         quarters.multiple_bar(labels, [[sum(this[i * 3:i * 3 + 3]) for i in range(4)],
                                        [sum(last[i * 3:i * 3 + 3]) for i in range(4)]],
-                              labels=[now.year.label, before.year.label])  # type: ignore[call-arg]
+                              labels=[now.year.label, before.year.label])  # type: ignore[call-arg]  # the stub says label
         timely = self.query_one("#chart-timeliness", PlotextPlot).plt
         timely.clear_data()
         timely.clear_figure()
