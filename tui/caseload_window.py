@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from copy import copy
 from datetime import date
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -47,6 +46,8 @@ LEGEND = " · ‼ over ! ≤2d ‖ paused · P persistent R repeat C child A adv
 class CaseloadWindow(Vertical):
     """The caseload: what is asked, what is loaded, and the reads that bring the rest."""
 
+    app = the_app()
+
     def __init__(self, config: Config, today: date) -> None:
         super().__init__(id="caseload-window")
         self.config, self.today = config, today
@@ -57,8 +58,6 @@ class CaseloadWindow(Vertical):
         self.quick_reading = False  # a first page straight from the file is on its way
         self.loading = False  # a next page, or the page above, is on its way
         self.exhausted = False  # the last row of the view is loaded
-
-    app = the_app()
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the database…", id="status")
@@ -116,11 +115,11 @@ class CaseloadWindow(Vertical):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self.app.worker_failed(event.worker, partial(self._recover, event.worker.group))
+            self.app.worker_failed(event.worker, self._recover)
 
-    def _recover(self, group: str, _: str) -> bool:
+    def _recover(self, worker: Worker[Any], _: str) -> bool:
         """After a read failed: True if nothing need be said (the quick read's page comes the full way)."""
-        if group == "quick":
+        if worker.group == "quick":
             self.on_quick_page_unavailable(QuickPageUnavailable())
             return True
         self.loading = False  # the officer can page on, or read the caseload again (r)
