@@ -161,9 +161,9 @@ async def keys(db: str) -> dict[str, float]:
         await settle(app, pilot)
         clock = FrameClock(app)
         for key in FILTER_KEYS:  # each keystroke: the frame that shows the rows matching what is typed so far
-            typed = app.generation
+            typed = app.caseload.generation
             timings.setdefault("filter", []).append(
-                await clock.press(pilot, key, lambda t=typed: app.shown_generation > t))
+                await clock.press(pilot, key, lambda t=typed: app.caseload.shown_generation > t))
     result = {f"{k}_p95_ms": v for k, v in p95(timings).items()}
     result["rss_mb"] = rss_mb()
     return result

@@ -10,11 +10,15 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from domain.figures import Figures
 from domain.headlines import Headline, headlines
 from domain.year import FinancialYear
 from reports.layout import Shown, chosen, lay_out
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 FORMATS = ("rich", "text", "markdown", "html")
 
@@ -50,13 +54,13 @@ def note(before: Figures | None) -> str:
 VERDICT_COLOURS = {"good": "green", "bad": "red", "level": "yellow"}
 
 
-def render_rich(now: Figures, before: Figures | None, table_ids: list[str] | None = None) -> list[object]:
+def render_rich(now: Figures, before: Figures | None, table_ids: list[str] | None = None) -> list[RenderableType]:
     """Renderables for a Rich console: heading, summary lines, then one table per figure table."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    out: list[object] = [Text(heading(now), style="bold")]
+    out: list[RenderableType] = [Text(heading(now), style="bold")]
     if before is not None:
         out.append(Text(note(before), style="dim"))
     out.append(Text(""))

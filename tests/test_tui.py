@@ -150,7 +150,7 @@ def test_screen_snapshot(snap_compare, demo_db, screen):
     async def open_screen(pilot):
         await settle(app, pilot)
         if screen == "person":
-            app.load_case(repeat_case(demo_db))
+            app.open_case(repeat_case(demo_db))
             await settle(app, pilot)
         await pilot.press({"person": "c", "year_end": "y", "settings": "comma"}[screen])
         await still(app, pilot)

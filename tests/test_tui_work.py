@@ -209,7 +209,7 @@ async def test_a_persistent_complainant_banner_stays_until_acknowledged(demo_db)
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.load_case(reference)
+        app.open_case(reference)
         await settle(app, pilot)
         banner = app.screen.query_one("#persistent-banner")
         assert banner.display and "Jo Lead" in str(banner.render()) and "One call a week" in str(banner.render())
@@ -243,7 +243,7 @@ async def test_the_command_palette_offers_the_same_commands(demo_db):
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.query_state.view == "overdue"
+        assert app.caseload.query_state.view == "overdue"
 
 
 def test_every_action_has_a_form_a_tooltip_and_a_unique_key():
@@ -517,7 +517,7 @@ async def test_clicking_a_column_header_sorts_by_it(demo_db):
         span = table.column_span("Reference")
         await pilot.click(CaseloadTable, offset=(span.start + len(span) // 2, 0))
         await settle(app, pilot)
-        assert app.query_state.sort == "reference"
+        assert app.caseload.query_state.sort == "reference"
         references = column(table, 1)
         assert references == sorted(references)
 
@@ -551,7 +551,7 @@ async def test_a_filter_keystroke_shows_the_first_rows_at_once_and_sql_the_whole
     show before SQL has answered, and SQL's page then carries on from them."""
     import threading
 
-    import tui.app
+    import tui.data
     from domain.calendar import WorkingCalendar
     from store.views.caseload import CaseloadQuery, caseload_page
 
@@ -563,7 +563,7 @@ async def test_a_filter_keystroke_shows_the_first_rows_at_once_and_sql_the_whole
         gate.wait(10)
         return caseload_page(*args, **kwargs)
 
-    monkeypatch.setattr(tui.app, "caseload_page", slow_page)
+    monkeypatch.setattr(tui.data, "caseload_page", slow_page)
     connection = sqlite3.connect(demo_db)
     calendar = WorkingCalendar.for_region("ENG")
 
@@ -711,7 +711,7 @@ async def test_every_form_saves_valid_input_and_the_history_shows_it(tmp_path, a
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         if reference:
-            app.load_case(reference)
+            app.open_case(reference)
             await settle(app, pilot)
             assert isinstance(app.screen, CaseScreen) and app.screen.reference == reference
         app.action_form(action.id)
@@ -758,7 +758,7 @@ async def test_the_person_screen_lists_every_contact_and_opens_one(demo_db):
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.load_case(reference)
+        app.open_case(reference)
         await settle(app, pilot)
         await pilot.press("c")
         await settle(app, pilot)
@@ -805,13 +805,13 @@ async def test_every_view_shows_exactly_its_rows(demo_db, view):
 async def test_paging_far_keeps_a_window_of_rows_and_coming_back_reads_them_again(demo_db, monkeypatch, view):
     """However far the officer pages, the table holds at most a window of rows; going back up reads the
     rows above again, and every row is where it belongs in the view."""
-    import tui.app
     import tui.caseload
+    import tui.caseload_window
     from store.views.caseload import VIEW_BY_ID, CaseloadQuery, caseload_page
 
     monkeypatch.setattr(tui.caseload, "WINDOW", 60)  # small, so 1,200 cases cross it many times
-    monkeypatch.setattr(tui.app, "PAGE_SIZE", 20)
-    monkeypatch.setattr(tui.app, "PREFETCH", 10)
+    monkeypatch.setattr(tui.caseload_window, "PAGE_SIZE", 20)
+    monkeypatch.setattr(tui.caseload_window, "PREFETCH", 10)
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 24)) as pilot:
         await settle(app, pilot)
@@ -837,7 +837,7 @@ async def test_paging_far_keeps_a_window_of_rows_and_coming_back_reads_them_agai
             deepest = max(deepest, table.first)
         assert deepest > 60 and table.current_reference == everything[-1]
         shown = (table.first, table.references)
-        app._refresh_in_place()  # what an edit does: the window read again from its first row, in place
+        app.caseload.refresh_in_place()  # what an edit does: the window read again from its first row, in place
         await settle(app, pilot)
         assert (table.first, table.references) == shown
         assert "after the change: 0 changed, 0 new, 0 gone" in str(app.query_one("#status").render())

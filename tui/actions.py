@@ -33,7 +33,7 @@ from domain.vocab import (
 )
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
-    from store.lifecycle.service import CaseService
+    from tui.data import CaseService
 
 LISTS = ("theme", "team", "service_area", "officer", "independent_person")  # the council's lists
 

@@ -7,37 +7,32 @@ drawn through ``plain``: its control characters shown harmlessly, any markup in 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from domain.clock import State, late_extension_note
 from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind, display_value, label
+from tui.base import ComplaintsScreen
 from tui.caseload import state_style
+from tui.data import Refused
+from tui.messages import ActionRan, CaseRefreshed, LoadFailed, PersonLoaded
+from tui.person_screen import PersonScreen
+from tui.text import plain, uk_date
 
 if TYPE_CHECKING:
-    from store.views.case import CaseDetail
+    from tui.data import CaseDetail, Data
 
 
-def uk_date(value: object, blank: str = "") -> str:
-    """A date as the council writes it (22/11/2026); ``blank`` for none."""
-    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else (blank if value is None else str(value))
-
-
-def plain(value: object, *, lines: bool = False) -> Text:
-    """Stored text to draw: control characters shown harmlessly (``lines``: line breaks kept), and Text,
-    not a string, so that ``[bold]`` in a name is drawn as written, never read as markup."""
-    return Text(shown("" if value is None else str(value), lines=lines))
-
-
-def clock_line(detail: CaseDetail, app: App[object]) -> Text:
+def clock_line(detail: CaseDetail, app: App[Any]) -> Text:
     reading = detail.clock
     kind = KIND_LABELS.get(Kind(detail.kind), detail.kind)
     stage = detail.stage or "no stage"
@@ -129,14 +124,15 @@ def people(detail: CaseDetail) -> Table | Text:
     return table
 
 
-class CaseScreen(Screen[None]):
-    """One case. Actions on it use the same keys as on the caseload."""
+class CaseScreen(ComplaintsScreen[None]):
+    """One case. Actions on it use the same keys as on the caseload. It reads its case again (after an
+    action, or when asked) and its complainant, in workers of its own."""
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="case.back", tooltip="Back to the caseload"),
         Binding("enter", "acknowledge_banner", "Got it", id="case.banner", show=False,
                 tooltip="Acknowledge the persistent-complainant banner"),
-        Binding("c", "app.person", "Complainant", id="case.person",
+        Binding("c", "person", "Complainant", id="case.person",
                 tooltip="The complainant: every contact, and the persistent-complaints procedure"),
     ]
 
@@ -147,6 +143,60 @@ class CaseScreen(Screen[None]):
     @property
     def reference(self) -> str:
         return self.detail.reference
+
+    @property
+    def due(self) -> date | None:
+        """The running due date of the case's stage."""
+        deadline = self.detail.stage_clock.deadline
+        return deadline.due if deadline else None
+
+    # -- workers (no widgets touched here) ------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="case")
+    def _read_case(self, store: Data, reference: str) -> None:
+        try:
+            self.post_message(CaseRefreshed(store.case(reference)))
+        except Refused as exc:
+            self.post_message(LoadFailed(str(exc)))  # the app shows it
+
+    @work(thread=True, exclusive=True, group="person")
+    def _read_person(self, store: Data, reference: str) -> None:
+        try:
+            self.post_message(PersonLoaded(store.person(reference)))
+        except Refused as exc:
+            self.post_message(LoadFailed(str(exc)))
+
+    # -- handlers (the UI thread) ---------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the case again: the screen shows it when it comes."""
+        if self.app.data is not None:
+            self._read_case(self.app.data, self.reference)
+
+    def on_case_refreshed(self, message: CaseRefreshed) -> None:
+        if message.detail.reference == self.reference:
+            self.show(message.detail)
+
+    def on_action_ran(self, message: ActionRan) -> None:
+        """An action on this case was saved, or refused (a colleague's change, say): show the case as it is."""
+        if message.reference == self.reference:
+            self.reload()
+
+    def action_person(self) -> None:
+        """The complainant of the case: their details and every contact, on a screen over this one."""
+        if self.app.data is not None:
+            self._read_person(self.app.data, self.reference)
+
+    def on_person_loaded(self, message: PersonLoaded) -> None:
+        if not self.is_current:  # the officer has moved on
+            return
+        here = self.reference
+
+        def chosen(reference: str | None) -> None:  # another of their cases opens over this one
+            if reference and reference != here:
+                self.app.open_case(reference)
+
+        self.app.push_screen(PersonScreen(message.person), chosen)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -26,7 +26,7 @@ from textual.strip import Strip
 from domain.clock import State, due_phrase
 from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind
-from store.views.caseload import CaseloadRow
+from tui.data import CaseloadRow
 
 #: How each state draws, from the theme's own text colours (tinted by Textual to read on its background).
 #: Under NO_COLOR colours become greys (bold red was grey 237 on 234, about 1.5:1), so there the most urgent

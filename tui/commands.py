@@ -6,32 +6,33 @@ from functools import partial
 
 from textual.command import Hit, Hits, Provider
 
-from store.views.caseload import VIEWS
 from tui.actions import ACTIONS
+from tui.base import complaints_app
+from tui.data import VIEWS
 
 
 class ComplaintsCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        app = self.app
+        app = complaints_app(self.app)
         for view in VIEWS:
             name = f"View: {view.name}"
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(app.action_view, view.id),  # type: ignore[attr-defined]
+                yield Hit(score, matcher.highlight(name), partial(app.action_view, view.id),
                           help=f"{view.tooltip} (key {view.key})")
         for action in ACTIONS:
             name = action.title
             score = matcher.match(name)
             if score > 0:
                 key = f" (key {action.key})" if action.key else ""
-                yield Hit(score, matcher.highlight(name), partial(app.action_form, action.id),  # type: ignore[attr-defined]
+                yield Hit(score, matcher.highlight(name), partial(app.action_form, action.id),
                           help=action.tooltip + key)
         for name, run, help_ in (
-                ("Complainant: every contact", app.action_person,  # type: ignore[attr-defined]
+                ("Complainant: every contact", app.action_person,
                  "The complainant of the case on screen, and the persistent-complaints procedure (key c)"),
-                ("Year-end figures", app.action_reports, "The annual report's tables and charts (key y)"),  # type: ignore[attr-defined]
-                ("Settings and council lists", app.action_settings,  # type: ignore[attr-defined]
+                ("Year-end figures", app.action_reports, "The annual report's tables and charts (key y)"),
+                ("Settings and council lists", app.action_settings,
                  "Timescales, themes, teams, officers, independent people (key ,)")):
             score = matcher.match(name)
             if score > 0:

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tui.actions import Action
-from tui.case_screen import plain
+from tui.text import plain
 
 
 class FormScreen(ModalScreen[dict[str, Any] | None]):

@@ -1,4 +1,4 @@
-"""Messages workers post to the app; handlers on the UI thread own all widget state."""
+"""Messages workers post, one for each situation; handlers on the UI thread own all widget state."""
 
 from __future__ import annotations
 
@@ -7,16 +7,14 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
-    from store.db.database import Database
-    from store.views.case import CaseDetail
-    from store.views.caseload import CaseloadRow
-    from store.views.person import PersonDetail
+    from domain.figures import Figures
+    from tui.data import CaseDetail, CaseloadRow, CouncilLists, Data, PersonDetail
 
 
 class DatabaseOpened(Message):
-    def __init__(self, db: Database, cases: int, demo: bool) -> None:
+    def __init__(self, data: Data, cases: int, demo: bool) -> None:
         super().__init__()
-        self.db, self.cases, self.demo = db, cases, demo
+        self.data, self.cases, self.demo = data, cases, demo
 
 
 class DatabaseFailed(Message):
@@ -25,25 +23,69 @@ class DatabaseFailed(Message):
         self.error = error
 
 
-class PageLoaded(Message):
-    """A page of the caseload; ``fast``: read straight from the file while the store was opening
-    (``rows`` is None when the file could not be read that way); ``in_place``: every row loaded so far,
-    read again after an edit, to replace what is shown by difference, the cursor going to ``focus`` if shown;
-    ``above``: the page just above the rows shown; ``limit``: how many rows were asked for; ``partial``: the
-    first rows of a filter's answer, narrowed from a shorter text's page while SQL reads the whole of it."""
+class LoadFailed(Message):
+    """A read was refused (no such case, say): ``error`` is the store's message."""
 
-    def __init__(self, rows: list[CaseloadRow] | None, reset: bool, generation: int = 0, fast: bool = False,
-                 in_place: bool = False, focus: str | None = None, above: bool = False, limit: int = 0,
-                 partial: bool = False) -> None:
+    def __init__(self, error: str) -> None:
         super().__init__()
-        self.rows, self.reset, self.generation, self.fast = rows, reset, generation, fast
-        self.in_place, self.focus, self.above, self.limit, self.partial = in_place, focus, above, limit, partial
+        self.error = error
 
 
-class CaseLoaded(Message):
-    def __init__(self, detail: CaseDetail, refresh: bool) -> None:
+# -- the caseload's pages -----------------------------------------------------------------------
+
+
+class Page(Message):
+    """Rows of the caseload, read for what was asked as ``generation``."""
+
+    def __init__(self, rows: list[CaseloadRow], generation: int) -> None:
         super().__init__()
-        self.detail, self.refresh = detail, refresh
+        self.rows, self.generation = rows, generation
+
+
+class QuickPageRead(Page):
+    """The first page, straight from the file while the store opens."""
+
+
+class QuickPageUnavailable(Message):
+    """The file could not be read the quick way: the store, once open, reads the first page."""
+
+
+class FirstPageLoaded(Page):
+    """The first page of a view, filter or sort: it replaces what is shown."""
+
+
+class NextPageLoaded(Page):
+    """The page after the rows shown."""
+
+
+class PageAboveLoaded(Page):
+    """The page just above the rows shown (the window has left the first rows behind)."""
+
+
+class WindowReread(Page):
+    """Every row shown, read again after an edit: the table changes by difference; ``limit``: how many rows
+    were asked for; the cursor goes to ``focus`` (a case just logged) if the view shows it."""
+
+    def __init__(self, rows: list[CaseloadRow], generation: int, limit: int, focus: str | None) -> None:
+        super().__init__(rows, generation)
+        self.limit, self.focus = limit, focus
+
+
+# -- cases, people, actions ---------------------------------------------------------------------
+
+
+class CaseOpened(Message):
+    def __init__(self, detail: CaseDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class CaseRefreshed(Message):
+    """The case on a case screen, read again."""
+
+    def __init__(self, detail: CaseDetail) -> None:
+        super().__init__()
+        self.detail = detail
 
 
 class PersonLoaded(Message):
@@ -52,22 +94,52 @@ class PersonLoaded(Message):
         self.person = person
 
 
-class ActionFinished(Message):
-    """A transition ran: ``error`` is the store's refusal (None when it was done); ``created``: it logged
-    the case ``reference``."""
+class ActionDone(Message):
+    """A transition was saved: ``message`` says what it did; ``created``: it logged the case ``reference``."""
 
-    def __init__(self, reference: str | None, message: str, error: str | None = None, created: bool = False) -> None:
+    def __init__(self, reference: str | None, message: str, created: bool = False) -> None:
         super().__init__()
-        self.reference, self.message, self.error, self.created = reference, message, error, created
+        self.reference, self.message, self.created = reference, message, created
+
+
+class ActionRefused(Message):
+    """The store refused a transition on ``reference``: ``error`` says why (a conflict names who changed it)."""
+
+    def __init__(self, reference: str | None, error: str) -> None:
+        super().__init__()
+        self.reference, self.error = reference, error
+
+
+class ActionRan(Message, bubble=False):
+    """Told to the screen under the form: an action on ``reference`` was ``saved`` (or refused): show what changed."""
+
+    def __init__(self, reference: str | None, saved: bool) -> None:
+        super().__init__()
+        self.reference, self.saved = reference, saved
+
+
+# -- the year-end figures and the council's lists -------------------------------------------------
 
 
 class FiguresLoaded(Message):
-    def __init__(self, now: object, before: object) -> None:
+    def __init__(self, now: Figures, before: Figures) -> None:
         super().__init__()
         self.now, self.before = now, before
 
 
+class FiguresExported(Message):
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+
+class ExportFailed(Message):
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
 class ListsLoaded(Message):
-    def __init__(self, lists: object) -> None:
+    def __init__(self, lists: CouncilLists) -> None:
         super().__init__()
         self.lists = lists

@@ -14,10 +14,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind, label
-from tui.case_screen import plain, uk_date
+from tui.text import plain, uk_date
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
-    from store.views.person import PersonDetail
+    from tui.data import PersonDetail
 
 
 def about(person: PersonDetail) -> Table:

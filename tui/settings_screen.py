@@ -8,20 +8,22 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.table import Table
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from domain.timescales import STEPS, RuleBook, RuleError
 from domain.vocab import KIND_LABELS, Kind
-from tui.case_screen import plain
+from tui.base import ComplaintsScreen
+from tui.messages import ActionRan, ListsLoaded
+from tui.text import plain
 
 KINDS = {k.value for k in Kind}
 
 if TYPE_CHECKING:
-    from store.views.council_lists import CouncilLists
+    from tui.data import CouncilLists, Data
 
 
 def timescales(rules: RuleBook, today: date) -> Table:
@@ -61,7 +63,9 @@ def lists_tables(lists: CouncilLists) -> tuple[Table, Table, Table]:
     return themes, areas, people
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(ComplaintsScreen[None]):
+    """The timescales in force, and the council's lists (read in a worker, and again after a change)."""
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="settings.back", tooltip="Back to the caseload"),
         Binding("t", "app.form('theme')", "Add theme", id="settings.theme", tooltip="Add a theme to the list"),
@@ -95,7 +99,22 @@ class SettingsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.load_lists()  # type: ignore[attr-defined]
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="lists")
+    def _read_lists(self, store: Data) -> None:
+        self.post_message(ListsLoaded(store.lists()))
+
+    def reload(self) -> None:
+        if self.app.data is not None:
+            self._read_lists(self.app.data)
+
+    def on_lists_loaded(self, message: ListsLoaded) -> None:
+        self.show(message.lists)
+
+    def on_action_ran(self, message: ActionRan) -> None:
+        if message.saved:  # a list changed: show it
+            self.reload()
 
     def show(self, lists: CouncilLists) -> None:
         themes, areas, people = lists_tables(lists)

@@ -1,0 +1,343 @@
+"""The caseload's window on a view: the status line, the filter and the table, the paging state, and the
+workers that read pages.
+
+What is asked (view, filter, sort) is ``query``; each new ask counts a ``generation``, and a page read for
+an older one is dropped. The table holds a window of rows: the page after it is read as the cursor nears
+its end, the page above as it nears the top of a window that has left the first rows behind.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Key
+from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
+
+from tui import data
+from tui.base import the_app
+from tui.caseload import CaseloadTable
+from tui.messages import (
+    FirstPageLoaded,
+    NextPageLoaded,
+    PageAboveLoaded,
+    QuickPageRead,
+    QuickPageUnavailable,
+    WindowReread,
+)
+from tui.text import plain
+
+if TYPE_CHECKING:
+    from domain.config import Config
+    from tui.data import CaseloadQuery, CaseloadRow, Data
+
+PAGE_SIZE = 200
+PREFETCH = 100  # rows left below the cursor when the next page is asked for: a few screenfuls
+HEADER_SORTS = {"Due": "due", "Received": "received", "Reference": "reference", "Complainant": "complainant"}
+LEGEND = " · ‼ over ! ≤2d ‖ paused · P persistent R repeat C child A advocate"
+
+
+class CaseloadWindow(Vertical):
+    """The caseload: what is asked, what is loaded, and the reads that bring the rest."""
+
+    app = the_app()
+
+    def __init__(self, config: Config, today: date) -> None:
+        super().__init__(id="caseload-window")
+        self.config, self.today = config, today
+        self.query_state = data.CaseloadQuery(user=config.user)
+        self.generation = 0  # counts what the caseload was asked to show (view, filter, sort)
+        self.shown_generation = -1  # the last of those whose first page is on screen
+        self.filter_results: dict[str, list[CaseloadRow]] = {}  # filter text -> its first page, until a reload
+        self.quick_reading = False  # a first page straight from the file is on its way
+        self.loading = False  # a next page, or the page above, is on its way
+        self.exhausted = False  # the last row of the view is loaded
+
+    def compose(self) -> ComposeResult:
+        yield Static("Opening the database…", id="status")
+        yield Input(placeholder="Filter: reference, name or summary (esc to clear)", id="filter")
+        yield CaseloadTable(id="caseload")
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.table.focus()
+        self.quick_reading = True
+        self._read_quick(self.app.url, copy(self.query_state), 0)  # the store opens once this is on screen
+
+    @property
+    def table(self) -> CaseloadTable:
+        return self.query_one(CaseloadTable)
+
+    # -- workers (no widgets touched here) ------------------------------------------------------
+
+    def run_worker(self, work: Any, name: str | None = "", group: str = "default", description: str = "",
+                   exit_on_error: bool = True, start: bool = True, exclusive: bool = False,
+                   thread: bool = False) -> Worker[Any]:
+        """Every read: its failure is shown by the app, never closes it."""
+        return super().run_worker(work, name, group, description, exit_on_error=False, start=start,
+                                  exclusive=exclusive, thread=thread)
+
+    @work(thread=True, exclusive=True, group="quick")
+    def _read_quick(self, url: str, query: CaseloadQuery, generation: int) -> None:
+        """A first screen straight from the SQLite file, while the full store loads beside it."""
+        rows = data.quick_page(url, self.config, self.today, query, PAGE_SIZE)
+        self.post_message(QuickPageUnavailable() if rows is None else QuickPageRead(rows, generation))
+
+    @work(thread=True, exclusive=True, group="page")
+    def _read_first(self, store: Data, query: CaseloadQuery, generation: int) -> None:
+        self.post_message(FirstPageLoaded(store.page(query, limit=PAGE_SIZE), generation))
+
+    @work(thread=True, exclusive=True, group="page")
+    def _read_next(self, store: Data, query: CaseloadQuery, after: tuple[date, int] | None, offset: int,
+                   generation: int) -> None:
+        """The page after the window: after its last row's key, or at its place (views read by offset)."""
+        self.post_message(NextPageLoaded(store.page(query, limit=PAGE_SIZE, after=after, offset=offset), generation))
+
+    @work(thread=True, exclusive=True, group="page")
+    def _read_above(self, store: Data, query: CaseloadQuery, before: tuple[date, int] | None, offset: int,
+                    limit: int, generation: int) -> None:
+        """The ``limit`` rows above the window: before its first row's key, or at ``offset``."""
+        rows = store.page(query, limit=limit, before=before, offset=offset)
+        self.post_message(PageAboveLoaded(rows, generation))
+
+    @work(thread=True, exclusive=True, group="page")
+    def _reread(self, store: Data, query: CaseloadQuery, start: tuple[date, int] | None, offset: int, limit: int,
+                focus: str | None, generation: int) -> None:
+        """The window read again from its first row (by key, or at ``offset``)."""
+        rows = store.page(query, limit=limit, after=start, offset=offset, inclusive=True)
+        self.post_message(WindowReread(rows, generation, limit, focus))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.app.worker_failed(event.worker, self._recover)
+
+    def _recover(self, worker: Worker[Any], _: str) -> bool:
+        """After a read failed: True if nothing need be said (the quick read's page comes the full way)."""
+        if worker.group == "quick":
+            self.on_quick_page_unavailable(QuickPageUnavailable())
+            return True
+        self.loading = False  # the officer can page on, or read the caseload again (r)
+        return False
+
+    # -- what is asked ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the caseload again (another view, sort, an edit, or the officer asked): nothing kept is reused."""
+        self.filter_results = {}
+        self._load_first_page()
+
+    def _load_first_page(self) -> None:
+        self.generation += 1
+        store = self.app.data
+        if store is None:  # still opening: answer from the file meanwhile
+            self.quick_reading = True
+            self._read_quick(self.app.url, copy(self.query_state), self.generation)
+            return
+        self.exhausted = False
+        self._read_first(store, copy(self.query_state), self.generation)
+
+    def store_opened(self, demo: bool) -> None:
+        """The full store is open: read the first page its way, unless the quick one is shown (or coming) for
+        what is asked now. A demo database chosen instead: the page on screen was the empty one's."""
+        if demo or not (self.quick_reading or self.shown_generation == self.generation):
+            self.reload()
+
+    def refresh_in_place(self, created: str | None = None) -> None:
+        """After an edit: read the rows shown (the window) again; the table changes only where they differ.
+
+        The cursor stays on its case, or goes to the one just ``created`` if the view shows it.
+        """
+        store = self.app.data
+        if store is None:
+            return
+        self.filter_results = {}
+        self.generation += 1
+        table, query = self.table, copy(self.query_state)
+        keyset = query.keyset()
+        start = table.rows[0].key(query.view) if table.first and table.rows and keyset else None
+        self._reread(store, query, start, 0 if keyset else table.first, max(PAGE_SIZE, table.row_count), created,
+                     self.generation)
+
+    def sort_next(self) -> None:
+        if self.query_state.history:
+            self.notify("Cases are listed newest first here", timeout=4)
+            return
+        self.query_state.sort = data.SORTS[(data.SORTS.index(self.query_state.sort) + 1) % len(data.SORTS)]
+        self.reload()
+
+    def show_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def say(self, text: str | Text) -> None:
+        """Put ``text`` on the status line (the database opening, or failing to)."""
+        self.query_one("#status", Static).update(text)
+
+    # -- pages arriving ---------------------------------------------------------------------------
+
+    def _quick_done(self) -> None:
+        self.quick_reading = False
+        self.call_after_refresh(self.app.open_store)
+
+    def on_quick_page_read(self, message: QuickPageRead) -> None:
+        self._quick_done()
+        if message.generation == self.generation:
+            self._show_first(message.rows, message.generation, remember=False)
+        elif self.app.data is not None:  # the store is open by now: read the page the full way
+            self.reload()
+
+    def on_quick_page_unavailable(self, _: QuickPageUnavailable) -> None:
+        self._quick_done()
+        if self.app.data is not None:
+            self.reload()
+
+    def on_first_page_loaded(self, message: FirstPageLoaded) -> None:
+        if message.generation == self.generation:  # else a page of a view or filter already left
+            self._show_first(message.rows, message.generation)
+
+    def _show_first(self, rows: list[CaseloadRow], generation: int, *, remember: bool = True,
+                    partial: bool = False) -> None:
+        """Show ``rows`` instead of what is there; ``partial``: the first rows of a filter's answer, narrowed
+        from a shorter text's page while SQL reads the whole of it; ``remember``: keep them for the filter."""
+        table = self.table
+        table.show(rows, reset=True)
+        self.shown_generation = generation
+        if remember and not partial:
+            self.filter_results[self.query_state.text.strip()] = rows
+        self.loading = False
+        self.exhausted = len(rows) < PAGE_SIZE and not partial
+        self._status(rows)
+        box = self.query_one("#filter", Input)
+        if not (box.display and self.app.focused is box):  # typing in the filter keeps the keyboard
+            table.focus()
+
+    def on_next_page_loaded(self, message: NextPageLoaded) -> None:
+        if message.generation == self.generation:
+            self.table.show(message.rows, reset=False)
+            self.loading = False
+            self.exhausted = len(message.rows) < PAGE_SIZE
+
+    def on_page_above_loaded(self, message: PageAboveLoaded) -> None:
+        if message.generation == self.generation:
+            self.loading = False
+            if self.table.prepend(message.rows):  # the bottom of the window went: it is the next page again
+                self.exhausted = False
+
+    def on_window_reread(self, message: WindowReread) -> None:
+        if message.generation != self.generation:
+            return
+        table = self.table
+        added, removed, changed = table.replace(message.rows)
+        if message.focus in table.references:
+            table.move_cursor(row=table.references.index(message.focus))
+        self.loading = False
+        self.exhausted = len(message.rows) < message.limit
+        self._status(message.rows, f" · after the change: {changed} changed, {added} new, {removed} gone")
+
+    def _status(self, rows: list[CaseloadRow], note: str = "") -> None:
+        table, query = self.table, self.query_state
+        view = data.VIEW_BY_ID[query.view]
+        more = "+" if not self.exhausted else ""
+        overdue = sum(1 for r in rows if r.state.value == "overdue")
+        shown = table.first + table.row_count
+        what = ("case" if query.history else "deadline") + ("" if shown == 1 and not more else "s")
+        text = query.text.strip()
+        filtered = f" matching “{text}”" if text else ""
+        order = {"history": "newest first", "compliments": "by team, newest first"}.get(query.view,
+                                                                                        f"by {query.sort}")
+        self.query_one("#status", Static).update(  # one line, always: no layout needed; typed text is no markup
+            plain(f"{view.key} {view.name}: {shown}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
+                  f"overdue · {order}{note or LEGEND}"), layout=False)  # relaxed rows say so in the legend
+
+    # -- the table --------------------------------------------------------------------------------
+
+    def on_caseload_table_highlighted(self, event: CaseloadTable.Highlighted) -> None:
+        """Near the end of what is loaded: fetch the next page while the officer reads this one; near the
+        top of a window that has left the first rows behind, the page above."""
+        store, table = self.app.data, self.table
+        if self.loading or store is None:
+            return
+        query = copy(self.query_state)
+        keyset = query.keyset()
+        if table.first and event.cursor_row < PREFETCH:
+            self.loading = True
+            start = max(0, table.first - PAGE_SIZE)
+            before = table.rows[0].key(query.view) if keyset else None
+            self._read_above(store, query, before, 0 if keyset else start, table.first - start, self.generation)
+            return
+        if self.exhausted or not table.rows or event.cursor_row < table.row_count - PREFETCH:
+            return
+        self.loading = True
+        after = table.rows[-1].key(query.view) if keyset else None
+        self._read_next(store, query, after, 0 if keyset else table.first + table.row_count, self.generation)
+
+    def on_caseload_table_top(self, _: CaseloadTable.Top) -> None:
+        self._load_first_page()
+
+    def on_caseload_table_header_selected(self, event: CaseloadTable.HeaderSelected) -> None:
+        """A click on a column's header sorts by it, where the column has an order of its own."""
+        sort = HEADER_SORTS.get(str(event.label))
+        if sort is None or self.query_state.history:
+            self.notify("Sort by Due, Received, Reference or Complainant", timeout=4)
+            return
+        self.query_state.sort = sort
+        self.app.action_reload()
+
+    def on_caseload_table_selected(self, _: CaseloadTable.Selected) -> None:
+        self.app.action_open_case()
+
+    # -- the filter -------------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.query_state.text = event.value
+            self._filter(event.value.strip())
+
+    def _filter(self, text: str) -> None:
+        """A filter keystroke: rows already known for ``text`` show in the same frame; otherwise ask SQL.
+
+        Known: what SQL gave for ``text`` earlier while typing (a backspace), or the rows of a shorter
+        text that SQL gave complete, narrowed by the filter's own rule (``matches``). Narrowed from a
+        page that was not complete, they are still the first rows of the answer: shown at once when
+        they fill the screen, while SQL reads the page.
+        """
+        known = self.filter_results.get(text)
+        if known is None and self.app.data is not None and data.narrowable(text):
+            wider = [t for t in self.filter_results if text.startswith(t)]
+            if wider:
+                rows = self.filter_results[max(wider, key=len)]
+                narrowed = [r for r in rows if data.matches(r, text)]
+                if len(rows) < PAGE_SIZE:
+                    known = narrowed
+                elif len(narrowed) >= self.table.scrollable_content_region.height:
+                    # The shorter text's rows are its first in the view's order, so these are the first rows
+                    # of this text's result, every one up to the last of them: the screen is right at once,
+                    # and SQL brings the whole page behind it.
+                    self.generation += 1
+                    self._show_first(narrowed, self.generation, partial=True)
+                    self._load_first_page()
+                    return
+        if known is None:
+            self._load_first_page()
+            return
+        self.generation += 1
+        self._show_first(known, self.generation)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.table.focus()
+
+    def on_key(self, event: Key) -> None:
+        box = self.query_one("#filter", Input)
+        if event.key == "escape" and self.app.focused is box:
+            box.value = ""
+            box.display = False
+            self.table.focus()
+            event.stop()

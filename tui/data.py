@@ -1,0 +1,187 @@
+"""The TUI's one door to the store: every type and call the screens need from the database layer.
+
+No other tui module imports ``store``. The caseload's reads and where the database lives load with the
+app (the first page is read before anything else); the rest (SQLAlchemy, the services, the figures)
+loads inside the calls, in workers, after the first paint. Calls here block: run them in thread workers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from domain.errors import ComplaintsError
+from domain.timescales import RuleError
+from store.db.location import APP_NAME, resolve_url, sqlite_path
+from store.views.caseload import (
+    SORTS,
+    VIEW_BY_ID,
+    VIEWS,
+    CaseloadQuery,
+    CaseloadRow,
+    caseload_page,
+    count_cases,
+    matches,
+    narrowable,
+    warm_open_work,
+)
+
+if TYPE_CHECKING:
+    from domain.calendar import WorkingCalendar
+    from domain.config import Config
+    from domain.figures import Figures
+    from domain.vocab import Role
+    from domain.year import FinancialYear
+    from store.db.database import Database
+    from store.db.team_roles import Identity
+    from store.lifecycle.service import CaseService
+    from store.views.case import CaseDetail
+    from store.views.council_lists import CouncilLists
+    from store.views.person import PersonDetail
+    from tui.actions import Action
+
+__all__ = ["APP_NAME", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery", "CaseloadRow",
+           "CouncilLists", "Data", "PersonDetail", "Refused", "caseload_page", "failure_said", "load_config", "matches",
+           "narrowable", "quick_page", "resolve_url"]
+
+DEMO_CASES = 3000
+
+
+def load_config() -> Config:
+    """The officer's settings file, read by the store (reading a file is I/O, so not in the domain)."""
+    from store.db.config_file import load_config as read
+
+    return read()
+
+
+class Refused(ComplaintsError):
+    """The store or the domain's rules said no; the message is theirs, fit to show as it is."""
+
+
+def quick_page(url: str, config: Config, today: date, query: CaseloadQuery, limit: int) -> list[CaseloadRow] | None:
+    """A first page straight from the SQLite file, before the store is open; None when it cannot be read that
+    way (first use, an upgrade due, PostgreSQL)."""
+    from store.views.digest import open_fast, stored_calendar
+
+    connection = open_fast(url, config, today)
+    if connection is None:
+        return None
+    try:
+        calendar = stored_calendar(connection.cursor(), config)
+        return caseload_page(connection, today, calendar, config.rules, query=query, limit=limit)
+    finally:
+        connection.close()
+
+
+def failure_said(error: BaseException | None) -> str | None:
+    """What an unexpected failure may say as it is: a refusal's or the store's own message, or the busy
+    database's; None when only its kind may be said (a driver's message could quote personal data)."""
+    from store.db.database import BUSY, StoreError, is_busy
+
+    if isinstance(error, StoreError | RuleError | Refused):
+        return str(error)
+    if error is not None and is_busy(getattr(error, "orig", None) or error):
+        return BUSY
+    return None
+
+
+class Data:
+    """The open store, as the screens use it: one database, the council's config, today and its calendar."""
+
+    def __init__(self, db: Database, config: Config, today: date, calendar: WorkingCalendar) -> None:
+        self.db, self.config, self.today, self.calendar = db, config, today, calendar
+
+    @classmethod
+    def open(cls, url: str, config: Config, today: date, calendar: WorkingCalendar, demo: bool = False) -> Data:
+        """Open (and migrate) the database at ``url``; ``demo``: fill it with invented cases if it is empty."""
+        from store.db.database import StoreError, open_database
+
+        try:
+            data = cls(open_database(url, config), config, today, calendar)
+            if demo and data.count() == 0:
+                from store.housekeeping.demo import generate
+
+                generate(data.db, config, cases=DEMO_CASES, seed=1, today=today)
+        except StoreError as exc:
+            raise Refused(str(exc)) from exc
+        return data
+
+    def close(self) -> None:
+        self.db.close()
+
+    @property
+    def identity(self) -> Identity | None:
+        """Who a team server says the user is, and their role; None on a file database."""
+        return self.db.identity
+
+    def role(self) -> Role:
+        return self.db.role(self.config)
+
+    def where(self) -> str:
+        """The database's file, or its server described without a password."""
+        return str(sqlite_path(self.db.url) or self.db.describe())
+
+    def export_folder(self) -> Path:
+        """Where exported files go: beside the database file, else the home folder."""
+        path = sqlite_path(self.db.url)
+        return path.parent if path is not None else Path.home()
+
+    def count(self) -> int:
+        with self.db.dbapi() as connection:
+            return count_cases(connection)
+
+    def warm(self) -> None:
+        """Read what the first filter keystrokes would otherwise wait for: the pages of open work."""
+        with self.db.dbapi() as connection:
+            warm_open_work(connection)
+
+    def page(self, query: CaseloadQuery, *, limit: int, after: tuple[date, int] | None = None,
+             before: tuple[date, int] | None = None, offset: int = 0, inclusive: bool = False) -> list[CaseloadRow]:
+        """Rows of ``query``: after (or before) a row's key, or at ``offset``; ``inclusive``: from that row."""
+        with self.db.dbapi() as connection:
+            return caseload_page(connection, self.today, self.calendar, self.config.rules, query=query,
+                                 after=after, before=before, inclusive=inclusive, offset=offset, limit=limit,
+                                 placeholder=self.db.placeholder)
+
+    def case(self, reference: str) -> CaseDetail:
+        from store.views.case import case_detail
+
+        try:
+            return case_detail(self.db, reference, self.today, self.calendar, self.config.rules)
+        except RuleError as exc:
+            raise Refused(str(exc)) from exc
+
+    def person(self, reference: str) -> PersonDetail:
+        from store.views.person import person_of_case
+
+        try:
+            return person_of_case(self.db, reference)
+        except RuleError as exc:
+            raise Refused(str(exc)) from exc
+
+    def perform(self, action: Action, reference: str | None, values: dict[str, Any], version: int | None) -> str:
+        """Run ``action`` against the case at ``version``; a conflict names who changed it, a busy database says
+        so (both as ``Refused``)."""
+        from store.db.database import StoreError
+        from store.lifecycle.service import CaseService
+
+        service = CaseService(self.db, self.config, today=self.today, calendar=self.calendar)
+        try:
+            return action.run(service, reference, values, version)
+        except (RuleError, StoreError) as exc:
+            raise Refused(str(exc)) from exc
+
+    def figures(self, year: FinancialYear) -> tuple[Figures, Figures]:
+        """The year's figures, and the year before's (to the same months while ``year`` is in progress)."""
+        from store.views.figures import FiguresSource
+
+        with self.db.dbapi() as connection:
+            source = FiguresSource(connection, self.config, self.db.placeholder)
+            return source.figures(year, as_of=self.today), source.figures(year.previous, as_of=self.today)
+
+    def lists(self) -> CouncilLists:
+        from store.views.council_lists import council_lists
+
+        with self.db.dbapi() as connection:
+            return council_lists(connection)
