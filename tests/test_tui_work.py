@@ -277,6 +277,37 @@ async def test_keys_are_remapped_from_the_config(demo_db):
         assert isinstance(app.screen, PersonScreen)
 
 
+async def test_leaving_the_year_end_screen_while_the_workbook_is_written_still_says_where_it_went(demo_db,
+                                                                                                    monkeypatch):
+    """x then Escape at once: the workbook is the app's work, so its notice outlives the screen."""
+    import threading
+
+    import reports.export
+    from tui.reports_screen import ReportsScreen
+
+    release, write = threading.Event(), reports.export.write_xlsx
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        release.wait(10)
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(reports.export, "write_xlsx", slow)
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        await pilot.press("x", "escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportsScreen)
+        release.set()
+        await settle(app, pilot)
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("Saved the 2025/26 tables to ") for m in said), said
+        assert (demo_db.parent / "figures-2025-26.xlsx").exists()
+
+
 async def test_year_end_figures_screen_with_charts_copy_and_year_change(demo_db):
     from tui.reports_screen import ReportsScreen
 

@@ -13,7 +13,8 @@ import os
 from collections.abc import Callable
 from datetime import date
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -41,10 +42,15 @@ from tui.messages import (
     CaseOpened,
     DatabaseFailed,
     DatabaseOpened,
+    ExportFailed,
+    FiguresExported,
     LoadFailed,
 )
 from tui.settings_screen import SettingsScreen
 from tui.text import plain
+
+if TYPE_CHECKING:
+    from domain.figures import Figures
 
 
 def demo_database_path() -> str:
@@ -144,6 +150,26 @@ class ComplaintsApp(App[None]):
             self.post_message(ActionDone(message, f"Logged {message}", created=True))
         else:
             self.post_message(ActionDone(reference, message))
+
+    @work(thread=True, group="export")
+    def export_figures(self, folder: Path, now: Figures, before: Figures) -> None:
+        """The year's tables as a workbook beside the database. The app's worker, not the reports screen's:
+        the officer may leave that screen before it is written, and still hears where it went."""
+        from reports.export import ExportError, write_xlsx
+
+        path = folder / f"figures-{now.year.label.replace('/', '-')}.xlsx"
+        try:
+            write_xlsx(now, now.tables, path, before)
+        except ExportError as exc:
+            self.post_message(ExportFailed(str(exc)))
+            return
+        self.post_message(FiguresExported(f"Saved the {now.year.label} tables to {path}"))
+
+    def on_figures_exported(self, message: FiguresExported) -> None:
+        self.notify(shown(message.message), timeout=6, markup=False)
+
+    def on_export_failed(self, message: ExportFailed) -> None:
+        self.notify(shown(message.error), severity="error", timeout=8, markup=False)
 
     # -- failures ---------------------------------------------------------------------------------
 

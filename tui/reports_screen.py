@@ -2,12 +2,12 @@
 
 ``[`` and ``]`` move between financial years; ``c`` copies the summary as plain text for an
 email; ``x`` exports the year's tables as an Excel workbook beside the database. The figures are
-computed, and the workbook written, in workers of the screen.
+computed in a worker of the screen; the workbook is written by the app's, as an officer may leave the
+screen before it is saved and still needs to hear where it went.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -19,11 +19,10 @@ from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
 from domain.figures import Figures
-from domain.harmless import shown
 from domain.year import MONTHS, FinancialYear, YearError
 from reports.summary import render_rich, render_text, title
 from tui.base import ComplaintsScreen
-from tui.messages import ExportFailed, FiguresExported, FiguresLoaded
+from tui.messages import FiguresLoaded
 
 if TYPE_CHECKING:
     from tui.data import Data
@@ -67,18 +66,6 @@ class ReportsScreen(ComplaintsScreen[None]):
     def _figures(self, store: Data, year: FinancialYear) -> None:
         self.post_message(FiguresLoaded(*store.figures(year)))
 
-    @work(thread=True, group="export")
-    def _export(self, folder: Path, now: Figures, before: Figures) -> None:
-        from reports.export import ExportError, write_xlsx
-
-        path = folder / f"figures-{now.year.label.replace('/', '-')}.xlsx"
-        try:
-            write_xlsx(now, now.tables, path, before)
-        except ExportError as exc:
-            self.post_message(ExportFailed(str(exc)))
-            return
-        self.post_message(FiguresExported(f"Saved the {now.year.label} tables to {path}"))
-
     # -- handlers (the UI thread) ---------------------------------------------------------------
 
     def _load(self, year: FinancialYear) -> None:
@@ -87,12 +74,6 @@ class ReportsScreen(ComplaintsScreen[None]):
 
     def on_figures_loaded(self, message: FiguresLoaded) -> None:
         self.show(message.now, message.before)
-
-    def on_figures_exported(self, message: FiguresExported) -> None:
-        self.notify(shown(message.message), timeout=6, markup=False)
-
-    def on_export_failed(self, message: ExportFailed) -> None:
-        self.notify(shown(message.error), severity="error", timeout=8, markup=False)
 
     def show(self, now: Figures, before: Figures) -> None:
         self.figures = (now, before)
@@ -155,4 +136,4 @@ class ReportsScreen(ComplaintsScreen[None]):
 
     def action_export(self) -> None:
         if self.figures is not None and self.app.data is not None:
-            self._export(self.app.data.export_folder(), *self.figures)
+            self.app.export_figures(self.app.data.export_folder(), *self.figures)
