@@ -520,7 +520,6 @@ def import_(
     Example: complaints import register-2019-2024.xlsx --dry-run --map "Date received=received"
     """
     from domain.register import CellError
-    from store.db.location import resolve_url
     from store.register.files import RegisterFileError
     from store.register.importer import ImportRefused, RegisterImport
 
@@ -535,17 +534,13 @@ def import_(
         pairs[header] = column.strip()
     day = parse_today(today)
     big = file.is_file() and file.stat().st_size > 500_000
-    reading = None
     failure: tuple[list[str], int] | None = None
     with _progress(big) as tick:
         try:
-            # a big file is read in a second process from now on, while the database opens
-            reading = RegisterImport.read_ahead(file, resolve_url(db), _config(), today=day, mapping=pairs,
-                                                ignore=set(ignore or []), strict=strict, reason=reason)
             with _store(db, create=True) as (database, config):  # an auditor's import is refused with the rule's reason
                 service = RegisterImport(database, config, today=day)
                 result = service.import_file(file, mapping=pairs, ignore=set(ignore or []), strict=strict,
-                                             dry_run=dry_run, reason=reason, reading=reading,
+                                             dry_run=dry_run, reason=reason,
                                              progress=lambda done, total: tick("Importing", done, total))
         except RegisterFileError as exc:
             failure = [f"Error: {shown(str(exc))}"], 1
@@ -555,9 +550,6 @@ def import_(
                        *(f"  {shown(str(error))}" for error in errors)], 1  # a column named in the file's header
         except KeyboardInterrupt:
             failure = [f"{file.name}: interrupted; nothing was imported."], 130
-        finally:
-            if reading is not None:
-                reading.close()
     if failure is not None:  # said once the progress bar has gone: lines written under a live bar could be lost
         for line in failure[0]:
             typer.echo(line, err=True)
@@ -684,7 +676,7 @@ def correct(
     Example: complaints correct CS-2026-00042 stage1_responded 12/11/2026 --reason "letter was sent a day later"
     """
     from domain.limits import TEXT
-    from domain.register import parse_date
+    from domain.register_cells import parse_date
     from store.lifecycle.service import CaseService
 
     _text(reference, "REFERENCE")
