@@ -149,9 +149,8 @@ class BulkWriter:
         """``next_id`` for one table, as one call in C: for loops that number many rows.
 
         New ids never meet anyone else's. On SQLite they follow the largest stored: the write transaction
-        holds the database's lock from its start (BEGIN IMMEDIATE), so no one else adds rows meanwhile (an
-        import planned in a second process reads while its writer holds that lock). On PostgreSQL they come
-        from the table's own sequence, a block at a time, as every other session's do.
+        holds the database's lock from its start (BEGIN IMMEDIATE), so no one else adds rows meanwhile. On
+        PostgreSQL they come from the table's own sequence, a block at a time, as every other session's do.
         """
         ids = self.counters.get(table)
         if ids is None:
