@@ -52,7 +52,7 @@ def correct(
     Example: complaints correct CS-2026-00042 stage1_responded 12/11/2026 --reason "letter was sent a day later"
     """
     from domain.limits import TEXT
-    from domain.register import parse_date
+    from domain.register_cells import parse_date
     from store.lifecycle.service import CaseService
 
     check_text(reference, "REFERENCE")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import DbOption, TodayOption, check_text, fail, load_settings, opened, parse_today, parse_year
+from cli import DbOption, TodayOption, check_text, fail, opened, parse_today, parse_year
 from domain.harmless import shown
 
 if TYPE_CHECKING:
@@ -51,7 +51,6 @@ def import_(
     Example: complaints import register-2019-2024.xlsx --dry-run --map "Date received=received"
     """
     from reports.register import import_summary
-    from store.db.location import resolve_url
     from store.register.files import RegisterFileError
     from store.register.importer import ImportRefused, RegisterImport
 
@@ -66,18 +65,14 @@ def import_(
         pairs[header] = column.strip()
     day = parse_today(today)
     big = file.is_file() and file.stat().st_size > BIG_FILE
-    reading = None
     failure: tuple[list[str], int] | None = None
     with _progress(big) as tick:
         try:
-            # a big file is read in a second process from now on, while the database opens
-            reading = RegisterImport.read_ahead(file, resolve_url(db), load_settings(), today=day, mapping=pairs,
-                                                ignore=set(ignore or []), strict=strict, reason=reason)
             with opened(db, create=True) as (database, config):  # an auditor's import: refused with the reason
                 service = RegisterImport(database, config, today=day)
                 result: ImportResult = service.import_file(
                     file, mapping=pairs, ignore=set(ignore or []), strict=strict, dry_run=dry_run, reason=reason,
-                    reading=reading, progress=lambda done, total: tick("Importing", done, total))
+                    progress=lambda done, total: tick("Importing", done, total))
         except RegisterFileError as exc:
             failure = [f"Error: {shown(str(exc))}"], 1
         except ImportRefused as refused:
@@ -86,9 +81,6 @@ def import_(
                        *(f"  {shown(str(error))}" for error in errors)], 1  # a column named in the file's header
         except KeyboardInterrupt:
             failure = [f"{file.name}: interrupted; nothing was imported."], 130
-        finally:
-            if reading is not None:
-                reading.close()
     if failure is not None:  # said once the progress bar has gone: lines written under a live bar could be lost
         for line in failure[0]:
             typer.echo(line, err=True)

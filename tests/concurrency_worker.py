@@ -44,8 +44,7 @@ def main() -> None:
         else:
             from store.register.importer import RegisterImport
 
-            result = RegisterImport(db, config, today=TODAY).import_file(Path(mode.removeprefix("import:")),
-                                                                         worker=False)
+            result = RegisterImport(db, config, today=TODAY).import_file(Path(mode.removeprefix("import:")))
             references = result.created
         print(json.dumps({"references": references}))
     db.close()

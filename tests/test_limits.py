@@ -19,7 +19,6 @@ from domain import limits
 from domain.config import Config
 from store.db.database import open_database
 from tests.test_cli import run
-from tests.test_register import planned  # noqa: F401 - the fixture: one process, then two
 from tui.actions import ACTION_BY_ID
 
 CFG = Config(user="tester")
@@ -145,7 +144,6 @@ def workbook(path, rows, patches=()):
     return str(path)
 
 
-@pytest.mark.usefixtures("planned")
 def test_every_row_of_a_workbook_is_read_whatever_its_dimension_says(tmp_path):
     db = str(tmp_path / "c.db")
     rows = [["kind", "received", "complainant"]] + [["statutory", f"0{i}/05/2024", f"Person {i}"] for i in range(1, 6)]
@@ -369,70 +367,3 @@ def test_copy_names_a_stored_value_the_other_database_could_not_hold(tmp_path, d
     assert cases(database_url) == []
 
 
-# -- the import's second process -------------------------------------------------------------------------------
-
-def test_the_planning_child_never_finalizes_what_it_inherited(tmp_path, monkeypatch):
-    """A forked planner that collected its parent's garbage would close the parent's old SQLite connections in
-    the child, which checkpoints the database and deletes its WAL under the parent: its next query failed with
-    "disk I/O error" (seen as `history` finding no events after an import planned in two processes)."""
-    import gc
-    import os
-    from contextlib import contextmanager
-
-    from store.register import worker as register_worker
-
-    if not register_worker.worker_available():
-        pytest.skip("this platform cannot fork, so imports are always planned in one process")
-    marker = tmp_path / "finalized by"
-
-    class Garbage:
-        def __del__(self) -> None:
-            marker.write_text(str(os.getpid()))
-
-    real = register_worker.collector_paused
-
-    @contextmanager
-    def then_collect():  # type: ignore[no-untyped-def]
-        with real():
-            yield
-        gc.collect()  # once enabled again, the collector runs sooner or later: here, at once
-
-    monkeypatch.setattr(register_worker, "collector_paused", then_collect)
-    monkeypatch.setattr(register_worker, "WORKER_FROM_BYTES", 0)
-    db = str(tmp_path / "c.db")
-    open_database(db, CFG).close()
-    gc.disable()
-    try:
-        garbage = Garbage()
-        garbage.cycle = garbage  # type: ignore[attr-defined]
-        del garbage
-        result = run("import", write(tmp_path / "reg.csv", "kind,received", "statutory,02/05/2024"), "--db", db)
-        assert result.exit_code == 0, result.output
-        assert not marker.exists()  # the child left it alone (and this process has not collected yet)
-    finally:
-        gc.enable()
-
-
-def test_a_file_the_planning_child_cannot_read_is_named_even_when_it_stopped_first(tmp_path, monkeypatch):
-    """The child reads ahead while the database opens: when the file failed first, the child was gone before
-    the writer told it the database, the writer's send met a broken pipe, and the import ended with exit 1 and
-    no message at all (about half the runs of the 8 MB cell test)."""
-    from store.register import worker as register_worker
-
-    if not register_worker.worker_available():
-        pytest.skip("this platform cannot fork, so imports are always planned in one process")
-    real = register_worker.PlanningChild.messages
-
-    def after_the_child_stopped(self, url):  # type: ignore[no-untyped-def]
-        self.child.join(timeout=30)  # the child has met the bad row and gone: its end of the pipe is closed
-        assert not self.child.is_alive()
-        return real(self, url)
-
-    monkeypatch.setattr(register_worker.PlanningChild, "messages", after_the_child_stopped)
-    monkeypatch.setattr(register_worker, "WORKER_FROM_BYTES", 0)
-    huge = write(tmp_path / "huge.csv", "kind,received,summary", "statutory,02/05/2024,short",
-                 f"statutory,02/05/2024,{'y' * (64 * limits.CELL + 1)}")
-    result = run("import", huge, "--db", str(tmp_path / "c.db"))
-    assert (result.exit_code, result.stderr.strip()) == (1, (
-        f"Error: {huge}: row 3 cannot be read (field larger than field limit (8388608)); a cell holds at most "
-        "131,072 characters"))

@@ -19,7 +19,6 @@ from store.db.database import Database, open_database
 from store.housekeeping.demo import generate
 from store.lifecycle.service import CaseService
 from tests.test_cli import run
-from tests.test_register import planned  # noqa: F401 - the fixture: planned in one process, or two
 
 TODAY = date(2026, 11, 22)
 CFG = Config(user="tester")
@@ -161,8 +160,7 @@ def test_a_generated_reference_skips_the_references_further_down_the_file(databa
     assert references(database_url) == ["CS-2026-00002", "CS-2026-00001", "CS-2026-00003", "CS-2026-00004"]
 
 
-@pytest.mark.usefixtures("planned")
-def test_an_import_planned_in_either_process_numbers_on_and_keeps_the_counters(tmp_path):
+def test_an_import_numbers_on_and_keeps_the_counters(tmp_path):
     path = str(tmp_path / "c.db")
     db = open_database(path, CFG)
     assert CaseService(db, CFG, today=TODAY).log("statutory", date(2026, 11, 2)) == "CS-2026-00001"

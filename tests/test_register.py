@@ -13,7 +13,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from domain.config import Config
-from domain.register import COLUMNS, match_header, parse_date, parse_money, read_row
+from domain.register import COLUMNS, match_header
+from domain.register_cells import parse_date, parse_money
+from domain.register_rows import read_row
 from domain.year import FinancialYear
 from store.db.database import open_database
 from store.housekeeping.demo import generate
@@ -106,25 +108,6 @@ def test_header_names_map_and_ignore():
 
 # -- whole files -----------------------------------------------------------------------------------
 
-@pytest.fixture(params=["one process", "two processes"])
-def planned(request, monkeypatch):
-    """Run a test both ways a file is imported: planned in this process, or in a forked second one."""
-    from store.register import worker as register_worker
-
-    if request.param == "two processes" and not register_worker.worker_available():
-        pytest.skip("this platform cannot fork, so imports are always planned in one process")
-    monkeypatch.setattr(register_worker, "WORKER_FROM_BYTES", 0 if request.param == "two processes" else 10**12)
-    forks, real = [], register_worker.PlanningChild.__init__
-
-    def counted(self, *args):  # type: ignore[no-untyped-def]
-        forks.append(1)
-        real(self, *args)
-
-    monkeypatch.setattr(register_worker.PlanningChild, "__init__", counted)
-    yield request.param
-    assert bool(forks) == (request.param == "two processes")
-
-
 @pytest.fixture
 def db_path(tmp_path, config):
     path = tmp_path / "c.db"
@@ -132,7 +115,7 @@ def db_path(tmp_path, config):
     return str(path)
 
 
-def test_a_file_with_mistakes_is_refused_whole_with_every_error(tmp_path, db_path, planned):
+def test_a_file_with_mistakes_is_refused_whole_with_every_error(tmp_path, db_path):
     path = write(tmp_path / "reg.csv", HEADER,
                  "CS-1,statutory,02/05/2024,P1,Ann Example,Delays,14/05/2024,upheld,",
                  "CS-2,statutory,2024-13-01,P2,Bob Example,,,,",
@@ -154,7 +137,7 @@ def test_a_file_with_mistakes_is_refused_whole_with_every_error(tmp_path, db_pat
     assert count(db_path) == 0
 
 
-def test_the_corrected_file_imports_and_a_second_import_changes_nothing(tmp_path, db_path, planned):
+def test_the_corrected_file_imports_and_a_second_import_changes_nothing(tmp_path, db_path):
     path = write(tmp_path / "reg.csv", HEADER,
                  "CS-1,statutory,02/05/2024,P1,Ann Example,Delays;Placement,14/05/2024,upheld,",
                  ",statutory,2024-06-03,,Bob Example,Delays,,,",
@@ -172,7 +155,7 @@ def test_the_corrected_file_imports_and_a_second_import_changes_nothing(tmp_path
     assert again.stdout.splitlines()[0] == f"Imported reg.csv into {db_path}: 0 created, 0 updated, 3 unchanged."
 
 
-def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path, planned):
+def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path):
     first = write(tmp_path / "a.csv", HEADER, "CS-1,statutory,02/05/2024,P1,Ann Example,Delays,,,")
     run("import", first, "--db", db_path)
     second = write(tmp_path / "b.csv", HEADER,
@@ -197,7 +180,7 @@ def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path, plann
                              "partially_upheld,")
 
 
-def test_changing_a_closed_stages_date_by_import_needs_a_manager(tmp_path, db_path, planned, monkeypatch):
+def test_changing_a_closed_stages_date_by_import_needs_a_manager(tmp_path, db_path, monkeypatch):
     run("import", write(tmp_path / "a.csv", HEADER, "CS-1,statutory,02/05/2024,,,,14/05/2024,upheld,"),
         "--db", db_path)
     later = write(tmp_path / "b.csv", HEADER, "CS-1,statutory,02/05/2024,,,,20/05/2024,upheld,")
@@ -236,7 +219,7 @@ def stage1_within_timescale(db: str) -> object:
     return figures.table("stage1_timeliness").value("within_timescale", "percent")
 
 
-def test_an_officers_import_is_refused_every_change_only_a_manager_may_make(tmp_path, db_path, planned):
+def test_an_officers_import_is_refused_every_change_only_a_manager_may_make(tmp_path, db_path):
     assert run("import", write(tmp_path / "a.csv", RULED, *STORED), "--db", db_path).exit_code == 0
     before = run("export", "--register", "--db", db_path).stdout
     share = stage1_within_timescale(db_path)
@@ -254,7 +237,7 @@ def test_an_officers_import_is_refused_every_change_only_a_manager_may_make(tmp_
     assert count(db_path, "stage WHERE number = 1 AND round > 0") == 2
 
 
-def test_a_managers_import_makes_those_changes_with_a_reason_kept_in_the_history(tmp_path, db_path, planned):
+def test_a_managers_import_makes_those_changes_with_a_reason_kept_in_the_history(tmp_path, db_path):
     boss = tmp_path / "boss.toml"
     boss.write_text(MANAGER)
     run("import", write(tmp_path / "a.csv", RULED, *STORED), "--db", db_path)
@@ -281,7 +264,7 @@ def test_a_managers_import_makes_those_changes_with_a_reason_kept_in_the_history
     assert conn.execute("SELECT closed FROM \"case\" WHERE reference = 'CN-3'").fetchone() == ("2024-05-15",)
 
 
-def test_strict_refuses_names_not_on_the_lists(tmp_path, db_path, planned):
+def test_strict_refuses_names_not_on_the_lists(tmp_path, db_path):
     path = write(tmp_path / "reg.csv", "kind,received,themes,team", "statutory,02/05/2024,Delays,North")
     result = run("import", path, "--db", db_path, "--strict")
     assert result.exit_code == 1 and result.stderr.splitlines()[1:] == [
@@ -289,7 +272,7 @@ def test_strict_refuses_names_not_on_the_lists(tmp_path, db_path, planned):
         "  row 2, team: 'North' is not on the council's list (--strict)"]
 
 
-def test_an_auditor_cannot_import(tmp_path, db_path, planned):
+def test_an_auditor_cannot_import(tmp_path, db_path):
     path = write(tmp_path / "reg.csv", HEADER, "CS-1,statutory,02/05/2024,P1,Ann Example,Delays,14/05/2024,upheld,")
     (tmp_path / "auditor.toml").write_text('[user]\nname = "carl"\n[roles]\nauditors = ["carl"]\n')
     result = run("import", path, "--db", db_path, COMPLAINTS_CONFIG=str(tmp_path / "auditor.toml"))
@@ -342,7 +325,7 @@ def demo_db(tmp_path_factory):
     return str(path)
 
 
-def test_round_trip_gives_identical_cases_and_figures(demo_db, tmp_path, planned):
+def test_round_trip_gives_identical_cases_and_figures(demo_db, tmp_path):
     first, second = tmp_path / "first.xlsx", tmp_path / "second.csv"
     assert run("export", "--register", "--db", demo_db, "--output", str(first)).exit_code == 0
     assert first.stat().st_mode & 0o777 == 0o600
@@ -386,7 +369,7 @@ def history_of(db_path, reference):
     return [line.split("  ", 2)[2] for line in run("history", reference, "--db", db_path).stdout.splitlines()[1:]]
 
 
-def test_the_same_file_again_changes_nothing_whatever_the_order_of_its_lists(tmp_path, db_path, planned):
+def test_the_same_file_again_changes_nothing_whatever_the_order_of_its_lists(tmp_path, db_path):
     path = write(tmp_path / "reg.csv", "reference,kind,received,complainant_id,complainant,persistent,themes,"
                                        "lgo_received,lgo_decision,lgo_closed,lgo_remedy",
                  "CS-1,statutory,02/05/2024,P1,Ann Example,no,Delays;Communication;Delays,03/06/2024,"
@@ -399,8 +382,7 @@ def test_the_same_file_again_changes_nothing_whatever_the_order_of_its_lists(tmp
     assert ",Communication;Delays," in stored and ",apology;payment," not in stored
 
 
-def test_the_registers_own_columns_officer_acknowledged_persistence_and_the_last_reopening(tmp_path, db_path,
-                                                                                          planned):
+def test_the_registers_own_columns_officer_acknowledged_persistence_and_the_last_reopening(tmp_path, db_path):
     header = ("reference,kind,received,complainant_id,complainant,persistent,officer,acknowledged,persistent_start,"
               "persistent_review,stage1_responded,stage1_outcome,stage1_reopened,stage1_reopened_on,"
               "stage1_reopened_responded")
@@ -458,7 +440,7 @@ def test_the_new_columns_follow_the_formats_rules(tmp_path, db_path):
     # row 8: a review date may lie ahead (it is planned); every other date has happened
 
 
-def test_a_file_without_a_column_leaves_what_is_stored_in_it(tmp_path, db_path, planned):
+def test_a_file_without_a_column_leaves_what_is_stored_in_it(tmp_path, db_path):
     run("import", write(tmp_path / "a.csv", "reference,kind,received,officer,acknowledged",
                         "CS-1,statutory,02/11/2026,Sam Patel,03/11/2026"), "--db", db_path)
     older = write(tmp_path / "b.csv", "reference,kind,received", "CS-1,statutory,02/11/2026")  # an older register
@@ -469,7 +451,7 @@ def test_a_file_without_a_column_leaves_what_is_stored_in_it(tmp_path, db_path, 
     assert [(i["stage"], i["officer"]) for i in due] == [("Acknowledgement", ""), ("Stage 1", "")]
 
 
-def test_a_reimport_sets_the_new_columns_of_stored_cases_under_the_rules_for_changes(tmp_path, db_path, planned):
+def test_a_reimport_sets_the_new_columns_of_stored_cases_under_the_rules_for_changes(tmp_path, db_path):
     header = ("reference,kind,received,complainant_id,complainant,persistent,persistent_start,officer,acknowledged,"
               "stage1_responded,stage1_outcome,stage1_reopened,stage1_reopened_on,stage1_reopened_responded")
     run("import", write(tmp_path / "a.csv", header,
@@ -496,7 +478,7 @@ def test_a_reimport_sets_the_new_columns_of_stored_cases_under_the_rules_for_cha
         "manager role"]
 
 
-def test_people_matched_by_name_alone_are_named_by_their_rows(tmp_path, db_path, planned):
+def test_people_matched_by_name_alone_are_named_by_their_rows(tmp_path, db_path):
     header = "reference,kind,received,complainant_id,complainant"
     first = write(tmp_path / "a.csv", header, "CS-1,statutory,02/05/2024,,Ann Example",
                   "CS-2,statutory,03/05/2024,,Bob Example", "CS-3,statutory,04/05/2024,,ANN  example",

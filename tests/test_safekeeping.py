@@ -180,6 +180,14 @@ def _processes_reading(path: Path) -> list[str]:
     return found
 
 
+def _has_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` has ``path`` open (Linux only)."""
+    try:
+        return any(Path(fd).resolve() == path.resolve() for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
 @pytest.mark.parametrize("first", [False, True], ids=["in use", "first import"])
 def test_killing_an_import_at_any_moment_leaves_the_database_as_it_was(tmp_path, config, first):
     """In use, and empty: a first import sets the indexes aside while writing (store.register.bulk.IndexesSetAside)."""
@@ -215,7 +223,7 @@ def test_killing_an_import_at_any_moment_leaves_the_database_as_it_was(tmp_path,
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait()
-        _wait_for_no_process_reading(register)  # a planning child must not outlive its parent
+        _wait_for_no_process_reading(register)
         after = _snapshot(db)
         # all or nothing: as before, or (killed after its commit, or finished) exactly the whole import
         assert after in (before, imported), after
@@ -233,8 +241,8 @@ def test_ctrl_c_during_an_import_says_nothing_was_imported(tmp_path, config):
     env = {**os.environ, "COMPLAINTS_CONFIG": str(tmp_path / "none.toml"), "COMPLAINTS_TODAY": "2026-11-22"}
     proc = subprocess.Popen([sys.executable, "-c", "import cli; cli.main()", "import", str(register), "--db", str(db)],
                             env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    for _ in range(500):  # until the planning child has started: the write transaction is open by then
-        if proc.poll() is not None or len(_processes_reading(register)) > 1:
+    for _ in range(500):  # until the import has the file open: the database is open by then
+        if proc.poll() is not None or _has_open(proc.pid, register):
             break
         time.sleep(0.01)
     time.sleep(0.2)
@@ -243,61 +251,6 @@ def test_ctrl_c_during_an_import_says_nothing_was_imported(tmp_path, config):
     assert (proc.returncode, err.strip().splitlines()[-1]) == (130, "big.csv: interrupted; nothing was imported.")
     _wait_for_no_process_reading(register)
     assert _snapshot(str(db)) == before
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="imports are planned in a second process only where it can fork")
-@pytest.mark.parametrize("how", ["dies", "raises"])
-def test_when_the_second_process_of_an_import_fails_nothing_is_written(tmp_path, config, monkeypatch, how):
-    from store.register.plan import ImportPlan
-
-    path = tmp_path / "reg.csv"
-    _big_register(path, 9_000)  # several chunks: the writer has rows in hand when the planner fails
-    database = open_database(tmp_path / "w.db", config)
-    CaseService(database, config, today=TODAY).log("statutory", date(2026, 1, 5), complainant="Kept Example")
-    before = _snapshot(str(tmp_path / "w.db"))
-    take, chunks = ImportPlan.take, []
-
-    def failing_take(self, rows, errors):  # runs in the forked child
-        chunks.append(1)
-        if len(chunks) == 3:
-            if how == "dies":
-                os._exit(9)
-            raise ValueError("Person 12 said something")  # a message that could hold personal data
-        take(self, rows, errors)
-
-    monkeypatch.setattr(ImportPlan, "take", failing_take)
-    try:
-        with pytest.raises(RuntimeError) as failed:
-            RegisterImport(database, config, today=TODAY).import_file(path, worker=True)
-    finally:
-        database.close()
-    if how == "dies":
-        assert str(failed.value) == "the import's reading process stopped before it finished"
-    else:
-        assert str(failed.value) == "the import stopped: ValueError while reading the file"
-    assert _snapshot(str(tmp_path / "w.db")) == before
-
-
-def test_one_process_and_two_plan_a_register_alike(tmp_path, config):
-    """The same big file into two empty databases, planned here and in a forked child: the same rows."""
-    path = tmp_path / "reg.csv"
-    _big_register(path, 6_000)
-    dumps = []
-    for worker in (False, True):
-        if worker and not hasattr(os, "fork"):
-            pytest.skip("this platform cannot fork")
-        target = tmp_path / f"{worker}.db"
-        database = open_database(target, config)
-        result = RegisterImport(database, config, today=TODAY).import_file(path, worker=worker)
-        database.close()
-        assert len(result.created) == 6_000 and result.new_names["themes"][0] == "Delays"
-        conn = sqlite3.connect(target)
-        assert conn.execute("SELECT count(*) FROM stage WHERE due IS NOT NULL").fetchone() == (600,)  # open, dated
-        dumps.append([conn.execute(f'SELECT * FROM "{t}" ORDER BY 1, 2').fetchall()
-                      for t in ("case", "stage", "person", "case_theme", "theme", "sqlite_master")]
-                     + [conn.execute("SELECT id, case_id, who, action, detail FROM event ORDER BY id").fetchall()])
-        conn.close()
-    assert dumps[0] == dumps[1]
 
 
 CELLS = {

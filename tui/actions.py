@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from domain import limits
 from domain.clock import late_extension_warning
 from domain.limits import check_text, whole_number
-from domain.register import parse_date, parse_money
+from domain.register_cells import parse_date, parse_money
 from domain.timescales import RuleError
 from domain.vocab import (
     FINDING_NAMES,

@@ -72,8 +72,8 @@ class Numbers:
     """Gives new references within one write transaction; ``finish`` stores the counters.
 
     ``avoid``: references to skip besides the stored cases' (read at each call: it may grow meanwhile);
-    ``stored=False`` skips looking at stored cases (a database without any). ``conn`` may be a read
-    connection (an import planned in a second process): then ``finish`` hands the counters to a sink.
+    ``stored=False`` skips looking at stored cases (a database without any). ``finish`` may hand the
+    counters to a sink instead of this connection.
     """
 
     def __init__(self, conn: sa.Connection, *, avoid: Collection[str] = (), stored: bool = True) -> None:

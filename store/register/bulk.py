@@ -10,12 +10,10 @@ transaction). Dates, timestamps and money are adapted exactly as SQLAlchemy's ty
 
 from __future__ import annotations
 
-import gc
 import itertools
 import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -43,49 +41,16 @@ from store.db.models import (
 BATCH = 20_000
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a bulk job builds hundreds of thousands of small objects.
-
-    None of them form cycles, but each batch of new containers sets off a collection that walks all
-    of them again: with the collector running, reading a 100,000-row register took twice as long.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _sqlite_adapters() -> None:
     """Store dates, timestamps and money in SQLite exactly as SQLAlchemy's SQLite types do.
 
-    Python 3.12 deprecates sqlite3's default date adapters and asks for explicit ones; these
-    match SQLAlchemy's storage formats, so rows written here read back like any other.
+    Python 3.12 deprecates sqlite3's default date adapters and asks for explicit ones, and money has none;
+    these match SQLAlchemy's storage formats, so rows written here read back like any other. sqlite3 keeps
+    adapters for the whole process: SQLAlchemy's own types hand it text, so they never meet these.
     """
-    sqlite3.register_adapter(date, _IsoDays().__getitem__)
+    sqlite3.register_adapter(date, date.isoformat)
     sqlite3.register_adapter(datetime, _sqlite_timestamp)
     sqlite3.register_adapter(Decimal, float)
-    # sqlite3 binds int, float and str directly; anything else without an adapter costs a search for
-    # ``__adapt__``/``__conform__`` that fails slowly. A NULL cost eight times an integer, and most
-    # register cells are empty; so None and bool get adapters, built-ins that run without a Python
-    # frame (``{}.get`` gives None for anything).
-    nothing: dict[None, None] = {}
-    sqlite3.register_adapter(type(None), nothing.get)
-    sqlite3.register_adapter(bool, int)
-
-
-class _IsoDays(dict[date, str]):
-    """Each day's ISO text, made once: a bulk load binds the same few thousand days hundreds of
-    thousands of times, and a dictionary hit costs a third of formatting the date again."""
-
-    def __missing__(self, day: date) -> str:
-        if len(self) > 100_000:
-            self.clear()
-        text = self[day] = day.isoformat()
-        return text
 
 
 def _sqlite_timestamp(moment: datetime) -> str:
@@ -184,9 +149,8 @@ class BulkWriter:
         """``next_id`` for one table, as one call in C: for loops that number many rows.
 
         New ids never meet anyone else's. On SQLite they follow the largest stored: the write transaction
-        holds the database's lock from its start (BEGIN IMMEDIATE), so no one else adds rows meanwhile (an
-        import planned in a second process reads while its writer holds that lock). On PostgreSQL they come
-        from the table's own sequence, a block at a time, as every other session's do.
+        holds the database's lock from its start (BEGIN IMMEDIATE), so no one else adds rows meanwhile. On
+        PostgreSQL they come from the table's own sequence, a block at a time, as every other session's do.
         """
         ids = self.counters.get(table)
         if ids is None:

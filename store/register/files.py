@@ -24,7 +24,8 @@ from typing import IO, Any
 from domain.errors import ComplaintsError
 from domain.harmless import FORMULA_START, shown, to_csv
 from domain.limits import CELL
-from domain.register import COLUMNS, CellError, RegisterRow, RowReader, UnreadableCell
+from domain.register import COLUMNS, CellError, RegisterRow, UnreadableCell
+from domain.register_rows import RowReader
 from store.db.location import owner_only, save_owner_only
 
 

@@ -6,7 +6,14 @@ matched references are compared with what is stored, and identical rows are left
 a file twice changes nothing). Everything happens in one write transaction: any error of the file
 rolls it back, with all the errors reported, each naming its row and column; changes to stored
 cases are applied column by column at the end, with an event for each. A dry run rolls back too.
-A big SQLite import is planned in a second process while this one writes (``store.register.worker``).
+
+It all runs in this one process, cell by cell. Four speed-ups were measured against that and taken out, none
+buying the 1.5x that would pay for its code (issue 15: bench/run.py's 100,000-row register, ``complaints
+import`` end to end, A/B interleaved on a shared two-core machine, medians of wall / CPU time, with -> without):
+planning in a forked second process 9.6 s -> 9.1 s (CPU 6.1 -> 5.6 s, n=10); a second, C-level way of reading
+CSV rows with cached cells 10.5 -> 13.0 s (CPU 6.5 -> 8.3 s, n=22, 1.27x); sqlite3 adapters for NULL and
+booleans with a cache of days 10.7 -> 11.8 s (CPU 1.09x, n=15); the cycle collector paused 11.3 -> 12.3 s
+(CPU 1.10x, n=15). All four: 10.8 -> 13.2 s (CPU 6.0 -> 8.5 s, n=17). `sqlite-utils insert`: 55 s.
 """
 
 from __future__ import annotations
@@ -14,14 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.changes import REOPENING, check_outcome
 from domain.clock import acknowledgement_due
-from domain.config import Config
 from domain.errors import ComplaintsError
 from domain.lifecycle import require_writer
 from domain.register import CellError, RegisterRow, match_header
@@ -39,7 +45,7 @@ from store.db.models import (
 )
 from store.lifecycle.base import ServiceBase, row_id
 from store.lifecycle.references import lock_for_bulk
-from store.register.bulk import BulkWriter, IndexesSetAside, collector_paused
+from store.register.bulk import IndexesSetAside
 from store.register.files import RegisterFile
 from store.register.plan import (
     Change,
@@ -50,9 +56,6 @@ from store.register.plan import (
     extended_days,
     plan_file,
 )
-
-if TYPE_CHECKING:
-    from store.register.worker import PlanningChild
 
 __all__ = ["ImportRefused", "ImportResult", "RegisterImport"]
 
@@ -84,39 +87,15 @@ def _reason(text: str | None) -> str | None:
 class RegisterImport(ServiceBase):
     """Imports a register file in one transaction."""
 
-    @staticmethod
-    def read_ahead(path: Path, url: str, config: Config, *, today: date, mapping: dict[str, str] | None = None,
-                   ignore: set[str] | None = None, strict: bool = False,
-                   reason: str | None = None) -> PlanningChild | None:
-        """Before the database is open: start reading a big register in a second process (SQLite, where
-        fork exists), to hand to ``import_file``; None where it would not help. Header errors raise."""
-        from store.register.worker import PlanningChild, worth_a_worker
-
-        file = RegisterFile(path)
-        try:
-            where = _where(file, mapping, ignore)
-        finally:
-            file.close()
-        if not worth_a_worker(url, path):
-            return None
-        who = Who(user=config.user, role=config.role, rules=config.rules, calendar=config.calendar(),
-                  source=path.name, strict=strict, reason=_reason(reason), columns=frozenset(where))
-        return PlanningChild(path, where, today, who, config)
-
     def import_file(self, path: Path, *, mapping: dict[str, str] | None = None, ignore: set[str] | None = None,
                     strict: bool = False, dry_run: bool = False, reason: str | None = None,
-                    progress: Callable[[int, int | None], None] | None = None,
-                    worker: bool | None = None, reading: PlanningChild | None = None) -> ImportResult:
+                    progress: Callable[[int, int | None], None] | None = None) -> ImportResult:
         """Import a CSV or XLSX register.
 
         ``reason``: why, for the changes to stored cases that the rules for changes ask one for (a manager's
         change to a closed stage, an outcome against its findings); ``progress(rows done, about how many in
-        all)`` is called as the file is read; ``worker``: plan
-        the file in a second process (by default, for big files on SQLite); ``reading``: that process,
-        already started by ``read_ahead`` with the same file and options.
+        all)`` is called as the file is read.
         """
-        from store.register.worker import PlanningChild, worth_a_worker
-
         require_writer(self.role)
         file = RegisterFile(path)
         try:
@@ -126,15 +105,6 @@ class RegisterImport(ServiceBase):
             if progress is not None:
                 total, report = file.estimated_rows(), progress
                 tick = lambda reached: report(reached - 1, total)  # noqa: E731 - the header is row 1
-            if reading is not None and (reading.who.user, reading.who.role, reading.who.strict, reading.who.reason) != (
-                    who.user, who.role, who.strict, who.reason):  # read as someone else (a team server's login)
-                reading.close()
-                reading = None
-            if reading is None and (worth_a_worker(self.db.url, path) if worker is None else worker):
-                reading = PlanningChild(path, where, self.today(), who, self.config)
-            if reading is not None:
-                child = reading
-                return self._run(lambda conn: child.messages(self.db.url), dry_run, tick)
             return self._run(lambda conn: plan_file(ImportPlan(conn, who), file, where, self.today()), dry_run, tick)
         finally:
             file.close()
@@ -151,17 +121,13 @@ class RegisterImport(ServiceBase):
         """One transaction: the plan's rows written as they come, then the changes; rolled back on any error."""
         result = ImportResult()
         try:
-            with collector_paused(), self.db.write_engine.begin() as conn:
+            with self.db.write_engine.begin() as conn:
                 lock_for_bulk(conn)
                 aside = IndexesSetAside.for_first_load(conn)
-                writer: BulkWriter | None = None
                 errors: list[CellError] = []
                 changes: list[Change] = []
                 for message in plan(conn):
-                    if message[0] == "rows":  # from a worker: its batches are written here
-                        writer = writer or BulkWriter(conn)
-                        writer.sink(message[1], message[2])
-                    elif message[0] == "progress" and progress:
+                    if message[0] == "progress" and progress:
                         progress(message[1])
                     elif message[0] == "done":
                         result, errors, changes = message[1], message[2], message[3]

@@ -1,10 +1,9 @@
 """Planning an import, a chunk of rows at a time: what is new, what changes a stored case, what is wrong.
 
-The plan reads the database and never writes to it. The rows of new cases (and of new theme, team,
-service-area and officer names) go to a sink in batches: the writing connection itself, or a pipe to the
-process that holds the write transaction (``store.register.worker``). Changes to stored cases are
-kept for the writer to apply at the end, and every error of the file is collected; once there is
-one, nothing more is sent to be written, but the rest of the file is still checked.
+The plan runs inside the import's write transaction. The rows of new cases (and of new theme, team,
+service-area and officer names) are written in batches as they are planned (``store.register.bulk``).
+Changes to stored cases are kept for the importer to apply at the end, and every error of the file is
+collected; once there is one, nothing more is written, but the rest of the file is still checked.
 """
 
 from __future__ import annotations
@@ -378,8 +377,7 @@ class ImportPlan:
                                          "cost_recorded_on": None})
 
 
-#: What a plan tells the writer, in order: ("rows", INSERT, values) only from a worker (in one process
-#: the plan writes them itself), ("progress", spreadsheet row reached), then ("done", result, errors,
+#: What a plan tells the writer, in order: ("progress", spreadsheet row reached), then ("done", result, errors,
 #: changes).
 Message = tuple[Any, ...]
 
