@@ -10,9 +10,11 @@ taken yet are None (the database gives them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.clock import StageDates, acknowledgement_due, deadline
@@ -106,6 +108,25 @@ def columns(row_type: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(row_type))
 
 
+_READERS: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def as_columns(row: Any) -> dict[str, Any]:
+    """A row dataclass as column -> value."""
+    reader = _READERS.get(type(row))
+    if reader is None:
+        names = columns(type(row))
+        reader = _READERS[type(row)] = (names, operator.attrgetter(*names))
+    return dict(zip(reader[0], reader[1](row), strict=True))
+
+
+def arrival(kind: str, source: str | None = None) -> EventText:
+    """The event that records a new case: "imported" from the register ``source``, else "logged"."""
+    if source is not None:
+        return EventText("imported", f"from {source}"[:120], None, None)
+    return EventText("logged", "kind", None, kind)
+
+
 def stage_row(stage: StageDates, rules: RuleBook, calendar: WorkingCalendar, *, id: int | None = None,  # noqa: A002
               case_id: int | None = None, outcome: str | None = None, accepted: date | None = None,
               round: int = 0) -> StageRow:  # noqa: A002 - the columns' names
@@ -142,6 +163,4 @@ def new_case(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: da
     owed = acknowledgement_due(rules, calendar, kind, received, acknowledged, settled)
     case = CaseRow(id, reference, kind, received, channel, person_id, complainant_group, child_name, child_status,
                    advocate, service_area_id, team_id, officer_id, summary, acknowledged, owed, closed)
-    event = (EventText("imported", f"from {source}"[:120], None, None) if source is not None
-             else EventText("logged", "kind", None, kind))
-    return NewCaseRows(case, stage, [ThemeLink(id, t) for t in dict.fromkeys(theme_ids)], event)
+    return NewCaseRows(case, stage, [ThemeLink(id, t) for t in dict.fromkeys(theme_ids)], arrival(kind, source))

@@ -31,6 +31,11 @@ class Kind(StrEnum):
         return KIND_LABELS[self]
 
 
+#: The kinds that are complaints (the statutory and the corporate procedure), as stored.
+COMPLAINT_KINDS = (Kind.STATUTORY.value, Kind.CORPORATE.value)
+#: The kinds the council owes no response to, against no deadline.
+NO_CLOCK_KINDS = (Kind.COMPLIMENT.value, Kind.REFERRED_ELSEWHERE.value)
+
 KIND_LABELS = {
     Kind.STATUTORY: "Statutory",
     Kind.CORPORATE: "Corporate",

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import select
 
 from domain.lifecycle import check_date, check_open
-from domain.new_case import columns, new_case
+from domain.new_case import as_columns, new_case
 from domain.timescales import RuleError
 from domain.vocab import (
     Advocate,
@@ -23,11 +23,6 @@ from domain.vocab import (
 from store.db.models import Case, CaseTheme, Officer, ServiceArea, Stage, Team, Theme
 from store.lifecycle.base import ServiceBase, row_id
 from store.lifecycle.references import reference_for_new_case
-
-
-def _values(row: Any) -> dict[str, Any]:
-    """A row dataclass of ``domain.new_case`` as column -> value."""
-    return {name: getattr(row, name) for name in columns(type(row))}
 
 
 def _choice(enum: type, value: str | None, what: str) -> str | None:
@@ -71,13 +66,13 @@ class IntakeMixin(ServiceBase):
                             person_id=person.id if person else None, child_name=child_name, summary=summary,
                             service_area_id=area.id if area else None, team_id=team_row.id if team_row else None,
                             officer_id=officer_row.id if officer_row else None, theme_ids=theme_ids, **values)
-            case = Case(**_values(rows.case))
+            case = Case(**as_columns(rows.case))
             session.add(case)
             session.flush()
             for link in rows.themes:
-                session.add(CaseTheme(**_values(link) | {"case_id": row_id(case)}))
+                session.add(CaseTheme(**as_columns(link) | {"case_id": row_id(case)}))
             if rows.stage is not None:
-                session.add(Stage(**_values(rows.stage) | {"case_id": row_id(case)}))
+                session.add(Stage(**as_columns(rows.stage) | {"case_id": row_id(case)}))
             self._event(session, case, rows.event.action, rows.event.detail, rows.event.old, rows.event.new)
             return case.reference
 
