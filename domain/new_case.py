@@ -19,9 +19,7 @@ from typing import Any
 from domain.calendar import WorkingCalendar
 from domain.clock import StageDates, acknowledgement_due, deadline
 from domain.timescales import RuleBook
-from domain.vocab import Kind
-
-_NO_CLOCK = frozenset(k.value for k in Kind if not k.has_clock)
+from domain.vocab import NO_CLOCK_KINDS
 
 
 @dataclass(slots=True)
@@ -154,7 +152,7 @@ def new_case(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: da
     a reply or the closing settled it. ``source``: the register an import reads, which its event names
     (an import's case is "imported"; any other is "logged").
     """
-    if kind in _NO_CLOCK:
+    if kind in NO_CLOCK_KINDS:
         closed, stage = closed or received, None
     else:
         first = first_stage or StageDates(kind, 1, received)

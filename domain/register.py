@@ -23,6 +23,7 @@ from domain.harmless import from_csv
 from domain.limits import check_day, check_money, check_text, quoted, text_problem, whole_number
 from domain.timescales import RuleError
 from domain.vocab import (
+    COMPLAINT_KINDS,
     FINDING_NAMES,
     Advocate,
     Channel,
@@ -481,7 +482,7 @@ def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
             if previous and value < previous[1]:
                 err(column, f"{value.isoformat()} is before {previous[0]} ({previous[1].isoformat()})")
             previous = (column, value)
-    complaint = r.kind in ("statutory", "corporate")
+    complaint = r.kind in COMPLAINT_KINDS
     if not complaint and not recorded.isdisjoint(STAGE_COLUMNS):
         staged = [c for c in STAGE_COLUMNS if getattr(r, c) not in (None, (), 0)]
         if staged:

@@ -32,7 +32,7 @@ from domain.config import Config
 from domain.new_case import arrival, as_columns, new_case, stage_row
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook
-from domain.vocab import COMPLAINT_KINDS, FINDING_NAMES
+from domain.vocab import COMPLAINT_KINDS, COMPLAINTS_AND_CONCERNS, FINDING_NAMES, NO_CLOCK_KINDS, UPHELD_OUTCOMES
 from store.db.database import Database
 from store.db.models import (
     Assignment,
@@ -277,10 +277,9 @@ class _Generator:
         pid, last, group = self.person(group, received)
         area, team = rng.choice(self.teams)
         ref = self.reference(prefix_of(kind, received))
-        themes = rng.sample(self.themes, rng.choice((1, 1, 2, 2, 3))) if kind in ("statutory", "corporate",
-                                                                                   "concern") else []
+        themes = rng.sample(self.themes, rng.choice((1, 1, 2, 2, 3))) if kind in COMPLAINTS_AND_CONCERNS else []
         child = group == "child"
-        has_clock = kind not in ("compliment", "referred_elsewhere")
+        has_clock = kind not in NO_CLOCK_KINDS
         ack_on = self.add(received, rng.choice((0, 1, 1, 2, 2, 3))) if has_clock else None
         if ack_on is not None and ack_on > self.today:
             ack_on = None
@@ -461,7 +460,7 @@ class _Generator:
         self.with_enquiry.add(cid)
 
     def learning(self, cid: int, outcome: str | None, responded: date) -> None:
-        if outcome not in ("upheld", "partially_upheld") or self.rng.random() > 0.4:
+        if outcome not in UPHELD_OUTCOMES or self.rng.random() > 0.4:
             return
         due = responded + timedelta(days=self.rng.randint(20, 90))
         done = due - timedelta(days=self.rng.randint(0, 30)) if self.rng.random() < 0.8 else None

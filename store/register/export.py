@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.register import RegisterRow
-from domain.vocab import FINDING_NAMES
+from domain.vocab import COMPLAINT_KINDS, FINDING_NAMES, Kind
 from domain.year import FinancialYear
 from store.db.values import day as _day
 from store.db.values import money as _money
@@ -112,9 +112,9 @@ class RegisterReader:
                 advocate=c[10], service_area=c[11], team=c[12], themes=tuple(sorted(themes.get(cid, ()))),
                 summary=c[13], officer=c[15], acknowledged=_day(c[16]), persistent_start=_day(c[17]),
                 persistent_review=_day(c[18]))
-            complaint = row.kind in ("statutory", "corporate")
+            complaint = row.kind in COMPLAINT_KINDS
             if not complaint:
-                row.closed = _day(c[14]) if row.kind not in ("compliment",) else None
+                row.closed = _day(c[14]) if row.kind != Kind.COMPLIMENT else None
             else:
                 self._stages(row, stages.get(cid, []), findings.get(cid), costs, cid)
             if cid in enquiries:

@@ -25,7 +25,7 @@ from domain.clock import StageDates
 from domain.new_case import CaseRow, StageRow, ThemeLink, columns, new_case, stage_row
 from domain.register import COLUMNS, CellError, RegisterRow, changed_cells
 from domain.timescales import RuleBook, RuleError
-from domain.vocab import Kind, Role
+from domain.vocab import COMPLAINT_KINDS, NO_CLOCK_KINDS, Role
 from store.db.models import (
     Assignment,
     Case,
@@ -45,8 +45,6 @@ from store.register.bulk import BATCH, BulkWriter
 from store.register.export import RegisterReader
 from store.register.files import RegisterFile, read_chunks
 
-COMPLAINTS = (Kind.STATUTORY.value, Kind.CORPORATE.value)
-NO_CLOCK = frozenset(k.value for k in Kind if not k.has_clock)
 LISTS = (("themes", Theme, "theme"), ("team", Team, "team"), ("service_area", ServiceArea, "service_area"),
          ("officer", Officer, "officer"))
 
@@ -336,10 +334,10 @@ class ImportPlan:
     def _write_stages(self, cid: int, r: RegisterRow) -> tuple[StageDates | None, int | None, str | None, date | None]:
         """Write a row's later stages. Return its first stage (for ``new_case`` to write), the id taken for it
         and its outcome, and the date the case closed (None while open)."""
-        if r.kind in NO_CLOCK:
+        if r.kind in NO_CLOCK_KINDS:
             return None, None, None, r.closed
         first_id = self.next_stage()  # before the later stages', so a case's stages are numbered in order
-        if r.kind not in COMPLAINTS:
+        if r.kind not in COMPLAINT_KINDS:
             return StageDates(r.kind, 1, r.received, responded=r.closed), first_id, None, r.closed
         one = StageDates(r.kind, 1, r.received, extended_on=r.stage1_extended, responded=r.stage1_responded,
                          extended_days=extended_days(self.who.rules, r.kind, "stage1", r.received, r.stage1_extended))

@@ -22,6 +22,7 @@ from typing import Any
 from domain.calendar import WorkingCalendar
 from domain.clock import State, classify
 from domain.timescales import RuleBook
+from domain.vocab import ENQUIRY_KINDS, Kind
 from store.db.names import name_key
 from store.db.values import day
 from store.views.digest import describe_stage
@@ -70,6 +71,8 @@ ARMS = (Arm(SELECT, "s.id", "s.due", "s.case_id", stages=True),
         Arm(OMBUDSMAN, f"e.id + ({OMBUDSMAN_BASE})", "e.due", "e.case_id"))
 #: Views of live stages only: no acknowledgement or Ombudsman deadline belongs in them.
 STAGE_VIEWS = ("stage2_long", "awaiting")
+#: The enquiries view's kinds, as SQL literals (from the vocabulary, never from input).
+_ENQUIRIES = ", ".join(f"'{kind}'" for kind in ENQUIRY_KINDS)
 
 
 def work_of(row_id: int) -> tuple[str, int]:
@@ -189,7 +192,7 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
     if query.running and arm is not None and arm.stages:
         where.append("s.paused_since IS NULL")
     if query.view == "compliments":
-        where.append("c.kind = 'compliment'")
+        where.append(f"c.kind = '{Kind.COMPLIMENT.value}'")
     if query.view == "mine" or query.officer:
         where.append("(o.username = :user OR o.name = :user)")
         args["user"] = query.user if query.view == "mine" else query.officer
@@ -203,7 +206,7 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
         start = today
         while calendar.elapsed(start, today) <= 65:
             start -= timedelta(days=1)
-        where.append("s.procedure = 'statutory' AND s.number = 2 AND "
+        where.append(f"s.procedure = '{Kind.STATUTORY.value}' AND s.number = 2 AND "
                      "COALESCE(s.statement_agreed, s.requested) <= :started")
         args["started"] = start
     elif query.view == "awaiting":
@@ -211,7 +214,7 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
                      "'response')")
     elif query.view == "enquiries":
         # Not through the index of kinds (whose rows are mostly closed): each arm's due index keeps the order.
-        where.append("c.kind || '' IN ('concern', 'mp_enquiry', 'councillor_enquiry', 'comment')")
+        where.append(f"c.kind || '' IN ({_ENQUIRIES})")
     text = query.text.strip()
     if text:
         # SQLite's LIKE ignores case already (lower() would only slow the scan); PostgreSQL's needs lower().

@@ -16,7 +16,7 @@ from domain.calendar import WorkingCalendar
 from domain.clock import State
 from domain.config import Config
 from domain.lifecycle import STAGE_NAMES
-from domain.vocab import Kind
+from domain.vocab import COMPLAINT_KINDS
 
 MAX_LISTED = 40  # officers named in a message
 
@@ -49,7 +49,7 @@ def describe_stage(kind: str, number: int, round_: int, step: str | None) -> str
         return "Acknowledgement"
     if step == "ombudsman":
         return "Ombudsman"
-    if kind not in (Kind.STATUTORY, Kind.CORPORATE):
+    if kind not in COMPLAINT_KINDS:
         return "Response"
     name = STAGE_NAMES.get(number, f"Stage {number}")
     if step in ("stage3_panel", "stage3_findings"):
