@@ -15,10 +15,10 @@ import pytest
 
 from domain.calendar import WorkingCalendar
 from domain.clock import StageDates
-from domain.config import load_config
 from domain.new_case import as_columns, new_case
 from domain.timescales import RuleBook
 from domain.vocab import Kind
+from store.db.config_file import load_config
 from store.db.database import open_database
 from store.housekeeping.demo import generate
 from store.lifecycle.service import CaseService
