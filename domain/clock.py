@@ -9,7 +9,7 @@ from typing import Protocol
 
 from domain.calendar import WorkingCalendar
 from domain.timescales import Relaxation, RuleBook
-from domain.vocab import Kind
+from domain.vocab import COMPLAINT_KINDS, Kind
 
 #: Working days left at or under which a deadline counts as due soon.
 DUE_SOON_DAYS = 2
@@ -92,7 +92,7 @@ class Deadline:
 
 def step_and_start(stage: StageFacts) -> tuple[str, date]:
     """Which step of the procedure a live stage is at, and the date its clock started."""
-    if stage.procedure not in ("statutory", "corporate"):
+    if stage.procedure not in COMPLAINT_KINDS:
         return "response", stage.requested
     if stage.number == 1:
         return "stage1", stage.requested

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from domain.vocab import COMPLAINT_KINDS
 from domain.year import FinancialYear
 
 
@@ -59,7 +60,7 @@ class StageFact:
         """When the stage's work starts, for ``stage_activity``: receipt (Stage 1), or the date of the
         request (Stages 2 and 3: the request's own date, not its acceptance or the statement's agreement);
         None for a declined request."""
-        if self.number == 1 or self.procedure not in ("statutory", "corporate"):
+        if self.number == 1 or self.procedure not in COMPLAINT_KINDS:
             return self.received if self.number == 1 and self.round == 0 else self.requested
         if self.declined is not None:
             return None
@@ -79,7 +80,7 @@ class StageFact:
     def ended(self) -> date | None:
         if self.responded is not None:
             return self.responded
-        if self.procedure not in ("statutory", "corporate"):
+        if self.procedure not in COMPLAINT_KINDS:
             return self.closed
         return None
 

@@ -19,12 +19,21 @@ from domain.calendar import WorkingCalendar
 from domain.clock import within_timescale
 from domain.facts import StageFact, YearFacts
 from domain.timescales import RuleBook
-from domain.vocab import FINDING_NAMES, Channel, ComplainantGroup, Kind, LgoDecision, Outcome
+from domain.vocab import (
+    COMPLAINT_KINDS,
+    COMPLAINTS_AND_CONCERNS,
+    DECIDED_OUTCOMES,
+    FINDING_NAMES,
+    UPHELD_OUTCOMES,
+    Channel,
+    ComplainantGroup,
+    Kind,
+    LgoDecision,
+    Outcome,
+)
 from domain.year import MONTHS, FinancialYear, half_up, share
 
 Value = int | Fraction | Decimal | None
-UPHELD = frozenset({"upheld", "partially_upheld"})
-COMPLAINTS = ("statutory", "corporate")
 
 
 @dataclass
@@ -175,7 +184,7 @@ class _Counter:
 
     def themes(self) -> Table:
         counts = Counter(t for c in self.statutory for t in c.themes)
-        upheld = Counter(t for c in self.statutory if c.stage1_outcome in UPHELD for t in c.themes)
+        upheld = Counter(t for c in self.statutory if c.stage1_outcome in UPHELD_OUTCOMES for t in c.themes)
         return _count_percent("themes", counts, [], extra=lambda k: [upheld[k]], extra_columns=["upheld_or_partly"],
                               total_extra=[sum(upheld.values())])
 
@@ -187,20 +196,21 @@ class _Counter:
 
     def by_service_area(self) -> Table:
         counts = Counter(c.service_area or "not_recorded" for c in self.statutory)
-        upheld = Counter(c.service_area or "not_recorded" for c in self.statutory if c.stage1_outcome in UPHELD)
+        upheld = Counter(c.service_area or "not_recorded" for c in self.statutory
+                         if c.stage1_outcome in UPHELD_OUTCOMES)
         return _count_percent("by_service_area", counts, [], extra=lambda k: [upheld[k]],
                               extra_columns=["upheld_or_partly"], total_extra=[sum(upheld.values())])
 
     def repeat_complainants(self) -> Table:
         per_person = Counter(c.person for c in self.received
-                             if c.person is not None and c.kind in ("statutory", "corporate", "concern"))
+                             if c.person is not None and c.kind in COMPLAINTS_AND_CONCERNS)
         people = Counter(n for n in per_person.values() if n >= 2)
         rows = [Row(str(n), [people[n], n * people[n]]) for n in sorted(people)]
         rows.append(Row("total", [sum(people.values()), sum(n * p for n, p in people.items())]))
         return _table("repeat_complainants", ["people", "contacts"], rows)
 
     def young_people(self) -> Table:
-        complaints = [c for c in self.received if c.kind in COMPLAINTS]
+        complaints = [c for c in self.received if c.kind in COMPLAINT_KINDS]
         return _table("young_people", ["count"], [
             Row("from_child", [sum(c.group == "child" for c in complaints)]),
             Row("with_advocate", [sum(c.advocate is not None for c in complaints)]),
@@ -290,7 +300,7 @@ class _Counter:
         rows = []
         totals: list[tuple[int, Decimal]] = []
         for number in (2, 3):
-            paid = [sum(s.costs, Decimal(0)) for s in self.f.stages if s.procedure in COMPLAINTS
+            paid = [sum(s.costs, Decimal(0)) for s in self.f.stages if s.procedure in COMPLAINT_KINDS
                     and s.number == number and self.in_year(s.responded) and s.costs]
             totals.append((len(paid), sum(paid, Decimal(0))))
             rows.append(Row(f"stage{number}", _money_row(len(paid), sum(paid, Decimal(0)))))
@@ -309,14 +319,14 @@ class _Counter:
         return _table("lgo", ["count", "amount"], rows)
 
     def outcome_by_theme(self) -> Table:
-        concluded = [s for s in self.f.stages if s.procedure in COMPLAINTS and s.number == 1 and s.round == 0
+        concluded = [s for s in self.f.stages if s.procedure in COMPLAINT_KINDS and s.number == 1 and s.round == 0
                      and self.in_year(s.responded)]
         cells: dict[str, Counter[str]] = defaultdict(Counter)
         for s in concluded:
-            bucket = s.outcome if s.outcome in ("upheld", "partially_upheld", "not_upheld") else "other"
+            bucket = s.outcome if s.outcome in DECIDED_OUTCOMES else "other"
             for theme in s.themes:
                 cells[theme][bucket] += 1
-        columns = ["upheld", "partially_upheld", "not_upheld", "other", "total"]
+        columns = [*DECIDED_OUTCOMES, "other", "total"]
         rows = [Row(t, [*(cells[t][c] for c in columns[:-1]), sum(cells[t].values())]) for t in sorted(cells)]
         return _table("outcome_by_theme", columns, rows)
 
@@ -332,7 +342,7 @@ class _Counter:
 
     def stage_activity(self) -> Table:
         rows = []
-        for proc in COMPLAINTS:
+        for proc in COMPLAINT_KINDS:
             # Stage 1 runs from receipt to the first response: a reopening is counted in ``reopened``,
             # not as work carried forward or ongoing (the format's "concluded" = responded in the year)
             spans = [(s.start, s.ended) for s in self.f.stages

@@ -12,13 +12,13 @@ from datetime import date
 from domain.clock import StageFacts, step_and_start
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook, RuleError
-from domain.vocab import IndependentRole, Outcome, Role, label
+from domain.vocab import COMPLAINT_KINDS, IndependentRole, Outcome, Role, label
 
 STAGE_NAMES = {1: "Stage 1", 2: "Stage 2", 3: "Stage 3"}
 
 
 def stage_name(stage: StageFacts) -> str:
-    if stage.procedure in ("statutory", "corporate"):
+    if stage.procedure in COMPLAINT_KINDS:
         return f"{stage.procedure.capitalize()} {STAGE_NAMES[stage.number]}"
     return label(stage.procedure)
 
@@ -115,7 +115,7 @@ def check_respond(stage: StageFacts, on: date, today: date) -> None:
 def check_escalation(procedure: str, previous: StageFacts | None, existing_next: bool, number: int,
                      rules: RuleBook) -> None:
     """Whether a request for stage ``number`` may be logged after ``previous``."""
-    if procedure not in ("statutory", "corporate"):
+    if procedure not in COMPLAINT_KINDS:
         raise RuleError(f"a {procedure.replace('_', ' ')} has no further stages")
     if number > rules.stages(procedure):
         raise RuleError(f"the {procedure} procedure has {rules.stages(procedure)} stages: "

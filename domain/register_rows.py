@@ -26,7 +26,7 @@ from domain.register import (
 )
 from domain.register_cells import BY_KIND, BadCell, parse_date, text_column
 from domain.timescales import RuleError
-from domain.vocab import Kind
+from domain.vocab import COMPLAINT_KINDS, Kind
 
 # Every field's default is immutable and kept on the class (as a dataclass does), so ``_as_row`` can
 # leave out what a row does not record.
@@ -146,7 +146,7 @@ def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
             if previous and value < previous[1]:
                 err(column, f"{value.isoformat()} is before {previous[0]} ({previous[1].isoformat()})")
             previous = (column, value)
-    complaint = r.kind in ("statutory", "corporate")
+    complaint = r.kind in COMPLAINT_KINDS
     if not complaint and not recorded.isdisjoint(STAGE_COLUMNS):
         staged = [c for c in STAGE_COLUMNS if getattr(r, c) not in (None, (), 0)]
         if staged:

@@ -19,17 +19,26 @@ class Kind(StrEnum):
 
     @property
     def is_complaint(self) -> bool:
-        return self in (Kind.STATUTORY, Kind.CORPORATE)
+        return self in COMPLAINT_KINDS
 
     @property
     def has_clock(self) -> bool:
         """Whether the council owes a response against a deadline."""
-        return self not in (Kind.COMPLIMENT, Kind.REFERRED_ELSEWHERE)
+        return self not in NO_CLOCK_KINDS
 
     @property
     def label(self) -> str:
         return KIND_LABELS[self]
 
+
+#: The kinds that are complaints, each with a procedure of stages, as stored (a stage's procedure is its kind).
+COMPLAINT_KINDS = (Kind.STATUTORY.value, Kind.CORPORATE.value)
+#: The kinds the council owes no response to, against no deadline: closed on receipt, without a stage.
+NO_CLOCK_KINDS = (Kind.COMPLIMENT.value, Kind.REFERRED_ELSEWHERE.value)
+#: The kinds answered by one response against a deadline, with no further stages.
+ENQUIRY_KINDS = tuple(k.value for k in Kind if k.value not in COMPLAINT_KINDS + NO_CLOCK_KINDS)
+#: Complaints and concerns: the kinds that raise themes, and whose people count as repeat complainants.
+COMPLAINTS_AND_CONCERNS = (*COMPLAINT_KINDS, Kind.CONCERN.value)
 
 KIND_LABELS = {
     Kind.STATUTORY: "Statutory",
@@ -74,6 +83,10 @@ class Outcome(StrEnum):
 #: register, the figures and the demo data.
 FINDINGS = (Outcome.UPHELD, Outcome.PARTIALLY_UPHELD, Outcome.NOT_UPHELD, Outcome.NOT_DETERMINED)
 FINDING_NAMES = tuple(f.value for f in FINDINGS)
+#: The outcomes that uphold a complaint, in whole or in part.
+UPHELD_OUTCOMES = (Outcome.UPHELD.value, Outcome.PARTIALLY_UPHELD.value)
+#: The outcomes that decide a complaint on its merits.
+DECIDED_OUTCOMES = (*UPHELD_OUTCOMES, Outcome.NOT_UPHELD.value)
 
 
 class ComplainantGroup(StrEnum):

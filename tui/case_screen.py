@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from domain.clock import State, late_extension_note
 from domain.harmless import shown
-from domain.vocab import KIND_LABELS, Kind, display_value, label
+from domain.vocab import COMPLAINT_KINDS, KIND_LABELS, Kind, display_value, label
 from tui.base import ComplaintsScreen
 from tui.caseload import state_style
 from tui.data import Refused
@@ -36,7 +36,7 @@ def clock_line(detail: CaseDetail, app: App[Any]) -> Text:
     reading = detail.clock
     kind = KIND_LABELS.get(Kind(detail.kind), detail.kind)
     stage = detail.stage or "no stage"
-    complaint = detail.kind in ("statutory", "corporate")
+    complaint = detail.kind in COMPLAINT_KINDS
     where = (stage if stage.lower().startswith(kind.lower()) else f"{kind} · {stage}") if complaint else kind
     text = Text(f"{reading.state.symbol} {shown(detail.reference)} · {where} · ")
     if reading.deadline is None:

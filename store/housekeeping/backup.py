@@ -122,10 +122,11 @@ def check_backup(path: Path) -> str:
             conn.close()
     except sqlite3.Error:
         raise StoreError(f"{path} is not a complaints database (or it is damaged)") from None
-    if revision is None or revision[0] not in REVISIONS:
+    version = revision[0] if revision else None  # (version_num,)
+    if version not in REVISIONS:
         raise StoreError(f"{path} comes from another version of complaints (schema "
-                         f"{revision[0] if revision else 'unknown'}): upgrade complaints to restore it")
-    return str(revision[0])
+                         f"{version or 'unknown'}): upgrade complaints to restore it")
+    return str(version)
 
 
 class _Saved(Exception):

@@ -27,11 +27,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from domain.calendar import WorkingCalendar
-from domain.clock import StageDates, deadline
+from domain.clock import StageDates
 from domain.config import Config
+from domain.new_case import arrival, as_columns, new_case, stage_row
 from domain.outcomes import derive_outcome
 from domain.timescales import RuleBook
-from domain.vocab import FINDING_NAMES
+from domain.vocab import COMPLAINT_KINDS, COMPLAINTS_AND_CONCERNS, FINDING_NAMES, NO_CLOCK_KINDS, UPHELD_OUTCOMES
 from store.db.database import Database
 from store.db.models import (
     Assignment,
@@ -172,6 +173,7 @@ class _Generator:
         self.last_names = [fake.last_name() for _ in range(400)]
         self.repeaters: list[tuple[int, str, str]] = []
         self.with_enquiry: set[int] = set()
+        self.first: tuple[int, StageDates, str | None] | None = None  # a case's first stage, for new_case to write
 
     # -- reference data -----------------------------------------------------------------------
 
@@ -242,18 +244,17 @@ class _Generator:
                            "reason": None})
         self.stats.events += 1
 
-    def stage(self, case_id: int, st: StageDates, outcome: str | None = None, **extra: Any) -> int:
+    def first_stage(self, st: StageDates, outcome: str | None) -> None:
+        """A case's first stage: its id taken now, before its later stages', its row written by ``new_case``."""
+        self.first = (self.w.next_id("stage"), st, outcome)
+        self.stats.stages += 1
+
+    def stage(self, case_id: int, st: StageDates, outcome: str | None = None, *, round: int = 0,  # noqa: A002
+              **extra: Any) -> int:
+        """A later stage: ``extra`` gives columns the stage row leaves to their defaults (accepted, a reason)."""
         sid = self.w.next_id("stage")
-        dl = deadline(st, self.rules, self.cal)
-        row = {"id": sid, "case_id": case_id, "procedure": st.procedure, "number": st.number, "round": 0,
-               "requested": st.requested, "accepted": None, "declined": st.declined, "declined_reason": None,
-               "late_request": False, "statement_agreed": st.statement_agreed, "extended_on": st.extended_on,
-               "extended_days": st.extended_days, "paused_since": st.paused_since, "paused_reason": None,
-               "paused_days": st.paused_days, "panel_on": st.panel_on, "findings_on": st.findings_on,
-               "responded": st.responded, "outcome": outcome, "outcome_overridden": False,
-               "override_reason": None, "step": dl.step if dl else None, "due": dl.due if dl else None}
-        row.update(extra)
-        self.w.add(Stage, row)
+        row = stage_row(st, self.rules, self.cal, id=sid, case_id=case_id, outcome=outcome, round=round)
+        self.w.add(Stage, as_columns(row) | extra)
         self.stats.stages += 1
         return sid
 
@@ -276,37 +277,42 @@ class _Generator:
         pid, last, group = self.person(group, received)
         area, team = rng.choice(self.teams)
         ref = self.reference(prefix_of(kind, received))
-        themes = rng.sample(self.themes, rng.choice((1, 1, 2, 2, 3))) if kind in ("statutory", "corporate",
-                                                                                   "concern") else []
+        themes = rng.sample(self.themes, rng.choice((1, 1, 2, 2, 3))) if kind in COMPLAINTS_AND_CONCERNS else []
         child = group == "child"
-        has_clock = kind not in ("compliment", "referred_elsewhere")
+        has_clock = kind not in NO_CLOCK_KINDS
         ack_on = self.add(received, rng.choice((0, 1, 1, 2, 2, 3))) if has_clock else None
         if ack_on is not None and ack_on > self.today:
             ack_on = None
-        row = {
-            "id": cid, "reference": ref, "kind": kind, "received": received, "channel": self.channel(),
-            "person_id": pid, "complainant_group": group, "child_status": self.status() if has_clock else None,
-            "child_name": f"{rng.choice(self.first_names)} {last}" if kind in ("statutory", "corporate") else None,
-            "advocate": ("nyas" if rng.random() < 0.85 else "other") if child and rng.random() < 0.55 else None,
-            "service_area_id": area, "team_id": team, "officer_id": rng.choice(self.officers),
-            "summary": SUMMARIES[themes[0][1]] if themes else None, "acknowledged": ack_on,
-            "ack_due": self.add(received, 2) if has_clock and ack_on is None else None,
-            "closed": received if not has_clock else None, "closed_reason": None, "withdrawn": None,
-            "linked_case_id": None, "version": 1, "updated_at": None,
-        }
+        channel = self.channel()
+        status = self.status() if has_clock else None
+        child_name = f"{rng.choice(self.first_names)} {last}" if kind in COMPLAINT_KINDS else None
+        advocate = ("nyas" if rng.random() < 0.85 else "other") if child and rng.random() < 0.55 else None
+        officer = rng.choice(self.officers)
         self.stats.cases += 1
-        self.event(cid, received, "logged", "kind", kind)
-        for thid, _ in themes:
-            w.add(CaseTheme, {"case_id": cid, "theme_id": thid})
-        if kind in ("statutory", "corporate"):
-            row["closed"] = self.complaint(cid, kind, received)
+        logged = arrival(kind)
+        self.event(cid, received, logged.action, logged.detail, new=logged.new, old=logged.old)
+        self.first = None
+        closed = None
+        if kind in COMPLAINT_KINDS:
+            closed = self.complaint(cid, kind, received)
         elif has_clock:
             _, responded = self.respond_after(received, 0.15)
-            self.stage(cid, StageDates(kind, 1, received, responded=responded), "not_determined" if responded else None)
-            row["closed"] = responded
+            self.first_stage(StageDates(kind, 1, received, responded=responded),
+                             "not_determined" if responded else None)
+            closed = responded
             if responded:
                 self.event(cid, responded, "closed", None, responded)
-        w.add(Case, row)
+        sid, first, outcome = self.first or (None, None, None)
+        rows = new_case(self.rules, self.cal, kind, received, ref, id=cid, channel=channel, person_id=pid,
+                        complainant_group=group, child_name=child_name, child_status=status, advocate=advocate,
+                        service_area_id=area, team_id=team, officer_id=officer,
+                        summary=SUMMARIES[themes[0][1]] if themes else None, theme_ids=[t for t, _ in themes],
+                        acknowledged=ack_on, first_stage=first, stage_id=sid, outcome=outcome, closed=closed)
+        w.add(Case, as_columns(rows.case))
+        if rows.stage is not None:
+            w.add(Stage, as_columns(rows.stage))
+        for link in rows.themes:
+            w.add(CaseTheme, as_columns(link))
 
     def complaint(self, cid: int, kind: str, received: date) -> date | None:
         """Stages of a complaint; returns the date it closed, None while open."""
@@ -323,7 +329,7 @@ class _Generator:
             st.paused_since = min(self.today, self.add(received, 3))
         st.responded = responded
         outcome = self.outcome() if responded else None
-        self.stage(cid, st, outcome)
+        self.first_stage(st, outcome)
         if responded is None:
             return None
         self.event(cid, responded, "responded", "Stage 1", outcome)
@@ -332,8 +338,7 @@ class _Generator:
             if again <= self.today:
                 re = StageDates(kind, 1, again)
                 _, re.responded = self.respond_after(again, 0.3)
-                self.stage(cid, re, self.outcome() if re.responded else None)
-                self.w.rows["stage"][-1]["round"] = 1
+                self.stage(cid, re, self.outcome() if re.responded else None, round=1)
                 self.event(cid, again, "reopened", "Stage 1", 1, old=0)  # round 0 -> 1, as the service writes it
                 if re.responded is None:
                     return None
@@ -455,7 +460,7 @@ class _Generator:
         self.with_enquiry.add(cid)
 
     def learning(self, cid: int, outcome: str | None, responded: date) -> None:
-        if outcome not in ("upheld", "partially_upheld") or self.rng.random() > 0.4:
+        if outcome not in UPHELD_OUTCOMES or self.rng.random() > 0.4:
             return
         due = responded + timedelta(days=self.rng.randint(20, 90))
         done = due - timedelta(days=self.rng.randint(0, 30)) if self.rng.random() < 0.8 else None

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from domain.clock import acknowledgement_due
 from domain.lifecycle import check_date, check_open
+from domain.new_case import as_columns, new_case
 from domain.timescales import RuleError
 from domain.vocab import (
     Advocate,
@@ -57,28 +57,23 @@ class IntakeMixin(ServiceBase):
             if reference and session.exec(select(Case.id).where(Case.reference == reference)).first():
                 raise RuleError(f"the reference {reference} is already used by another case")
             person = self._person(session, complainant, complainant_id, values["complainant_group"])
-            case = Case(reference=made, kind=the_kind.value,
-                        received=received, person_id=person.id if person else None, child_name=child_name,
-                        summary=summary, **values)
             area = self._named(session, ServiceArea, service_area, for_new_work=True)
             team_row = self._named(session, Team, team, for_new_work=True)
             officer_row = self._named(session, Officer, officer, for_new_work=True)
-            case.service_area_id = area.id if area else None
-            case.team_id = team_row.id if team_row else None
-            case.officer_id = officer_row.id if officer_row else None
-            case.ack_due = acknowledgement_due(self.rules, self.calendar, the_kind.value, received)
-            if not the_kind.has_clock:
-                case.closed = received
+            theme_ids = [row_id(self._named(session, Theme, name, for_new_work=True))
+                         for name in dict.fromkeys(t.strip() for t in themes if t.strip())]
+            rows = new_case(self.rules, self.calendar, the_kind.value, received, made,
+                            person_id=person.id if person else None, child_name=child_name, summary=summary,
+                            service_area_id=area.id if area else None, team_id=team_row.id if team_row else None,
+                            officer_id=officer_row.id if officer_row else None, theme_ids=theme_ids, **values)
+            case = Case(**as_columns(rows.case))
             session.add(case)
             session.flush()
-            for name in dict.fromkeys(t.strip() for t in themes if t.strip()):
-                theme = self._named(session, Theme, name, for_new_work=True)
-                session.add(CaseTheme(case_id=row_id(case), theme_id=theme.id))
-            if the_kind.has_clock:
-                stage = Stage(case_id=row_id(case), procedure=the_kind.value, number=1, requested=received)
-                self._refresh(stage)
-                session.add(stage)
-            self._event(session, case, "logged", "kind", None, the_kind.value)
+            for link in rows.themes:
+                session.add(CaseTheme(**as_columns(link) | {"case_id": row_id(case)}))
+            if rows.stage is not None:
+                session.add(Stage(**as_columns(rows.stage) | {"case_id": row_id(case)}))
+            self._event(session, case, rows.event.action, rows.event.detail, rows.event.old, rows.event.new)
             return case.reference
 
     def acknowledge(self, reference: str, on: date | None = None, *, expected_version: int | None = None) -> None:

@@ -8,21 +8,23 @@ collected; once there is one, nothing more is written, but the rest of the file 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import col
 
 from domain.calendar import WorkingCalendar
 from domain.changes import REOPENING, StoredCase, check_change, check_outcome
-from domain.clock import StageDates, acknowledgement_due, deadline
+from domain.clock import StageDates
+from domain.new_case import CaseRow, StageRow, ThemeLink, columns, new_case, stage_row
 from domain.register import COLUMNS, CellError, RegisterRow, changed_cells
 from domain.timescales import RuleBook, RuleError
-from domain.vocab import Kind, Role
+from domain.vocab import COMPLAINT_KINDS, NO_CLOCK_KINDS, Role
 from store.db.models import (
     Assignment,
     Case,
@@ -42,23 +44,16 @@ from store.register.bulk import BATCH, BulkWriter
 from store.register.export import RegisterReader
 from store.register.files import RegisterFile, read_chunks
 
-COMPLAINTS = (Kind.STATUTORY.value, Kind.CORPORATE.value)
-NO_CLOCK = frozenset(k.value for k in Kind if not k.has_clock)
 LISTS = (("themes", Theme, "theme"), ("team", Team, "team"), ("service_area", ServiceArea, "service_area"),
          ("officer", Officer, "officer"))
 
 #: A stored case the file changes: the file's row, the case's id, and column -> (stored, file) cells.
 Change = tuple[RegisterRow, int, dict[str, tuple[str, str]]]
-#: The columns of the rows an import writes for each new case, in the order of its tuples; the rest
-#: of each table is NULL.
-CASE_COLUMNS = ("id", "reference", "kind", "received", "channel", "person_id", "complainant_group", "child_status",
-                "advocate", "service_area_id", "team_id", "summary", "closed", "version", "officer_id", "acknowledged",
-                "ack_due")
+#: The columns of the rows an import writes for each new person, in the order of its tuples; the rest
+#: of the table is NULL.
 PERSON_COLUMNS = ("id", "external_id", "name", "name_key", "complainant_group", "persistent", "persistent_start",
                   "anonymised", "persistent_review")
-STAGE_COLUMNS = ("id", "case_id", "procedure", "number", "round", "requested", "accepted", "declined",
-                 "statement_agreed", "extended_on", "extended_days", "panel_on", "responded", "outcome", "step",
-                 "due", "late_request", "paused_days", "outcome_overridden")
+R = TypeVar("R")
 Sink = Callable[[str, list[tuple[Any, ...]]], None]
 
 
@@ -96,6 +91,14 @@ def extended_days(rules: RuleBook, kind: str, step: str, on: date, extended: dat
     return rule.extended_days or rule.days
 
 
+def by_columns(writer: BulkWriter, model: type[Any], row_type: type[R]) -> Callable[[R], None]:
+    """The writer's ``appender`` for rows given as ``row_type`` dataclasses, whose fields name the columns:
+    their values are read by name, in C (``attrgetter``), and written in that order."""
+    names = columns(row_type)
+    add, values = writer.appender(model, names), operator.attrgetter(*names)
+    return lambda row: add(values(row))
+
+
 class ImportPlan:
     """Takes a file's rows chunk by chunk (see the module's docstring)."""
 
@@ -121,8 +124,9 @@ class ImportPlan:
         self.stored_names: set[str] = set()  # the name keys of those that are stored people's too
         self.writer = w = BulkWriter(conn, sink=sink, batch=batch)
         self.next_person, self.next_stage = w.counter("person"), w.counter("stage")
-        self.add_person, self.add_stage = w.appender(Person, PERSON_COLUMNS), w.appender(Stage, STAGE_COLUMNS)
-        self.add_theme = w.appender(CaseTheme, ("case_id", "theme_id"))
+        self.add_person = w.appender(Person, PERSON_COLUMNS)
+        self.add_case, self.add_stage = by_columns(w, Case, CaseRow), by_columns(w, Stage, StageRow)
+        self.add_theme = by_columns(w, CaseTheme, ThemeLink)
 
     def take(self, rows: list[RegisterRow], errors: list[CellError]) -> None:
         """Plan one chunk: the rows that read cleanly, and the errors of the rows that did not."""
@@ -233,32 +237,36 @@ class ImportPlan:
     # -- new cases -----------------------------------------------------------------------------
 
     def _insert(self, rows: list[RegisterRow]) -> None:
-        """Rows for new cases, as tuples of the columns named beside them (see ``BulkWriter.appender``):
-        a 100,000-row register makes half a million rows."""
+        """Rows for new cases, from ``domain.new_case`` as every new case's are, each given to the writer by
+        its fields' names (the columns): a 100,000-row register makes half a million rows."""
         if not rows:
             return
         w, lists, created, who = self.writer, self.lists, self.result.created, self.who
+        rules, calendar, source = who.rules, who.calendar, who.source
         themes, teams, areas, officers = lists[Theme], lists[Team], lists[ServiceArea], lists[Officer]
-        next_case, add_case, add_theme = w.counter("case"), w.appender(Case, CASE_COLUMNS), self.add_theme
+        next_case, add_case, add_stage, add_theme = w.counter("case"), self.add_case, self.add_stage, self.add_theme
         person_id, write_stages = self._person_id, self._write_stages
         self._find_people(rows)
-        detail = f"from {who.source}"[:120]
         for r in rows:
             cid = next_case()
             reference = r.reference or self._next_reference(r)
-            closed = write_stages(cid, r)
-            owed = acknowledgement_due(who.rules, who.calendar, r.kind, r.received, r.acknowledged,
-                                       closed is not None or r.stage1_responded is not None)
-            add_case((cid, reference, r.kind, r.received, r.channel, person_id(r), r.complainant_group,
-                      r.child_status, r.advocate, areas.get(r.service_area or ""), teams.get(r.team or ""),
-                      r.summary, closed, 1, officers.get(r.officer or ""), r.acknowledged, owed))
-            for theme in r.themes:
-                add_theme((cid, themes[theme]))
+            first, stage_id, outcome, closed = write_stages(cid, r)
+            new = new_case(rules, calendar, r.kind, r.received, reference, id=cid, channel=r.channel,
+                           person_id=person_id(r), complainant_group=r.complainant_group, child_status=r.child_status,
+                           advocate=r.advocate, service_area_id=areas.get(r.service_area or ""),
+                           team_id=teams.get(r.team or ""), officer_id=officers.get(r.officer or ""),
+                           summary=r.summary, theme_ids=[themes[t] for t in r.themes], acknowledged=r.acknowledged,
+                           first_stage=first, stage_id=stage_id, outcome=outcome, closed=closed, source=source)
+            add_case(new.case)
+            if new.stage is not None:
+                add_stage(new.stage)
+            for link in new.themes:
+                add_theme(link)
             if r.lgo_received:
                 w.add(OmbudsmanEnquiry, {"id": w.next_id("ombudsman_enquiry"), "case_id": cid,
                                          "received": r.lgo_received, "decision": r.lgo_decision,
                                          "decided": r.lgo_closed, "remedy": r.lgo_remedy, "payment": r.lgo_payment})
-            w.add_event(cid, who.user, "imported", detail)
+            w.add_event(cid, who.user, new.event.action, new.event.detail, new.event.old, new.event.new)
             created.append(reference)
             w.flush_if_full()
 
@@ -318,22 +326,20 @@ class ImportPlan:
     def _stage_row(self, cid: int, st: StageDates, *, outcome: str | None = None, accepted: date | None = None,
                    round: int = 0) -> int:  # noqa: A002 - the column's name
         sid = self.next_stage()
-        dl = None if st.responded or st.declined else deadline(st, self.who.rules, self.who.calendar)
-        self.add_stage((sid, cid, st.procedure, st.number, round, st.requested, accepted, st.declined,
-                        st.statement_agreed, st.extended_on, st.extended_days, st.panel_on, st.responded, outcome,
-                        dl.step if dl else None, dl.due if dl else None, False, 0, False))
+        self.add_stage(stage_row(st, self.who.rules, self.who.calendar, id=sid, case_id=cid, outcome=outcome,
+                                 accepted=accepted, round=round))
         return sid
 
-    def _write_stages(self, cid: int, r: RegisterRow) -> date | None:
-        """Write a row's stages; return the date the case closed (None while open)."""
-        if r.kind in NO_CLOCK:
-            return r.closed or r.received
-        if r.kind not in COMPLAINTS:
-            self._stage_row(cid, StageDates(r.kind, 1, r.received, responded=r.closed))
-            return r.closed
+    def _write_stages(self, cid: int, r: RegisterRow) -> tuple[StageDates | None, int | None, str | None, date | None]:
+        """Write a row's later stages. Return its first stage (for ``new_case`` to write), the id taken for it
+        and its outcome, and the date the case closed (None while open)."""
+        if r.kind in NO_CLOCK_KINDS:
+            return None, None, None, r.closed
+        first_id = self.next_stage()  # before the later stages', so a case's stages are numbered in order
+        if r.kind not in COMPLAINT_KINDS:
+            return StageDates(r.kind, 1, r.received, responded=r.closed), first_id, None, r.closed
         one = StageDates(r.kind, 1, r.received, extended_on=r.stage1_extended, responded=r.stage1_responded,
                          extended_days=extended_days(self.who.rules, r.kind, "stage1", r.received, r.stage1_extended))
-        self._stage_row(cid, one, outcome=r.stage1_outcome)
         end: date | None = r.stage1_responded
         for n in range(1, r.stage1_reopened + 1):
             if n == r.stage1_reopened and r.stage1_reopened_on is not None:  # the last reopening, dated
@@ -349,7 +355,7 @@ class ImportPlan:
             sid = self._stage_row(cid, three, outcome=r.stage3_outcome, accepted=r.stage3_requested)
             self._cost(sid, r.stage3_cost)
             end = r.stage3_responded
-        return end
+        return one, first_id, r.stage1_outcome, end
 
     def _stage2(self, cid: int, r: RegisterRow) -> date | None:
         assert r.stage2_requested is not None

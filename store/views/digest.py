@@ -16,7 +16,7 @@ from domain.calendar import WorkingCalendar
 from domain.clock import State
 from domain.config import Config
 from domain.lifecycle import STAGE_NAMES
-from domain.vocab import Kind
+from domain.vocab import COMPLAINT_KINDS
 
 MAX_LISTED = 40  # officers named in a message
 
@@ -49,7 +49,7 @@ def describe_stage(kind: str, number: int, round_: int, step: str | None) -> str
         return "Acknowledgement"
     if step == "ombudsman":
         return "Ombudsman"
-    if kind not in (Kind.STATUTORY, Kind.CORPORATE):
+    if kind not in COMPLAINT_KINDS:
         return "Response"
     name = STAGE_NAMES.get(number, f"Stage {number}")
     if step in ("stage3_panel", "stage3_findings"):
@@ -71,7 +71,7 @@ def stored_calendar(cursor: Any, config: Config) -> WorkingCalendar:
         return config.calendar()
     first, _, last = settings["calendar_years"].partition("-")
     cursor.execute("SELECT day FROM non_working_day")
-    days = [_as_date(row[0]) for row in cursor.fetchall()]
+    days = [_as_date(day) for (day,) in cursor.fetchall()]
     return WorkingCalendar.stored(days, int(first), int(last), region_holidays(config.region), config.closures)
 
 
@@ -97,8 +97,8 @@ def find_officer(connection: Any, text: str) -> str:
             raise RuleError(f"{text!r} could be {_listing(matches, 'or')}: give more of the name")
     if not officers:
         raise RuleError(f"no officer is called {text!r}: the database has no officers yet")
-    known = (f"The only officer is {officers[0][0]}" if len(officers) == 1
-             else f"The officers are {_listing([n for n, _ in officers], 'and')}")
+    names = [n for n, _ in officers]
+    known = (f"The only officer is {names[0]}" if len(names) == 1 else f"The officers are {_listing(names, 'and')}")
     raise RuleError(f"no officer has the name or login {text!r}. {known}")
 
 
@@ -148,7 +148,7 @@ def open_fast(url: str, config: Config, today: date) -> sqlite3.Connection | Non
     except sqlite3.Error:
         return None
     first, _, last = rows.get("calendar_years", "0-0").partition("-")
-    current = (revision is not None and revision[0] == HEAD
+    current = (revision is not None and revision == (HEAD,)
                and rows.get("calendar") == config.calendar_fingerprint()
                and int(first) <= today.year and today.year + 1 <= int(last))
     if not current:

@@ -10,7 +10,6 @@ are found through the ``responded`` index too: they grow with the years after th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -18,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from domain.config import Config
 from domain.facts import ActionFact, CaseFact, EnquiryFact, StageFact, YearFacts
 from domain.figures import Figures, compute
+from domain.vocab import Kind
 from domain.year import FinancialYear
+from store.db.sql import fetch
 from store.db.values import day as _day
 from store.db.values import money as _money
 from store.views.digest import stored_calendar
@@ -26,11 +27,12 @@ from store.views.digest import stored_calendar
 if TYPE_CHECKING:
     from store.db.database import Database
 
-CASES = """SELECT c.id, c.kind, c.received, c.channel, c.complainant_group, c.advocate, a.name, c.person_id,
-  (SELECT s.outcome FROM stage s WHERE s.case_id = c.id AND s.number = 1 AND s.round = 0 LIMIT 1)
-FROM "case" c LEFT JOIN service_area a ON a.id = c.service_area_id WHERE c.received BETWEEN {p} AND {p}"""
+CASES = """SELECT c.id, c.kind, c.received, c.channel, c.complainant_group, c.advocate, a.name AS service_area,
+  c.person_id, (SELECT s.outcome FROM stage s WHERE s.case_id = c.id AND s.number = 1 AND s.round = 0 LIMIT 1)
+  AS stage1_outcome
+FROM "case" c LEFT JOIN service_area a ON a.id = c.service_area_id WHERE c.received BETWEEN :start AND :end"""
 CASE_THEMES = """SELECT ct.case_id, t.name FROM case_theme ct JOIN theme t ON t.id = ct.theme_id
-JOIN "case" c ON c.id = ct.case_id WHERE c.received BETWEEN {p} AND {p}"""
+JOIN "case" c ON c.id = ct.case_id WHERE c.received BETWEEN :start AND :end"""
 _STAGE = """SELECT s.id, s.case_id, s.procedure, s.number, s.round, s.requested, s.accepted, s.declined,
   s.statement_agreed, s.extended_on, s.extended_days, s.paused_days, s.panel_on, s.responded, s.outcome,
   c.received, c.closed
@@ -39,37 +41,33 @@ FROM stage s JOIN "case" c ON c.id = s.case_id WHERE """
 #: read one index over a bounded range; a single OR would read every stage ever recorded.
 #: ``COALESCE(x, x)`` keeps the planner off an index that would read all earlier history.
 STAGE_PARTS = (
-    "s.responded BETWEEN {p} AND {p} AND s.requested <= {p}",  # answered in the year
-    "s.requested BETWEEN {p} AND {p} AND s.responded > {p}",  # started in it, answered after it
-    "s.responded > {p} AND COALESCE(s.requested, s.requested) < {p}",  # open all through it
-    "s.declined BETWEEN {p} AND {p} AND COALESCE(s.responded, s.responded) IS NULL",  # declined in it
-    "s.declined > {p} AND COALESCE(s.responded, s.requested) <= {p}",  # requested before its end, declined after
-    "s.responded IS NULL AND COALESCE(s.declined, s.declined) IS NULL AND s.requested <= {p}",  # still open
+    "s.responded BETWEEN :start AND :end AND s.requested <= :end",  # answered in the year
+    "s.requested BETWEEN :start AND :end AND s.responded > :end",  # started in it, answered after it
+    "s.responded > :end AND COALESCE(s.requested, s.requested) < :start",  # open all through it
+    "s.declined BETWEEN :start AND :end AND COALESCE(s.responded, s.responded) IS NULL",  # declined in it
+    "s.declined > :end AND COALESCE(s.responded, s.requested) <= :end",  # requested before its end, declined after
+    "s.responded IS NULL AND COALESCE(s.declined, s.declined) IS NULL AND s.requested <= :end",  # still open
 )
 STAGES = "\nUNION ALL\n".join(_STAGE + part for part in STAGE_PARTS)
-
-
-def _stage_args(start: date, end: date) -> list[date]:
-    return [start, end, end, start, end, end, end, start, start, end, end, end, end]
-
-
 FINDINGS = """SELECT i.stage_id, i.finding FROM complaint_issue i JOIN stage s ON s.id = i.stage_id
-WHERE s.number = 2 AND s.responded BETWEEN {p} AND {p} ORDER BY i.stage_id, i.number"""
+WHERE s.number = 2 AND s.responded BETWEEN :start AND :end ORDER BY i.stage_id, i.number"""
 COSTS = """SELECT a.stage_id, a.cost FROM assignment a JOIN stage s ON s.id = a.stage_id
-WHERE a.cost IS NOT NULL AND s.number >= 2 AND s.responded BETWEEN {p} AND {p}"""
+WHERE a.cost IS NOT NULL AND s.number >= 2 AND s.responded BETWEEN :start AND :end"""
 ANSWERED_THEMES = """SELECT ct.case_id, t.name FROM case_theme ct JOIN theme t ON t.id = ct.theme_id
-JOIN stage s ON s.case_id = ct.case_id WHERE s.number = 1 AND s.round = 0 AND s.responded BETWEEN {p} AND {p}"""
+JOIN stage s ON s.case_id = ct.case_id WHERE s.number = 1 AND s.round = 0 AND s.responded BETWEEN :start AND :end"""
 ESCALATED = """SELECT DISTINCT two.case_id FROM stage one JOIN stage two ON two.case_id = one.case_id
-WHERE one.number = 1 AND one.responded BETWEEN {p} AND {p} AND two.number = 2"""
-REOPENINGS = """SELECT again.case_id, count(*) FROM stage one JOIN stage again ON again.case_id = one.case_id
-WHERE one.number = 1 AND one.round = 0 AND one.responded BETWEEN {p} AND {p} AND again.number = 1 AND again.round > 0
+WHERE one.number = 1 AND one.responded BETWEEN :start AND :end AND two.number = 2"""
+REOPENINGS = """SELECT again.case_id, count(*) AS reopenings
+FROM stage one JOIN stage again ON again.case_id = one.case_id
+WHERE one.number = 1 AND one.round = 0 AND one.responded BETWEEN :start AND :end AND again.number = 1
+  AND again.round > 0
 GROUP BY again.case_id"""
 ENQUIRIES = """SELECT received, decided, decision, payment FROM ombudsman_enquiry
-WHERE decided >= {p} AND received <= {p}
+WHERE decided >= :start AND received <= :end
 UNION ALL SELECT received, decided, decision, payment FROM ombudsman_enquiry
-WHERE decided IS NULL AND received <= {p}"""
-ACTIONS = """SELECT due, done FROM learning_action WHERE due BETWEEN {p} AND {p} OR done BETWEEN {p} AND {p}"""
-RECEIVED = """SELECT kind, received FROM "case" WHERE received BETWEEN {p} AND {p}"""
+WHERE decided IS NULL AND received <= :end"""
+ACTIONS = """SELECT due, done FROM learning_action WHERE due BETWEEN :start AND :end OR done BETWEEN :start AND :end"""
+RECEIVED = """SELECT kind, received FROM "case" WHERE received BETWEEN :start AND :end"""
 
 
 class _Reader:
@@ -78,65 +76,66 @@ class _Reader:
     def __init__(self, connection: Any, placeholder: str) -> None:
         self.cursor = connection.cursor()
         self.reopenings: dict[int, int] = {}
-        self.p = placeholder
-        self.param: Callable[[date], Any] = (lambda d: d.isoformat()) if placeholder == "?" else (lambda d: d)
+        self.placeholder = placeholder
 
-    def rows(self, sql: str, *days: date) -> list[Any]:
-        self.cursor.execute(sql.format(p=self.p), [self.param(d) for d in days])
-        return self.cursor.fetchall()
+    def rows(self, sql: str, year: FinancialYear) -> list[dict[str, Any]]:
+        """The rows of one of the year's queries, by column name."""
+        return fetch(self.cursor, sql, {"start": year.start, "end": year.end}, self.placeholder)
 
     def themes(self, sql: str, year: FinancialYear) -> dict[int, tuple[str, ...]]:
         found: dict[int, list[str]] = defaultdict(list)
-        for case_id, name in self.rows(sql, year.start, year.end):
-            found[case_id].append(name)
+        for r in self.rows(sql, year):
+            found[r["case_id"]].append(r["name"])
         return {k: tuple(sorted(v)) for k, v in found.items()}
 
     def cases(self, year: FinancialYear) -> list[CaseFact]:
         themes = self.themes(CASE_THEMES, year)
-        return [CaseFact(case_id=r[0], kind=r[1], received=_day(r[2]), channel=r[3],  # type: ignore[arg-type]
-                         group=r[4], advocate=r[5], service_area=r[6], person=r[7], themes=themes.get(r[0], ()),
-                         stage1_outcome=r[8])
-                for r in self.rows(CASES, year.start, year.end)]
+        return [CaseFact(case_id=r["id"], kind=r["kind"], received=_day(r["received"]),  # type: ignore[arg-type]
+                         channel=r["channel"], group=r["complainant_group"], advocate=r["advocate"],
+                         service_area=r["service_area"], person=r["person_id"], themes=themes.get(r["id"], ()),
+                         stage1_outcome=r["stage1_outcome"])
+                for r in self.rows(CASES, year)]
 
     def stages(self, year: FinancialYear) -> tuple[list[StageFact], frozenset[int]]:
-        s, e = year.start, year.end
         findings: dict[int, list[str | None]] = defaultdict(list)
-        for stage_id, finding in self.rows(FINDINGS, s, e):
-            findings[stage_id].append(finding)
+        for r in self.rows(FINDINGS, year):
+            findings[r["stage_id"]].append(r["finding"])
         costs: dict[int, list[Decimal]] = defaultdict(list)
-        for stage_id, cost in self.rows(COSTS, s, e):
-            costs[stage_id].append(_money(cost))  # type: ignore[arg-type]
+        for r in self.rows(COSTS, year):
+            costs[r["stage_id"]].append(_money(r["cost"]))  # type: ignore[arg-type]
         themes = self.themes(ANSWERED_THEMES, year)
-        escalated = frozenset(r[0] for r in self.rows(ESCALATED, s, e))
-        self.reopenings = {case_id: n for case_id, n in self.rows(REOPENINGS, s, e)}
+        escalated = frozenset(r["case_id"] for r in self.rows(ESCALATED, year))
+        self.reopenings = {r["case_id"]: r["reopenings"] for r in self.rows(REOPENINGS, year)}
         facts = []
-        for r in sorted(self.rows(STAGES, *_stage_args(s, e)), key=lambda r: (r[1], r[3], r[4])):
-            sid, case_id, number = r[0], r[1], r[3]
+        for r in sorted(self.rows(STAGES, year), key=lambda r: (r["case_id"], r["number"], r["round"])):
+            case_id, number = r["case_id"], r["number"]
             facts.append(StageFact(
-                case_id=case_id, procedure=r[2], number=number, round=r[4], requested=_day(r[5]),  # type: ignore[arg-type]
-                accepted=_day(r[6]), declined=_day(r[7]), statement_agreed=_day(r[8]), extended_on=_day(r[9]),
-                extended_days=r[10], paused_days=r[11] or 0, panel_on=_day(r[12]), responded=_day(r[13]),
-                outcome=r[14], received=_day(r[15]), closed=_day(r[16]),  # type: ignore[arg-type]
-                findings=tuple(findings.get(sid, ())), costs=tuple(costs.get(sid, ())),
+                case_id=case_id, procedure=r["procedure"], number=number, round=r["round"],
+                requested=_day(r["requested"]), accepted=_day(r["accepted"]),  # type: ignore[arg-type]
+                declined=_day(r["declined"]), statement_agreed=_day(r["statement_agreed"]),
+                extended_on=_day(r["extended_on"]), extended_days=r["extended_days"],
+                paused_days=r["paused_days"] or 0, panel_on=_day(r["panel_on"]), responded=_day(r["responded"]),
+                outcome=r["outcome"], received=_day(r["received"]), closed=_day(r["closed"]),  # type: ignore[arg-type]
+                findings=tuple(findings.get(r["id"], ())), costs=tuple(costs.get(r["id"], ())),
                 themes=themes.get(case_id, ()) if number == 1 else ()))
         return facts, escalated
 
     def enquiries(self, year: FinancialYear) -> list[EnquiryFact]:
-        return [EnquiryFact(_day(r[0]), _day(r[1]), r[2], _money(r[3]))  # type: ignore[arg-type]
-                for r in self.rows(ENQUIRIES, year.start, year.end, year.end)]
+        return [EnquiryFact(_day(r["received"]), _day(r["decided"]), r["decision"],  # type: ignore[arg-type]
+                            _money(r["payment"]))
+                for r in self.rows(ENQUIRIES, year)]
 
     def actions(self, year: FinancialYear) -> list[ActionFact]:
-        return [ActionFact(_day(r[0]), _day(r[1])) for r in self.rows(ACTIONS, year.start, year.end,
-                                                                    year.start, year.end)]
+        return [ActionFact(_day(r["due"]), _day(r["done"])) for r in self.rows(ACTIONS, year)]
 
     def received_counts(self, year: FinancialYear) -> tuple[dict[str, int], dict[str, int]]:
         """Cases received in ``year`` by kind, and statutory complaints by month."""
         by_kind: dict[str, int] = defaultdict(int)
         by_month: dict[str, int] = defaultdict(int)
-        for kind, received in self.rows(RECEIVED, year.start, year.end):
-            by_kind[kind] += 1
-            if kind == "statutory":
-                by_month[year.month_key(_day(received))] += 1  # type: ignore[arg-type]
+        for r in self.rows(RECEIVED, year):
+            by_kind[r["kind"]] += 1
+            if r["kind"] == Kind.STATUTORY:
+                by_month[year.month_key(_day(r["received"]))] += 1  # type: ignore[arg-type]
         return dict(by_kind), dict(by_month)
 
 
