@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
@@ -39,7 +38,6 @@ STARTS = frozenset(f"{code}-" for code in PREFIXES.values())
 BULK_LOCK = 0x636F6D70
 #: Candidate numbers checked against the stored cases per query, at first and at most.
 FIRST_WINDOW, MAX_WINDOW = 16, 512
-Sink = Callable[[str, list[tuple[Any, ...]]], None]
 
 
 def prefix_of(kind: Kind | str, received: date) -> str:
@@ -72,8 +70,7 @@ class Numbers:
     """Gives new references within one write transaction; ``finish`` stores the counters.
 
     ``avoid``: references to skip besides the stored cases' (read at each call: it may grow meanwhile);
-    ``stored=False`` skips looking at stored cases (a database without any). ``finish`` may hand the
-    counters to a sink instead of this connection.
+    ``stored=False`` skips looking at stored cases (a database without any).
     """
 
     def __init__(self, conn: sa.Connection, *, avoid: Collection[str] = (), stored: bool = True) -> None:
@@ -104,19 +101,15 @@ class Numbers:
         if found and reference[found.end():].isdigit():
             self._start(found.group(0)[:-1])
 
-    def finish(self, sink: Sink | None = None) -> None:
-        """Store the last number given of each prefix: on this connection, or through ``sink`` as
-        (statement, rows)."""
+    def finish(self) -> None:
+        """Store the last number given of each prefix, on this connection."""
         if not self.last:
             return
         mark = "%s" if self.conn.dialect.paramstyle in ("format", "pyformat") else "?"
         sql = (f"INSERT INTO reference_counter (prefix, last_number) VALUES ({mark}, {mark}) "
                "ON CONFLICT (prefix) DO UPDATE SET last_number = excluded.last_number")
         rows = sorted(self.last.items())
-        if sink is None:
-            self.conn.exec_driver_sql(sql, rows)
-        else:
-            sink(sql, rows)
+        self.conn.exec_driver_sql(sql, rows)
 
     def _start(self, prefix: str) -> deque[int]:
         if prefix in self.free:

@@ -97,12 +97,10 @@ class BulkWriter:
     ORDER = (Officer, ServiceArea, Team, Theme, IndependentPerson, Person, Case, CaseTheme, Stage,
              ComplaintIssue, Assignment, OmbudsmanEnquiry, LearningAction, Event)
 
-    def __init__(self, conn: sa.Connection, *, sink: Callable[[str, list[tuple[Any, ...]]], None] | None = None,
-                 batch: int = BATCH) -> None:
-        """Rows go to ``conn`` in batches of ``batch``; or, given a ``sink``, each batch goes there as
-        (INSERT statement, value tuples) for another connection to execute."""
+    def __init__(self, conn: sa.Connection) -> None:
+        """Rows go to ``conn`` in batches of ``BATCH`` rows."""
         self.conn = conn
-        self.batch = batch
+        self.batch = BATCH
         self.cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         self.mark = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
         self.names: dict[type[Any], str] = {}
@@ -126,7 +124,6 @@ class BulkWriter:
         self.counters: dict[str, Iterator[int]] = {}
         now = datetime.now(UTC).replace(tzinfo=None)
         self.now: datetime | str = _sqlite_timestamp(now) if conn.dialect.name == "sqlite" else now  # once
-        self.sink = sink or self._execute
         self._event = self.appender(Event, ("id", "case_id", "at", "who", "action", "detail", "old", "new", "reason"))
 
     def insert_sql(self, name: str, columns: Iterable[str]) -> str:
@@ -200,14 +197,11 @@ class BulkWriter:
     def flush(self) -> None:
         for name, rows in self.rows.items():  # parents before children, so foreign keys hold
             if rows:
-                self.sink(self.sql[name], list(map(self.values[name], rows)))
+                self.cursor.executemany(self.sql[name], list(map(self.values[name], rows)))
                 rows.clear()
             for sql, tuples in self.tuples[name]:
                 if tuples:
-                    self.sink(sql, tuples.copy())
+                    self.cursor.executemany(sql, tuples.copy())
                     tuples.clear()
-
-    def _execute(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        self.cursor.executemany(sql, rows)
 
 

@@ -40,7 +40,7 @@ from store.db.models import (
 )
 from store.db.names import name_key
 from store.lifecycle.references import STARTS, Numbers, prefix_of
-from store.register.bulk import BATCH, BulkWriter
+from store.register.bulk import BulkWriter
 from store.register.export import RegisterReader
 from store.register.files import RegisterFile, read_chunks
 
@@ -54,7 +54,6 @@ Change = tuple[RegisterRow, int, dict[str, tuple[str, str]]]
 PERSON_COLUMNS = ("id", "external_id", "name", "name_key", "complainant_group", "persistent", "persistent_start",
                   "anonymised", "persistent_review")
 R = TypeVar("R")
-Sink = Callable[[str, list[tuple[Any, ...]]], None]
 
 
 @dataclass
@@ -102,7 +101,7 @@ def by_columns(writer: BulkWriter, model: type[Any], row_type: type[R]) -> Calla
 class ImportPlan:
     """Takes a file's rows chunk by chunk (see the module's docstring)."""
 
-    def __init__(self, conn: sa.Connection, who: Who, *, sink: Sink | None = None, batch: int = BATCH) -> None:
+    def __init__(self, conn: sa.Connection, who: Who) -> None:
         self.conn, self.who = conn, who
         self.placeholder = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
         self.result = ImportResult()
@@ -122,7 +121,7 @@ class ImportPlan:
         self.numbers = Numbers(conn, avoid=self.named, stored=not self.empty)
         self.by_name: dict[str, list[int]] = {}  # name key -> the rows of new cases with it and no complainant_id
         self.stored_names: set[str] = set()  # the name keys of those that are stored people's too
-        self.writer = w = BulkWriter(conn, sink=sink, batch=batch)
+        self.writer = w = BulkWriter(conn)
         self.next_person, self.next_stage = w.counter("person"), w.counter("stage")
         self.add_person = w.appender(Person, PERSON_COLUMNS)
         self.add_case, self.add_stage = by_columns(w, Case, CaseRow), by_columns(w, Stage, StageRow)
@@ -150,7 +149,7 @@ class ImportPlan:
         """Send what is left to be written; the result, with the names added to the lists in order."""
         if not self.errors:
             self.writer.finish()
-            self.numbers.finish(self.writer.sink)
+            self.numbers.finish()
         self.result.new_names = {column: sorted(names) for column, names in self.added.items()}
         self.result.merged_by_name = [(rows, key in self.stored_names) for key, rows in self.by_name.items()
                                       if len(rows) > 1 or key in self.stored_names]
