@@ -8,7 +8,6 @@ commands import what they need when they run.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import warnings
@@ -363,11 +362,6 @@ def main() -> None:
         typer.echo(f"Error: unexpected {type(exc).__name__}; nothing more was saved. "
                    "Set COMPLAINTS_DEBUG=1 to see the details.", err=True)
         sys.exit(2)
-    finally:
-        # The work is done; Python's shutdown would now run the cycle collector over every object
-        # of SQLAlchemy, Alembic and the rest, several times: a quarter of a second after an import.
-        # Frozen, they are left to the exit.
-        gc.freeze()
 
 
 if __name__ == "__main__":  # run as a script, this file is __main__: the commands register on the module cli

@@ -47,10 +47,13 @@ def test_import_linter_finds_no_broken_contract():
     ("store", "store/db/names.py", "import reports.layout"),
     ("store", "store/db/names.py", "import cli"),
     ("screens", "tui/form.py", "from store.views import case"),
+    ("screens", "tui/app.py", "import store.db.database"),
+    ("commands", "commands/digest.py", "import textual"),
+    ("reports", "reports/summary.py", "import tui.app"),
 ])
 def test_import_linter_fails_on_an_import_against_the_rules(tmp_path, contract, module, bad_import):
     """The contracts can fail: a copy of the tree with one bad import added, inside a function, breaks one."""
-    for package in ("domain", "store", "reports", "tui"):
+    for package in ("domain", "store", "reports", "tui", "commands"):
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     with (tmp_path / module).open("a") as fh:
@@ -112,9 +115,21 @@ def _modules(package: str):
 def test_every_public_error_of_the_product_is_a_complaints_error():
     """One base class for what the product refuses or cannot do, so a face can tell it from a bug."""
     errors = {f"{module.__name__}.{name}": value
-              for package in ("domain", "store", "reports") for module in _modules(package)
+              for package in ("domain", "store", "reports", "tui", "commands") for module in _modules(package)
               for name, value in vars(module).items()
               if inspect.isclass(value) and issubclass(value, BaseException) and value.__module__ == module.__name__
               and not name.startswith("_")}
     assert len(errors) >= 10, sorted(errors)
     assert [name for name, error in errors.items() if not issubclass(error, ComplaintsError)] == []
+
+
+#: No module of the product is longer than this: one small module per screen, command group or room.
+MOST_LINES = 500
+
+
+def test_no_product_module_is_over_500_lines():
+    modules = [ROOT / "cli.py", *(path for package in ("domain", "store", "reports", "tui", "commands")
+                                  for path in (ROOT / package).rglob("*.py") if "migrations" not in path.parts)]
+    assert len(modules) > 60
+    sizes = {str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines()) for path in modules}
+    assert {name: lines for name, lines in sizes.items() if lines > MOST_LINES} == {}
