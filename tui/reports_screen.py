@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from domain.figures import Figures
@@ -23,6 +23,7 @@ from domain.harmless import shown
 from domain.year import MONTHS, FinancialYear, YearError
 from reports.summary import render_rich, render_text, title
 from tui.base import ComplaintsScreen
+from tui.footer import Footer
 from tui.messages import ExportFailed, FiguresExported, FiguresLoaded
 
 if TYPE_CHECKING:
