@@ -307,7 +307,7 @@ def main_callback(
 
 
 def _run_tui(db: str | None, today: date) -> None:
-    from store.db.database import StoreError
+    from store.db.errors import StoreError  # not store.db.database: SQLAlchemy loads after the first paint
     from store.db.location import resolve_url
 
     config = load_settings()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from domain.calendar import REGIONS, WorkingCalendar
@@ -94,15 +96,40 @@ class Config:
 
     def calendar_fingerprint(self) -> str:
         """Changes whenever a setting that moves a due date changes."""
-        from importlib.metadata import version
-
-        try:
-            lib = version("holidays")
-        except Exception:  # pragma: no cover - holidays is a dependency
-            lib = "?"
+        lib = holidays_version()
         closures = ",".join(sorted(d.isoformat() for d in self.closures))
         return (f"{self.region}|{closures}|holidays {lib}|rules {self.rules.fingerprint()}"
                 f"|clock {CLOCK_VERSION}")
+
+
+@cache
+def holidays_version() -> str:
+    """The installed holidays library's version, as ``importlib.metadata.version`` gives it.
+
+    Read from the METADATA beside the package without importing importlib.metadata, which costs
+    40-50 ms on the TUI's first page (this is asked before it is read); that lookup is the fallback.
+    """
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("holidays")
+        folder = Path(spec.origin).parent.parent if spec and spec.origin else None
+        found = [d for d in folder.iterdir() if d.name.lower().startswith("holidays-")
+                 and d.name.endswith(".dist-info")] if folder else []
+        if len(found) == 1:
+            for line in (found[0] / "METADATA").read_text(encoding="utf-8").splitlines():
+                if line.startswith("Version:"):
+                    return line.partition(":")[2].strip()
+                if not line:
+                    break
+    except (OSError, ValueError, ImportError):
+        pass
+    from importlib.metadata import version
+
+    try:
+        return version("holidays")
+    except Exception:  # pragma: no cover - holidays is a dependency
+        return "?"
 
 
 def _str_list(raw: Any, where: str) -> frozenset[str]:

@@ -171,6 +171,74 @@ def test_the_app_module_leaves_the_database_layer_for_after_the_first_paint():
     assert out.strip() == "[]"
 
 
+def test_the_first_page_is_drawn_before_the_database_layer_loads(demo_db, tmp_path):
+    """The command's own way in (``cli._run_tui``) and the first page drawn: SQLAlchemy and friends are not
+    imported yet (they cost 0.5-0.8 s before it, when the CLI imported its StoreError from store.db.database)."""
+    import subprocess
+    import sys
+
+    code = f"""
+import asyncio, sys
+from datetime import date
+import cli, textual.app, tui.app
+from domain.config import Config
+from tui.caseload import CaseloadTable
+
+real_run = textual.app.App.run
+textual.app.App.run = lambda self, *a, **k: None  # the command's path to the app, without a terminal
+cli._run_tui({str(demo_db)!r}, date(2026, 11, 22))
+tui.app.ComplaintsApp.open_store = lambda self: None  # the store would open next: stop before it
+
+async def first_page():
+    app = tui.app.create_app("sqlite:///" + {str(demo_db)!r}, config=Config(user="t"), today=date(2026, 11, 22))
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(CaseloadTable)
+        while not table.drawn:
+            await pilot.pause(0.01)
+        await pilot.pause(0.1)
+
+asyncio.run(first_page())
+print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'holidays', 'openpyxl') if m in sys.modules))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent, env={**__import__("os").environ,
+                                                                 "COMPLAINTS_CONFIG": str(tmp_path / "none.toml")})
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("key", ["enter", "y"])
+async def test_a_key_pressed_while_the_store_opens_is_done_once_it_is_open(demo_db, key):
+    """The first page shows before the store opens (a second, on a slow machine): Enter or y pressed then
+    opens the case or the year-end figures once it is open, rather than being lost."""
+    from tui.app import ComplaintsApp
+    from tui.case_screen import CaseScreen
+    from tui.reports_screen import ReportsScreen
+
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+    opening = ComplaintsApp.open_store
+    app.open_store = lambda: None  # type: ignore[method-assign]  # held back until the key is pressed
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(CaseloadTable)
+        while not table.drawn:
+            await pilot.pause(0.01)
+        assert app.data is None
+        await pilot.press(key)
+        opening(app)
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen if key == "enter" else ReportsScreen)
+        if key == "enter":
+            assert app.screen.reference == table.rows[0].reference
+
+
+def test_the_holidays_version_is_read_as_importlib_metadata_reads_it():
+    """It is part of the calendar's fingerprint stored in every database: the quick read must agree."""
+    from importlib.metadata import version
+
+    from domain.config import holidays_version
+
+    assert holidays_version() == version("holidays")
+
+
 def _contrast(segment, background) -> float:
     """The WCAG contrast ratio of a drawn segment's text on its background (reverse video swapped)."""
     from textual.color import Color

@@ -219,6 +219,42 @@ async def test_a_persistent_complainant_banner_stays_until_acknowledged(demo_db)
         assert not banner.display
 
 
+async def test_the_next_case_opens_as_the_first_did(demo_db):
+    """The case screen is kept between cases: the next opens on its overview, scrolled to the top, with its own
+    persistent-complainant banner, not left as the last case was."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import TabbedContent
+
+    db = open_database(demo_db, CONFIG)
+    service = CaseService(db, CONFIG, today=TODAY)
+    flagged = service.log("statutory", date(2026, 11, 16), complainant="Pat Again")
+    service.flag_persistent(flagged, contact="Jo Lead", arrangements="Email only")
+    db.close()
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(flagged)
+        await settle(app, pilot)
+        first = app.screen
+        assert isinstance(first, CaseScreen) and first.query_one("#persistent-banner").display
+        await pilot.press("enter")  # the banner acknowledged
+        first.query_one("#case-tabs", TabbedContent).active = "tab-timeline"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        other = app.query_one(CaseloadTable).rows[3].reference
+        app.open_case(other)
+        await settle(app, pilot)
+        assert app.screen is first and first.reference == other
+        assert first.query_one("#case-tabs", TabbedContent).active == "tab-overview"
+        assert all(scroll.scroll_y == 0 for scroll in first.query(VerticalScroll))
+        assert other in str(first.query_one("#case-clock").render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        app.open_case(flagged)  # its banner again, as for a case opened the first time
+        await settle(app, pilot)
+        assert app.screen.query_one("#persistent-banner").display
+
+
 async def test_a_stale_save_shows_the_conflict_and_saves_nothing(demo_db):
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:

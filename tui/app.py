@@ -20,7 +20,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from domain.config import Config
@@ -34,6 +34,7 @@ from tui.caseload_window import CaseloadWindow
 from tui.commands import ComplaintsCommands
 from tui.data import Data, Refused
 from tui.demo_offer import DemoOffer
+from tui.footer import Footer
 from tui.form import FormScreen
 from tui.messages import (
     ActionDone,
@@ -51,6 +52,7 @@ from tui.text import plain
 
 if TYPE_CHECKING:
     from domain.figures import Figures
+    from tui.data import CaseDetail
 
 
 def demo_database_path() -> str:
@@ -91,6 +93,7 @@ class ComplaintsApp(App[None]):
         self.calendar = config.calendar()
         self.opening = False
         self.form: FormScreen | None = None
+        self.pending: Callable[[], None] | None = None  # a key pressed while the store was opening
         if config.keys:
             self.set_keymap(config.keys)
 
@@ -127,9 +130,10 @@ class ComplaintsApp(App[None]):
     @work(thread=True, exclusive=True, group="warm")
     def _warm(self, store: Data) -> None:
         """Once the screen is up, load what the first keystrokes would otherwise wait for: the bank holidays
-        around today, and the pages of open work a filter reads."""
+        around today, the pages of open work a filter reads, the first case's reads and the year-end screen."""
         self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
         store.warm()
+        import tui.reports_screen  # noqa: F401 - its charts' library, before the first y
 
     @work(thread=True, exclusive=True, group="case")
     def _open_case(self, store: Data, reference: str) -> None:
@@ -217,6 +221,9 @@ class ComplaintsApp(App[None]):
 
     def on_database_opened(self, message: DatabaseOpened) -> None:
         store = self.data = message.data
+        pending, self.pending = self.pending, None
+        if pending is not None:  # asked for while the store was opening: now it can be done
+            self.call_later(pending)
         self.set_timer(0.3, lambda: self._warm(store))
         # Everything imported and built so far lives as long as the app: moving it out of the collector's
         # reach keeps its full passes (70-90 ms over a million objects) from landing on a key press.
@@ -255,7 +262,20 @@ class ComplaintsApp(App[None]):
             self._open_case(self.data, reference)
 
     def on_case_opened(self, message: CaseOpened) -> None:
-        self.push_screen(CaseScreen(message.detail))
+        self.push_screen(self._case_screen(message.detail))
+
+    def _case_screen(self, detail: CaseDetail) -> CaseScreen | str:
+        """The case screen, built once and kept: its tabs and tables cost 100-200 ms to build for every case.
+        A case opened over another (from the complainant's screen) gets a screen of its own."""
+        if not self.is_screen_installed("case"):
+            self.install_screen(CaseScreen(detail), "case")
+            return "case"
+        screen = self.get_screen("case")
+        if screen in self.screen_stack:
+            return CaseScreen(detail)
+        assert isinstance(screen, CaseScreen)
+        screen.open(detail)
+        return "case"
 
     def _case_on_top(self) -> CaseScreen | None:
         screen = self.screen
@@ -308,7 +328,9 @@ class ComplaintsApp(App[None]):
     def action_reports(self) -> None:
         from tui.reports_screen import ReportsScreen  # charts and tables load when first asked for
 
-        if self.data is not None and not isinstance(self.screen, ReportsScreen | FormScreen):
+        if self.data is None:
+            self.pending = self.action_reports
+        elif not isinstance(self.screen, ReportsScreen | FormScreen):
             self.push_screen(ReportsScreen(FinancialYear.containing(self.today).previous))
 
     def action_settings(self) -> None:
@@ -350,7 +372,9 @@ class ComplaintsApp(App[None]):
 
     def action_open_case(self) -> None:
         reference = self.current_reference()
-        if reference and self._case_on_top() is None:
+        if self.data is None:
+            self.pending = self.action_open_case
+        elif reference and self._case_on_top() is None:
             self.open_case(reference)
 
     def action_form(self, action_id: str) -> None:

@@ -136,6 +136,9 @@ class CaseloadTable(ScrollView, can_focus=True):
     class Top(Message):
         """Home, in a window that no longer holds the first row: the view must be read from its start."""
 
+    class Drawn(Message):
+        """A frame has drawn rows for the first time (the app then loads what can wait for the first page)."""
+
     class HeaderSelected(Message):
         """A click on the header of the column ``label``."""
 
@@ -151,6 +154,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._fitted: tuple[int, list[int]] = (-1, [])
         self.cursor_row = 0
         self.first = 0  # the place in the whole view of ``rows[0]``
+        self.drawn = False  # a frame has drawn rows
 
     # -- data -------------------------------------------------------------------------------
 
@@ -349,6 +353,9 @@ class CaseloadTable(ScrollView, can_focus=True):
             if index >= len(self.rows):
                 return Strip.blank(width, self.rich_style)
             row = self.rows[index]
+            if not self.drawn:  # said once the frame is composed (this runs while the screen composes it)
+                self.drawn = True
+                self.call_later(lambda: self.post_message(self.Drawn()))  # sent by the table: it reaches the app
             style = self.rich_style
             if (self.first + index) % 2:  # by the place in the view: the stripes stay put as the window moves
                 style += self.get_component_rich_style("caseload--stripe")

@@ -182,12 +182,21 @@ class CaseloadWindow(Vertical):
 
     # -- pages arriving ---------------------------------------------------------------------------
 
-    def _quick_done(self) -> None:
+    def _quick_done(self, shown: bool = False) -> None:
         self.quick_reading = False
-        self.call_after_refresh(self.app.open_store)
+        if shown:
+            # The store opens once these rows are drawn (on_caseload_table_drawn): importing SQLAlchemy
+            # beside the drawing would slow it (one interpreter lock); a second later in any case.
+            self.set_timer(1.0, self.app.open_store)
+        else:
+            self.call_after_refresh(self.app.open_store)
+
+    def on_caseload_table_drawn(self, _: CaseloadTable.Drawn) -> None:
+        self.app.open_store()
 
     def on_quick_page_read(self, message: QuickPageRead) -> None:
-        self._quick_done()
+        shown = bool(message.rows) and message.generation == self.generation
+        self._quick_done(shown)
         if message.generation == self.generation:
             self._show_first(message.rows, message.generation, remember=False)
         elif self.app.data is not None:  # the store is open by now: read the page the full way

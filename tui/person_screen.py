@@ -10,10 +10,11 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind, label
+from tui.footer import Footer
 from tui.text import plain, uk_date
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint

@@ -15,13 +15,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from domain.figures import Figures
 from domain.year import MONTHS, FinancialYear, YearError
 from reports.summary import render_rich, render_text, title
 from tui.base import ComplaintsScreen
+from tui.footer import Footer
 from tui.messages import FiguresLoaded
 
 if TYPE_CHECKING:

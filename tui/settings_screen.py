@@ -12,11 +12,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from domain.timescales import STEPS, RuleBook, RuleError
 from domain.vocab import KIND_LABELS, Kind
 from tui.base import ComplaintsScreen
+from tui.footer import Footer
 from tui.messages import ActionRan, ListsLoaded
 from tui.text import plain
 

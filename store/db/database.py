@@ -25,9 +25,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
 from domain.config import Config
-from domain.errors import ComplaintsError
 from domain.vocab import Role
 from store.db import schema
+from store.db.errors import StoreError as StoreError  # its home is light: the TUI's start-up catches it
 from store.db.location import describe, resolve_url, sqlite_path
 from store.db.team_roles import Identity, NoServerRole, server_identity
 
@@ -36,10 +36,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY = "the database is busy: another user or command is writing; try again"
 _SQLITE_BUSY = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (extended codes carry them in their low byte)
 _POSTGRES_BUSY = ("55P03", "40001", "40P01")  # lock_not_available, serialization_failure, deadlock_detected
-
-
-class StoreError(ComplaintsError):
-    """A problem with the database that the user can act on; the message says what and where."""
 
 
 class NoDatabase(StoreError):
