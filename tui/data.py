@@ -223,6 +223,22 @@ class Data:
                 del self._kept[next(iter(self._kept))]
             return pair[0], pair[1]
 
+    def kept_figures(self, year: FinancialYear) -> tuple[Figures, Figures] | None:
+        """The pair ``figures`` would return, if it is kept and current; else None. The one call here that may
+        run on the UI thread: it never waits (None while figures are being read) and costs microseconds, so the
+        year-end screen's first frame can hold its figures (a worker's round trip and a second layout less)."""
+        if not self._figuring.acquire(blocking=False):
+            return None
+        try:
+            seen = None if self._watch is None else self._watch.version()
+            version = None if seen is None else (self.writes, seen)
+            found = [self._kept.get(y) for y in (year, year.previous)]
+            if version is None or not all(f is not None and f[0] == version for f in found):
+                return None
+            return found[0][1], found[1][1]  # type: ignore[index]
+        finally:
+            self._figuring.release()
+
     def warm_figures(self, year: FinancialYear) -> None:
         """Read (and keep) the figures the year-end screen opens on, so that `y` finds them ready."""
         self.figures(year)
