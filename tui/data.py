@@ -192,10 +192,12 @@ class Data:
         """The year's figures, and the year before's (to the same months while ``year`` is in progress): kept
         ones while the database is unchanged since they were read, else read again.
 
-        A year costs ~0.4 s at 100,000 cases (SQL ~0.15 s, facts ~0.15 s, tables ~0.1 s; ~5 s at 1,000,000), so
-        the screen's pair took 0.8-1.6 s on `y`; ``warm_figures`` reads them after the database opens and `y`
-        then paints in ~0.1 s. Never stale: the version is read before the figures, so a write while they are
-        read makes them old at once; PostgreSQL has no cheap version, and its figures are read each time.
+        Measured (29 Nov 2026, 2 shared cores, load 3-7): the pair costs 0.74-1.3 s at 100,000 cases (each year:
+        SQL + facts 0.3-0.4 s, tables 0.1-0.2 s) and 14-16 s at 1,000,000; `y` through a real terminal
+        (bench/term_bench.py year, 20 tries) took median 1.8-2.3 s, p95 2.5-3.2 s at 100,000 when read on the
+        key, median 0.20-0.27 s, p95 0.30-0.47 s once ``warm_figures`` has kept them (at 1,000,000: 19 s before,
+        median 0.36 s after). Never stale: the version is read before the figures, so a write while they are read
+        makes them old at once; PostgreSQL has no cheap version, and its figures are read each time.
         """
         with self._figuring:
             from store.views.figures import FiguresSource, WriteWatch
