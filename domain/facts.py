@@ -2,7 +2,8 @@
 
 The store loads only the year's rows (received in it, or live at some point in it) through
 indexed date ranges; everything in ``domain.figures`` then counts from these records, so the
-counting rules live in one place and are tested without a database.
+counting rules live in one place and are tested without a database. The records are named tuples:
+a year at 100,000 cases builds ~20,000 of them, at 3-5 µs each as frozen dataclasses, ~0.6 µs as tuples.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from domain.vocab import COMPLAINT_KINDS
 from domain.year import FinancialYear
 
 
-@dataclass(frozen=True)
-class CaseFact:
+class CaseFact(NamedTuple):
     """A representation received in the year (no names, no references: figures never need them)."""
 
     case_id: int
@@ -31,8 +32,7 @@ class CaseFact:
     stage1_outcome: str | None = None  # the first Stage 1 response's outcome, when there is one
 
 
-@dataclass(frozen=True)
-class StageFact:
+class StageFact(NamedTuple):
     """A stage that was live at some point in the year (requested by its end, not ended before it)."""
 
     case_id: int
@@ -85,8 +85,7 @@ class StageFact:
         return None
 
 
-@dataclass(frozen=True)
-class EnquiryFact:
+class EnquiryFact(NamedTuple):
     """An Ombudsman enquiry live in the year."""
 
     received: date
@@ -95,8 +94,7 @@ class EnquiryFact:
     payment: Decimal | None = None
 
 
-@dataclass(frozen=True)
-class ActionFact:
+class ActionFact(NamedTuple):
     """A learning action due or completed in the year."""
 
     due: date | None

@@ -156,7 +156,8 @@ class _Counter:
         self.f, self.cal, self.rules, self.year = facts, calendar, rules, facts.year
         self.received = facts.cases
         self.statutory = [c for c in facts.cases if c.kind == "statutory"]
-        self.in_year = lambda d: d is not None and d in self.year
+        start, end = self.year.start, self.year.end  # ``year.end`` builds a date each time: ~100,000 calls a year
+        self.in_year: Callable[[date | None], bool] = lambda d: d is not None and start <= d <= end
         self.stage1_responses = [s for s in facts.stages if s.procedure == "statutory" and s.number == 1
                                  and s.round == 0 and self.in_year(s.responded)]
 
@@ -341,15 +342,17 @@ class _Counter:
     # -- worked with ---------------------------------------------------------------------------
 
     def stage_activity(self) -> Table:
+        by_stage: dict[tuple[str, int], list[StageFact]] = defaultdict(list)  # the stages read once, not 9 times
+        for s in self.f.stages:
+            by_stage[s.procedure, s.number].append(s)
         rows = []
         for proc in COMPLAINT_KINDS:
             # Stage 1 runs from receipt to the first response: a reopening is counted in ``reopened``,
             # not as work carried forward or ongoing (the format's "concluded" = responded in the year)
-            spans = [(s.start, s.ended) for s in self.f.stages
-                     if s.procedure == proc and s.number == 1 and s.round == 0]
+            spans = [(s.start, s.ended) for s in by_stage[proc, 1] if s.round == 0]
             rows.append(Row(f"{proc}_stage1", self._activity(spans)))
             for number in (2, 3):
-                spans = [(s.start, s.ended) for s in self.f.stages if s.procedure == proc and s.number == number]
+                spans = [(s.start, s.ended) for s in by_stage[proc, number]]
                 rows.append(Row(f"{proc}_stage{number}", self._activity(spans)))
         for kind in ("concern", "mp_enquiry", "councillor_enquiry"):
             spans = [(s.start, s.ended) for s in self.f.stages if s.procedure == kind]
@@ -358,12 +361,12 @@ class _Counter:
         return _table("stage_activity", ["carried_forward", "received", "worked_with", "concluded", "ongoing"], rows)
 
     def _activity(self, spans: Iterable[tuple[date | None, date | None]]) -> list[Value]:
-        y = self.year
-        live = [(a, b) for a, b in spans if a is not None and a <= y.end and (b is None or b >= y.start)]
-        carried = sum(a < y.start for a, _ in live)
+        start, end = self.year.start, self.year.end
+        live = [(a, b) for a, b in spans if a is not None and a <= end and (b is None or b >= start)]
+        carried = sum(a < start for a, _ in live)
         received = len(live) - carried
-        concluded = sum(b is not None and b <= y.end for _, b in live)
-        ongoing = sum(b is None or b > y.end for _, b in live)
+        concluded = sum(b is not None and b <= end for _, b in live)
+        ongoing = sum(b is None or b > end for _, b in live)
         return [carried, received, carried + received, concluded, ongoing]
 
 

@@ -370,6 +370,51 @@ async def test_year_end_figures_screen_with_charts_copy_and_year_change(demo_db)
         assert "2026/27 so far" in str(app.screen.query_one("#reports-status").render())
 
 
+async def test_year_end_figures_are_kept_until_a_write_by_this_app_or_another(demo_db):
+    """The figures read after the database opens are shown on `y` while nothing has changed; a case logged here,
+    or by another connection, makes the next `y` show figures that count it (never stale ones)."""
+    from tui.reports_screen import ReportsScreen
+
+    def statutory(app: ComplaintsApp) -> Any:
+        assert isinstance(app.screen, ReportsScreen) and app.screen.figures is not None
+        return app.screen.figures[0].table("representations_by_type").value("statutory", "2025/26")
+
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.data is not None
+        app.data.warm_figures(app.reports_year())  # as the warm-up after opening does
+        await pilot.press("y")
+        await settle(app, pilot)
+        kept = app.screen.figures
+        before = statutory(app)
+        await pilot.press("escape", "y")
+        await settle(app, pilot)
+        assert app.screen.figures is not None and app.screen.figures[0] is kept[0]  # type: ignore[index]
+        await pilot.press("escape", "n")  # a complaint received in 2025/26, logged in this app
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action.id == "log"
+        form.query_one("#field-kind").value = "statutory"
+        form.query_one("#field-received").value = "15/01/2026"
+        form.query_one("#field-complainant").value = "Robin Example"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert statutory(app) == before + 1
+        other = open_database(demo_db, CONFIG)  # another connection: seen through the database's data version
+        CaseService(other, Config(user="colleague"), today=TODAY).log("statutory", date(2026, 2, 2),
+                                                                       complainant="Sam Example")
+        other.close()
+        await pilot.press("escape", "y")
+        await settle(app, pilot)
+        assert statutory(app) == before + 2
+
+
 async def test_an_unexpected_error_shows_no_traceback_or_personal_data(demo_db, monkeypatch):
     monkeypatch.delenv("COMPLAINTS_DEBUG", raising=False)
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)

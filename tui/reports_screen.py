@@ -59,7 +59,11 @@ class ReportsScreen(ComplaintsScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._load(self.year)
+        kept = self.app.data.kept_figures(self.year) if self.app.data is not None else None
+        if kept is not None:  # read after the database opened and still current: in the first frame
+            self.show(*kept)
+        else:
+            self._load(self.year)
 
     # -- workers (no widgets touched here) ------------------------------------------------------
 

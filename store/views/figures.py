@@ -9,9 +9,12 @@ are found through the ``responded`` index too: they grow with the years after th
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from domain.config import Config
@@ -67,7 +70,17 @@ WHERE decided >= :start AND received <= :end
 UNION ALL SELECT received, decided, decision, payment FROM ombudsman_enquiry
 WHERE decided IS NULL AND received <= :end"""
 ACTIONS = """SELECT due, done FROM learning_action WHERE due BETWEEN :start AND :end OR done BETWEEN :start AND :end"""
-RECEIVED = """SELECT kind, received FROM "case" WHERE received BETWEEN :start AND :end"""
+#: Counted by day in SQL: a few hundred rows a year, not one per case.
+RECEIVED = """SELECT kind, received, count(*) AS cases FROM "case" WHERE received BETWEEN :start AND :end
+GROUP BY kind, received"""
+
+
+class _Days(dict[Any, date | None]):
+    """Stored dates as ``date``, each distinct value converted once (a year's rows repeat a few hundred days)."""
+
+    def __missing__(self, value: Any) -> date | None:
+        self[value] = converted = _day(value)
+        return converted
 
 
 class _Reader:
@@ -77,6 +90,7 @@ class _Reader:
         self.cursor = connection.cursor()
         self.reopenings: dict[int, int] = {}
         self.placeholder = placeholder
+        self.day = _Days()
 
     def rows(self, sql: str, year: FinancialYear) -> list[dict[str, Any]]:
         """The rows of one of the year's queries, by column name."""
@@ -89,11 +103,10 @@ class _Reader:
         return {k: tuple(sorted(v)) for k, v in found.items()}
 
     def cases(self, year: FinancialYear) -> list[CaseFact]:
-        themes = self.themes(CASE_THEMES, year)
-        return [CaseFact(case_id=r["id"], kind=r["kind"], received=_day(r["received"]),  # type: ignore[arg-type]
-                         channel=r["channel"], group=r["complainant_group"], advocate=r["advocate"],
-                         service_area=r["service_area"], person=r["person_id"], themes=themes.get(r["id"], ()),
-                         stage1_outcome=r["stage1_outcome"])
+        themes, day = self.themes(CASE_THEMES, year), self.day
+        return [CaseFact(r["id"], r["kind"], day[r["received"]], r["channel"],  # type: ignore[arg-type]
+                         r["complainant_group"], r["advocate"], r["service_area"], r["person_id"],
+                         themes.get(r["id"], ()), r["stage1_outcome"])
                 for r in self.rows(CASES, year)]
 
     def stages(self, year: FinancialYear) -> tuple[list[StageFact], frozenset[int]]:
@@ -106,36 +119,36 @@ class _Reader:
         themes = self.themes(ANSWERED_THEMES, year)
         escalated = frozenset(r["case_id"] for r in self.rows(ESCALATED, year))
         self.reopenings = {r["case_id"]: r["reopenings"] for r in self.rows(REOPENINGS, year)}
-        facts = []
-        for r in sorted(self.rows(STAGES, year), key=lambda r: (r["case_id"], r["number"], r["round"])):
-            case_id, number = r["case_id"], r["number"]
-            facts.append(StageFact(
-                case_id=case_id, procedure=r["procedure"], number=number, round=r["round"],
-                requested=_day(r["requested"]), accepted=_day(r["accepted"]),  # type: ignore[arg-type]
-                declined=_day(r["declined"]), statement_agreed=_day(r["statement_agreed"]),
-                extended_on=_day(r["extended_on"]), extended_days=r["extended_days"],
-                paused_days=r["paused_days"] or 0, panel_on=_day(r["panel_on"]), responded=_day(r["responded"]),
-                outcome=r["outcome"], received=_day(r["received"]), closed=_day(r["closed"]),  # type: ignore[arg-type]
-                findings=tuple(findings.get(r["id"], ())), costs=tuple(costs.get(r["id"], ())),
-                themes=themes.get(case_id, ()) if number == 1 else ()))
+        day = self.day  # StageFact's fields in order: positional, a tuple is built 4x faster than with keywords
+        facts = [
+            StageFact(r["case_id"], r["procedure"], r["number"], day[r["requested"]],  # type: ignore[arg-type]
+                      day[r["received"]], r["round"], day[r["accepted"]], day[r["declined"]],  # type: ignore[arg-type]
+                      day[r["statement_agreed"]], day[r["extended_on"]], r["extended_days"], r["paused_days"] or 0,
+                      day[r["panel_on"]], day[r["responded"]], day[r["closed"]], r["outcome"],
+                      tuple(findings.get(r["id"], ())), tuple(costs.get(r["id"], ())),
+                      themes.get(r["case_id"], ()) if r["number"] == 1 else ())
+            for r in self.rows(STAGES, year)]
+        facts.sort(key=lambda s: (s.case_id, s.number, s.round))
         return facts, escalated
 
     def enquiries(self, year: FinancialYear) -> list[EnquiryFact]:
-        return [EnquiryFact(_day(r["received"]), _day(r["decided"]), r["decision"],  # type: ignore[arg-type]
+        day = self.day
+        return [EnquiryFact(day[r["received"]], day[r["decided"]], r["decision"],  # type: ignore[arg-type]
                             _money(r["payment"]))
                 for r in self.rows(ENQUIRIES, year)]
 
     def actions(self, year: FinancialYear) -> list[ActionFact]:
-        return [ActionFact(_day(r["due"]), _day(r["done"])) for r in self.rows(ACTIONS, year)]
+        day = self.day
+        return [ActionFact(day[r["due"]], day[r["done"]]) for r in self.rows(ACTIONS, year)]
 
     def received_counts(self, year: FinancialYear) -> tuple[dict[str, int], dict[str, int]]:
         """Cases received in ``year`` by kind, and statutory complaints by month."""
         by_kind: dict[str, int] = defaultdict(int)
         by_month: dict[str, int] = defaultdict(int)
         for r in self.rows(RECEIVED, year):
-            by_kind[r["kind"]] += 1
+            by_kind[r["kind"]] += r["cases"]
             if r["kind"] == Kind.STATUTORY:
-                by_month[year.month_key(_day(r["received"]))] += 1  # type: ignore[arg-type]
+                by_month[year.month_key(self.day[r["received"]])] += r["cases"]  # type: ignore[arg-type]
         return dict(by_kind), dict(by_month)
 
 
@@ -165,6 +178,31 @@ class FiguresSource:
     def figures(self, year: FinancialYear, *, years: int | None = None, as_of: date | None = None) -> Figures:
         facts = load_year(self.connection, year, years=years or 3, as_of=as_of, placeholder=self.placeholder)
         return compute(facts, self.calendar, self.config.rules, years=years)
+
+
+class WriteWatch:
+    """Whether a database may have changed since last asked, for figures kept between visits to the screen.
+
+    SQLite: ``PRAGMA data_version`` on a connection of the watch's own, which changes with every commit made
+    by any other connection (another process's, or this one's writes through the store). It costs microseconds
+    where the figures cost ~1 s. PostgreSQL has no such cheap signal: ``version`` is None, nothing is kept.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._lock = threading.Lock()  # one connection, asked from more than one worker thread
+        self._connection = None if path is None else sqlite3.connect(path, check_same_thread=False)
+
+    def version(self) -> int | None:
+        if self._connection is None:
+            return None
+        with self._lock:
+            return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with self._lock:
+                self._connection.close()
+                self._connection = None
 
 
 def year_figures(db: Database, config: Config, year: FinancialYear, *, years: int | None = None,
