@@ -109,11 +109,10 @@ def person(
     with opened(db) as (database, _):
         record = person_record(database, who)
     try:
-        f = owner_only(export_to)
+        with owner_only(export_to) as f:
+            f.write(json_text(json.dumps(record, indent=2, ensure_ascii=False)))  # no raw control character
     except OSError as exc:
         fail(f"cannot write {export_to}: {exc.strerror or exc}")
-    with f:
-        f.write(json_text(json.dumps(record, indent=2, ensure_ascii=False)))  # no raw control character
     cases, others = len(record["cases"]), len(record["other_records"])
     held = f"{cases} case{'s' if cases != 1 else ''}" + (
         f" and {others} other record{'s' if others != 1 else ''}" if others else "")

@@ -130,4 +130,7 @@ def export_register(db: str | None, year_text: str | None, today_text: str | Non
             count = write_register(output, rows)
         except RegisterFileError as exc:
             fail(str(exc))
+        except KeyboardInterrupt:  # the file is written whole or not at all: an old one is left as it was
+            typer.echo(f"{output.name}: interrupted; nothing was written.", err=True)
+            raise typer.Exit(130) from None
     typer.echo(f"Wrote {count:,} cases{f' received in {year.label}' if year else ''} to {output}", err=True)

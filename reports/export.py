@@ -61,16 +61,12 @@ def to_json(figures: Figures, tables: list[Table]) -> str:
     return json_text(json.dumps(doc, ensure_ascii=False, indent=1)) + "\n"
 
 
-def _owner_only_file(path: Path) -> Any:
+def write_json(figures: Figures, tables: list[Table], path: Path) -> list[Path]:
     try:
-        return owner_only(path)
+        with owner_only(path) as f:
+            f.write(to_json(figures, tables))
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def write_json(figures: Figures, tables: list[Table], path: Path) -> list[Path]:
-    with _owner_only_file(path) as f:
-        f.write(to_json(figures, tables))
     return [path]
 
 
@@ -85,10 +81,13 @@ def write_csv(figures: Figures, tables: list[Table], folder: Path) -> list[Path]
     written = []
     for table in tables:
         path = folder / f"{figures.year.first}-{table.id}.csv"
-        with _owner_only_file(path) as f:
-            writer = csv.writer(f)
-            writer.writerow(["key", *table.columns])
-            writer.writerows([to_csv(shown(key)), *values] for key, *values in _csv_rows(table))
+        try:
+            with owner_only(path) as f:
+                writer = csv.writer(f)
+                writer.writerow(["key", *table.columns])
+                writer.writerows([to_csv(shown(key)), *values] for key, *values in _csv_rows(table))
+        except OSError as exc:
+            raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from None
         written.append(path)
     return written
 

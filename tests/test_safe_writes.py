@@ -441,3 +441,52 @@ def test_after_a_fatal_error_the_tuis_exit_code_is_not_zero(tmp_path, monkeypatc
     assert result.exit_code == 1
     assert "complaints stopped after an unexpected error (RuntimeError)" in result.stderr
     assert "Robin" not in result.output
+
+
+def _register_rows(stop_after: int) -> Iterator[dict[str, str]]:
+    """Register rows, then Ctrl-C (KeyboardInterrupt) as the officer presses it mid-export."""
+    from domain.register import COLUMNS
+
+    for n in range(stop_after):
+        yield {column: "" for column in COLUMNS} | {"reference": f"CS-2026-{n:05d}", "kind": "statutory",
+                                                     "received": "2026-04-01"}
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_interrupted_register_export_leaves_the_old_file_as_it_was_and_nothing_half_written(tmp_path, suffix):
+    """Ctrl-C mid-export: the file already there is untouched (it was cut short), no partial file stays, and
+    the workbook's stream is closed there and then (at exit it printed 'Exception ignored ... closed file')."""
+    import gc
+
+    from store.register.files import write_register
+
+    out = tmp_path / f"register{suffix}"
+    out.write_bytes(b"the export of last week")
+    unraisable: list[object] = []
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_register(out, _register_rows(500))
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert unraisable == []
+    assert out.read_bytes() == b"the export of last week"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+    assert write_register(out, iter([])) == 0  # and written whole, owner-only, when not interrupted
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_ctrl_c_during_a_register_export_says_nothing_was_written(tmp_path, monkeypatch):
+    import store.register.files
+
+    def interrupted(path: Path, rows: object) -> int:
+        raise KeyboardInterrupt
+
+    db = tmp_path / "c.db"
+    assert run("demo", "--cases", "20", "--db", str(db)).exit_code == 0
+    monkeypatch.setattr(store.register.files, "write_register", interrupted)
+    result = run("export", "--register", "--db", str(db), "--output", str(tmp_path / "r.csv"))
+    assert result.exit_code == 130
+    assert "r.csv: interrupted; nothing was written." in result.output

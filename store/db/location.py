@@ -6,7 +6,9 @@ Kept free of SQLAlchemy so that quick commands can find the database without loa
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -52,18 +54,32 @@ def describe(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def owner_only(path: Path) -> TextIO:
-    """``path`` opened for writing text, created (or emptied) readable by its owner alone (0600).
+@contextmanager
+def written_whole(path: Path) -> Iterator[Path]:
+    """A new file beside ``path``, readable by its owner alone (0600) from the start, renamed onto ``path``
+    once written whole; removed if the writing fails or is interrupted (Ctrl-C), so ``path`` is either as it
+    was or complete, never cut short. Every file the tool writes holds children's personal data or figures
+    about them. OSError as is."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    os.close(fd)
+    partial = Path(name)
+    try:
+        yield partial
+        os.chmod(partial, 0o600)  # whatever the writer did to it
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
-    Every file the tool writes holds children's personal data or figures about them; OSError as is.
-    """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.chmod(path, 0o600)  # an existing file would otherwise keep its old mode
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+@contextmanager
+def owner_only(path: Path) -> Iterator[TextIO]:
+    """``path`` written as text, owner-only and whole (see ``written_whole``)."""
+    with written_whole(path) as partial, partial.open("w", encoding="utf-8", newline="") as handle:
+        yield handle
 
 
 def save_owner_only(path: Path, save: Callable[[Path], object]) -> None:
-    """Let a library (openpyxl) write ``path``, into a file that is the owner's alone from the start."""
-    owner_only(path).close()
-    save(path)
-    os.chmod(path, 0o600)
+    """Let a library (openpyxl) write ``path``: owner-only and whole (see ``written_whole``)."""
+    with written_whole(path) as partial:
+        save(partial)

@@ -13,6 +13,7 @@ takes off (``domain.harmless``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import operator
@@ -278,16 +279,13 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
     """Write register rows (cells keyed by column) as CSV or XLSX, readable by the owner only."""
     kind = _kind(path)
     columns = list(COLUMNS)
-    count = 0
     if kind == "csv":
         try:
-            f = owner_only(path)
+            with owner_only(path) as f:
+                return write_csv(f, rows)
         except OSError as exc:
             raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
-        with f:
-            return write_csv(f, rows)
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
@@ -300,6 +298,25 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
     sheet.freeze_panes = "A2"
     sheet.append(columns)
     formats = {"date": "dd/mm/yyyy", "money": "£#,##0.00"}
+    try:
+        count = _append_rows(sheet, columns, rows, formats)
+    except BaseException:  # Ctrl-C while rows stream in: end the sheet's stream while its file is still open
+        with contextlib.suppress(Exception):
+            sheet.close()
+        raise
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    try:
+        save_owner_only(path, book.save)
+    except OSError as exc:
+        raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return count
+
+
+def _append_rows(sheet: Any, columns: list[str], rows: Iterable[dict[str, str]], formats: dict[str, str]) -> int:
+    """The register's rows onto a write-only sheet: text as text, dates, money and counts as Excel's own."""
+    from openpyxl.cell import WriteOnlyCell
+
+    count = 0
     for row in rows:
         cells = []
         for column in columns:
@@ -317,11 +334,6 @@ def write_register(path: Path, rows: Iterable[dict[str, str]]) -> int:
                 cells.append(value)
         sheet.append(cells)
         count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    try:
-        save_owner_only(path, book.save)
-    except OSError as exc:
-        raise RegisterFileError(f"cannot write {path}: {exc.strerror or exc}") from None
     return count
 
 
