@@ -344,6 +344,42 @@ async def test_leaving_the_year_end_screen_while_the_workbook_is_written_still_s
         assert (demo_db.parent / "figures-2025-26.xlsx").exists()
 
 
+async def test_copy_and_export_wait_for_the_year_on_screen(demo_db, monkeypatch):
+    """[ then x at once: the figures on screen are still the year before's, so nothing is copied or saved
+    under the wrong year; once the year shows, x saves that year."""
+    import threading
+
+    import tui.data
+    from tui.reports_screen import ReportsScreen
+
+    release, read = threading.Event(), tui.data.Data.figures
+
+    def slow(self: Any, year: Any) -> Any:
+        if year.first == 2024:
+            release.wait(10)
+        return read(self, year)
+
+    monkeypatch.setattr(tui.data.Data, "figures", slow)
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        await pilot.press("left_square_bracket", "x", "c")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert sum(m.startswith("Still working out the figures for 2024/25") for m in said) == 2, said
+        assert not any(w.group == "export" for w in app.workers)
+        assert app.clipboard == ""
+        release.set()
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert any(n.message.startswith("Saved the 2024/25 tables") for n in app._notifications)
+        assert not (demo_db.parent / "figures-2025-26.xlsx").exists()
+
+
 async def test_year_end_figures_screen_with_charts_copy_and_year_change(demo_db):
     from tui.reports_screen import ReportsScreen
 

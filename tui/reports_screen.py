@@ -128,10 +128,18 @@ class ReportsScreen(ComplaintsScreen[None]):
         self.query_one("#reports-status", Static).update(f"Working out the figures for {self.year.label}…")
         self._load(self.year)
 
-    def summary_text(self) -> str | None:
-        if self.figures is None:
+    def shown_figures(self) -> tuple[Figures, Figures] | None:
+        """The figures of the year on screen; None (and a word why) while that year's are still being worked
+        out: ``c`` and ``x`` never copy or save another year than the one the officer is looking at."""
+        if self.figures is None or self.figures[0].year.first != self.year.first:
+            self.notify(f"Still working out the figures for {self.year.label}: try again once they show",
+                        severity="warning", timeout=4)
             return None
-        return render_text(*self.figures)
+        return self.figures
+
+    def summary_text(self) -> str | None:
+        figures = self.shown_figures()
+        return None if figures is None else render_text(*figures)
 
     def action_copy(self) -> None:
         text = self.summary_text()
@@ -140,5 +148,6 @@ class ReportsScreen(ComplaintsScreen[None]):
             self.notify("The summary is on the clipboard, as plain text for an email")
 
     def action_export(self) -> None:
-        if self.figures is not None and self.app.data is not None:
-            self.app.export_figures(self.app.data.export_folder(), *self.figures)
+        figures = self.shown_figures()
+        if figures is not None and self.app.data is not None:
+            self.app.export_figures(self.app.data.export_folder(), *figures)
