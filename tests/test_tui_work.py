@@ -380,6 +380,32 @@ async def test_copy_and_export_wait_for_the_year_on_screen(demo_db, monkeypatch)
         assert not (demo_db.parent / "figures-2025-26.xlsx").exists()
 
 
+async def test_sort_and_filter_keys_do_nothing_to_a_caseload_hidden_behind_another_screen(demo_db):
+    """s and / on the year-end or case screen changed the caseload behind it; a view's key goes back to it."""
+    from tui.reports_screen import ReportsScreen
+
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        sort, view = app.caseload.query_state.sort, app.caseload.query_state.view
+        for screen_key in ("y", "enter"):
+            await pilot.press(screen_key)
+            await settle(app, pilot)
+            assert len(app.screen_stack) == 2
+            await pilot.press("s", "slash")
+            await settle(app, pilot)
+            assert (app.caseload.query_state.sort, len(app.screen_stack)) == (sort, 2)
+            await pilot.press("escape")
+            await settle(app, pilot)
+        assert app.focused is not None and app.focused.id != "filter"
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        await pilot.press("4")
+        await settle(app, pilot)
+        assert len(app.screen_stack) == 1 and app.caseload.query_state.view != view
+
+
 async def test_year_end_figures_screen_with_charts_copy_and_year_change(demo_db):
     from tui.reports_screen import ReportsScreen
 

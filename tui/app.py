@@ -343,9 +343,19 @@ class ComplaintsApp(App[None]):
         if self.data is not None and not isinstance(self.screen, SettingsScreen | FormScreen):
             self.push_screen(SettingsScreen(self.config.rules, self.today))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Sorting and filtering act on the caseload: only while it is on screen (not on a hidden one behind the
+        case or year-end screen, where their keys would change what the officer comes back to)."""
+        if action in ("sort", "filter"):
+            return len(self.screen_stack) == 1
+        return True
+
     def action_view(self, view: str) -> None:
+        """A view's key from any screen but a form: back to the caseload, showing that view."""
+        if isinstance(self.screen, FormScreen | DemoOffer):
+            return
         self.caseload.query_state.view = view
-        if self._case_on_top() is not None:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
         self.action_reload()
 
