@@ -219,12 +219,15 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
     if text:
         # SQLite's LIKE ignores case already (lower() would only slow the scan); PostgreSQL's needs lower().
         # What is typed is matched as it is: % and _ are escaped, not wildcards (as ``matches`` does).
-        where.append(r"(lower(c.reference) LIKE :text ESCAPE '\' OR p.name_key LIKE :name ESCAPE '\' OR "
-                     r"lower(c.summary) LIKE :text ESCAPE '\')" if postgres else
-                     r"(c.reference LIKE :text ESCAPE '\' OR p.name_key LIKE :name ESCAPE '\' OR "
-                     r"c.summary LIKE :text ESCAPE '\')")
+        # A name is matched by its key (punctuation and case aside); text with no letter or digit ("%", "'")
+        # has an empty key, which every name contains: it is then matched as text alone.
+        key = name_key(text)
+        lower = "lower" if postgres else ""  # SQLite's LIKE ignores ASCII case already
+        name = r" OR p.name_key LIKE :name ESCAPE '\'" if key else ""
+        where.append(rf"({lower}(c.reference) LIKE :text ESCAPE '\'{name} OR {lower}(c.summary) LIKE :text ESCAPE '\')")
         args["text"] = f"%{_literal(text.lower())}%"
-        args["name"] = f"%{_literal(name_key(text))}%"
+        if key:
+            args["name"] = f"%{_literal(key)}%"
     return where, args
 
 
@@ -250,8 +253,8 @@ def matches(row: CaseloadRow, text: str) -> bool:
     if not text:
         return True
     reference, name, summary = row.searched
-    needle = text.lower()
-    return needle in reference or name_key(text) in name or needle in summary
+    needle, key = text.lower(), name_key(text)
+    return needle in reference or bool(key) and key in name or needle in summary
 
 
 def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, *,
