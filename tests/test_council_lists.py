@@ -41,6 +41,7 @@ def test_a_renamed_theme_shows_on_every_case_and_the_rename_is_logged(service):
 @pytest.mark.parametrize(("kind", "name", "new", "message"), [
     ("theme", "Nope", "Other", "'Nope' is not on the list of themes"),
     ("theme", "Delays", "Comms", "Comms is already on the list of themes"),
+    ("theme", "Delays", "COMMS", "Comms is already on the list of themes"),  # letter case aside
     ("theme", "Delays", " ", "the theme needs a new name"),
     ("colour", "Delays", "Red", "'colour' is not a list: one of theme, service area, team, officer, "
                                 "independent person"),
@@ -52,6 +53,18 @@ def test_a_rename_that_cannot_be_done_says_why_and_changes_nothing(service, kind
         service.rename_in_list(kind, name, new)
     assert str(refused.value) == message
     assert list_events(service) == before
+
+
+def test_a_name_already_on_a_list_but_for_letter_case_is_refused_and_a_case_only_rename_is_not(service):
+    service.log("statutory", NOV_2, complainant="Ann Example", themes=["Delays"])
+    with pytest.raises(RuleError) as refused:
+        service.add_to_list("theme", "delays")
+    assert str(refused.value) == "Delays is already on the list of themes"
+    service.add_independent_person("Pat Reviewer", ["investigating_officer"])
+    with pytest.raises(RuleError, match="Pat Reviewer is already in the pool"):
+        service.add_independent_person("pat reviewer", ["investigating_officer"])
+    service.rename_in_list("theme", "Delays", "DELAYS")
+    assert list_events(service)[-1] == ("theme renamed", "name", "Delays", "DELAYS")
 
 
 def test_a_retired_team_stays_on_its_cases_but_new_work_cannot_have_it(service):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from domain.timescales import RuleError
 from domain.vocab import IndependentRole, parse_choice
@@ -21,6 +21,12 @@ from store.lifecycle.base import ServiceBase
 #: The lists, by the name officers use for them.
 LISTS: dict[str, Any] = {"theme": Theme, "service area": ServiceArea, "team": Team, "officer": Officer,
                          "independent person": IndependentPerson}
+
+
+def _same_name(session: Session, model: Any, name: str) -> Any:
+    """The entry of ``model``'s list with ``name`` but for letter case ("delays" beside "Delays" would split a
+    theme's figures in two), or None."""
+    return session.exec(select(model).where(func.lower(model.name) == name.lower())).first()
 
 
 def _list(kind: str) -> tuple[str, Any]:
@@ -41,8 +47,9 @@ class ListEditMixin(ServiceBase):
             raise RuleError(f"a {kind} needs a name")
         name = name.strip()
         with self._writing() as session:
-            if session.exec(select(model).where(model.name == name)).first():
-                raise RuleError(f"{name} is already on the list of {kind}s")
+            same = _same_name(session, model, name)
+            if same is not None:
+                raise RuleError(f"{same.name} is already on the list of {kind}s")
             row = model(name=name)
             if kind == "team" and service_area:
                 row.service_area_id = self._named(session, ServiceArea, service_area, for_new_work=True).id
@@ -61,8 +68,9 @@ class ListEditMixin(ServiceBase):
         if not name.strip() or not values:
             raise RuleError("an independent person needs a name and at least one role")
         with self._writing() as session:
-            if session.exec(select(IndependentPerson).where(IndependentPerson.name == name.strip())).first():
-                raise RuleError(f"{name.strip()} is already in the pool")
+            same = _same_name(session, IndependentPerson, name.strip())
+            if same is not None:
+                raise RuleError(f"{same.name} is already in the pool")
             session.add(IndependentPerson(name=name.strip(), roles=",".join(values), organisation=organisation))
             self._event(session, None, "independent person added", None, None, ",".join(values))
 
@@ -76,8 +84,9 @@ class ListEditMixin(ServiceBase):
             row = self._entry(session, kind, model, name)
             if new_name == row.name:
                 raise RuleError(f"{row.name} already has that name")
-            if session.exec(select(model).where(model.name == new_name)).first():
-                raise RuleError(f"{new_name} is already on the list of {kind}s")
+            same = _same_name(session, model, new_name)
+            if same is not None and same.id != row.id:  # "delays" to "Delays" is a rename of the same entry
+                raise RuleError(f"{same.name} is already on the list of {kind}s")
             old, row.name = row.name, new_name
             self._event(session, None, f"{kind} renamed", "name", old, new_name)
 
