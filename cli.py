@@ -49,7 +49,7 @@ app = typer.Typer(
 BEFORE_THE_COMMAND = ("db", "today")
 
 
-def _on_the_command_line(ctx: Any, name: str) -> bool:  # a typer.Context or its parent, a Click one
+def on_the_command_line(ctx: Any, name: str) -> bool:  # a typer.Context or its parent, a Click one
     source = ctx.get_parameter_source(name)
     return source is not None and source.name == "COMMANDLINE"
 
@@ -58,7 +58,7 @@ def _or_before_the_command(ctx: typer.Context, param: typer.CallbackParam, value
     """The command's own value, else the one given before the command, else the environment's."""
     name = param.name or ""
     parent = ctx.parent
-    if parent is not None and not _on_the_command_line(ctx, name) and _on_the_command_line(parent, name):
+    if parent is not None and not on_the_command_line(ctx, name) and on_the_command_line(parent, name):
         value = parent.params.get(name)
     return value
 
@@ -300,7 +300,7 @@ def main_callback(
         command = group.get_command(ctx, ctx.invoked_subcommand)
         takes = {p.name for p in command.params} if command else set()
         for name in BEFORE_THE_COMMAND:
-            if _on_the_command_line(ctx, name) and name not in takes:
+            if on_the_command_line(ctx, name) and name not in takes:
                 fail(f"{ctx.invoked_subcommand} does not take --{name}", code=2)
         return
     _run_tui(db, parse_today(today))

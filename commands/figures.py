@@ -21,6 +21,7 @@ from cli import (
     YearOption,
     YearsOption,
     fail,
+    on_the_command_line,
     opened,
     parse_today,
     parse_year,
@@ -67,6 +68,7 @@ def summary(
 
 
 def export(
+    ctx: typer.Context,
     register: Annotated[bool, typer.Option("--register", help="The case register (one row per case) instead "
                                                                "of the year-end tables; csv or xlsx by --output.")]
     = False,
@@ -94,6 +96,11 @@ def export(
     """
     if register:
         from commands.register import export_register
+
+        for name, option in (("fmt", "--format"), ("years", "--years"), ("tables", "--tables")):
+            if on_the_command_line(ctx, name):  # said, not silently ignored
+                fail(f"{option} is for the year-end tables; --register writes CSV, or XLSX when --output ends "
+                     ".xlsx")
 
         export_register(db, year, today, output)
         return

@@ -344,3 +344,11 @@ def test_register_xlsx_has_a_frozen_header_filters_and_widths(tiny_db, tmp_path)
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=len(COLUMNS)).column_letter}8"
     assert all(ws.column_dimensions[c.column_letter].width >= len(str(c.value)) for c in ws[1])
+
+
+@pytest.mark.parametrize("option", [["--format", "json"], ["--years", "3"], ["--tables", "R1"]])
+def test_export_register_refuses_the_year_end_tables_options_rather_than_ignore_them(tiny_db, option):
+    result = run("export", "--register", "--db", str(tiny_db), *option)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {option[0]} is for the year-end tables; --register writes CSV, or XLSX when "
+                             "--output ends .xlsx\n")
