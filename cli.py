@@ -313,9 +313,13 @@ def _run_tui(db: str | None, today: date) -> None:
     config = load_settings()
     first_run = db is None and not os.environ.get("COMPLAINTS_DB")
     try:
+        from tui.data import PAGE_SIZE, EarlyPage
+
+        url = resolve_url(db)
+        early = EarlyPage(url, config, today, PAGE_SIZE)  # the first page is read while Textual loads
         from tui.app import create_app
 
-        tui = create_app(resolve_url(db), config=config, today=today, offer_demo=first_run)
+        tui = create_app(url, config=config, today=today, offer_demo=first_run, early_page=early)
     except StoreError as exc:
         fail(str(exc))
     tui.run()

@@ -52,7 +52,7 @@ from tui.text import plain
 
 if TYPE_CHECKING:
     from domain.figures import Figures
-    from tui.data import CaseDetail
+    from tui.data import CaseDetail, EarlyPage
 
 
 def demo_database_path() -> str:
@@ -85,9 +85,10 @@ class ComplaintsApp(App[None]):
     ]
 
     def __init__(self, url: str, *, config: Config, today: date, offer_demo: bool = False,
-                 demo_path: str | None = None) -> None:
+                 demo_path: str | None = None, early_page: EarlyPage | None = None) -> None:
         super().__init__()
         self.url, self.config, self.today, self.offer_demo = url, config, today, offer_demo
+        self.early_page = early_page  # the first page, read since before the app started: the caseload takes it
         self.demo_path = demo_path or demo_database_path()
         self.data: Data | None = None  # the open store; None until it is
         self.calendar = config.calendar()
@@ -433,7 +434,8 @@ def failure_message(error: BaseException | None) -> str:
 
 
 def create_app(url: str, *, config: Config | None = None, today: date | None = None, offer_demo: bool = False,
-               demo_path: str | None = None) -> ComplaintsApp:
-    """The one factory: the CLI runs what it returns, tests drive it with ``run_test()``."""
+               demo_path: str | None = None, early_page: EarlyPage | None = None) -> ComplaintsApp:
+    """The one factory: the CLI runs what it returns, tests drive it with ``run_test()``. ``early_page``: the
+    caseload's first page, already being read (``data.EarlyPage``)."""
     return ComplaintsApp(url, config=config or data.load_config(), today=today or date.today(),
-                         offer_demo=offer_demo, demo_path=demo_path)
+                         offer_demo=offer_demo, demo_path=demo_path, early_page=early_page)
