@@ -26,16 +26,12 @@ from textual.worker import Worker, WorkerState
 from domain.config import Config
 from domain.harmless import shown
 from domain.vocab import Role
-from domain.year import FinancialYear
 from tui import data
 from tui.actions import ACTION_BY_ID, ACTIONS, Action
-from tui.case_screen import CaseScreen
 from tui.caseload_window import CaseloadWindow
 from tui.commands import ComplaintsCommands
 from tui.data import Data, Refused
-from tui.demo_offer import DemoOffer
 from tui.footer import Footer
-from tui.form import FormScreen
 from tui.messages import (
     ActionDone,
     ActionRan,
@@ -47,12 +43,16 @@ from tui.messages import (
     FiguresExported,
     LoadFailed,
 )
-from tui.settings_screen import SettingsScreen
 from tui.text import plain
 
 if TYPE_CHECKING:
     from domain.figures import Figures
+    from tui.case_screen import CaseScreen
     from tui.data import CaseDetail, EarlyPage
+    from tui.form import FormScreen
+
+# The screens over the caseload (tui.case_screen, tui.form, tui.settings_screen, tui.demo_offer) are imported
+# where they are first used, and by ``_warm`` once the store is open: not before the first page is drawn.
 
 
 def demo_database_path() -> str:
@@ -134,7 +134,10 @@ class ComplaintsApp(App[None]):
         around today, the pages of open work a filter reads, the first case's reads and the year-end screen."""
         self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
         store.warm()
+        import tui.case_screen
+        import tui.form
         import tui.reports_screen  # noqa: F401 - its charts' library, before the first y
+        import tui.settings_screen  # noqa: F401
 
         store.warm_figures(self.reports_year())  # `y` then paints in ~0.2-0.3 s, not 1.8-2.3 s (Data.figures)
 
@@ -239,6 +242,8 @@ class ComplaintsApp(App[None]):
             where = store.where()
             self.caseload.say(f"{message.cases:,} cases in {where}")
             self.offer_demo = False
+            from tui.demo_offer import DemoOffer
+
             self.push_screen(DemoOffer(where, self.demo_path), self.demo_chosen)
             return
         self.caseload.store_opened(message.demo)
@@ -270,6 +275,8 @@ class ComplaintsApp(App[None]):
     def _case_screen(self, detail: CaseDetail) -> CaseScreen | str:
         """The case screen, built once and kept: its tabs and tables cost 100-200 ms to build for every case.
         A case opened over another (from the complainant's screen) gets a screen of its own."""
+        from tui.case_screen import CaseScreen
+
         if not self.is_screen_installed("case"):
             self.install_screen(CaseScreen(detail), "case")
             return "case"
@@ -281,6 +288,8 @@ class ComplaintsApp(App[None]):
         return "case"
 
     def _case_on_top(self) -> CaseScreen | None:
+        from tui.case_screen import CaseScreen
+
         screen = self.screen
         return screen if isinstance(screen, CaseScreen) else None
 
@@ -296,6 +305,8 @@ class ComplaintsApp(App[None]):
         if any(worker.group == "action" and worker.is_running for worker in self.workers):
             self.notify("Still saving: waiting for the database", timeout=4)  # never the same save twice
             return
+        from tui.case_screen import CaseScreen
+
         below = self._under_form()
         version = below.detail.version if isinstance(below, CaseScreen) else None
         self._perform(self.data, message.form.action, message.form.reference, message.values, version)
@@ -329,6 +340,8 @@ class ComplaintsApp(App[None]):
         self.caseload.reload()
 
     def action_reports(self) -> None:
+        from domain.year import FinancialYear
+        from tui.form import FormScreen
         from tui.reports_screen import ReportsScreen  # charts and tables load when first asked for
 
         if self.data is None:
@@ -341,6 +354,9 @@ class ComplaintsApp(App[None]):
         return FinancialYear.containing(self.today).previous
 
     def action_settings(self) -> None:
+        from tui.form import FormScreen
+        from tui.settings_screen import SettingsScreen
+
         if self.data is not None and not isinstance(self.screen, SettingsScreen | FormScreen):
             self.push_screen(SettingsScreen(self.config.rules, self.today))
 
@@ -385,6 +401,9 @@ class ComplaintsApp(App[None]):
             self.open_case(reference)
 
     def action_form(self, action_id: str) -> None:
+        from tui.demo_offer import DemoOffer
+        from tui.form import FormScreen
+
         if isinstance(self.screen, FormScreen | DemoOffer) or self.data is None:
             return
         if self.data.role() is Role.AUDITOR:
