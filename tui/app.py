@@ -221,6 +221,7 @@ class ComplaintsApp(App[None]):
 
     def open_store(self) -> None:
         """Open the full store (SQLAlchemy, migrations, calendar sync) once, after the first screen."""
+        gc.enable()  # held off by the command until now (cli._run_tui): the first page is drawn, or never will be
         if not self.opening and self.data is None:
             self.opening = True
             self._open(self.url)
