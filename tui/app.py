@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from tui.form import FormScreen
 
 # The screens over the caseload (tui.case_screen, tui.form, tui.settings_screen, tui.demo_offer) are imported
-# where they are first used, and by ``_warm`` once the store is open: not before the first page is drawn.
+# where they are first used, and by ``_open`` once the store is open: not before the first page is drawn.
 
 
 def demo_database_path() -> str:
@@ -126,6 +126,9 @@ class ComplaintsApp(App[None]):
         except Refused as exc:
             self.post_message(DatabaseFailed(str(exc)))
             return
+        import tui.case_screen
+        import tui.form
+        import tui.settings_screen  # noqa: F401 - the screens the first keys open, before the collector's freeze
         self.post_message(DatabaseOpened(store, store.count(), demo))
 
     @work(thread=True, exclusive=True, group="warm")
@@ -134,10 +137,7 @@ class ComplaintsApp(App[None]):
         around today, the pages of open work a filter reads, the first case's reads and the year-end screen."""
         self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
         store.warm()
-        import tui.case_screen
-        import tui.form
         import tui.reports_screen  # noqa: F401 - its charts' library, before the first y
-        import tui.settings_screen  # noqa: F401
 
         store.warm_figures(self.reports_year())  # `y` then paints in ~0.2-0.3 s, not 1.8-2.3 s (Data.figures)
 
