@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from domain.config import Config
 from domain.harmless import shown
 from domain.vocab import Role
+from domain.year import FinancialYear
 from tui import data
 from tui.actions import ACTION_BY_ID, ACTIONS, Action
 from tui.caseload_window import CaseloadWindow
@@ -341,7 +342,6 @@ class ComplaintsApp(App[None]):
         self.caseload.reload()
 
     def action_reports(self) -> None:
-        from domain.year import FinancialYear
         from tui.form import FormScreen
         from tui.reports_screen import ReportsScreen  # charts and tables load when first asked for
 
