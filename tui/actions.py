@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from domain import limits
 from domain.clock import late_extension_warning
 from domain.limits import check_text, whole_number
-from domain.register_cells import parse_date, parse_money
 from domain.timescales import RuleError
 from domain.vocab import (
     FINDING_NAMES,
@@ -58,6 +57,8 @@ class Field:
 
     def read(self, text: str) -> Any:
         """The checked value of ``text``; ValueError (a RuleError for a limit) with a message for the user."""
+        from domain.register_cells import parse_date, parse_money  # the register's rules: loaded with a form
+
         text = text.strip()
         if not text:
             if self.required:

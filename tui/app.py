@@ -29,13 +29,10 @@ from domain.vocab import Role
 from domain.year import FinancialYear
 from tui import data
 from tui.actions import ACTION_BY_ID, ACTIONS, Action
-from tui.case_screen import CaseScreen
 from tui.caseload_window import CaseloadWindow
 from tui.commands import ComplaintsCommands
 from tui.data import Data, Refused
-from tui.demo_offer import DemoOffer
 from tui.footer import Footer
-from tui.form import FormScreen
 from tui.messages import (
     ActionDone,
     ActionRan,
@@ -47,12 +44,16 @@ from tui.messages import (
     FiguresExported,
     LoadFailed,
 )
-from tui.settings_screen import SettingsScreen
 from tui.text import plain
 
 if TYPE_CHECKING:
     from domain.figures import Figures
-    from tui.data import CaseDetail
+    from tui.case_screen import CaseScreen
+    from tui.data import CaseDetail, EarlyPage
+    from tui.form import FormScreen
+
+# The screens over the caseload (tui.case_screen, tui.form, tui.settings_screen, tui.demo_offer) are imported
+# where they are first used, and by ``_open`` once the store is open: not before the first page is drawn.
 
 
 def demo_database_path() -> str:
@@ -85,9 +86,10 @@ class ComplaintsApp(App[None]):
     ]
 
     def __init__(self, url: str, *, config: Config, today: date, offer_demo: bool = False,
-                 demo_path: str | None = None) -> None:
+                 demo_path: str | None = None, early_page: EarlyPage | None = None) -> None:
         super().__init__()
         self.url, self.config, self.today, self.offer_demo = url, config, today, offer_demo
+        self.early_page = early_page  # the first page, read since before the app started: the caseload takes it
         self.demo_path = demo_path or demo_database_path()
         self.data: Data | None = None  # the open store; None until it is
         self.calendar = config.calendar()
@@ -125,6 +127,9 @@ class ComplaintsApp(App[None]):
         except Refused as exc:
             self.post_message(DatabaseFailed(str(exc)))
             return
+        import tui.case_screen
+        import tui.form
+        import tui.settings_screen  # noqa: F401 - the screens the first keys open, before the collector's freeze
         self.post_message(DatabaseOpened(store, store.count(), demo))
 
     @work(thread=True, exclusive=True, group="warm")
@@ -217,6 +222,7 @@ class ComplaintsApp(App[None]):
 
     def open_store(self) -> None:
         """Open the full store (SQLAlchemy, migrations, calendar sync) once, after the first screen."""
+        gc.enable()  # held off by the command until now (cli._run_tui): the first page is drawn, or never will be
         if not self.opening and self.data is None:
             self.opening = True
             self._open(self.url)
@@ -238,6 +244,8 @@ class ComplaintsApp(App[None]):
             where = store.where()
             self.caseload.say(f"{message.cases:,} cases in {where}")
             self.offer_demo = False
+            from tui.demo_offer import DemoOffer
+
             self.push_screen(DemoOffer(where, self.demo_path), self.demo_chosen)
             return
         self.caseload.store_opened(message.demo)
@@ -269,6 +277,8 @@ class ComplaintsApp(App[None]):
     def _case_screen(self, detail: CaseDetail) -> CaseScreen | str:
         """The case screen, built once and kept: its tabs and tables cost 100-200 ms to build for every case.
         A case opened over another (from the complainant's screen) gets a screen of its own."""
+        from tui.case_screen import CaseScreen
+
         if not self.is_screen_installed("case"):
             self.install_screen(CaseScreen(detail), "case")
             return "case"
@@ -280,6 +290,8 @@ class ComplaintsApp(App[None]):
         return "case"
 
     def _case_on_top(self) -> CaseScreen | None:
+        from tui.case_screen import CaseScreen
+
         screen = self.screen
         return screen if isinstance(screen, CaseScreen) else None
 
@@ -295,6 +307,8 @@ class ComplaintsApp(App[None]):
         if any(worker.group == "action" and worker.is_running for worker in self.workers):
             self.notify("Still saving: waiting for the database", timeout=4)  # never the same save twice
             return
+        from tui.case_screen import CaseScreen
+
         below = self._under_form()
         version = below.detail.version if isinstance(below, CaseScreen) else None
         self._perform(self.data, message.form.action, message.form.reference, message.values, version)
@@ -328,6 +342,7 @@ class ComplaintsApp(App[None]):
         self.caseload.reload()
 
     def action_reports(self) -> None:
+        from tui.form import FormScreen
         from tui.reports_screen import ReportsScreen  # charts and tables load when first asked for
 
         if self.data is None:
@@ -340,6 +355,9 @@ class ComplaintsApp(App[None]):
         return FinancialYear.containing(self.today).previous
 
     def action_settings(self) -> None:
+        from tui.form import FormScreen
+        from tui.settings_screen import SettingsScreen
+
         if self.data is not None and not isinstance(self.screen, SettingsScreen | FormScreen):
             self.push_screen(SettingsScreen(self.config.rules, self.today))
 
@@ -394,6 +412,9 @@ class ComplaintsApp(App[None]):
             self.open_case(reference)
 
     def action_form(self, action_id: str) -> None:
+        from tui.demo_offer import DemoOffer
+        from tui.form import FormScreen
+
         if isinstance(self.screen, FormScreen | DemoOffer) or self.data is None:
             return
         if self.data.role() is Role.AUDITOR:
@@ -443,7 +464,8 @@ def failure_message(error: BaseException | None) -> str:
 
 
 def create_app(url: str, *, config: Config | None = None, today: date | None = None, offer_demo: bool = False,
-               demo_path: str | None = None) -> ComplaintsApp:
-    """The one factory: the CLI runs what it returns, tests drive it with ``run_test()``."""
+               demo_path: str | None = None, early_page: EarlyPage | None = None) -> ComplaintsApp:
+    """The one factory: the CLI runs what it returns, tests drive it with ``run_test()``. ``early_page``: the
+    caseload's first page, already being read (``data.EarlyPage``)."""
     return ComplaintsApp(url, config=config or data.load_config(), today=today or date.today(),
-                         offer_demo=offer_demo, demo_path=demo_path)
+                         offer_demo=offer_demo, demo_path=demo_path, early_page=early_page)

@@ -35,9 +35,9 @@ from tui.text import plain
 
 if TYPE_CHECKING:
     from domain.config import Config
-    from tui.data import CaseloadQuery, CaseloadRow, Data
+    from tui.data import CaseloadQuery, CaseloadRow, Data, EarlyPage
 
-PAGE_SIZE = 200
+PAGE_SIZE = data.PAGE_SIZE
 PREFETCH = 100  # rows left below the cursor when the next page is asked for: a few screenfuls
 HEADER_SORTS = {"Due": "due", "Received": "received", "Reference": "reference", "Complainant": "complainant"}
 LEGEND = " · ‼ over ! ≤2d ‖ paused · P persistent R repeat C child A advocate"
@@ -67,8 +67,18 @@ class CaseloadWindow(Vertical):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self.table.focus()
-        self.quick_reading = True
-        self._read_quick(self.app.url, copy(self.query_state), 0)  # the store opens once this is on screen
+        self.quick_reading = True  # the store opens once this is on screen
+        early, self.app.early_page = self.app.early_page, None
+        if early is None or not early.answers(self.app.url, self.config, self.today, self.query_state, PAGE_SIZE):
+            self._read_quick(self.app.url, copy(self.query_state), 0)
+        elif early.ready():  # read while Textual loaded: in the first frame
+            rows = early.result()
+            if rows is None:
+                self.on_quick_page_unavailable(QuickPageUnavailable())
+            else:
+                self.on_quick_page_read(QuickPageRead(rows, 0))
+        else:
+            self._take_early(early)
 
     @property
     def table(self) -> CaseloadTable:
@@ -88,6 +98,12 @@ class CaseloadWindow(Vertical):
         """A first screen straight from the SQLite file, while the full store loads beside it."""
         rows = data.quick_page(url, self.config, self.today, query, PAGE_SIZE)
         self.post_message(QuickPageUnavailable() if rows is None else QuickPageRead(rows, generation))
+
+    @work(thread=True, exclusive=True, group="quick")
+    def _take_early(self, early: EarlyPage) -> None:
+        """The first page the command began to read before the app started, once it is read."""
+        rows = early.result()
+        self.post_message(QuickPageUnavailable() if rows is None else QuickPageRead(rows, 0))
 
     @work(thread=True, exclusive=True, group="page")
     def _read_first(self, store: Data, query: CaseloadQuery, generation: int) -> None:

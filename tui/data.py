@@ -44,12 +44,13 @@ if TYPE_CHECKING:
     from store.views.person import PersonDetail
     from tui.actions import Action
 
-__all__ = ["APP_NAME", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery", "CaseloadRow",
-           "CouncilLists", "Data", "PersonDetail", "Refused", "caseload_page", "failure_said", "load_config", "matches",
-           "narrowable", "quick_page", "resolve_url"]
+__all__ = ["APP_NAME", "PAGE_SIZE", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
+           "CaseloadRow", "CouncilLists", "Data", "EarlyPage", "PersonDetail", "Refused", "caseload_page",
+           "failure_said", "load_config", "matches", "narrowable", "quick_page", "resolve_url"]
 
 DEMO_CASES = 3000
 KEPT_YEARS = 4  # figures kept: the year the screen opens on and the year before, and a step either way
+PAGE_SIZE = 200  # the caseload's rows read at a time (tui.caseload_window)
 
 
 def load_config() -> Config:
@@ -76,6 +77,43 @@ def quick_page(url: str, config: Config, today: date, query: CaseloadQuery, limi
         return caseload_page(connection, today, calendar, config.rules, query=query, limit=limit)
     finally:
         connection.close()
+
+
+class EarlyPage:
+    """The caseload's first page (``quick_page``), read in a thread of its own from the moment the command knows
+    the database: the read overlaps Textual's import, and the rows are there for the app's first frame."""
+
+    def __init__(self, url: str, config: Config, today: date, limit: int) -> None:
+        self.url, self.config, self.today, self.limit = url, config, today, limit
+        self.query = CaseloadQuery(user=config.user)  # what the caseload asks first
+        self.rows: list[CaseloadRow] | None = None
+        self.error: BaseException | None = None
+        self._read = threading.Event()
+        threading.Thread(target=self._run, name="early-page", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.rows = quick_page(self.url, self.config, self.today, self.query, self.limit)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever takes the page, as the worker's would be
+            self.error = exc
+        finally:
+            self._read.set()
+
+    def answers(self, url: str, config: Config, today: date, query: CaseloadQuery, limit: int) -> bool:
+        """Whether this is the page asked for (the same database, settings, day, query and length)."""
+        return (url, today, limit) == (self.url, self.today, self.limit) and config is self.config \
+            and query == self.query
+
+    def ready(self) -> bool:
+        """Read without an error: ``result`` will not wait."""
+        return self._read.is_set() and self.error is None
+
+    def result(self) -> list[CaseloadRow] | None:
+        """The rows (None: not readable the quick way), once read; the read's error if it failed."""
+        self._read.wait()
+        if self.error is not None:
+            raise self.error
+        return self.rows
 
 
 def failure_said(error: BaseException | None) -> str | None:
