@@ -370,6 +370,9 @@ class ComplaintsApp(App[None]):
 
     def action_view(self, view: str) -> None:
         """A view's key from any screen but a form: back to the caseload, showing that view."""
+        from tui.demo_offer import DemoOffer
+        from tui.form import FormScreen
+
         if isinstance(self.screen, FormScreen | DemoOffer):
             return
         self.caseload.query_state.view = view
