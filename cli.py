@@ -9,6 +9,7 @@ commands import what they need when they run.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Iterator
@@ -360,9 +361,29 @@ def _register() -> None:
     app.command()(setup.config)
 
 
+#: Set by Ctrl-C (see ``_interrupt``).
+INTERRUPTED: list[bool] = []
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: KeyboardInterrupt, as Python raises it, remembered. Python raises it wherever the main thread
+    is, and one raised inside a finalizer that the cycle collector runs (SQLAlchemy's weakref callbacks,
+    say) is printed as "Exception ignored ... KeyboardInterrupt" and lost: an import or a retention run then
+    carried on to the end. Long commands call ``stop_if_interrupted`` between their steps to raise it again."""
+    INTERRUPTED.append(True)
+    raise KeyboardInterrupt
+
+
+def stop_if_interrupted() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C was pressed (even if a finalizer swallowed the first one)."""
+    if INTERRUPTED:
+        raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console entry point: no traceback (which could carry personal data) ever reaches the user."""
     os.umask(0o077)  # every file this tool writes is the owner's alone
+    signal.signal(signal.SIGINT, _interrupt)
     # a workbook's odd cells are reported by row and column: openpyxl's own warnings would only repeat them
     warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
     try:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import DbOption, TodayOption, check_text, fail, opened, parse_today, parse_year
+from cli import DbOption, TodayOption, check_text, fail, opened, parse_today, parse_year, stop_if_interrupted
 from domain.harmless import shown
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def import_(
                 service = RegisterImport(database, config, today=day)
                 result: ImportResult = service.import_file(
                     file, mapping=pairs, ignore=set(ignore or []), strict=strict, dry_run=dry_run, reason=reason,
-                    progress=lambda done, total: tick("Importing", done, total))
+                    progress=lambda done, total: _step(tick, done, total))
         except RegisterFileError as exc:
             failure = [f"Error: {shown(str(exc))}"], 1
         except ImportRefused as refused:
@@ -87,6 +87,13 @@ def import_(
         raise typer.Exit(failure[1])
     for line in import_summary(file.name, database.describe(), result):
         typer.echo(line)
+
+
+def _step(tick: Tick, done: int, total: int | None) -> None:
+    """A chunk of the import planned and written (inside its transaction): Ctrl-C stops it here if it was
+    pressed and lost (``cli.stop_if_interrupted``), so nothing is imported."""
+    stop_if_interrupted()
+    tick("Importing", done, total)
 
 
 @contextmanager

@@ -8,10 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli import DbOption, TodayOption, fail, opened, parse_today
+from cli import DbOption, TodayOption, fail, opened, parse_today, stop_if_interrupted
 
 if TYPE_CHECKING:
     from store.housekeeping.privacy import RetentionPlan
+
+
+def _batch_done(done: list[RetentionPlan], batch: RetentionPlan) -> None:
+    """A retention batch committed: remembered, and Ctrl-C stops the run here if it was pressed and lost
+    (``cli.stop_if_interrupted``)."""
+    done.append(batch)
+    stop_if_interrupted()
 
 
 def migrate(db: DbOption = None) -> None:
@@ -100,7 +107,8 @@ def retention(
         years = older_than or config.retention_years
         service = Retention(database, config, today=parse_today(today))
         try:
-            plan = service.apply(years, progress=done.append) if apply else service.plan(years)
+            plan = service.apply(years, progress=lambda batch: _batch_done(done, batch)) if apply else (
+                service.plan(years))
         except BaseException as exc:
             if done:  # the batches before stay done: say so, and how to finish
                 typer.echo(f"{'Interrupted' if isinstance(exc, KeyboardInterrupt) else 'Stopped'} after "
