@@ -166,6 +166,18 @@ _SAME_AS: dict[str, Callable[[Any], Any]] = {"list": frozenset, "remedy": _set_o
                                              "yesno": bool}
 
 
+def _folded(value: str | None) -> str | None:
+    return None if value is None else value.casefold()
+
+
+#: The council's lists match a name whatever its letter case ("delays" is the listed "Delays"), so a file that
+#: spells one differently changes nothing (``store.lifecycle.base.same_name``).
+_SAME_ENTRY: dict[str, Callable[[Any], Any]] = {
+    "themes": lambda names: frozenset(name.casefold() for name in names),
+    "team": _folded, "service_area": _folded, "officer": _folded,
+}
+
+
 def changed_cells(old: RegisterRow, new: RegisterRow, columns: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Column -> (old cell, new cell) for each of ``columns`` whose value differs between a stored case
     (``old``, as the export shows it) and a file's row (``new``); lists are compared as sets."""
@@ -173,7 +185,7 @@ def changed_cells(old: RegisterRow, new: RegisterRow, columns: Iterable[str]) ->
     diff = {}
     for column in columns:
         if before[column] != after[column]:
-            same = _SAME_AS.get(COLUMNS[column])
+            same = _SAME_ENTRY.get(column) or _SAME_AS.get(COLUMNS[column])
             if same is None or same(getattr(old, column)) != same(getattr(new, column)):
                 diff[column] = (before[column], after[column])
     return diff

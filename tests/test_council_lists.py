@@ -93,6 +93,27 @@ def test_a_register_of_past_years_may_still_name_a_retired_theme(service, config
         assert [t.name for t in session.exec(select(Theme))] == ["Transport"]  # the same, still retired
 
 
+def test_a_name_in_another_letter_case_is_the_listed_one_however_the_case_arrives(service, config, tmp_path):
+    """One rule for a form (or the CLI) and an import: "delays" is the listed "Delays", never a second theme."""
+    first = service.log("statutory", NOV_2, complainant="Ann Example", themes=["Delays"], team="Leaving Care")
+    logged = service.log("statutory", NOV_2, complainant="Bob Example", themes=["DELAYS"], team="leaving care")
+    register = tmp_path / "r.csv"
+    register.write_text("reference,kind,received,themes,team\n"
+                        "CS-OLD-1,statutory,01/05/2019,delays;Transport,LEAVING CARE\n"
+                        "CS-OLD-2,statutory,01/05/2019,transport,Leaving care\n")
+    result = RegisterImport(service.db, config, today=service.today()).import_file(register)
+    assert result.created == ["CS-OLD-1", "CS-OLD-2"] and result.new_names["themes"] == ["Transport"]
+    with service.db.read() as session:
+        assert sorted(t.name for t in session.exec(select(Theme))) == ["Delays", "Transport"]
+    assert themes_of(service, logged) == themes_of(service, first) == ["Delays"]
+    assert detail(service, logged).team == detail(service, "CS-OLD-1").team == "Leaving Care"
+    assert sorted(themes_of(service, "CS-OLD-1")) == ["Delays", "Transport"]
+    register.write_text("reference,kind,received,themes,team\n"  # spelt otherwise again: nothing changes
+                        "CS-OLD-2,statutory,01/05/2019,TRANSPORT,leaving CARE\n")
+    again = RegisterImport(service.db, config, today=service.today()).import_file(register)
+    assert (again.created, again.updated, again.unchanged) == ([], {}, 1)
+
+
 def test_a_retired_independent_person_cannot_be_assigned(service):
     service.add_independent_person("Ira Investigator", ["investigating_officer"])
     service.retire_from_list("independent_person", "Ira Investigator")

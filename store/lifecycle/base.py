@@ -26,6 +26,18 @@ from store.db.models import Case, Event, Officer, Person, Stage
 from store.db.names import name_key
 
 
+def same_name(session: Session, model: Any, name: str) -> Any:
+    """The entry of a council list (``model``) named ``name``, letter case aside ("delays" is "Delays": two
+    spellings would split a theme's figures in two), or None. One rule for the forms, the CLI and the import
+    (``store.register.plan.ListNames``). The lists are short (tens of themes, hundreds of officers): compared in
+    Python, so that SQLite and PostgreSQL fold letters alike."""
+    exact = session.exec(select(model).where(model.name == name)).first()
+    if exact is not None:
+        return exact
+    folded = name.casefold()
+    return next((row for row in session.exec(select(model)) if row.name.casefold() == folded), None)
+
+
 class NotFound(RuleError):
     """No row matches what the user named."""
 
@@ -129,7 +141,7 @@ class ServiceBase:
         if name is None or not name.strip():
             return None
         name = name.strip()
-        row = session.exec(select(model).where(model.name == name)).first()
+        row = same_name(session, model, name)
         if row is None and model is Officer:
             row = session.exec(select(Officer).where(Officer.username == name)).first()
         if row is not None and for_new_work and not row.active:

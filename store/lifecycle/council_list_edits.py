@@ -11,22 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from domain.timescales import RuleError
 from domain.vocab import IndependentRole, parse_choice
 from store.db.models import IndependentPerson, Officer, ServiceArea, Team, Theme
-from store.lifecycle.base import ServiceBase
+from store.lifecycle.base import ServiceBase, same_name
 
 #: The lists, by the name officers use for them.
 LISTS: dict[str, Any] = {"theme": Theme, "service area": ServiceArea, "team": Team, "officer": Officer,
                          "independent person": IndependentPerson}
-
-
-def _same_name(session: Session, model: Any, name: str) -> Any:
-    """The entry of ``model``'s list with ``name`` but for letter case ("delays" beside "Delays" would split a
-    theme's figures in two), or None."""
-    return session.exec(select(model).where(func.lower(model.name) == name.lower())).first()
 
 
 def _list(kind: str) -> tuple[str, Any]:
@@ -47,7 +41,7 @@ class ListEditMixin(ServiceBase):
             raise RuleError(f"a {kind} needs a name")
         name = name.strip()
         with self._writing() as session:
-            same = _same_name(session, model, name)
+            same = same_name(session, model, name)
             if same is not None:
                 raise RuleError(f"{same.name} is already on the list of {kind}s")
             row = model(name=name)
@@ -68,7 +62,7 @@ class ListEditMixin(ServiceBase):
         if not name.strip() or not values:
             raise RuleError("an independent person needs a name and at least one role")
         with self._writing() as session:
-            same = _same_name(session, IndependentPerson, name.strip())
+            same = same_name(session, IndependentPerson, name.strip())
             if same is not None:
                 raise RuleError(f"{same.name} is already in the pool")
             session.add(IndependentPerson(name=name.strip(), roles=",".join(values), organisation=organisation))
@@ -84,7 +78,7 @@ class ListEditMixin(ServiceBase):
             row = self._entry(session, kind, model, name)
             if new_name == row.name:
                 raise RuleError(f"{row.name} already has that name")
-            same = _same_name(session, model, new_name)
+            same = same_name(session, model, new_name)
             if same is not None and same.id != row.id:  # "delays" to "Delays" is a rename of the same entry
                 raise RuleError(f"{same.name} is already on the list of {kind}s")
             old, row.name = row.name, new_name

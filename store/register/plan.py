@@ -98,6 +98,28 @@ def by_columns(writer: BulkWriter, model: type[Any], row_type: type[R]) -> Calla
     return lambda row: add(values(row))
 
 
+class ListNames(dict[str, int]):
+    """A council list's ids by name, letter case aside: "delays" in a file is the stored "Delays", as it is
+    in a form (``store.lifecycle.base.same_name``), so an import never splits a theme in two."""
+
+    def __init__(self, rows: Iterable[tuple[str, int]] = ()) -> None:
+        super().__init__()
+        for name, ident in rows:
+            self.setdefault(name.casefold(), ident)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.casefold())
+
+    def __getitem__(self, name: str) -> int:
+        return super().__getitem__(name.casefold())
+
+    def __setitem__(self, name: str, ident: int) -> None:
+        super().__setitem__(name.casefold(), ident)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return super().get(name.casefold(), default)
+
+
 class ImportPlan:
     """Takes a file's rows chunk by chunk (see the module's docstring)."""
 
@@ -110,7 +132,7 @@ class ImportPlan:
         self.lists: dict[type, dict[str, int]] = {}
         for _, model, _ in LISTS:
             table: sa.Table = model.__table__  # type: ignore[union-attr]
-            self.lists[model] = {name: ident for name, ident in conn.execute(sa.select(table.c.name, table.c.id))}
+            self.lists[model] = ListNames(conn.execute(sa.select(table.c.name, table.c.id)))
         self.added: dict[str, list[str]] = {column: [] for column, _, _ in LISTS}
         self.empty = conn.execute(sa.select(col(Case.id)).limit(1)).first() is None  # a first import: no matching
         self.no_people = conn.execute(sa.select(col(Person.id)).limit(1)).first() is None
