@@ -29,6 +29,7 @@ from domain.vocab import Role
 from domain.year import FinancialYear
 from tui import data
 from tui.actions import ACTION_BY_ID, ACTIONS, Action
+from tui.base import NeverClosesTheApp
 from tui.caseload_window import CaseloadWindow
 from tui.commands import ComplaintsCommands
 from tui.data import Data, Refused
@@ -62,7 +63,7 @@ def demo_database_path() -> str:
     return str(user_data_path(data.APP_NAME) / "demo.db")
 
 
-class ComplaintsApp(App[None]):
+class ComplaintsApp(NeverClosesTheApp, App[None]):
     """The caseload an officer lives in, and the screens over it."""
 
     TITLE = "complaints"
@@ -113,12 +114,6 @@ class ComplaintsApp(App[None]):
 
     # -- workers (no widgets touched here) ------------------------------------------------------
 
-    def run_worker(self, work: Any, name: str | None = "", group: str = "default", description: str = "",
-                   exit_on_error: bool = True, start: bool = True, exclusive: bool = False,
-                   thread: bool = False) -> Worker[Any]:
-        """Every worker of the app: its failure is shown by ``worker_failed``, never closes the app."""
-        return super().run_worker(work, name, group, description, exit_on_error=False, start=start,
-                                  exclusive=exclusive, thread=thread)
 
     @work(thread=True, exclusive=True, group="db")
     def _open(self, url: str, demo: bool = False) -> None:

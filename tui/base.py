@@ -38,18 +38,25 @@ class the_app(getters.app["ComplaintsApp"]):  # lower case, as Textual names its
         return super().__get__(obj, obj_type)
 
 
-class ComplaintsScreen(Screen[ResultT]):
-    """A screen of the app. Its workers read through ``self.app.data`` and post messages to it; their failure
-    goes to the app's one handler, and never closes the app."""
-
-    app = the_app()
+class NeverClosesTheApp:
+    """Mixed into the app, its screens and the caseload window (before their Textual class): none of their
+    workers' failures closes the app (Textual's default); ``on_worker_state_changed`` of each says what failed,
+    through the app's one handler. Not a DOMNode itself, so it adds no CSS type name to what it is mixed into."""
 
     def run_worker(self, work: Any, name: str | None = "", group: str = "default", description: str = "",
                    exit_on_error: bool = True, start: bool = True, exclusive: bool = False,
                    thread: bool = False) -> Worker[Any]:
-        """Every worker of the screen: its failure is shown by the app, never closes it."""
-        return super().run_worker(work, name, group, description, exit_on_error=False, start=start,
+        run: Any = super().run_worker  # type: ignore[misc]  # the Textual class it is mixed into has it
+        worker: Worker[Any] = run(work, name, group, description, exit_on_error=False, start=start,
                                   exclusive=exclusive, thread=thread)
+        return worker
+
+
+class ComplaintsScreen(NeverClosesTheApp, Screen[ResultT]):
+    """A screen of the app. Its workers read through ``self.app.data`` and post messages to it; their failure
+    goes to the app's one handler, and never closes the app."""
+
+    app = the_app()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui import data
-from tui.base import the_app
+from tui.base import NeverClosesTheApp, the_app
 from tui.caseload import CaseloadTable
 from tui.messages import (
     FirstPageLoaded,
@@ -43,7 +43,7 @@ HEADER_SORTS = {"Due": "due", "Received": "received", "Reference": "reference", 
 LEGEND = " · ‼ over ! ≤2d ‖ paused · P persistent R repeat C child A advocate"
 
 
-class CaseloadWindow(Vertical):
+class CaseloadWindow(NeverClosesTheApp, Vertical):
     """The caseload: what is asked, what is loaded, and the reads that bring the rest."""
 
     app = the_app()
@@ -86,12 +86,6 @@ class CaseloadWindow(Vertical):
 
     # -- workers (no widgets touched here) ------------------------------------------------------
 
-    def run_worker(self, work: Any, name: str | None = "", group: str = "default", description: str = "",
-                   exit_on_error: bool = True, start: bool = True, exclusive: bool = False,
-                   thread: bool = False) -> Worker[Any]:
-        """Every read: its failure is shown by the app, never closes it."""
-        return super().run_worker(work, name, group, description, exit_on_error=False, start=start,
-                                  exclusive=exclusive, thread=thread)
 
     @work(thread=True, exclusive=True, group="quick")
     def _read_quick(self, url: str, query: CaseloadQuery, generation: int) -> None:
