@@ -30,6 +30,10 @@ MONEY = Decimal("9999999999.99")
 REOPENINGS = 50  # times one Stage 1 complaint is reopened
 ISSUES = 100  # issues in one statement of complaint
 THEMES = 50  # themes of one case
+DOCUMENT_BYTES = 25 * 1024 * 1024  # one document attached to a case (a 20 MB Stage 2 report fits)
+DOCUMENT_NAME = 255  # a document's file name
+NOTES = 5_000  # contact-log notes on one case
+DOCUMENTS = 1_000  # documents on one case
 WHOLE_NUMBER = 999  # any other whole number a form takes (working days, a stage)
 #: Dates: nothing the procedure records is older than the Children Act 1989.
 EARLIEST = date(1989, 1, 1)

@@ -153,6 +153,41 @@ class Remedy(StrEnum):
     ACTIONS = "actions"
 
 
+class NoteKind(StrEnum):
+    """What a contact-log note records."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    LETTER = "letter"
+    MEETING = "meeting"
+    VISIT = "visit"
+    NOTE = "note"
+
+
+class Direction(StrEnum):
+    """Whether a contact came in to the council or went out from it."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class PreferredContact(StrEnum):
+    """How a complainant asks to be reached."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+    TEXT = "text"
+
+
+class PersistentOutcome(StrEnum):
+    """What a review of the persistent-complaints procedure decided."""
+
+    CONTINUE = "continue"
+    VARY = "vary"
+    END = "end"
+
+
 class Role(StrEnum):
     """What a user of the tool may do."""
 
@@ -193,6 +228,10 @@ DISPLAY: dict[str, str] = {
     LgoDecision.INVESTIGATED_FAULT: "Investigated: fault found",
     LgoDecision.INVESTIGATED_NO_FAULT: "Investigated: no fault",
     Remedy.APOLOGY: "Apology", Remedy.PAYMENT: "Payment", Remedy.REVIEW: "Review", Remedy.ACTIONS: "Actions",
+    NoteKind.VISIT: "Visit", NoteKind.NOTE: "Note",  # phone, email, letter, meeting: as the channels
+    Direction.IN: "In", Direction.OUT: "Out",
+    PersistentOutcome.CONTINUE: "Continue", PersistentOutcome.VARY: "Vary the arrangements",
+    PersistentOutcome.END: "End the procedure",
 }
 
 

@@ -7,15 +7,12 @@ agree. No widgets here: a field reads and checks text; an action turns checked v
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from domain import limits
 from domain.clock import late_extension_warning
-from domain.limits import check_text, whole_number
 from domain.timescales import RuleError
 from domain.vocab import (
     FINDING_NAMES,
@@ -30,92 +27,13 @@ from domain.vocab import (
     Outcome,
     Remedy,
 )
+from tui import actions_documents, actions_edits, actions_followup, actions_links, actions_notes
+from tui.action_kit import ON, Action, Field, done, none, on, simple, then, values
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
     from tui.data import CaseService
 
 LISTS = ("theme", "team", "service_area", "officer", "independent_person")  # the council's lists
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of a form. ``kind``: date, text, choice, int, money, list (``;``-separated).
-
-    ``limit``: the most characters a text (or each item of a list) may have; ``most``: the largest whole
-    number, or the most items of a list (``domain.limits``). Every field is one line: no control character.
-    """
-
-    name: str
-    label: str
-    kind: str = "text"
-    required: bool = False
-    choices: tuple[str, ...] = ()
-    default_today: bool = False
-    placeholder: str = ""
-    limit: int = limits.NAME
-    most: int = limits.WHOLE_NUMBER
-
-    def read(self, text: str) -> Any:
-        """The checked value of ``text``; ValueError (a RuleError for a limit) with a message for the user."""
-        from domain.register_cells import parse_date, parse_money  # the register's rules: loaded with a form
-
-        text = text.strip()
-        if not text:
-            if self.required:
-                raise ValueError("required")
-            return [] if self.kind == "list" else None
-        if self.kind == "date":
-            return parse_date(text)
-        if self.kind == "money":
-            return parse_money(text)
-        if self.kind == "int":
-            return whole_number(text, self.most)
-        if self.kind == "choice":
-            value = text.lower().replace(" ", "_").replace("-", "_")
-            if value not in self.choices:
-                raise ValueError("one of " + ", ".join(self.choices))
-            return value
-        if self.kind == "list":
-            items = [check_text(t, self.limit) for t in text.split(";") if t.strip()]
-            if len(items) > self.most:
-                raise ValueError(f"{len(items):,} given: at most {self.most:,}")
-            if self.choices:
-                wrong = [i for i in items if i.lower().replace(" ", "_") not in self.choices]
-                if wrong:
-                    raise ValueError(f"{wrong[0]!r} is not one of " + ", ".join(self.choices))
-                items = [i.lower().replace(" ", "_") for i in items]
-            return items
-        return check_text(text, self.limit)
-
-
-def _values(enum: Any) -> tuple[str, ...]:
-    return tuple(m.value for m in enum)
-
-
-Run = Callable[["CaseService", str | None, dict[str, Any], int | None], str]
-
-
-@dataclass(frozen=True)
-class Action:
-    """A transition: its id (for bindings and the palette), what it is called, its form and its call."""
-
-    id: str
-    title: str
-    fields: tuple[Field, ...]
-    run: Run
-    key: str | None = None  # a key on the caseload and case screens
-    needs_case: bool = True
-    tooltip: str = ""
-    creates: bool = False  # ``run`` logs a new case and returns its reference
-    #: A warning (not a refusal) from the values typed and the case's running due date, shown as you type.
-    warn: Callable[[dict[str, Any], date | None], str | None] | None = None
-
-
-def _on(values: dict[str, Any]) -> date | None:
-    return values.get("on")
-
-
-ON = Field("on", "Date", "date", default_today=True)
 
 
 def _log(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> str:
@@ -132,32 +50,20 @@ def _late_extension(v: dict[str, Any], due: date | None) -> str | None:
 
 
 def _extend(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
-    due = svc.extend(ref or "", _on(v), v["days"], expected_version=version)
-    if due < (_on(v) or svc.today()):  # agreed after the timescale ran out: the deadline did not move
-        return f"{ref}: extension recorded, but {late_extension_warning(_on(v) or svc.today(), due)}"
+    due = svc.extend(ref or "", on(v), v["days"], expected_version=version)
+    if due < (on(v) or svc.today()):  # agreed after the timescale ran out: the deadline did not move
+        return f"{ref}: extension recorded, but {late_extension_warning(on(v) or svc.today(), due)}"
     return f"{ref}: extended; now due {due:%d/%m/%Y}"
 
 
 def _respond(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
-    outcome = svc.respond(ref or "", v["outcome"], _on(v), findings=v["findings"] or None,
+    outcome = svc.respond(ref or "", v["outcome"], on(v), findings=v["findings"] or None,
                           override_reason=v["override_reason"], expected_version=version)
     return f"{ref}: responded, {outcome.value.replace('_', ' ')}"
 
 
-def _simple(method: str, done: str, *extra: str) -> Run:
-    """An action whose call is ``service.method(ref, on=..., <extra>=..., expected_version=...)``."""
-
-    def run(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
-        extras = {name: v[name] for name in extra if v[name] is not None}
-        result = getattr(svc, method)(ref or "", on=_on(v), **extras, expected_version=version)
-        suffix = f" (due {result:%d/%m/%Y})" if isinstance(result, date) else ""
-        return f"{ref}: {done}{suffix}"
-
-    return run
-
-
 def _cost(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
-    amount: Decimal = svc.record_cost(ref or "", v["amount"], person=v["person"], number=v["number"], on=_on(v),
+    amount: Decimal = svc.record_cost(ref or "", v["amount"], person=v["person"], number=v["number"], on=on(v),
                                       expected_version=version)
     return f"{ref}: cost £{amount:,.2f} recorded"
 
@@ -173,15 +79,15 @@ def _flag(svc: CaseService, ref: str | None, v: dict[str, Any], _: int | None) -
     return f"{ref}: complainant under the persistent-complaints procedure; review {review:%d/%m/%Y}"
 
 
-ACTIONS: tuple[Action, ...] = (
+LIFECYCLE: tuple[Action, ...] = (
     Action("log", "New representation", (
-        Field("kind", "Kind", "choice", True, _values(Kind)),
+        Field("kind", "Kind", "choice", True, values(Kind)),
         Field("received", "Received", "date", default_today=True),
-        Field("channel", "Channel", "choice", choices=_values(Channel)),
+        Field("channel", "Channel", "choice", choices=values(Channel)),
         Field("complainant", "Complainant"), Field("complainant_id", "Complainant id", limit=limits.EXTERNAL_ID),
-        Field("group", "Complainant group", "choice", choices=_values(ComplainantGroup)),
-        Field("child_name", "Child"), Field("child_status", "Child status", "choice", choices=_values(ChildStatus)),
-        Field("advocate", "Advocate", "choice", choices=_values(Advocate)),
+        Field("group", "Complainant group", "choice", choices=values(ComplainantGroup)),
+        Field("child_name", "Child"), Field("child_status", "Child status", "choice", choices=values(ChildStatus)),
+        Field("advocate", "Advocate", "choice", choices=values(Advocate)),
         Field("service_area", "Service area", limit=limits.LIST_NAME), Field("team", "Team", limit=limits.LIST_NAME),
         Field("officer", "Officer", limit=limits.LIST_NAME),
         Field("themes", "Themes", "list", placeholder="Delays; Poor communication", limit=limits.LIST_NAME,
@@ -195,28 +101,28 @@ ACTIONS: tuple[Action, ...] = (
         lambda s, r, v, n: s.log("compliment", v["received"], complainant=v["complainant"], team=v["team"],
                                  summary=v["summary"]),
         key="k", needs_case=False, creates=True, tooltip="Quick entry: a compliment for a team"),
-    Action("acknowledge", "Acknowledge", (ON,), _simple("acknowledge", "acknowledged"), key="a",
+    Action("acknowledge", "Acknowledge", (ON,), simple("acknowledge", "acknowledged"), key="a",
            tooltip="Record that receipt was acknowledged"),
     Action("extend", "Extend", (ON, Field("days", "Working days (blank: the rule's)", "int")), _extend, key="x",
            tooltip="Record an extension agreed with the complainant", warn=_late_extension),
     Action("pause", "Pause the clock", (Field("reason", "Reason", required=True, limit=limits.SHORT_TEXT), ON),
-           _simple("pause", "clock paused", "reason"), key="p", tooltip="Stop the clock, with a reason"),
-    Action("resume", "Resume the clock", (ON,), _simple("resume", "clock resumed"), key="u",
+           simple("pause", "clock paused", "reason"), key="p", tooltip="Stop the clock, with a reason"),
+    Action("resume", "Resume the clock", (ON,), simple("resume", "clock resumed"), key="u",
            tooltip="Start a paused clock again"),
     Action("respond", "Respond", (
-        Field("outcome", "Outcome (blank: from findings)", "choice", choices=_values(Outcome)), ON,
+        Field("outcome", "Outcome (blank: from findings)", "choice", choices=values(Outcome)), ON,
         Field("findings", "Findings per issue", "list", choices=FINDING_NAMES, placeholder="upheld; not_upheld",
               most=limits.ISSUES),
         Field("override_reason", "Reason for overriding the findings", limit=limits.TEXT)),
         _respond, key="o", tooltip="Record the response and its outcome"),
     Action("reopen", "Reopen Stage 1", (ON, Field("reason", "Reason", limit=limits.TEXT)),
-           _simple("reopen", "reopened", "reason"),
+           simple("reopen", "reopened", "reason"),
            tooltip="The complainant came back about the same matter"),
     Action("withdraw", "Withdraw", (ON, Field("reason", "Reason", limit=limits.TEXT)),
-           _simple("withdraw", "withdrawn", "reason"),
+           simple("withdraw", "withdrawn", "reason"),
            tooltip="The complainant withdrew"),
-    Action("close", "Close", (ON, Field("outcome", "Outcome", "choice", choices=_values(Outcome))),
-           _simple("close", "closed", "outcome"), tooltip="Close an enquiry or concern"),
+    Action("close", "Close", (ON, Field("outcome", "Outcome", "choice", choices=values(Outcome))),
+           simple("close", "closed", "outcome"), tooltip="Close an enquiry or concern"),
     Action("request2", "Request Stage 2", (ON,), lambda s, r, v, n: _stage(s, r, v, n, "request_stage", 2),
            key="e", tooltip="Escalate: the complainant asked for a Stage 2 investigation"),
     Action("request3", "Request Stage 3", (ON,), lambda s, r, v, n: _stage(s, r, v, n, "request_stage", 3),
@@ -230,44 +136,44 @@ ACTIONS: tuple[Action, ...] = (
     Action("statement", "Statement of complaint agreed", (
         Field("issues", "Issues", "list", True, placeholder="Delay in assessment; Rude on the phone",
               limit=limits.TEXT, most=limits.ISSUES), ON),
-        lambda s, r, v, n: _done(r, "statement agreed; due", s.agree_statement(r or "", v["issues"], _on(v),
+        lambda s, r, v, n: done(r, "statement agreed; due", s.agree_statement(r or "", v["issues"], on(v),
                                                                                expected_version=n)),
         tooltip="The Stage 2 terms of reference, issue by issue"),
     Action("assign", "Assign an independent person", (
         Field("person", "Name", required=True),
-        Field("role", "Role", "choice", True, _values(IndependentRole)), ON),
-        lambda s, r, v, n: _then(r, "assigned", lambda: s.assign(r or "", v["person"], v["role"], _on(v),
+        Field("role", "Role", "choice", True, values(IndependentRole)), ON),
+        lambda s, r, v, n: then(r, "assigned", lambda: s.assign(r or "", v["person"], v["role"], on(v),
                                                                  expected_version=n)),
         key="i", tooltip="Investigating Officer, Independent Person, panel chair or panellist"),
     Action("pool", "Add an independent person to the pool", (
-        Field("name", "Name", required=True), Field("roles", "Roles", "list", True, _values(IndependentRole)),
+        Field("name", "Name", required=True), Field("roles", "Roles", "list", True, values(IndependentRole)),
         Field("organisation", "Organisation")),
-        lambda s, r, v, n: _then(v["name"], "added to the pool of independent people",
+        lambda s, r, v, n: then(v["name"], "added to the pool of independent people",
                                  lambda: s.add_independent_person(v["name"], v["roles"], v["organisation"])),
         needs_case=False, tooltip="An Investigating Officer, Independent Person, panel chair or panellist"),
     Action("theme", "Add a theme", (Field("name", "Theme", required=True, limit=limits.LIST_NAME),),
-           lambda s, r, v, n: _then(v["name"], "added to the themes", lambda: s.add_to_list("theme", v["name"])),
+           lambda s, r, v, n: then(v["name"], "added to the themes", lambda: s.add_to_list("theme", v["name"])),
            needs_case=False, tooltip="A theme complaints can be recorded under"),
     Action("team", "Add a team", (Field("name", "Team", required=True, limit=limits.LIST_NAME),
                                   Field("service_area", "Service area", limit=limits.LIST_NAME)),
-           lambda s, r, v, n: _then(v["name"], "added to the teams", lambda: s.add_to_list(
+           lambda s, r, v, n: then(v["name"], "added to the teams", lambda: s.add_to_list(
                "team", v["name"], service_area=v["service_area"])),
            needs_case=False, tooltip="A team, in its service area (added too if new)"),
     Action("officer", "Add an officer", (Field("name", "Name", required=True, limit=limits.LIST_NAME),
                                         Field("username", "Login", limit=limits.EXTERNAL_ID), Field("email", "Email")),
-           lambda s, r, v, n: _then(v["name"], "added to the officers", lambda: s.add_to_list(
+           lambda s, r, v, n: then(v["name"], "added to the officers", lambda: s.add_to_list(
                "officer", v["name"], username=v["username"], email=v["email"])),
            needs_case=False, tooltip="A complaints officer or responding manager; the login links My cases"),
     Action("rename", "Rename a list entry", (
         Field("list", "List", "choice", True, LISTS), Field("name", "Now called", required=True),
         Field("new_name", "New name", required=True)),
-        lambda s, r, v, n: _then(v["new_name"], f"renamed from {v['name']}, on every case",
+        lambda s, r, v, n: then(v["new_name"], f"renamed from {v['name']}, on every case",
                                  lambda: s.rename_in_list(v["list"], v["name"], _list_name(v))),
         needs_case=False, tooltip="Rename a theme, team, service area, officer or independent person everywhere"),
     Action("retire", "Retire or restore a list entry", (
         Field("list", "List", "choice", True, LISTS), Field("name", "Name", required=True),
         Field("restore", "Restore it instead", "choice", choices=("yes", "no"), placeholder="no")),
-        lambda s, r, v, n: _then(v["name"], "restored" if v["restore"] == "yes" else
+        lambda s, r, v, n: then(v["name"], "restored" if v["restore"] == "yes" else
                                  "retired; it stays on its cases, and is not offered for new ones",
                                  lambda: s.retire_from_list(v["list"], v["name"], restore=v["restore"] == "yes")),
         needs_case=False, tooltip="Retire an entry no longer in use (its cases keep it), or restore one"),
@@ -275,36 +181,36 @@ ACTIONS: tuple[Action, ...] = (
                                      Field("number", "Stage", "int", most=3), ON), _cost,
            tooltip="What an independent person's work cost"),
     Action("panel", "Schedule the panel", (Field("panel_on", "Panel date", "date", True),),
-           lambda s, r, v, n: _none(r, "panel scheduled", s.schedule_panel(r or "", v["panel_on"],
+           lambda s, r, v, n: none(r, "panel scheduled", s.schedule_panel(r or "", v["panel_on"],
                                                                            expected_version=n)),
            tooltip="The Stage 3 review panel's date"),
     Action("findings", "Panel findings received", (ON,),
-           lambda s, r, v, n: _done(r, "findings received; final response due",
-                                    s.panel_findings(r or "", _on(v), expected_version=n)),
+           lambda s, r, v, n: done(r, "findings received; final response due",
+                                    s.panel_findings(r or "", on(v), expected_version=n)),
            tooltip="The panel's findings arrived"),
     Action("lgo", "Ombudsman enquiry", (
         Field("on", "Received", "date", default_today=True),
-        Field("enquiry_type", "Type", "choice", choices=_values(LgoEnquiryType)),
+        Field("enquiry_type", "Type", "choice", choices=values(LgoEnquiryType)),
         Field("respond_by", "Respond by", "date"),
         Field("lgo_reference", "Ombudsman's reference", limit=limits.REFERENCE)),
-        lambda s, r, v, n: _then(r, "Ombudsman enquiry logged", lambda: s.lgo_enquiry(
-            r or "", _on(v), enquiry_type=v["enquiry_type"], respond_by=v["respond_by"],
+        lambda s, r, v, n: then(r, "Ombudsman enquiry logged", lambda: s.lgo_enquiry(
+            r or "", on(v), enquiry_type=v["enquiry_type"], respond_by=v["respond_by"],
             lgo_reference=v["lgo_reference"], expected_version=n)),
         tooltip="The Ombudsman asked about this case"),
     Action("lgo_response", "Ombudsman: we responded", (ON,),
-           _simple("lgo_response", "response to the Ombudsman recorded"),
+           simple("lgo_response", "response to the Ombudsman recorded"),
            tooltip="The council answered the Ombudsman"),
     Action("lgo_decision", "Ombudsman: decision", (
-        Field("decision", "Decision", "choice", True, _values(LgoDecision)), ON),
-        _simple("lgo_decision", "Ombudsman's decision recorded", "decision"),
+        Field("decision", "Decision", "choice", True, values(LgoDecision)), ON),
+        simple("lgo_decision", "Ombudsman's decision recorded", "decision"),
         tooltip="The Ombudsman decided"),
     Action("lgo_remedy", "Ombudsman: remedy", (
-        Field("remedies", "Remedies", "list", True, _values(Remedy)), Field("payment", "Payment", "money"),
+        Field("remedies", "Remedies", "list", True, values(Remedy)), Field("payment", "Payment", "money"),
         Field("compliance_due", "Comply by", "date")),
-        lambda s, r, v, n: _then(r, "remedy recorded", lambda: s.lgo_remedy(
+        lambda s, r, v, n: then(r, "remedy recorded", lambda: s.lgo_remedy(
             r or "", v["remedies"], payment=v["payment"], compliance_due=v["compliance_due"], expected_version=n)),
         tooltip="What the Ombudsman asked the council to do"),
-    Action("lgo_complied", "Ombudsman: complied", (ON,), _simple("lgo_complied", "compliance recorded"),
+    Action("lgo_complied", "Ombudsman: complied", (ON,), simple("lgo_complied", "compliance recorded"),
            tooltip="The council did what the Ombudsman asked"),
     Action("action", "Add a learning action", (
         Field("description", "What will change", required=True, limit=limits.TEXT), Field("owner", "Owner"),
@@ -315,28 +221,22 @@ ACTIONS: tuple[Action, ...] = (
         Field("start", "Start", "date", default_today=True), Field("review", "Review (blank: six months)", "date")),
         _flag, key="f", tooltip="Flag the complainant under the persistent-complaints procedure"),
 )
+#: Every action: the lifecycle's, then the case file's, area by area.
+ACTIONS: tuple[Action, ...] = (*LIFECYCLE, *actions_notes.ACTIONS, *actions_documents.ACTIONS, *actions_edits.ACTIONS,
+                               *actions_links.ACTIONS, *actions_followup.ACTIONS)
 ACTION_BY_ID = {a.id: a for a in ACTIONS}
 
 
 def _stage(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None, method: str,
            number: int) -> str:
-    result = getattr(svc, method)(ref or "", number, _on(v), expected_version=version)
+    result = getattr(svc, method)(ref or "", number, on(v), expected_version=version)
     notes = f" ({'; '.join(result)})" if isinstance(result, list) and result else ""
     return f"{ref}: Stage {number} {'requested' if method == 'request_stage' else 'accepted'}{notes}"
 
 
 def _decline(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
-    svc.decline_stage(ref or "", v["number"], v["reason"], _on(v), expected_version=version)
+    svc.decline_stage(ref or "", v["number"], v["reason"], on(v), expected_version=version)
     return f"{ref}: Stage {v['number']} request declined"
-
-
-def _done(ref: str | None, what: str, due: date) -> str:
-    return f"{ref}: {what} {due:%d/%m/%Y}"
-
-
-def _none(ref: str | None, what: str, result: Any) -> str:
-    notes = f" ({'; '.join(result)})" if isinstance(result, list) and result else ""
-    return f"{ref}: {what}{notes}"
 
 
 def _list_name(v: dict[str, Any]) -> str:
@@ -346,6 +246,3 @@ def _list_name(v: dict[str, Any]) -> str:
     return str(v["new_name"])
 
 
-def _then(ref: str | None, what: str, call: Callable[[], None]) -> str:
-    call()
-    return f"{ref}: {what}"

@@ -88,9 +88,12 @@ class Person(SQLModel, table=True):
     address: str | None = Field(default=None, sa_type=sa.Text)
     persistent: bool = False
     persistent_start: date | None = None
-    persistent_review: date | None = None
+    persistent_review: date | None = Field(default=None, index=True)  # when the procedure is next reviewed
     persistent_contact: str | None = Field(default=None, max_length=200)  # single point of contact
     persistent_arrangements: str | None = Field(default=None, sa_type=sa.Text)
+    persistent_ended: date | None = None
+    preferred_contact: str | None = Field(default=None, max_length=16)  # PreferredContact
+    salutation: str | None = Field(default=None, max_length=120)  # how letters address them ("Dear Ms Khan")
     anonymised: bool = False
 
 
@@ -237,6 +240,7 @@ class LearningAction(SQLModel, table=True):
     owner: str | None = Field(default=None, max_length=200)
     due: date | None = Field(default=None, index=True)
     done: date | None = Field(default=None, index=True)
+    done_note: str | None = Field(default=None, sa_type=sa.Text)  # what was done ("we did")
 
 
 class Event(SQLModel, table=True):
@@ -251,3 +255,94 @@ class Event(SQLModel, table=True):
     old: str | None = Field(default=None, sa_type=sa.Text)
     new: str | None = Field(default=None, sa_type=sa.Text)
     reason: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Note(SQLModel, table=True):
+    """One entry of a case's contact log: a call, an email, a letter, a meeting, a visit, or a note.
+
+    A correction edits ``text`` in place and writes the old text to the audit trail (``event``)."""
+
+    __table_args__ = (sa.Index("ix_note_case_at", "case_id", "contact_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    contact_at: datetime = Field(sa_type=sa.DateTime)  # when the contact happened
+    kind: str = Field(max_length=16)  # NoteKind
+    direction: str | None = Field(default=None, max_length=8)  # Direction
+    with_whom: str | None = Field(default=None, max_length=200)
+    text: str = Field(sa_type=sa.Text)
+    added_by: str = Field(max_length=120)
+    added_at: datetime = Field(sa_type=sa.DateTime)
+    edited_at: datetime | None = Field(default=None, sa_type=sa.DateTime)
+
+
+class Document(SQLModel, table=True):
+    """A file kept with a case: what it is. Its bytes are in ``document_content``, read only on request, so
+    listing a case's documents never reads them. An email's sender, date, subject and text are kept here."""
+
+    __table_args__ = (sa.Index("ix_document_case", "case_id", "added_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    name: str = Field(max_length=255)
+    size: int = Field(sa_type=sa.BigInteger)
+    media_type: str = Field(max_length=120)
+    sha256: str = Field(max_length=64)
+    origin: str = Field(default="attached", max_length=16)  # attached; letter (produced by the tool)
+    added_by: str = Field(max_length=120)
+    added_at: datetime = Field(sa_type=sa.DateTime)
+    email_from: str | None = Field(default=None, max_length=300)
+    email_date: datetime | None = Field(default=None, sa_type=sa.DateTime)
+    email_subject: str | None = Field(default=None, max_length=300)
+    text: str | None = Field(default=None, sa_type=sa.Text)  # an email's text, for the case file and search
+
+
+class DocumentContent(SQLModel, table=True):
+    """The bytes of a document."""
+
+    __tablename__ = "document_content"
+    document_id: int = Field(foreign_key="document.id", primary_key=True)
+    content: bytes = Field(sa_type=sa.LargeBinary)
+
+
+class CaseLink(SQLModel, table=True):
+    """Two related cases, shown on both; stored once, the lower id first."""
+
+    __tablename__ = "case_link"
+    __table_args__ = (sa.UniqueConstraint("case_id", "other_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    other_id: int = Field(foreign_key="case.id", index=True)
+    linked_by: str = Field(max_length=120)
+    linked_at: datetime = Field(sa_type=sa.DateTime)
+
+
+class MergeRecord(SQLModel, table=True):
+    """A duplicate case or person merged into another, with what moved, so that the merge can be undone.
+
+    ``kind``: case or person. ``moved``: JSON of the rows carried over and of the duplicate itself."""
+
+    __tablename__ = "merge_record"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    duplicate: str = Field(max_length=200)  # the duplicate's reference, or the person's id
+    into_case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
+    into_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    moved: str = Field(sa_type=sa.Text)
+    merged_by: str = Field(max_length=120)
+    merged_at: datetime = Field(sa_type=sa.DateTime)
+    undone_at: datetime | None = Field(default=None, sa_type=sa.DateTime)
+
+
+class PersistentReview(SQLModel, table=True):
+    """One review of a person's persistent-complaints procedure: what it decided and when it is next due."""
+
+    __tablename__ = "persistent_review"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    reviewed_on: date
+    outcome: str = Field(max_length=16)  # PersistentOutcome
+    next_review: date | None = None
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    reviewed_by: str = Field(max_length=120)

@@ -1,0 +1,125 @@
+"""What an action of the TUI is made of: a form's fields, the action itself, and helpers for their calls.
+
+Each area of work has its module of actions (``tui.actions`` for the lifecycle; ``tui.actions_*`` for the case
+file); ``tui.actions.ACTIONS`` puts them together, so the forms, keys, palette and help always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from domain import limits
+from domain.limits import check_text, whole_number
+
+if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
+    from tui.data import CaseService
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form. ``kind``: date, text, choice, int, money, list (``;``-separated).
+
+    ``limit``: the most characters a text (or each item of a list) may have; ``most``: the largest whole
+    number, or the most items of a list (``domain.limits``). Every field is one line: no control character.
+    """
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default_today: bool = False
+    placeholder: str = ""
+    limit: int = limits.NAME
+    most: int = limits.WHOLE_NUMBER
+
+    def read(self, text: str) -> Any:
+        """The checked value of ``text``; ValueError (a RuleError for a limit) with a message for the user."""
+        from domain.register_cells import parse_date, parse_money  # the register's rules: loaded with a form
+
+        text = text.strip()
+        if not text:
+            if self.required:
+                raise ValueError("required")
+            return [] if self.kind == "list" else None
+        if self.kind == "date":
+            return parse_date(text)
+        if self.kind == "money":
+            return parse_money(text)
+        if self.kind == "int":
+            return whole_number(text, self.most)
+        if self.kind == "choice":
+            value = text.lower().replace(" ", "_").replace("-", "_")
+            if value not in self.choices:
+                raise ValueError("one of " + ", ".join(self.choices))
+            return value
+        if self.kind == "list":
+            items = [check_text(t, self.limit) for t in text.split(";") if t.strip()]
+            if len(items) > self.most:
+                raise ValueError(f"{len(items):,} given: at most {self.most:,}")
+            if self.choices:
+                wrong = [i for i in items if i.lower().replace(" ", "_") not in self.choices]
+                if wrong:
+                    raise ValueError(f"{wrong[0]!r} is not one of " + ", ".join(self.choices))
+                items = [i.lower().replace(" ", "_") for i in items]
+            return items
+        return check_text(text, self.limit)
+
+
+def values(enum: Any) -> tuple[str, ...]:
+    return tuple(m.value for m in enum)
+
+
+Run = Callable[["CaseService", str | None, dict[str, Any], int | None], str]
+
+
+@dataclass(frozen=True)
+class Action:
+    """A transition: its id (for bindings and the palette), what it is called, its form and its call."""
+
+    id: str
+    title: str
+    fields: tuple[Field, ...]
+    run: Run
+    key: str | None = None  # a key on the caseload and case screens
+    needs_case: bool = True
+    tooltip: str = ""
+    creates: bool = False  # ``run`` logs a new case and returns its reference
+    #: A warning (not a refusal) from the values typed and the case's running due date, shown as you type.
+    warn: Callable[[dict[str, Any], date | None], str | None] | None = None
+
+
+def on(values: dict[str, Any]) -> date | None:
+    return values.get("on")
+
+
+ON = Field("on", "Date", "date", default_today=True)
+
+
+def simple(method: str, done: str, *extra: str) -> Run:
+    """An action whose call is ``service.method(ref, on=..., <extra>=..., expected_version=...)``."""
+
+    def run(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
+        extras = {name: v[name] for name in extra if v[name] is not None}
+        result = getattr(svc, method)(ref or "", on=on(v), **extras, expected_version=version)
+        suffix = f" (due {result:%d/%m/%Y})" if isinstance(result, date) else ""
+        return f"{ref}: {done}{suffix}"
+
+    return run
+
+
+def done(ref: str | None, what: str, due: date) -> str:
+    return f"{ref}: {what} {due:%d/%m/%Y}"
+
+
+def none(ref: str | None, what: str, result: Any) -> str:
+    notes = f" ({'; '.join(result)})" if isinstance(result, list) and result else ""
+    return f"{ref}: {what}{notes}"
+
+
+def then(ref: str | None, what: str, call: Callable[[], None]) -> str:
+    call()
+    return f"{ref}: {what}"
