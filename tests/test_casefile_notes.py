@@ -1,0 +1,111 @@
+"""The contact log: adding and correcting notes, their rules, their events, and the case screen's read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from domain import limits
+from domain.contact_log import parse_when
+from domain.timescales import RuleError
+from store.db.models import Event, Note
+from store.lifecycle.base import ConflictError, NotFound
+from store.views.case import case_detail
+from tests.conftest import TODAY
+
+
+def events(service, action):
+    from sqlmodel import select
+
+    with service.db.read() as session:
+        return list(session.exec(select(Event).where(Event.action == action).order_by(Event.id)))
+
+
+def test_a_note_is_added_with_its_event_and_bumps_the_version(service, calendar):
+    ref = service.log("statutory", date(2026, 11, 2), complainant="Avery Example")
+    before = service.clock(ref).version
+    ident = service.add_note(ref, "Rang to say\nthe letter is late.", kind="phone", direction="in",
+                             with_whom="Avery Example", at=datetime(2026, 11, 20, 14, 30), expected_version=before)
+    assert service.clock(ref).version == before + 1
+    [event] = events(service, "note added")
+    assert (event.detail, event.old, event.new, event.who) == (f"note {ident}", None, "Rang to say\nthe letter is late.",
+                                                               "tester")
+    detail = case_detail(service.db, ref, TODAY, calendar, service.rules)
+    [note] = detail.notes
+    assert (note.id, note.at, note.kind, note.direction, note.with_whom) == (
+        ident, datetime(2026, 11, 20, 14, 30), "phone", "in", "Avery Example")
+    assert note.text == "Rang to say\nthe letter is late." and note.added_by == "tester"
+
+
+def test_a_note_defaults_to_now_on_today(service):
+    ref = service.log("concern", date(2026, 11, 2))
+    ident = service.add_note(ref, "Left a message.")
+    with service.db.read() as session:
+        note = session.get(Note, ident)
+    assert note is not None and note.contact_at.date() == TODAY and note.kind == "note" and note.direction is None
+
+
+def test_a_note_refuses_the_future_bad_kinds_empty_and_hostile_text(service):
+    ref = service.log("concern", date(2026, 11, 2))
+    with pytest.raises(RuleError, match="future"):
+        service.add_note(ref, "x", at=datetime(2026, 11, 23, 0, 1))
+    service.add_note(ref, "later today is fine", at=datetime(2026, 11, 22, 23, 59))
+    with pytest.raises(RuleError, match="kind of contact 'fax' is not one of"):
+        service.add_note(ref, "x", kind="fax")
+    with pytest.raises(RuleError, match="direction"):
+        service.add_note(ref, "x", direction="sideways")
+    with pytest.raises(RuleError, match="empty"):
+        service.add_note(ref, "  \n ")
+    with pytest.raises(RuleError, match="U\\+001B"):
+        service.add_note(ref, "bad \x1b[2J text")
+    with pytest.raises(RuleError, match="at most 10,000"):
+        service.add_note(ref, "x" * (limits.TEXT + 1))
+    with pytest.raises(NotFound):
+        service.add_note("CS-NOPE", "x")
+
+
+def test_a_stale_version_is_a_conflict(service):
+    ref = service.log("concern", date(2026, 11, 2))
+    version = service.clock(ref).version
+    service.add_note(ref, "first")
+    with pytest.raises(ConflictError):
+        service.add_note(ref, "second", expected_version=version)
+
+
+def test_notes_on_a_case_are_limited(service, monkeypatch):
+    monkeypatch.setattr(limits, "NOTES", 2)
+    ref = service.log("concern", date(2026, 11, 2))
+    service.add_note(ref, "one")
+    service.add_note(ref, "two")
+    with pytest.raises(RuleError, match="at most 2 fit"):
+        service.add_note(ref, "three")
+
+
+def test_an_edit_keeps_the_old_text_in_the_audit_trail(service, calendar):
+    ref = service.log("concern", date(2026, 11, 2))
+    ident = service.add_note(ref, "Spoke to the grandmother.")
+    version = service.clock(ref).version
+    service.edit_note(ident, "Spoke to the aunt.", reason="wrong relative", expected_version=version)
+    assert service.clock(ref).version == version + 1
+    [event] = events(service, "note edited")
+    assert (event.detail, event.old, event.new, event.reason) == (
+        f"note {ident}", "Spoke to the grandmother.", "Spoke to the aunt.", "wrong relative")
+    [note] = case_detail(service.db, ref, TODAY, calendar, service.rules).notes
+    assert note.text == "Spoke to the aunt." and note.edited_at is not None
+    with pytest.raises(ConflictError):
+        service.edit_note(ident, "again", expected_version=version)
+    with pytest.raises(NotFound):
+        service.edit_note(9999, "nothing")
+    with pytest.raises(RuleError, match="already says"):
+        service.edit_note(ident, "Spoke to the aunt.")
+    assert service.note_case(ident) == ref and service.note_case(9999) is None
+
+
+def test_when_a_contact_happened_is_read_as_typed():
+    assert parse_when("2026-11-29 14:30") == datetime(2026, 11, 29, 14, 30)
+    assert parse_when("29/11/2026 14:30") == datetime(2026, 11, 29, 14, 30)
+    assert parse_when("29/11/2026") == datetime(2026, 11, 29)
+    for wrong in ("11/29/2026 14:30", "29/11/2026 25:00", "yesterday", "1980-01-01"):
+        with pytest.raises(RuleError):
+            parse_when(wrong)
