@@ -109,3 +109,50 @@ def test_when_a_contact_happened_is_read_as_typed():
     for wrong in ("11/29/2026 14:30", "29/11/2026 25:00", "yesterday", "1980-01-01"):
         with pytest.raises(RuleError):
             parse_when(wrong)
+
+
+async def test_t_notes_a_call_and_the_timeline_shows_it(tmp_path):
+    from domain.config import Config
+    from store.db.database import open_database
+    from store.db.location import resolve_url
+    from store.lifecycle.service import CaseService
+    from tests.test_tui_work import text
+    from tests.tui_helpers import settle
+    from tui.app import create_app
+    from tui.case_screen import CaseScreen
+    from tui.form import FormScreen
+
+    config = Config(user="tester")
+    path = tmp_path / "notes.db"
+    db = open_database(path, config)
+    ref = CaseService(db, config, today=TODAY).log("statutory", date(2026, 11, 2), complainant="Avery Example")
+    db.close()
+    app = create_app(resolve_url(path), config=config, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(ref)
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("t")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action.id == "note"
+        await pilot.press(*"phone", "tab", "i", "n", "tab", *"20/11/2026 14:30", "tab", *"Avery Example", "tab")
+        await pilot.press(*"Rang about the delay.", "enter", *"Will write by Friday.")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen), str(app.screen.query_one("#form-error").render())
+        shown = text(app.screen.query_one("#case-timeline"))
+        assert "note 1: phone call, in, with Avery Example" in shown
+        assert "20/11/2026 14:30" in shown
+        assert "Rang about the delay." in shown and "Will write by Friday." in shown
+        await pilot.press("T")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action.id == "note_edit"
+        await pilot.press("1", "tab", *"Rang about the delay of the letter.", "tab", *"fuller")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen), str(app.screen.query_one("#form-error").render())
+        shown = text(app.screen.query_one("#case-timeline"))
+        assert "of the letter." in shown and "(edited)" in shown and "note edited note 1" in shown
