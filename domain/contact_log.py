@@ -41,3 +41,13 @@ def check_when(at: datetime, today: date) -> datetime:
 #: How a note's kind reads in a sentence ("phone call, in, with A. Parent").
 KIND_WORDS = {"phone": "phone call", "email": "email", "letter": "letter", "meeting": "meeting", "visit": "visit",
               "note": "note"}
+
+
+def contact_words(kind: str, direction: str | None, with_whom: str | None) -> str:
+    """A note's contact in words: ``phone call, in, with A. Parent``."""
+    words = [KIND_WORDS.get(kind, kind.replace("_", " "))]
+    if direction:
+        words.append(direction)
+    if with_whom:
+        words.append(f"with {with_whom}")
+    return ", ".join(words)

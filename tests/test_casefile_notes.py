@@ -29,8 +29,8 @@ def test_a_note_is_added_with_its_event_and_bumps_the_version(service, calendar)
                              with_whom="Avery Example", at=datetime(2026, 11, 20, 14, 30), expected_version=before)
     assert service.clock(ref).version == before + 1
     [event] = events(service, "note added")
-    assert (event.detail, event.old, event.new, event.who) == (f"note {ident}", None, "Rang to say\nthe letter is late.",
-                                                               "tester")
+    assert (event.detail, event.old, event.new, event.who) == (
+        f"note {ident}", None, "Rang to say\nthe letter is late.", "tester")
     detail = case_detail(service.db, ref, TODAY, calendar, service.rules)
     [note] = detail.notes
     assert (note.id, note.at, note.kind, note.direction, note.with_whom) == (

@@ -19,7 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from domain.clock import State, late_extension_note
-from domain.contact_log import KIND_WORDS
+from domain.contact_log import contact_words
 from domain.harmless import shown
 from domain.vocab import COMPLAINT_KINDS, KIND_LABELS, Kind, display_value, label
 from tui.base import ComplaintsScreen
@@ -105,12 +105,8 @@ def timeline(detail: CaseDetail) -> Table:
 
 def note_heading(note: NoteLine) -> str:
     """A note as the timeline names it: ``note 12: phone call, in, with A. Parent`` (edited: said so)."""
-    parts = [KIND_WORDS.get(note.kind, label(note.kind).lower())]
-    if note.direction:
-        parts.append(note.direction)
-    if note.with_whom:
-        parts.append(f"with {note.with_whom}")
-    return f"note {note.id}: " + ", ".join(parts) + (" (edited)" if note.edited_at else "")
+    return (f"note {note.id}: {contact_words(note.kind, note.direction, note.with_whom)}"
+            + (" (edited)" if note.edited_at else ""))
 
 
 def learning(detail: CaseDetail) -> Table | Text:
