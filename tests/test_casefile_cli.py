@@ -112,3 +112,17 @@ def test_note_adds_a_note_and_refuses_bad_input(case_db):
 def test_help_has_examples():
     for command in ("note", "show"):
         assert "Example: complaints " + command in run(command, "--help").output
+
+
+def test_show_never_prints_a_raw_control_character(case_db):
+    path, ref, _ = case_db
+    conn = sqlite3.connect(path)  # text from before the rules (a legacy import): stored as it came
+    conn.execute("UPDATE note SET text = 'evil \x1b[2J\x9b text\u202e', with_whom = 'A\x07B' WHERE id = 1")
+    conn.execute("UPDATE document SET name = 'x\x1b]0;title\x07.pdf' WHERE id = 1")
+    conn.commit()
+    for fmt in ("text", "json"):
+        result = run("show", ref, "--db", path, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert not any(c in result.output for c in "\x1b\x07\x9b\u202e"), fmt
+    assert "evil ␛[2J\\x9b text\\u202e" in run("show", ref, "--db", path).output
+    assert json.loads(run("show", ref, "--db", path, "--format", "json").output)["notes"][0]["with_whom"] == "A\x07B"

@@ -137,6 +137,15 @@ async def test_t_notes_a_call_and_the_timeline_shows_it(tmp_path):
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, FormScreen) and form.action.id == "note"
+        await pilot.press("tab", "tab", *"23/11/2026 09:00", "tab", "tab", *"x", "ctrl+s")  # tomorrow: refused
+        await settle(app, pilot)
+        assert app.screen is form and "future" in str(form.query_one("#form-error").render())
+        form.query_one("#field-at").value = "31/11/2026 09:00"
+        await pilot.pause()
+        assert "not a date and time that exists" in str(form.query_one("#error-at").render())
+        form.query_one("#field-at").value = ""
+        form.query_one("#field-text").text = ""
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab")  # back to the kind
         await pilot.press(*"phone", "tab", "i", "n", "tab", *"20/11/2026 14:30", "tab", *"Avery Example", "tab")
         await pilot.press(*"Rang about the delay.", "enter", *"Will write by Friday.")
         await pilot.press("ctrl+s")

@@ -11,10 +11,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from domain.config import Config
 from store.db.database import open_database
-from store.db.models import CaseLink, Document, DocumentContent, MergeRecord, PersistentReview, Person
+from store.db.models import (
+    CaseLink,
+    Document,
+    DocumentContent,
+    MergeRecord,
+    Note,
+    PersistentReview,
+    Person,
+)
 from store.housekeeping.privacy import Retention
 from store.housekeeping.privacy_casefile import file_name
 from store.lifecycle.service import CaseService
@@ -27,12 +36,9 @@ BYTES = b"SYNTHETIC-LETTER-TO-QUINN-" * 2000  # 52 KB: overflow pages
 MOVED = '{"person": {"name": "Quinn Exampel", "phone": "07700 900123"}}'
 
 
-@pytest.fixture
-def case_file(tmp_path, config):
+def _build(db, config) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """Quinn Example's complaint of 2018 (closed) with a note, a document, a link, a merge and a review; a
-    colleague's note on Bo Sample's open case that names Quinn."""
-    path = tmp_path / "p.db"
-    db = open_database(path, config)
+    colleague's note on Bo Sample's open case that names Quinn. The two references."""
     svc = CaseService(db, config, today=TODAY)
     old = svc.log("statutory", date(2018, 3, 1), complainant="Quinn Example", complainant_id="Q1")
     svc.respond(old, "upheld", date(2018, 3, 14))
@@ -56,6 +62,14 @@ def case_file(tmp_path, config):
         person = session.get(Person, 1)
         assert person is not None
         person.salutation, person.preferred_contact = "Dear Quinn", "phone"
+    return old, kept
+
+
+@pytest.fixture
+def case_file(tmp_path, config):
+    path = tmp_path / "p.db"
+    db = open_database(path, config)
+    old, kept = _build(db, config)
     db.close()
     return {"db": str(path), "old": old, "kept": kept}
 
@@ -119,3 +133,18 @@ def test_the_year_end_figures_never_read_the_case_file():
         source = (root / module).read_text(encoding="utf-8")
         for table in ("Note", "Document", "CaseLink", "MergeRecord", "PersistentReview", '"note"', "document"):
             assert table not in source, (module, table)
+
+
+def test_retention_removes_the_case_file_on_both_databases(database_url):
+    db = open_database(database_url, BOSS)
+    try:
+        old, kept = _build(db, BOSS)
+        assert Retention(db, BOSS, today=TODAY).apply(6).references == [old]
+        with db.read() as session:
+            assert [n.text for n in session.exec(select(Note))] == ["Bo mentioned Quinn Example's complaint"]
+            for model in (Document, DocumentContent, MergeRecord, PersistentReview):
+                assert session.exec(select(model)).all() == [], model
+            person = session.get(Person, 1)
+            assert person is not None and (person.salutation, person.preferred_contact) == (None, None)
+    finally:
+        db.close()
