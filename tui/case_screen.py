@@ -86,10 +86,13 @@ def stages(detail: CaseDetail) -> Table:
 
 
 def timeline(detail: CaseDetail) -> Table:
-    """The stages' events and the contact log's notes, one list by time (a note at when the contact was)."""
+    """The stages' events and the contact log's notes, one list by time (a note at when the contact was; its
+    edits as events, old -> new)."""
     table = Table("When", "Who", "What", "Change", expand=True)
     rows: list[tuple[datetime, int, tuple[Text | str, ...]]] = []
     for at, who, action, what, old, new, reason in detail.events:
+        if action == "note added" and detail.notes:  # the note itself is on the timeline, at its contact's time
+            continue
         change = f"{display_value(old)} → {display_value(new)}" if old is not None or new is not None else ""
         if reason:
             change += f"  (reason: {reason})"
