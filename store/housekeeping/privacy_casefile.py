@@ -39,7 +39,7 @@ def case_file_of(session: Session, case: Case) -> dict[str, Any]:
         linked.append({"reference": other.reference if other else None, "linked_by": link.linked_by,
                        "linked_at": link.linked_at.isoformat()})
     merges = session.exec(select(MergeRecord).where(MergeRecord.into_case_id == case.id).order_by(col(MergeRecord.id)))
-    return {"notes": [_plain_row(n, "case_id") for n in notes],
+    return {"notes": [{"id": n.id, **_plain_row(n, "case_id")} for n in notes],
             "documents": [{"id": d.id, **_plain_row(d, "case_id")} for d in documents],
             "links": linked, "merges": [_plain_row(m, "into_case_id", "into_person_id") for m in merges]}
 

@@ -48,7 +48,7 @@ class NotesMixin(ServiceBase):
         kind_value = _choice(NoteKind, kind, "kind of contact")
         way = _choice(Direction, direction, "direction") if direction and direction.strip() else None
         try:
-            whom = check_text(with_whom, limits.NAME) or None if with_whom is not None else None
+            whom = (check_text(with_whom, limits.NAME) or None) if with_whom is not None else None
         except RuleError as exc:
             raise RuleError(f"'with whom' {exc}") from None
         today = self.today()
