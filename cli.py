@@ -342,7 +342,7 @@ def _run_tui(db: str | None, today: date) -> None:
 
 def _register() -> None:
     """Each command on the app. Their modules use the options and helpers above, so this runs last."""
-    from commands import cases, digest, figures, register, safekeeping, setup
+    from commands import casefile, cases, digest, figures, register, safekeeping, setup
 
     app.command()(digest.due)
     app.command()(setup.demo)
@@ -350,6 +350,8 @@ def _register() -> None:
     app.command()(figures.export)
     app.command("import")(register.import_)
     app.command()(cases.history)
+    app.command()(casefile.show)
+    app.command()(casefile.note)
     app.command()(cases.correct)
     app.command()(safekeeping.migrate)
     app.command()(cases.delete)

@@ -97,6 +97,8 @@ def person(
 ) -> None:
     """Everything held about one person, for a subject access request (owner-only JSON file).
 
+    Their cases' documents are written beside it, in FILE-documents/, each named in the JSON with its SHA-256.
+
     The person is found in every role: complainant, the child a case is about, independent person,
     officer, and wherever free text or the audit trail names them (deleted cases' too).
 
@@ -104,10 +106,16 @@ def person(
     """
     from store.db.location import owner_only
     from store.housekeeping.privacy import person_record
+    from store.housekeeping.privacy_casefile import write_documents
 
     check_text(who, "PERSON")
+    folder = export_to.parent / f"{export_to.stem}-documents"
     with opened(db) as (database, _):
         record = person_record(database, who)
+        try:  # each document's bytes, owner-only, in a folder beside the JSON that names them
+            documents = write_documents(database, record, folder)
+        except OSError as exc:
+            fail(f"cannot write {folder}: {exc.strerror or exc}")
     try:
         with owner_only(export_to) as f:
             f.write(json_text(json.dumps(record, indent=2, ensure_ascii=False)))  # no raw control character
@@ -118,3 +126,5 @@ def person(
         f" and {others} other record{'s' if others != 1 else ''}" if others else "")
     roles = "; ".join(f"{role}: {count}" for role, count in record["roles"].items())
     typer.echo(f"Wrote {held} held about this person to {export_to}" + (f" ({roles})" if roles else ""))
+    if documents:
+        typer.echo(f"and {documents} document{'s' if documents != 1 else ''} kept with their cases to {folder}")

@@ -19,9 +19,11 @@ async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
 
 async def still(app, pilot) -> None:  # type: ignore[no-untyped-def]
     """Settle, then stop every text cursor blinking: a snapshot must not depend on when it is taken."""
-    from textual.widgets import Input
+    from textual.widgets import Input, TextArea
 
     await settle(app, pilot)
     for field in app.screen.query(Input):
         field.cursor_blink = False
+    for area in app.screen.query(TextArea):  # a form's multi-line field
+        area.cursor_blink = False
     await pilot.pause()

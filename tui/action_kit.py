@@ -20,10 +20,11 @@ if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs 
 
 @dataclass(frozen=True)
 class Field:
-    """One input of a form. ``kind``: date, text, choice, int, money, list (``;``-separated).
+    """One input of a form. ``kind``: date, datetime, text, multiline, choice, int, money, list (``;``-separated).
 
     ``limit``: the most characters a text (or each item of a list) may have; ``most``: the largest whole
-    number, or the most items of a list (``domain.limits``). Every field is one line: no control character.
+    number, or the most items of a list (``domain.limits``). Every field but a multiline one (shown as a text
+    area: tabs and line breaks allowed) is one line; none takes a control character.
     """
 
     name: str
@@ -49,6 +50,12 @@ class Field:
             return parse_date(text)
         if self.kind == "money":
             return parse_money(text)
+        if self.kind == "datetime":
+            from domain.contact_log import parse_when
+
+            return parse_when(text)
+        if self.kind == "multiline":
+            return check_text(text, self.limit, multiline=True)
         if self.kind == "int":
             return whole_number(text, self.most)
         if self.kind == "choice":

@@ -7,7 +7,7 @@ drawn through ``plain``: its control characters shown harmlessly, any markup in 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from domain.clock import State, late_extension_note
+from domain.contact_log import contact_words
 from domain.harmless import shown
 from domain.vocab import COMPLAINT_KINDS, KIND_LABELS, Kind, display_value, label
 from tui.base import ComplaintsScreen
@@ -30,7 +31,7 @@ from tui.person_screen import PersonScreen
 from tui.text import plain, uk_date
 
 if TYPE_CHECKING:
-    from tui.data import CaseDetail, Data
+    from tui.data import CaseDetail, Data, NoteLine
 
 
 def clock_line(detail: CaseDetail, app: App[Any]) -> Text:
@@ -85,14 +86,30 @@ def stages(detail: CaseDetail) -> Table:
 
 
 def timeline(detail: CaseDetail) -> Table:
+    """The stages' events and the contact log's notes, one list by time (a note at when the contact was; its
+    edits as events, old -> new)."""
     table = Table("When", "Who", "What", "Change", expand=True)
+    rows: list[tuple[datetime, int, tuple[Text | str, ...]]] = []
     for at, who, action, what, old, new, reason in detail.events:
+        if action == "note added" and detail.notes:  # the note itself is on the timeline, at its contact's time
+            continue
         change = f"{display_value(old)} → {display_value(new)}" if old is not None or new is not None else ""
         if reason:
             change += f"  (reason: {reason})"
-        table.add_row(f"{at:%d/%m/%Y %H:%M}", plain(who), plain(action + (f" {what}" if what else "")),
-                      plain(change, lines=True))
+        rows.append((at, 0, (f"{at:%d/%m/%Y %H:%M}", plain(who), plain(action + (f" {what}" if what else "")),
+                             plain(change, lines=True))))
+    for note in detail.notes:
+        rows.append((note.at, 1, (f"{note.at:%d/%m/%Y %H:%M}", plain(note.added_by), plain(note_heading(note)),
+                                  plain(note.text, lines=True))))
+    for _, _, cells in sorted(rows, key=lambda row: (row[0], row[1])):
+        table.add_row(*cells)
     return table
+
+
+def note_heading(note: NoteLine) -> str:
+    """A note as the timeline names it: ``note 12: phone call, in, with A. Parent`` (edited: said so)."""
+    return (f"note {note.id}: {contact_words(note.kind, note.direction, note.with_whom)}"
+            + (" (edited)" if note.edited_at else ""))
 
 
 def learning(detail: CaseDetail) -> Table | Text:

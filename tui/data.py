@@ -41,11 +41,12 @@ if TYPE_CHECKING:
     from store.views.case import CaseDetail
     from store.views.council_lists import CouncilLists
     from store.views.figures import WriteWatch
+    from store.views.notes import NoteLine
     from store.views.person import PersonDetail
     from tui.actions import Action
 
 __all__ = ["APP_NAME", "PAGE_SIZE", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
-           "CaseloadRow", "CouncilLists", "Data", "EarlyPage", "PersonDetail", "Refused", "caseload_page",
+           "CaseloadRow", "CouncilLists", "Data", "EarlyPage", "NoteLine", "PersonDetail", "Refused", "caseload_page",
            "failure_said", "load_config", "matches", "narrowable", "quick_page", "resolve_url"]
 
 DEMO_CASES = 3000

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from tui.actions import Action
 from tui.text import plain
@@ -52,7 +52,10 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                     placeholder = field.placeholder or {"date": "dd/mm/yyyy", "money": "£0.00"}.get(field.kind, "")
                     if field.choices and not placeholder:
                         placeholder = " | ".join(field.choices[:4]) + (" | …" if len(field.choices) > 4 else "")
-                    yield Input(value=value, placeholder=placeholder, id=f"field-{field.name}")
+                    if field.kind == "multiline":  # several lines: ctrl+s saves, enter starts a line
+                        yield TextArea(id=f"field-{field.name}", classes="form-multiline")
+                    else:
+                        yield Input(value=value, placeholder=placeholder, id=f"field-{field.name}")
                     yield Label("", id=f"error-{field.name}", classes="form-field-error")
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="form-save")
@@ -70,14 +73,19 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         values = {}
         for field in self.action.fields:
             try:
-                values[field.name] = field.read(self.query_one(f"#field-{field.name}", Input).value)
+                values[field.name] = field.read(self._typed(field.name))
             except ValueError:
                 values[field.name] = None
         self.query_one("#form-warning", Static).update(self.action.warn(values, self.due) or "")
 
+    def _typed(self, name: str) -> str:
+        """What is in a field: an input's value, or a text area's text."""
+        widget = self.query_one(f"#field-{name}")
+        return widget.text if isinstance(widget, TextArea) else self.query_one(f"#field-{name}", Input).value
+
     def _check(self, name: str) -> tuple[bool, Any]:
         field = next(f for f in self.action.fields if f.name == name)
-        text = self.query_one(f"#field-{name}", Input).value
+        text = self._typed(name)
         error = self.query_one(f"#error-{name}", Label)
         try:
             value = field.read(text)
@@ -91,6 +99,10 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         if event.input.id and event.input.id.startswith("field-"):
             self._check(event.input.id.removeprefix("field-"))
             self._warn()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id and event.text_area.id.startswith("field-"):
+            self._check(event.text_area.id.removeprefix("field-"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()

@@ -39,11 +39,15 @@ from store.db.models import (
     Case,
     CaseTheme,
     ComplaintIssue,
+    Document,
     Event,
     IndependentPerson,
     LearningAction,
+    MergeRecord,
+    Note,
     Officer,
     OmbudsmanEnquiry,
+    PersistentReview,
     Person,
     ServiceArea,
     Stage,
@@ -51,6 +55,7 @@ from store.db.models import (
     Theme,
 )
 from store.db.names import mentions, name_key, name_words
+from store.housekeeping.privacy_casefile import case_file_of, forget_case_files, forget_people, person_file_of
 from store.lifecycle.base import ServiceBase, row_id
 
 
@@ -117,6 +122,13 @@ _FREE_TEXT: tuple[tuple[Any, str, str], ...] = (
     (LearningAction, "owner", "owner of a learning action"),
     (Person, "persistent_contact", "single point of contact (persistent-complaints procedure)"),
     (Person, "persistent_arrangements", "named in a complainant's persistent-procedure arrangements"),
+    (Note, "text", "named in a case's note"),
+    (Note, "with_whom", "contact in a case's note"),
+    (Document, "email_from", "sender of an email kept with a case"),
+    (Document, "text", "named in an email kept with a case"),
+    (LearningAction, "done_note", "named in what a learning action did"),
+    (MergeRecord, "moved", "named in a merge record"),
+    (PersistentReview, "note", "named in a persistent-procedure review"),
 )
 _IN_EVENTS = "named in the audit trail"
 _IN_DELETED = "named in the audit trail of a deleted case"
@@ -148,7 +160,8 @@ def person_record(db: Database, who: str) -> dict[str, Any]:
         counts.update(r["names_them_as"] for r in others)
         if not counts and person is None:
             raise RuleError("no person has that complainant_id or name")
-        return {"person": _row(person) if person else None, "cases": own, "other_records": others,
+        return {"person": {**_row(person), **person_file_of(session, person)} if person else None,
+                "cases": own, "other_records": others,
                 "roles": dict(counts), "produced": datetime.now(UTC).replace(microsecond=0).isoformat()}
 
 
@@ -175,6 +188,7 @@ def _case_record(session: Session, case: Case) -> dict[str, Any]:
             select(LearningAction).where(LearningAction.case_id == case.id))],
         "history": [_row(e, "case_id") for e in session.exec(
             select(Event).where(Event.case_id == case.id).order_by(col(Event.id)))],
+        **case_file_of(session, case),
     }
 
 
@@ -195,10 +209,11 @@ def _other_records(session: Session, names: Collection[str], keys: Collection[st
         found.append({"names_them_as": "officer", "record": "officer", **_row(officer), "cases": list(assigned)})
     for model, column, role in _FREE_TEXT:
         for row in _naming(session, model, column, names, keys):
-            if model is Person:
-                if person is not None and row.id == person.id:
+            if model is Person or model is PersistentReview:
+                owner = row_id(row) if model is Person else row.person_id
+                if person is not None and owner == person.id:
                     continue  # their own record, exported whole as "person"
-                where: dict[str, Any] = {"references": references.of_person(row_id(row))}
+                where: dict[str, Any] = {"references": references.of_person(owner)}
             else:
                 case_id = references.case_id(model, row)
                 if case_id in own:
@@ -233,6 +248,8 @@ class _References:
         if model is ComplaintIssue:
             stage = self.session.get(Stage, row.stage_id)
             return stage.case_id if stage else None
+        if model is MergeRecord:
+            return row.into_case_id
         return row.case_id
 
     def of_case(self, case_id: int | None) -> str | None:
@@ -358,8 +375,9 @@ class Retention(ServiceBase):
                         .values(declined_reason=None, paused_reason=None, override_reason=None)
                         .execution_options(**unsync))
         session.execute(sa.update(LearningAction).where(col(LearningAction.case_id).in_(ids))
-                        .values(description="(removed under the retention policy)", owner=None)
+                        .values(description="(removed under the retention policy)", owner=None, done_note=None)
                         .execution_options(**unsync))
+        forget_case_files(session, ids)
         why = f"closed before {self.today().isoformat()} less the retention period"
         self._anonymise_histories(session, cases, why)
         for case in cases:
@@ -373,6 +391,7 @@ class Retention(ServiceBase):
         for person in session.exec(select(Person).where(col(Person.id).in_(people - kept))):
             names.update(n for n in (person.name, person.external_id) if n)
             _anonymise_person(person)
+        forget_people(session, [p for p in people - kept if p is not None])
         return people, names
 
     def _anonymise_histories(self, session: Session, cases: list[Case], reason: str) -> None:
@@ -420,6 +439,7 @@ def _anonymise_person(person: Person) -> None:
     person.external_id = None
     person.email = person.phone = person.address = None
     person.persistent_contact = person.persistent_arrangements = None
+    person.salutation = person.preferred_contact = None
     person.anonymised = True
 
 
