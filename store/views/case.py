@@ -57,6 +57,11 @@ class PersonView:
     persistent_contact: str | None
     persistent_arrangements: str | None
     contacts: int
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    preferred_contact: str | None = None
+    salutation: str | None = None
 
 
 @dataclass
@@ -170,7 +175,8 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
                 detail.person = PersonView(person.name, person.external_id, person.complainant_group,
                                            person.persistent, person.persistent_start, person.persistent_review,
                                            person.persistent_contact, person.persistent_arrangements,
-                                           len(others) + 1)
+                                           len(others) + 1, person.email, person.phone, person.address,
+                                           person.preferred_contact, person.salutation)
             detail.linked = [(c.reference, c.kind, c.received, "closed" if c.closed else "open") for c in others]
         return detail
 
