@@ -272,3 +272,62 @@ def test_an_officer_gets_a_login_linked_from_the_settings(service, lists):
         service.add_to_list("officer", "Jo Officer", username="newbie")
     with pytest.raises(RuleError, match="already on the list"):
         service.add_to_list("officer", "Jo Officer")
+
+
+# -- the command line -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def cli_db(tmp_path, config):
+    from store.db.database import open_database
+
+    path = tmp_path / "c.db"
+    db = open_database(path, config)
+    svc = CaseService(db, config, today=TODAY)
+    svc.add_to_list("team", "CIN North")
+    svc.add_to_list("officer", "Kim Lee", username="kim")
+    svc.log("statutory", NOV_2, complainant="Alex Example", officer="Sam Patel", team="CIN South")
+    svc.log("corporate", NOV_2, complainant="Bo Sample", officer="Sam Patel")
+    db.close()
+    return str(path)
+
+
+def run(*args):
+    from typer.testing import CliRunner
+
+    import cli
+
+    return CliRunner().invoke(cli.app, list(args), env={"COMPLAINTS_TODAY": "2026-11-22"})
+
+
+def test_cli_edit_changes_a_field_and_names_what_is_allowed(cli_db):
+    result = run("edit", "CS-2026-00001", "team", "cin north", "--reason", "typed wrongly", "--db", cli_db)
+    assert (result.exit_code, result.output) == (0, "CS-2026-00001: team changed (in its history)\n")
+    result = run("edit", "CS-2026-00001", "team", "CIN North", "--db", cli_db)
+    assert result.output == "CS-2026-00001: team already had that value; nothing changed\n"
+    result = run("history", "CS-2026-00001", "--db", cli_db)
+    assert "CIN South" in result.output and "CIN North" in result.output and "typed wrongly" in result.output
+    result = run("edit", "CS-2026-00001", "team", "CIN Nroth", "--db", cli_db)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: team: 'CIN Nroth' is not on the council's list of teams")
+    result = run("edit", "CS-2026-00001", "group", "aunt", "--db", cli_db)
+    assert result.output == ("Error: group 'aunt' is not one of: child, parent, relative, foster_carer, adopter, "
+                             "special_guardian, professional, other\n")
+    result = run("edit", "CS-2026-00001", "received", "2026-11-01", "--db", cli_db)
+    assert result.exit_code == 1 and "complaints correct" in result.output
+
+
+def test_cli_reassign_moves_every_case_named(cli_db):
+    result = run("reassign", "CS-2026-00001", "CC-2026-00001", "--to", "kim", "--db", cli_db)
+    assert (result.exit_code, result.output) == (0, "2 cases reassigned to kim\n")
+    result = run("reassign", "CS-2026-00001", "--to", "Kim Lee", "--db", cli_db)
+    assert result.output == "0 cases reassigned to Kim Lee (1 already theirs)\n"
+    result = run("reassign", "CS-2026-00001", "--to", "Nobody", "--db", cli_db)
+    assert result.exit_code == 1 and "not on the council's list of officers" in result.output
+
+
+def test_cli_help_lists_the_fields_the_store_takes():
+    from commands.edits import FIELDS_HELP
+
+    assert FIELDS_HELP.split(", ") == list(FIELDS)
+    for command in ("edit", "reassign"):
+        assert "Example: complaints " + command in run(command, "--help").output
