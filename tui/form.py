@@ -34,10 +34,13 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check the form and save it"),
     ]
 
-    def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None) -> None:
+    def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None,
+                 initial: dict[str, str] | None = None, version: int | None = None) -> None:
         super().__init__()
         self.action, self.reference, self.today = action, reference, today
         self.due = due  # the case's running due date, for the action's warnings
+        self.initial = initial or {}  # the fields' text as the case has it (an edit's form)
+        self.version = version  # the case's version that text was read at, when no case screen is under the form
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
@@ -48,7 +51,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             with Grid(id="form-fields"):
                 for field in self.action.fields:
                     yield Label(field.label + (" *" if field.required else ""), classes="form-label")
-                    value = self.today.strftime("%d/%m/%Y") if field.default_today else ""
+                    value = self.initial.get(field.name) or (
+                        self.today.strftime("%d/%m/%Y") if field.default_today else "")
                     placeholder = field.placeholder or {"date": "dd/mm/yyyy", "money": "£0.00"}.get(field.kind, "")
                     if field.choices and not placeholder:
                         placeholder = " | ".join(field.choices[:4]) + (" | …" if len(field.choices) > 4 else "")

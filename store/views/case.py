@@ -93,6 +93,7 @@ class CaseDetail:
     ombudsman: list[tuple[date, str | None, date | None, str | None, Decimal | None]] = field(default_factory=list)
     person: PersonView | None = None
     linked: list[tuple[str, str, date, str]] = field(default_factory=list)  # same person's other cases
+    group: str | None = None  # the complainant's group on this case
 
 
 def _name(session: Session, model: type, ident: int | None) -> str | None:
@@ -149,7 +150,7 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
             service_area=_name(session, ServiceArea, case.service_area_id), team=_name(session, Team, case.team_id),
             officer=_name(session, Officer, case.officer_id), themes=themes, acknowledged=case.acknowledged,
             closed=case.closed, stage=stage_name(current) if current else None, clock=clock,
-            stage_clock=stage_clock, due_for=due_for)
+            stage_clock=stage_clock, due_for=due_for, group=case.complainant_group)
         for s in stages:
             issues = session.exec(select(ComplaintIssue).where(ComplaintIssue.stage_id == s.id)
                                   .order_by(col(ComplaintIssue.number)))
