@@ -40,6 +40,10 @@ def first_stage(service, ref):
 
 @pytest.fixture
 def lists(service):
+    _lists(service)
+
+
+def _lists(service):
     for team in ("CIN North", "CIN South"):
         service.add_to_list("team", team)
     for theme in ("Delays", "Placement", "Poor communication"):
@@ -331,3 +335,35 @@ def test_cli_help_lists_the_fields_the_store_takes():
     assert FIELDS_HELP.split(", ") == list(FIELDS)
     for command in ("edit", "reassign"):
         assert "Example: complaints " + command in run(command, "--help").output
+
+
+def test_edits_and_reassign_alike_on_sqlite_and_postgresql(database_url, config):
+    from store.db.database import open_database
+    from store.views.council_lists import officer_of
+
+    db = open_database(database_url, config)
+    try:
+        service = CaseService(db, config, today=TODAY)
+        _lists(service)
+        ref = logged(service, "concern", D(2026, 11, 2))
+        assert service.edit_fields(ref, {"team": "cin south", "themes": "delays; placement", "email": "a@b.org",
+                                         "kind": "corporate"}) == ["team", "themes", "email", "kind"]
+        assert service.reassign([ref], "jo") == 1
+        assert [e[:2] for e in edits(service, ref)] == [("edited", "team"), ("edited", "themes"),
+                                                        ("edited", "email"), ("edited", "kind"),
+                                                        ("reassigned", "officer")]
+        with db.dbapi() as connection:
+            assert officer_of(connection, "jo", db.placeholder) == "Jo Officer"
+            assert officer_of(connection, "Sam Officer", db.placeholder) == "Sam Officer"
+            assert officer_of(connection, "newbie", db.placeholder) is None
+    finally:
+        db.close()
+
+
+def test_a_refused_list_name_says_which_names_the_list_has(service, lists):
+    ref = logged(service)
+    with pytest.raises(RuleError) as refused:
+        service.edit_case(ref, "team", "CIN Nroth")
+    assert str(refused.value) == ("team: 'CIN Nroth' is not on the council's list of teams (CIN North, CIN South); "
+                                  "adding one is deliberate: add it in Settings (or with a in the picker), then "
+                                  "choose it")

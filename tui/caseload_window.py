@@ -133,7 +133,8 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         if self.query_state.view != "mine" or self.table.row_count or message.officer is not None:
             return
         self.query_one("#status", Static).update(plain(
-            f"2 My cases: your login {message.login} is linked to no officer, so no work is yours yet. "
+            f"{data.VIEW_BY_ID['mine'].key} My cases: your login {message.login} is linked to no officer, so no "
+            "work is yours yet. "
             f"Settings (,), then w: your name as on the list of officers, and the login {message.login}"))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -151,8 +151,11 @@ class ServiceBase:
             raise RuleError(f"{row.name} was retired from the {kind}s: restore it in Settings, or choose another")
         if row is None and not adding:
             kind = model.__tablename__.replace("_", " ")
-            raise RuleError(f"{kind}: {name!r} is not on the council's list of {kind}s; adding one is deliberate: "
-                            f"add it in Settings (or with a in the picker), then choose it")
+            listed = sorted(r.name for r in session.exec(select(model)) if r.active)
+            some = ", ".join(listed[:12]) + (f" and {len(listed) - 12} more" if len(listed) > 12 else "")
+            raise RuleError(f"{kind}: {name!r} is not on the council's list of {kind}s"
+                            f"{f' ({some})' if listed else ' (none yet)'}; adding one is deliberate: add it in "
+                            "Settings (or with a in the picker), then choose it")
         if row is None:
             row = model(name=name)
             session.add(row)
