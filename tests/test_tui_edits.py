@@ -137,7 +137,8 @@ async def test_my_cases_tells_a_newcomer_how_and_the_settings_link_their_login(s
         await pilot.press("2")
         await settle(app, pilot)
         status = str(app.query_one("#status", Static).render())
-        assert "your login newbie is linked to no officer" in status and "Settings (,), then w" in status
+        assert status == "2 My cases: no officer has your login newbie. To link it: Settings (,), w, your name as " \
+                         "listed, login newbie"
         await pilot.press("comma")
         await settle(app, pilot)
         await pilot.press("w")
@@ -150,4 +151,4 @@ async def test_my_cases_tells_a_newcomer_how_and_the_settings_link_their_login(s
         await pilot.press("2")
         await settle(app, pilot)
         assert app.query_one(CaseloadTable).row_count >= 3
-        assert "linked to no officer" not in str(app.query_one("#status", Static).render())
+        assert "no officer has your login" not in str(app.query_one("#status", Static).render())

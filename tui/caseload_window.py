@@ -133,9 +133,8 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         if self.query_state.view != "mine" or self.table.row_count or message.officer is not None:
             return
         self.query_one("#status", Static).update(plain(
-            f"{data.VIEW_BY_ID['mine'].key} My cases: your login {message.login} is linked to no officer, so no "
-            "work is yours yet. "
-            f"Settings (,), then w: your name as on the list of officers, and the login {message.login}"))
+            f"{data.VIEW_BY_ID['mine'].key} My cases: no officer has your login {message.login}. To link it: "
+            f"Settings (,), w, your name as listed, login {message.login}"), layout=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
