@@ -120,6 +120,8 @@ async def test_space_marks_two_cases_and_g_reassigns_both(small_db):
         await pilot.press("g")
         await settle(app, pilot)
         assert isinstance(app.screen, FormScreen) and app.screen.reference == " ".join(marked)
+        assert str(app.screen.query_one("#form-title", Static).render()) == (
+            f"Reassign · 2 marked cases: {marked[0]} {marked[1]}")
         field(app, "officer").value = "Jo Officer"
         await pilot.press("ctrl+s")
         await settle(app, pilot)

@@ -45,6 +45,8 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
             title = self.action.title + (f" · {self.reference}" if self.reference else "")
+            if self.reference and " " in self.reference:  # the caseload's marked cases, all at once
+                title = f"{self.action.title} · {len(self.reference.split())} marked cases: {self.reference}"
             yield Static(plain(title), id="form-title")
             yield Static("", id="form-error")
             yield Static("", id="form-warning")
