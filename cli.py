@@ -342,7 +342,7 @@ def _run_tui(db: str | None, today: date) -> None:
 
 def _register() -> None:
     """Each command on the app. Their modules use the options and helpers above, so this runs last."""
-    from commands import casefile, cases, digest, figures, register, safekeeping, setup
+    from commands import casefile, cases, digest, edits, figures, register, safekeeping, setup
 
     app.command()(digest.due)
     app.command()(setup.demo)
@@ -361,6 +361,8 @@ def _register() -> None:
     app.command()(safekeeping.retention)
     app.command()(safekeeping.copy)
     app.command()(setup.config)
+    app.command()(edits.edit)
+    app.command()(edits.reassign)
 
 
 #: Set by Ctrl-C (see ``_interrupt``).

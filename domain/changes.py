@@ -12,6 +12,8 @@ or refused the same way, in the same words:
   the dates of the last reopening once it was answered (answering it is a transition).
 - An outcome against the findings on each issue is a manager's override, with a reason
   (``domain.lifecycle.resolve_outcome``), whether the stage is open or closed.
+- The kind of a case decides the table the year's figures count it in: once the case is closed, or its
+  first stage answered, changing it is a manager's, with a reason (``check_kind`` adds what may become what).
 
 Changes are named by the register's columns (``domain.register.COLUMNS``) and their typed values.
 """
@@ -69,6 +71,10 @@ def check_change(stored: StoredCase, column: str, old: Any, new: Any, role: Role
         if not stored.reopening_closed:
             return
         what = f"changing {column.replace('_', ' ')} of an answered reopening"
+    elif column == "kind":
+        if not stored.closed and not stored.closed_stages:
+            return
+        what = "changing the kind of a closed case" if stored.closed else "changing the kind of an answered case"
     elif column not in RECORDS:
         return
     elif column == "stage1_reopened":
@@ -98,3 +104,22 @@ def check_outcome(outcome: str | None, findings: Iterable[str], role: Role, reas
     if outcome is None or not found:
         return False
     return resolve_outcome(Outcome(outcome), found, reason, role)[1]
+
+
+def check_kind(stored: StoredCase, old: str, new: str, later_stages: bool, role: Role, reason: str | None) -> None:
+    """Whether a case of kind ``old`` may become ``new`` (``later_stages``: it has gone past its first stage).
+
+    A kind with a clock (complaints, concerns, enquiries, comments) becomes another kind with a clock, and a
+    kind without one (compliments, referrals elsewhere) another without one; a case past Stage 1 keeps its
+    kind (its Stage 2 and 3 are the procedure's). A closed or answered case: a manager, with a reason.
+    """
+    before, after = Kind(old), Kind(new)
+    if before is after:
+        return
+    if before.has_clock != after.has_clock:
+        ends = "close or withdraw it" if before.has_clock else "log the new representation"
+        raise RuleError(f"kind: {old} cannot become {new} (one has a clock and the other none): {ends}, or "
+                        "delete it (managers) and log it again")
+    if later_stages:
+        raise RuleError(f"kind: a {old} case that has gone past Stage 1 keeps its kind")
+    check_change(stored, "kind", old, new, role, reason)

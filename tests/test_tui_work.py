@@ -853,6 +853,8 @@ VALID: dict[str, tuple[Any, dict[str, str]]] = {
     "lgo_complied": (lambda svc: _ombudsman(svc, "decision", "remedy"), {}),
     "action": (_answered, {"description": "Return calls within a day", "owner": "Team manager"}),
     "persistent": (_open, {"contact": "Complaints manager", "arrangements": "One weekly email"}),
+    "edit": (_open, {"summary": "Delay in the assessment", "reason": "typed wrongly at intake"}),
+    "reassign": (lambda svc: (svc.add_to_list("officer", "Kim Lee"), _open(svc))[1], {"officer": "Kim Lee"}),
 }
 
 

@@ -15,7 +15,7 @@ from domain import limits
 from domain.limits import check_text, whole_number
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
-    from tui.data import CaseService
+    from tui.data import CaseDetail, CaseService
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,10 @@ class Action:
     creates: bool = False  # ``run`` logs a new case and returns its reference
     #: A warning (not a refusal) from the values typed and the case's running due date, shown as you type.
     warn: Callable[[dict[str, Any], date | None], str | None] | None = None
+    #: The form's fields filled in from the case as it is (an edit): field name -> text.
+    prefill: Callable[[CaseDetail], dict[str, str]] | None = None
+    #: On the caseload, acts on every marked case at once (their references, space-separated, as ``ref``).
+    many: bool = False
 
 
 def on(values: dict[str, Any]) -> date | None:
@@ -127,6 +131,6 @@ def none(ref: str | None, what: str, result: Any) -> str:
     return f"{ref}: {what}{notes}"
 
 
-def then(ref: str | None, what: str, call: Callable[[], None]) -> str:
+def then(ref: str | None, what: str, call: Callable[[], object]) -> str:
     call()
     return f"{ref}: {what}"

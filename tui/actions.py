@@ -159,11 +159,13 @@ LIFECYCLE: tuple[Action, ...] = (
            lambda s, r, v, n: then(v["name"], "added to the teams", lambda: s.add_to_list(
                "team", v["name"], service_area=v["service_area"])),
            needs_case=False, tooltip="A team, in its service area (added too if new)"),
-    Action("officer", "Add an officer", (Field("name", "Name", required=True, limit=limits.LIST_NAME),
-                                        Field("username", "Login", limit=limits.EXTERNAL_ID), Field("email", "Email")),
-           lambda s, r, v, n: then(v["name"], "added to the officers", lambda: s.add_to_list(
-               "officer", v["name"], username=v["username"], email=v["email"])),
-           needs_case=False, tooltip="A complaints officer or responding manager; the login links My cases"),
+    Action("officer", "Add an officer, or link a login", (
+        Field("name", "Name", required=True, limit=limits.LIST_NAME),
+        Field("username", "Login", limit=limits.EXTERNAL_ID), Field("email", "Email")),
+        lambda s, r, v, n: f"{v['name']}: " + ("login linked: My cases shows their work" if s.add_to_list(
+            "officer", v["name"], username=v["username"], email=v["email"]) == "linked" else "added to the officers"),
+        needs_case=False, tooltip="A complaints officer or responding manager; a login given to one already on the "
+                                  "list links it: My cases then shows them their work"),
     Action("rename", "Rename a list entry", (
         Field("list", "List", "choice", True, LISTS), Field("name", "Now called", required=True),
         Field("new_name", "New name", required=True)),

@@ -43,6 +43,7 @@ from tui.messages import (
     DatabaseOpened,
     ExportFailed,
     FiguresExported,
+    FormFilled,
     LoadFailed,
 )
 from tui.text import plain
@@ -141,6 +142,14 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
     def _open_case(self, store: Data, reference: str) -> None:
         try:
             self.post_message(CaseOpened(store.case(reference)))
+        except Refused as exc:
+            self.post_message(LoadFailed(str(exc)))
+
+    @work(thread=True, exclusive=True, group="case")
+    def _fill_form(self, store: Data, action_id: str, reference: str) -> None:
+        """The case an edit's form opens on (from the caseload: no case screen holds it)."""
+        try:
+            self.post_message(FormFilled(action_id, store.case(reference)))
         except Refused as exc:
             self.post_message(LoadFailed(str(exc)))
 
@@ -305,7 +314,7 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         from tui.case_screen import CaseScreen
 
         below = self._under_form()
-        version = below.detail.version if isinstance(below, CaseScreen) else None
+        version = below.detail.version if isinstance(below, CaseScreen) else message.form.version
         self._perform(self.data, message.form.action, message.form.reference, message.values, version)
 
     def on_action_done(self, message: ActionDone) -> None:
@@ -316,6 +325,8 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         self.notify(shown(message.message), timeout=6, markup=False)  # messages can name stored text
         below.post_message(ActionRan(message.reference, saved=True))  # the case or the lists read again
         if message.reference is not None:
+            if " " in message.reference:  # the marked cases were acted on together: the marks have done their work
+                self.caseload.table.clear_marks()
             self.caseload.refresh_in_place(message.reference if message.created else None)
 
     def on_action_refused(self, message: ActionRefused) -> None:
@@ -423,7 +434,25 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         if action.needs_case and reference is None:
             self.notify("Choose a case first", severity="warning")
             return
-        self.form = FormScreen(action, reference, self.today, self.current_due() if action.warn else None)
+        case = self._case_on_top()
+        if action.many and case is None and self.caseload.table.marked:
+            reference = " ".join(self.caseload.table.marked)  # every marked case, in the order marked
+        if action.prefill is not None and reference is not None and case is None:
+            self._fill_form(self.data, action.id, reference)  # read the case first: the form shows it as it is
+        else:
+            self._show_form(action, reference, action.prefill(case.detail) if action.prefill and case else None)
+
+    def on_form_filled(self, message: FormFilled) -> None:
+        action = ACTION_BY_ID[message.action_id]
+        if action.prefill is not None and self.form is None:
+            self._show_form(action, message.detail.reference, action.prefill(message.detail), message.detail.version)
+
+    def _show_form(self, action: Action, reference: str | None, initial: dict[str, str] | None = None,
+                   version: int | None = None) -> None:
+        from tui.form import FormScreen
+
+        self.form = FormScreen(action, reference, self.today, self.current_due() if action.warn else None,
+                               initial, version)
         self.push_screen(self.form, lambda _: setattr(self, "form", None))
 
     def _fatal_error(self) -> None:

@@ -117,6 +117,8 @@ class CaseloadTable(ScrollView, can_focus=True):
         Binding("end", "last", "Last loaded", show=False, id="caseload.last",
                 tooltip="The last row loaded so far (more load as you go)"),
         Binding("enter", "open", "Open", show=False, id="caseload.open", tooltip="Open the case under the cursor"),
+        Binding("space", "mark", "Mark", show=False, id="caseload.mark",
+                tooltip="Mark or unmark the case under the cursor (✓); g reassigns every marked case"),
     ]
 
     class Highlighted(Message):
@@ -155,6 +157,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.first = 0  # the place in the whole view of ``rows[0]``
         self.drawn = False  # a frame has drawn rows
+        self.marked: list[str] = []  # the references marked (space), in the order marked
 
     # -- data -------------------------------------------------------------------------------
 
@@ -301,6 +304,27 @@ class CaseloadTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.move_cursor(row=len(self.rows) - 1)
 
+    def action_mark(self) -> None:
+        """Mark the case under the cursor (or unmark it), then go to the next case's row."""
+        reference = self.current_reference
+        if reference is None:
+            return
+        if reference in self.marked:
+            self.marked.remove(reference)
+        else:
+            self.marked.append(reference)
+        after = next((i for i in range(self.cursor_row + 1, len(self.rows)) if self.rows[i].reference != reference),
+                     self.cursor_row)
+        self.move_cursor(row=after)
+        self.refresh()
+        count = len(self.marked)
+        self.notify(f"{count} case{'s' if count != 1 else ''} marked: g reassigns {'them' if count != 1 else 'it'}"
+                    if count else "No case marked", timeout=3)
+
+    def clear_marks(self) -> None:
+        self.marked = []
+        self.refresh()
+
     def action_open(self) -> None:
         if self.current_reference is not None:
             self.post_message(self.Selected(self.current_reference))
@@ -362,7 +386,10 @@ class CaseloadTable(ScrollView, can_focus=True):
             style += state_style(self.app, row.state)
             if index == self.cursor_row:  # the cursor's colours win; the state's symbol still shows
                 style += self.get_component_rich_style("caseload--cursor")
-            strip = self._line(self._texts[index], style, row)
+            cells = self._texts[index]
+            if self.marked and row.reference in self.marked:  # the mark takes the state's place: its colour stays
+                cells = ["✓", *cells[1:]]
+            strip = self._line(cells, style, row)
         return strip.crop(0, width).extend_cell_length(width, self.rich_style)
 
     def _line(self, cells: tuple[str, ...] | list[str], style: Style, row: CaseloadRow | None) -> Strip:

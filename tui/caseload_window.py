@@ -25,6 +25,7 @@ from tui.base import NeverClosesTheApp, the_app
 from tui.caseload import CaseloadTable
 from tui.messages import (
     FirstPageLoaded,
+    MineExplained,
     NextPageLoaded,
     PageAboveLoaded,
     QuickPageRead,
@@ -122,6 +123,18 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         """The window read again from its first row (by key, or at ``offset``)."""
         rows = store.page(query, limit=limit, after=start, offset=offset, inclusive=True)
         self.post_message(WindowReread(rows, generation, limit, focus))
+
+    @work(thread=True, exclusive=True, group="mine")
+    def _whose(self, store: Data, login: str) -> None:
+        self.post_message(MineExplained(login, store.officer_of(login)))
+
+    def on_mine_explained(self, message: MineExplained) -> None:
+        """An empty "My cases" says why: a newcomer's login is linked to no officer yet, and how to link it."""
+        if self.query_state.view != "mine" or self.table.row_count or message.officer is not None:
+            return
+        self.query_one("#status", Static).update(plain(
+            f"{data.VIEW_BY_ID['mine'].key} My cases: no officer has your login {message.login}. To link it: "
+            f"Settings (,), w, your name as listed, login {message.login}"), layout=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -274,6 +287,8 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         self.query_one("#status", Static).update(  # one line, always: no layout needed; typed text is no markup
             plain(f"{view.key} {view.name}: {shown}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
                   f"overdue · {order}{note or LEGEND}"), layout=False)  # relaxed rows say so in the legend
+        if query.view == "mine" and not shown and not text and self.app.data is not None:
+            self._whose(self.app.data, query.user)  # a newcomer is told how to see their work
 
     # -- the table --------------------------------------------------------------------------------
 

@@ -284,6 +284,13 @@ class Data:
         """Read (and keep) the figures the year-end screen opens on, so that `y` finds them ready."""
         self.figures(year)
 
+    def officer_of(self, login: str) -> str | None:
+        """The officer a login is linked to ("My cases"), or None."""
+        from store.views.council_lists import officer_of
+
+        with self.db.dbapi() as connection:
+            return officer_of(connection, login, self.db.placeholder)
+
     def lists(self) -> CouncilLists:
         from store.views.council_lists import council_lists
 

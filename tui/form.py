@@ -34,21 +34,27 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check the form and save it"),
     ]
 
-    def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None) -> None:
+    def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None,
+                 initial: dict[str, str] | None = None, version: int | None = None) -> None:
         super().__init__()
         self.action, self.reference, self.today = action, reference, today
         self.due = due  # the case's running due date, for the action's warnings
+        self.initial = initial or {}  # the fields' text as the case has it (an edit's form)
+        self.version = version  # the case's version that text was read at, when no case screen is under the form
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
             title = self.action.title + (f" · {self.reference}" if self.reference else "")
+            if self.reference and " " in self.reference:  # the caseload's marked cases, all at once
+                title = f"{self.action.title} · {len(self.reference.split())} marked cases: {self.reference}"
             yield Static(plain(title), id="form-title")
             yield Static("", id="form-error")
             yield Static("", id="form-warning")
             with Grid(id="form-fields"):
                 for field in self.action.fields:
                     yield Label(field.label + (" *" if field.required else ""), classes="form-label")
-                    value = self.today.strftime("%d/%m/%Y") if field.default_today else ""
+                    value = self.initial.get(field.name) or (
+                        self.today.strftime("%d/%m/%Y") if field.default_today else "")
                     placeholder = field.placeholder or {"date": "dd/mm/yyyy", "money": "£0.00"}.get(field.kind, "")
                     if field.choices and not placeholder:
                         placeholder = " | ".join(field.choices[:4]) + (" | …" if len(field.choices) > 4 else "")

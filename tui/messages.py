@@ -80,6 +80,22 @@ class CaseOpened(Message):
         self.detail = detail
 
 
+class FormFilled(Message):
+    """The case an edit's form opens on, read: the form shows its fields as they are (``Action.prefill``)."""
+
+    def __init__(self, action_id: str, detail: CaseDetail) -> None:
+        super().__init__()
+        self.action_id, self.detail = action_id, detail
+
+
+class MineExplained(Message):
+    """Whose work "My cases" shows: the officer the user's ``login`` is linked to, or None (a newcomer)."""
+
+    def __init__(self, login: str, officer: str | None) -> None:
+        super().__init__()
+        self.login, self.officer = login, officer
+
+
 class CaseRefreshed(Message):
     """The case on a case screen, read again."""
 

@@ -72,8 +72,9 @@ class SettingsScreen(ComplaintsScreen[None]):
         Binding("t", "app.form('theme')", "Add theme", id="settings.theme", tooltip="Add a theme to the list"),
         Binding("m", "app.form('team')", "Add team", id="settings.team",
                 tooltip="Add a team, in its service area"),
-        Binding("w", "app.form('officer')", "Add officer", id="settings.officer",
-                tooltip="Add a complaints officer or responding manager"),
+        Binding("w", "app.form('officer')", "Add officer or link login", id="settings.officer",
+                tooltip="Add a complaints officer or responding manager, or give one on the list your login "
+                        "(My cases then shows your work)"),
         Binding("i", "app.form('pool')", "Add independent person", id="settings.pool",
                 tooltip="Add an Investigating Officer, Independent Person, panel chair or panellist"),
         Binding("r", "app.form('rename')", "Rename", id="settings.rename",

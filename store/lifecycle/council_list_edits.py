@@ -32,8 +32,11 @@ def _list(kind: str) -> tuple[str, Any]:
 
 class ListEditMixin(ServiceBase):
     def add_to_list(self, kind: str, name: str, *, service_area: str | None = None, username: str | None = None,
-                    email: str | None = None) -> None:
-        """Add a theme, service area, team (in its service area) or officer to the council's lists."""
+                    email: str | None = None) -> str:
+        """Add a theme, service area, team (in its service area) or officer to the council's lists: "added".
+
+        An officer already on the list, given a login, is linked to it ("linked"): "My cases" then shows a
+        newcomer their work."""
         kind, model = _list(kind)
         if model is IndependentPerson:
             raise RuleError("add an independent person with their roles (add_independent_person)")
@@ -42,17 +45,25 @@ class ListEditMixin(ServiceBase):
         name = name.strip()
         with self._writing() as session:
             same = same_name(session, model, name)
+            login = (username or "").strip() or None
+            if login and kind == "officer":
+                owner = session.exec(select(Officer).where(Officer.username == login)).first()
+                if owner is not None and owner is not same:
+                    raise RuleError(f"the login {login} already belongs to another officer ({owner.name})")
+                if same is not None and same.username != login:
+                    self._event(session, None, "officer login linked", same.name, same.username, login)
+                    same.username = login
+                    return "linked"
             if same is not None:
                 raise RuleError(f"{same.name} is already on the list of {kind}s")
             row = model(name=name)
             if kind == "team" and service_area:
                 row.service_area_id = self._named(session, ServiceArea, service_area, for_new_work=True).id
             if kind == "officer":
-                if username and session.exec(select(Officer).where(Officer.username == username.strip())).first():
-                    raise RuleError(f"the login {username.strip()} already belongs to another officer")
-                row.username, row.email = (username or "").strip() or None, (email or "").strip() or None
+                row.username, row.email = login, (email or "").strip() or None
             session.add(row)
             self._event(session, None, f"{kind} added", None, None, name)
+            return "added"
 
     def add_independent_person(self, name: str, roles: Iterable[str], organisation: str | None = None) -> None:
         try:

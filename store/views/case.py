@@ -58,6 +58,11 @@ class PersonView:
     persistent_contact: str | None
     persistent_arrangements: str | None
     contacts: int
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    preferred_contact: str | None = None
+    salutation: str | None = None
 
 
 @dataclass
@@ -90,6 +95,7 @@ class CaseDetail:
     person: PersonView | None = None
     linked: list[tuple[str, str, date, str]] = field(default_factory=list)  # same person's other cases
     notes: list[NoteLine] = field(default_factory=list)  # the contact log, by when each contact happened
+    group: str | None = None  # the complainant's group on this case
 
 
 def _name(session: Session, model: type, ident: int | None) -> str | None:
@@ -146,7 +152,7 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
             service_area=_name(session, ServiceArea, case.service_area_id), team=_name(session, Team, case.team_id),
             officer=_name(session, Officer, case.officer_id), themes=themes, acknowledged=case.acknowledged,
             closed=case.closed, stage=stage_name(current) if current else None, clock=clock,
-            stage_clock=stage_clock, due_for=due_for)
+            stage_clock=stage_clock, due_for=due_for, group=case.complainant_group)
         for s in stages:
             issues = session.exec(select(ComplaintIssue).where(ComplaintIssue.stage_id == s.id)
                                   .order_by(col(ComplaintIssue.number)))
@@ -173,7 +179,8 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
                 detail.person = PersonView(person.name, person.external_id, person.complainant_group,
                                            person.persistent, person.persistent_start, person.persistent_review,
                                            person.persistent_contact, person.persistent_arrangements,
-                                           len(others) + 1)
+                                           len(others) + 1, person.email, person.phone, person.address,
+                                           person.preferred_contact, person.salutation)
             detail.linked = [(c.reference, c.kind, c.received, "closed" if c.closed else "open") for c in others]
         return detail
 

@@ -39,3 +39,12 @@ def council_lists(connection: Any) -> CouncilLists:
     independent = [(n, bool(a), r.replace(",", ", ").replace("_", " "), o) for n, a, r, o in
                    rows("SELECT name, active, roles, organisation FROM independent_person ORDER BY name")]
     return CouncilLists(themes, areas, officers, independent)
+
+
+def officer_of(connection: Any, login: str, placeholder: str = "?") -> str | None:
+    """The officer whose login (or name) is ``login``: whose work "My cases" shows; None if no one's."""
+    cursor = connection.cursor()
+    cursor.execute(f"SELECT name FROM officer WHERE username = {placeholder} OR name = {placeholder} "
+                   "ORDER BY username IS NULL LIMIT 1", (login, login))
+    row = cursor.fetchone()
+    return str(row[0]) if row else None
