@@ -31,6 +31,7 @@ from store.db.models import (
     Theme,
 )
 from store.views.caseload import CaseloadQuery, CaseloadRow, caseload_page, work_of
+from store.views.documents import DocumentLine, case_documents
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class CaseDetail:
     ombudsman: list[tuple[date, str | None, date | None, str | None, Decimal | None]] = field(default_factory=list)
     person: PersonView | None = None
     linked: list[tuple[str, str, date, str]] = field(default_factory=list)  # same person's other cases
+    documents: list[DocumentLine] = field(default_factory=list)  # without their bytes
 
 
 def _name(session: Session, model: type, ident: int | None) -> str | None:
@@ -162,6 +164,7 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
         detail.actions = [(a.id or 0, a.description, a.owner, a.due, a.done) for a in session.exec(
             select(LearningAction).where(LearningAction.case_id == case.id).order_by(col(LearningAction.id)))]
         detail.ombudsman = [(e.received, e.decision, e.decided, e.remedy, e.payment) for e in enquiries]
+        detail.documents = case_documents(session, case.id)
         if case.person_id is not None:
             person = session.get(Person, case.person_id)
             others = list(session.exec(select(Case).where(Case.person_id == case.person_id, Case.id != case.id)
