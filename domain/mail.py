@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
+from typing import Any
 
 from domain.documents import EMAIL, OLE, sniff
 from domain.limits import EARLIEST, NAME
@@ -57,7 +59,7 @@ class Mail:
         except Exception:  # noqa: BLE001 - no time zone data: the day as the sender wrote it
             return self.sent.date()
 
-    def case_values(self, today: date) -> dict[str, object]:
+    def case_values(self, today: date) -> dict[str, Any]:
         """What a new case logged from this email starts with (the one rule for the TUI's form and the CLI's
         intake): received the day it was sent (today if it claims a later day), by email, from its sender, the
         subject as the summary."""
@@ -125,27 +127,27 @@ def _eml(content: bytes, *, headers_only: bool = False) -> Mail:
     return Mail(one_line(name, SENDER), _address(address), sent, subject, text, "eml")
 
 
-def _safe(get: object) -> object:
+def _safe(get: Callable[[], Any]) -> Any:
     try:
-        return get()  # type: ignore[operator]
+        return get()
     except Exception:  # noqa: BLE001 - a malformed header reads as none
         return None
 
 
-def _header(message: object, field: str, parse: object) -> tuple[str, str]:
-    raw = _safe(lambda: message[field])  # type: ignore[index]
+def _header(message: Any, field: str, parse: Callable[[str], tuple[str, str]]) -> tuple[str, str]:
+    raw = _safe(lambda: message[field])
     if raw is None:
         return "", ""
     try:
-        return parse(str(raw))  # type: ignore[operator, no-any-return]
+        return parse(str(raw))
     except Exception:  # noqa: BLE001
         return "", ""
 
 
-def _date(message: object) -> datetime | None:
+def _date(message: Any) -> datetime | None:
     from email.utils import parsedate_to_datetime
 
-    raw = _safe(lambda: message["date"])  # type: ignore[index]
+    raw = _safe(lambda: message["date"])
     if raw is None:
         return None
     try:
@@ -162,23 +164,24 @@ def _address(address: str | None) -> str | None:
     return address if address and "@" in address and " " not in address else None
 
 
-def _body(message: object) -> str:
+def _body(message: Any) -> str:
     """The first text/plain part, else the first text/html one as text; walked without recursion, bounded."""
     plain: str | None = None
     html: str | None = None
-    stack: list[tuple[object, int]] = [(message, 0)]
+    stack: list[tuple[Any, int]] = [(message, 0)]
     seen = 0
     while stack and seen < PARTS and plain is None:
         part, depth = stack.pop()
         seen += 1
-        if _safe(lambda p=part: p.is_multipart()):  # type: ignore[attr-defined]
+        if _safe(part.is_multipart):
             if depth < DEPTH:
-                children = _safe(lambda p=part: list(p.iter_parts())) or []  # type: ignore[attr-defined]
-                stack.extend((child, depth + 1) for child in reversed(children[:PARTS]))  # type: ignore[index]
+                children = _safe(part.iter_parts)
+                children = list(children)[:PARTS] if children is not None else []
+                stack.extend((child, depth + 1) for child in reversed(children))
             continue
-        if _safe(lambda p=part: p.is_attachment()):  # type: ignore[attr-defined]
+        if _safe(part.is_attachment):
             continue
-        kind = _safe(lambda p=part: p.get_content_type())  # type: ignore[attr-defined]
+        kind = _safe(part.get_content_type)
         if kind == "text/plain":
             plain = _content(part)
         elif kind == "text/html" and html is None:
@@ -188,11 +191,11 @@ def _body(message: object) -> str:
     return html_text(html) if html else ""
 
 
-def _content(part: object) -> str:
+def _content(part: Any) -> str:
     try:
-        value = part.get_content()  # type: ignore[attr-defined]
+        value = part.get_content()
     except Exception:  # noqa: BLE001 - an unknown charset, say: the bytes as UTF-8, bad ones replaced
-        payload = _safe(lambda: part.get_payload(decode=True))  # type: ignore[attr-defined]
+        payload = _safe(lambda: part.get_payload(decode=True))
         value = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
     return value if isinstance(value, str) else ""
 

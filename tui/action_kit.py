@@ -74,6 +74,9 @@ def values(enum: Any) -> tuple[str, ...]:
 
 
 Run = Callable[["CaseService", str | None, dict[str, Any], int | None], str]
+#: A form that fills in another: from its checked values, the other form's initial texts and the values it
+#: carries unseen into that form's ``run`` (an email's bytes, say).
+Prefill = Callable[["CaseService", dict[str, Any]], tuple[dict[str, str], dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ class Action:
     creates: bool = False  # ``run`` logs a new case and returns its reference
     #: A warning (not a refusal) from the values typed and the case's running due date, shown as you type.
     warn: Callable[[dict[str, Any], date | None], str | None] | None = None
+    #: Instead of ``run``: ``prefill`` reads what this form names, and the form of the action ``opens`` opens
+    #: filled in from it (a new case from an email).
+    prefill: Prefill | None = None
+    opens: str | None = None
 
 
 def on(values: dict[str, Any]) -> date | None:

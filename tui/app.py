@@ -43,6 +43,7 @@ from tui.messages import (
     DatabaseOpened,
     ExportFailed,
     FiguresExported,
+    FormFilled,
     LoadFailed,
 )
 from tui.text import plain
@@ -148,6 +149,10 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
     def _perform(self, store: Data, action: Action, reference: str | None, values: dict[str, Any],
                  version: int | None) -> None:
         try:
+            if action.prefill is not None and action.opens is not None:  # it fills in another form
+                initial, extra = store.prefill(action, values)
+                self.post_message(FormFilled(action.opens, initial, extra))
+                return
             message = store.perform(action, reference, values, version)
         except Refused as exc:  # a conflict names who changed the case; a busy database says so
             self.post_message(ActionRefused(reference, str(exc)))
@@ -318,6 +323,26 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         if message.reference is not None:
             self.caseload.refresh_in_place(message.reference if message.created else None)
 
+    def on_form_filled(self, message: FormFilled) -> None:
+        """The form that was read (an email's path) gives way to the one it filled in."""
+        if self.form is not None:
+            self.form.dismiss(None)
+            self.form = None
+        self.open_form(ACTION_BY_ID[message.action], None, initial=message.initial, extra=message.extra)
+
+    def open_form(self, action: Action, reference: str | None, due: date | None = None, *,
+                  initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> None:
+        """A form for ``action``, over whatever is on screen; ``initial``: its fields' texts to start with."""
+        from tui.form import FormScreen
+
+        form = self.form = FormScreen(action, reference, self.today, due, initial=initial, extra=extra)
+
+        def closed(_: object) -> None:
+            if self.form is form:
+                self.form = None
+
+        self.push_screen(form, closed)
+
     def on_action_refused(self, message: ActionRefused) -> None:
         if self.form is None:
             self.notify(shown(message.error), severity="error", timeout=8, markup=False)
@@ -423,8 +448,7 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         if action.needs_case and reference is None:
             self.notify("Choose a case first", severity="warning")
             return
-        self.form = FormScreen(action, reference, self.today, self.current_due() if action.warn else None)
-        self.push_screen(self.form, lambda _: setattr(self, "form", None))
+        self.open_form(action, reference, self.current_due() if action.warn else None)
 
     def _fatal_error(self) -> None:
         """An unexpected error: say so without a traceback, whose locals could hold children's details.

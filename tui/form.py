@@ -34,10 +34,13 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check the form and save it"),
     ]
 
-    def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None) -> None:
+    def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None, *,
+                 initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.action, self.reference, self.today = action, reference, today
         self.due = due  # the case's running due date, for the action's warnings
+        self.initial = initial or {}  # fields' texts to start with (a form filled in from an email)
+        self.extra = extra or {}  # values saved with the form's own, never shown (the email's bytes)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
@@ -49,6 +52,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
                 for field in self.action.fields:
                     yield Label(field.label + (" *" if field.required else ""), classes="form-label")
                     value = self.today.strftime("%d/%m/%Y") if field.default_today else ""
+                    value = self.initial.get(field.name, value)
                     placeholder = field.placeholder or {"date": "dd/mm/yyyy", "money": "£0.00"}.get(field.kind, "")
                     if field.choices and not placeholder:
                         placeholder = " | ".join(field.choices[:4]) + (" | …" if len(field.choices) > 4 else "")
@@ -108,7 +112,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             good, value = self._check(field.name)
             ok = ok and good
             values[field.name] = value
-        return values if ok else None
+        return values | self.extra if ok else None
 
     def action_save(self) -> None:
         values = self.values()

@@ -13,6 +13,7 @@ import hashlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -27,16 +28,21 @@ from store.db.location import APP_NAME, written_whole
 from store.db.models import Case, Document, DocumentContent
 from store.lifecycle.base import NotFound, ServiceBase, row_id
 
+if TYPE_CHECKING:
+    from store.lifecycle.intake import IntakeMixin
+
 ORIGINS = ("attached", "letter")
 
 
-def documents_folder() -> Path:
-    """Where documents are saved out by default: a folder of the user's data directory only they can read."""
+def documents_folder(*, create: bool = False) -> Path:
+    """Where documents are saved out by default: a folder of the user's data directory only they can read
+    (made so when ``create``)."""
     from platformdirs import user_data_path
 
     folder = user_data_path(APP_NAME) / "documents"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
+    if create:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder, 0o700)
     return folder
 
 
@@ -59,6 +65,8 @@ def read_file(path: Path) -> tuple[str, bytes]:
 def save_file(path: Path, content: bytes, *, force: bool = False) -> Path:
     """``content`` written to ``path``, owner-only (0600) and whole; an existing file is kept unless ``force``."""
     path = Path(path).expanduser()
+    if path.parent == documents_folder():
+        documents_folder(create=True)
     if path.is_dir():
         raise RuleError(f"{path} is a folder: give a file name")
     if path.exists() and not force:
@@ -109,6 +117,10 @@ class DocumentsMixin(ServiceBase):
         name, content = read_file(path)
         return self.attach(reference, name, content, expected_version=expected_version), name
 
+    def read_document_file(self, path: Path) -> tuple[str, bytes]:
+        """A file's name and bytes, to attach (``read_file``)."""
+        return read_file(path)
+
     def intake_email(self, kind: str, name: str, content: bytes, **overrides: object) -> str:
         """A new case from an email (``.eml`` or ``.msg``), the email attached to it; its reference. The case's
         facts are the email's (``Mail.case_values``), then ``overrides``."""
@@ -119,7 +131,7 @@ class DocumentsMixin(ServiceBase):
             raise RuleError(f"{name} is not an email that can be read (.eml or Outlook .msg): attach it to a case "
                             "instead")
         values = mail.case_values(self.today()) | {k: v for k, v in overrides.items() if v is not None}
-        reference = self.log(kind, **values)  # type: ignore[arg-type]
+        reference = cast("IntakeMixin", self).log(kind, **values)  # CaseService is both
         self.attach(reference, name, content)
         return reference
 
@@ -173,7 +185,7 @@ class DocumentsMixin(ServiceBase):
             return rows
 
 
-def _email_facts(mail: Mail | None) -> dict[str, object]:
+def _email_facts(mail: Mail | None) -> dict[str, Any]:
     if mail is None:
         return {}
     return {"email_from": mail.sender, "email_date": mail.sent_utc, "email_subject": mail.subject,

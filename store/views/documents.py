@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from store.db.models import Document
 
@@ -34,10 +34,10 @@ class DocumentLine:
 
 def case_documents(session: Session, case_id: int) -> list[DocumentLine]:
     """The case's documents, oldest first; the bytes (in ``document_content``) are not read."""
-    rows = session.exec(
-        select(Document.id, Document.name, Document.size, Document.media_type, Document.sha256, Document.origin,
-               Document.added_by, Document.added_at, Document.email_from, Document.email_date,
-               Document.email_subject, sa.func.substr(Document.text, 1, SHOWN_TEXT),
-               sa.func.coalesce(sa.func.length(Document.text), 0))
-        .where(Document.case_id == case_id).order_by(col(Document.added_at), col(Document.id)))
+    columns = [col(Document.id), col(Document.name), col(Document.size), col(Document.media_type),
+               col(Document.sha256), col(Document.origin), col(Document.added_by), col(Document.added_at),
+               col(Document.email_from), col(Document.email_date), col(Document.email_subject),
+               sa.func.substr(Document.text, 1, SHOWN_TEXT), sa.func.coalesce(sa.func.length(Document.text), 0)]
+    rows = session.execute(
+        sa.select(*columns).where(col(Document.case_id) == case_id).order_by(col(Document.added_at), col(Document.id)))
     return [DocumentLine(*row) for row in rows]
