@@ -58,10 +58,10 @@ def sniff(name: str, content: bytes) -> str:
             return media
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _ZIPS.get(extension(name), "application/zip")
+    if _looks_like_email(head):  # a NUL in its text is taken out when the text is read
+        return EMAIL
     if b"\x00" in head:
         return BINARY
-    if _looks_like_email(head):
-        return EMAIL
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -73,7 +73,7 @@ def sniff(name: str, content: bytes) -> str:
 def _looks_like_email(head: bytes) -> bool:
     """Headers first (a name, a colon), and among them at least two an email has."""
     block = head.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
-    if not _HEADER.match(block):
+    if not _HEADER.match(block) or b"\x00" in block:
         return False
     names = {line.split(b":", 1)[0].strip().lower() + b":" for line in block.splitlines() if b":" in line}
     return len(names.intersection(_EMAIL_HEADERS)) >= 2

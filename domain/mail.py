@@ -136,12 +136,34 @@ def _safe(get: Callable[[], Any]) -> Any:
 
 def _header(message: Any, field: str, parse: Callable[[str], tuple[str, str]]) -> tuple[str, str]:
     raw = _safe(lambda: message[field])
+    if raw is None:  # refused by the parser (a line break inside an encoded name): read as plain words
+        raw = _raw(message, field)
     if raw is None:
         return "", ""
     try:
-        return parse(str(raw))
+        addresses = getattr(raw, "addresses", ())
+        if addresses:
+            return str(addresses[0].display_name or ""), str(addresses[0].addr_spec or "")
+        line = one_line(raw, 1000) or ""
+        bracketed = re.fullmatch(r"(.*?)\s*<([^<>\s]+@[^<>\s]+)>", line)
+        if bracketed:  # "Name <address>": the name as written, whatever it holds
+            return bracketed.group(1).strip().strip('"'), bracketed.group(2)
+        return parse(line)
     except Exception:  # noqa: BLE001
         return "", ""
+
+
+def _raw(message: Any, field: str) -> str | None:
+    """A header's value decoded by hand, for one the parser refused."""
+    from email.header import decode_header, make_header
+
+    value = next((v for k, v in _safe(message.raw_items) or () if k.lower() == field), None)
+    if value is None:
+        return None
+    try:
+        return str(make_header(decode_header(str(value))))
+    except Exception:  # noqa: BLE001
+        return str(value)
 
 
 def _date(message: Any) -> datetime | None:
