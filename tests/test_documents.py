@@ -7,7 +7,7 @@ import io
 import re
 import stat
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from typer.testing import CliRunner
@@ -130,6 +130,29 @@ def test_a_deeply_nested_email_is_read_as_far_as_it_can_be(service, case):
     ident = service.attach(case, "nested.eml", nested)
     document, _ = service.document(ident)
     assert document.email_subject == "nested" and document.email_from == "a@example.org"
+
+
+def outlook() -> bytes:
+    from tests.msg_file import msg_bytes
+
+    return msg_bytes(subject="Missed visit on Tuesday", sender_name="Bo Sample", sender_email="bo@example.net",
+                     body="Nobody came.\r\nBo", sent=datetime(2026, 11, 12, 16, 45, tzinfo=UTC))
+
+
+def test_an_outlook_msg_is_read_by_its_bytes_whatever_its_name(service, case):
+    for name in ("visit.msg", "visit.eml", "visit"):
+        ident = service.attach(case, name, outlook())
+        document, _ = service.document(ident)
+        assert (document.media_type, document.email_from, document.email_date, document.email_subject,
+                document.text) == ("application/vnd.ms-outlook", "Bo Sample <bo@example.net>",
+                                   datetime(2026, 11, 12, 16, 45), "Missed visit on Tuesday", "Nobody came.\nBo")
+
+
+def test_intake_from_an_outlook_msg(service):
+    reference = service.intake_email("statutory", "visit.msg", outlook())
+    shown = detail(service, reference)
+    assert (shown.received, shown.channel, shown.summary, shown.person.name if shown.person else None) == (
+        date(2026, 11, 12), "email", "Missed visit on Tuesday", "Bo Sample")
 
 
 def test_the_type_comes_from_the_bytes_not_the_extension():
@@ -260,6 +283,10 @@ def test_cli_intake_prints_the_new_reference_and_attaches_the_email(cli_db, tmp_
         assert [d.sha256 for d in shown.documents] == [hashlib.sha256(EML).hexdigest()]
     finally:
         db.close()
+    visit = tmp_path / "visit.msg"
+    visit.write_bytes(outlook())
+    result = run("intake", str(visit), "--db", cli_db)
+    assert result.exit_code == 0 and result.output == "CS-2026-00002\n", result.output
     junk = tmp_path / "junk.msg"
     junk.write_bytes(bytes(range(256)) * 4)
     result = run("intake", str(junk), "--db", cli_db)
