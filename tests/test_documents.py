@@ -63,6 +63,21 @@ def test_attach_keeps_bytes_hash_who_and_an_emails_facts(service, case):
     assert shown.version == 2  # attaching is a change to the case
 
 
+def test_documents_alike_on_either_database(database_url, config, calendar):
+    db = open_database(database_url, config)
+    try:
+        service = CaseService(db, config, today=TODAY, calendar=calendar)
+        reference = service.intake_email("statutory", "complaint.eml", EML)
+        photo = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 1000
+        ident = service.attach(reference, "photo.png", photo)
+        assert service.document(ident)[1] == photo
+        lines = detail(service, reference).documents
+        assert [(d.name, d.media_type, d.text, d.text_length) for d in lines] == [
+            ("complaint.eml", "message/rfc822", "We have waited six weeks.", 25), ("photo.png", "image/png", None, 0)]
+    finally:
+        db.close()
+
+
 def test_attach_checks_the_version_shown(service, case):
     with pytest.raises(RuleError, match="was changed"):
         service.attach(case, "a.txt", b"x", expected_version=7)

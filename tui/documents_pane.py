@@ -72,7 +72,8 @@ class DocumentsPane(Vertical):
         grid.add_column(style="bold")
         grid.add_column()
         grid.add_row("Name", plain(document.name))
-        grid.add_row("Size", f"{megabytes(document.size)} ({document.size:,} bytes)")
+        exact = f" ({document.size:,} bytes)" if document.size >= 1024 else ""
+        grid.add_row("Size", megabytes(document.size) + exact)
         grid.add_row("SHA-256", document.sha256)
         grid.add_row("Added", plain(f"{uk_date(document.added_at)} by {document.added_by}"))
         if document.email_from or document.email_subject:
