@@ -102,8 +102,8 @@ def read_mail(name: str, content: bytes) -> Mail | None:
         return None
     if kind != EMAIL:
         return None
-    try:
-        return _eml(content)
+    try:  # thousands of parts would take the parser minutes: then its headers alone
+        return _eml(content, headers_only=content.count(b"\n--") > PARTS * 4)
     except (Exception, RecursionError):  # noqa: BLE001 - its body too broken (parts nested thousands deep): its headers
         try:
             return _eml(content, headers_only=True)
