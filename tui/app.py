@@ -327,21 +327,15 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         """The form that was read (an email's path) gives way to the one it filled in."""
         if self.form is not None:
             self.form.dismiss(None)
-            self.form = None
         self.open_form(ACTION_BY_ID[message.action], None, initial=message.initial, extra=message.extra)
 
     def open_form(self, action: Action, reference: str | None, due: date | None = None, *,
                   initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> None:
-        """A form for ``action``, over whatever is on screen; ``initial``: its fields' texts to start with."""
+        """A form for ``action`` over whatever is on screen; ``initial``: its fields' texts to start with."""
         from tui.form import FormScreen
 
         form = self.form = FormScreen(action, reference, self.today, due, initial=initial, extra=extra)
-
-        def closed(_: object) -> None:
-            if self.form is form:
-                self.form = None
-
-        self.push_screen(form, closed)
+        self.push_screen(form, lambda _: setattr(self, "form", None) if self.form is form else None)
 
     def on_action_refused(self, message: ActionRefused) -> None:
         if self.form is None:
