@@ -211,6 +211,18 @@ def test_remove_a_document_the_adder_or_a_manager_with_a_reason(service, case):
     assert last[1:] == ("boss", "document removed", f"document {ident}", "a.txt", None, "attached to the wrong case")
 
 
+def test_deleting_a_case_deletes_its_documents(service, case):
+    ident = service.attach(case, "a.txt", b"personal data")
+    manager(service).delete_case(case, reason="duplicate")
+    with service.db.read() as session:
+        from sqlmodel import select
+
+        from store.db.models import DocumentContent
+        assert session.exec(select(Document)).all() == [] and session.exec(select(DocumentContent)).all() == []
+    with pytest.raises(RuleError, match=f"no document {ident}"):
+        service.document(ident)
+
+
 def test_a_document_of_another_case_is_not_found_under_this_one(service, case):
     other = service.log("corporate", date(2026, 11, 3), complainant="Bo Sample")
     ident = service.attach(other, "a.txt", b"a")
