@@ -342,7 +342,7 @@ def _run_tui(db: str | None, today: date) -> None:
 
 def _register() -> None:
     """Each command on the app. Their modules use the options and helpers above, so this runs last."""
-    from commands import casefile, cases, digest, edits, figures, register, safekeeping, setup
+    from commands import casefile, cases, digest, documents, edits, figures, register, safekeeping, setup
 
     app.command()(digest.due)
     app.command()(setup.demo)
@@ -355,6 +355,9 @@ def _register() -> None:
     app.command()(cases.correct)
     app.command()(safekeeping.migrate)
     app.command()(cases.delete)
+    app.command()(documents.attach)
+    app.command()(documents.document)
+    app.command()(documents.intake)
     app.command()(safekeeping.backup)
     app.command()(safekeeping.restore)
     app.command()(cases.person)

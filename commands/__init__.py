@@ -9,6 +9,7 @@ runs, so that starting a command stays quick (``due`` runs from cron against a 0
 - ``figures``: summary, export (the year-end tables; ``export --register`` is the register's)
 - ``register``: import, and export --register
 - ``cases``: history, correct, delete, person
+- ``documents``: attach, document, intake
 - ``safekeeping``: migrate, backup, restore, retention, copy
 """
 

@@ -81,6 +81,9 @@ def values(enum: Any) -> tuple[str, ...]:
 
 
 Run = Callable[["CaseService", str | None, dict[str, Any], int | None], str]
+#: A form that fills in another: from its checked values, the other form's initial texts and the values it
+#: carries unseen into that form's ``run`` (an email's bytes, say).
+Reads = Callable[["CaseService", dict[str, Any]], tuple[dict[str, str], dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,10 @@ class Action:
     prefill: Callable[[CaseDetail], dict[str, str]] | None = None
     #: On the caseload, acts on every marked case at once (their references, space-separated, as ``ref``).
     many: bool = False
+    #: Instead of ``run``: ``reads`` reads what this form names, and the form of the action ``opens`` opens
+    #: filled in from it (a new case from an email).
+    reads: Reads | None = None
+    opens: str | None = None
 
 
 def on(values: dict[str, Any]) -> date | None:

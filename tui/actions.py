@@ -40,7 +40,9 @@ def _log(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> 
     ref = svc.log(v["kind"], v["received"], channel=v["channel"], complainant=v["complainant"],
                   complainant_id=v["complainant_id"], group=v["group"], child_status=v["child_status"],
                   child_name=v["child_name"], advocate=v["advocate"], service_area=v["service_area"],
-                  team=v["team"], officer=v["officer"], themes=v["themes"], summary=v["summary"])
+                  team=v["team"], officer=v["officer"], themes=v["themes"], summary=v["summary"],
+                  complainant_email=v.get("complainant_email"))
+    actions_documents.attach_email(svc, ref, v.get("email"))  # logged from an email (N): the email goes with it
     return ref
 
 
@@ -85,6 +87,7 @@ LIFECYCLE: tuple[Action, ...] = (
         Field("received", "Received", "date", default_today=True),
         Field("channel", "Channel", "choice", choices=values(Channel)),
         Field("complainant", "Complainant"), Field("complainant_id", "Complainant id", limit=limits.EXTERNAL_ID),
+        Field("complainant_email", "Complainant email"),
         Field("group", "Complainant group", "choice", choices=values(ComplainantGroup)),
         Field("child_name", "Child"), Field("child_status", "Child status", "choice", choices=values(ChildStatus)),
         Field("advocate", "Advocate", "choice", choices=values(Advocate)),

@@ -44,6 +44,7 @@ from tui.messages import (
     ExportFailed,
     FiguresExported,
     FormFilled,
+    FormPrepared,
     LoadFailed,
 )
 from tui.text import plain
@@ -157,6 +158,10 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
     def _perform(self, store: Data, action: Action, reference: str | None, values: dict[str, Any],
                  version: int | None) -> None:
         try:
+            if action.reads is not None and action.opens is not None:  # it fills in another form
+                initial, extra = store.prepare(action, values)
+                self.post_message(FormPrepared(action.opens, initial, extra))
+                return
             message = store.perform(action, reference, values, version)
         except Refused as exc:  # a conflict names who changed the case; a busy database says so
             self.post_message(ActionRefused(reference, str(exc)))
@@ -329,6 +334,23 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
                 self.caseload.table.clear_marks()
             self.caseload.refresh_in_place(message.reference if message.created else None)
 
+    def on_form_prepared(self, message: FormPrepared) -> None:
+        """The form that was read (an email's path) gives way to the one it filled in."""
+        if self.form is not None:
+            self.form.dismiss(None)
+        self.open_form(ACTION_BY_ID[message.action], None, initial=message.initial, extra=message.extra)
+
+    def open_form(self, action: Action, reference: str | None, due: date | None = None, *,
+                  initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
+                  version: int | None = None) -> None:
+        """A form for ``action`` over whatever is on screen; ``initial``: its fields' texts to start with;
+        ``version``: the case's version they were read at, when no case screen is under the form."""
+        from tui.form import FormScreen
+
+        form = self.form = FormScreen(action, reference, self.today, due, initial=initial, extra=extra,
+                                      version=version)
+        self.push_screen(form, lambda _: setattr(self, "form", None) if self.form is form else None)
+
     def on_action_refused(self, message: ActionRefused) -> None:
         if self.form is None:
             self.notify(shown(message.error), severity="error", timeout=8, markup=False)
@@ -440,20 +462,14 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         if action.prefill is not None and reference is not None and case is None:
             self._fill_form(self.data, action.id, reference)  # read the case first: the form shows it as it is
         else:
-            self._show_form(action, reference, action.prefill(case.detail) if action.prefill and case else None)
+            initial = action.prefill(case.detail) if action.prefill and case else None
+            self.open_form(action, reference, self.current_due() if action.warn else None, initial=initial)
 
     def on_form_filled(self, message: FormFilled) -> None:
         action = ACTION_BY_ID[message.action_id]
         if action.prefill is not None and self.form is None:
-            self._show_form(action, message.detail.reference, action.prefill(message.detail), message.detail.version)
-
-    def _show_form(self, action: Action, reference: str | None, initial: dict[str, str] | None = None,
-                   version: int | None = None) -> None:
-        from tui.form import FormScreen
-
-        self.form = FormScreen(action, reference, self.today, self.current_due() if action.warn else None,
-                               initial, version)
-        self.push_screen(self.form, lambda _: setattr(self, "form", None))
+            self.open_form(action, message.detail.reference, initial=action.prefill(message.detail),
+                           version=message.detail.version)
 
     def _fatal_error(self) -> None:
         """An unexpected error: say so without a traceback, whose locals could hold children's details.

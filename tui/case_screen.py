@@ -8,6 +8,7 @@ drawn through ``plain``: its control characters shown harmlessly, any markup in 
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
@@ -25,6 +26,7 @@ from domain.vocab import COMPLAINT_KINDS, KIND_LABELS, Kind, display_value, labe
 from tui.base import ComplaintsScreen
 from tui.caseload import state_style
 from tui.data import Refused
+from tui.documents_pane import DocumentsPane
 from tui.footer import Footer
 from tui.messages import ActionRan, CaseRefreshed, LoadFailed, PersonLoaded
 from tui.person_screen import PersonScreen
@@ -152,6 +154,8 @@ class CaseScreen(ComplaintsScreen[None]):
                 tooltip="Acknowledge the persistent-complainant banner"),
         Binding("c", "person", "Complainant", id="case.person",
                 tooltip="The complainant: every contact, and the persistent-complaints procedure"),
+        Binding("v", "save_document", "Save document", id="case.save_document", show=False,
+                tooltip="Save the document chosen on the Documents tab to a file only you can read"),
     ]
 
     def __init__(self, detail: CaseDetail) -> None:
@@ -231,6 +235,8 @@ class CaseScreen(ComplaintsScreen[None]):
                 yield Static(id="case-learning")
             with TabPane("People", id="tab-people"), VerticalScroll():
                 yield Static(id="case-people")
+            with TabPane("Documents", id="tab-documents"):
+                yield DocumentsPane()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -265,7 +271,25 @@ class CaseScreen(ComplaintsScreen[None]):
         self.query_one("#case-timeline", Static).update(timeline(detail))
         self.query_one("#case-learning", Static).update(learning(detail))
         self.query_one("#case-people", Static).update(people(detail))
+        self.query_one(DocumentsPane).show(detail.documents)
 
     def action_acknowledge_banner(self) -> None:
         self.banner_seen = True
         self.query_one("#persistent-banner", Static).display = False
+
+    def action_save_document(self) -> None:
+        """Save the chosen document out: a form asks where (the private documents folder unless told)."""
+        from tui.actions_documents import SAVE
+        from tui.data import documents_folder
+
+        document = self.query_one(DocumentsPane).chosen()
+        if document is None:
+            self.notify("Choose a document on the Documents tab first", severity="warning")
+            return
+        path = documents_folder() / document.name
+        for n in range(2, 1000):  # never over a copy saved before
+            if not path.exists():
+                break
+            path = path.with_name(f"{Path(document.name).stem} ({n}){Path(document.name).suffix}")
+        self.app.open_form(SAVE, self.reference, initial={"path": str(path), "open": "no"},
+                           extra={"document_id": document.id})

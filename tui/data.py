@@ -40,14 +40,16 @@ if TYPE_CHECKING:
     from store.lifecycle.service import CaseService
     from store.views.case import CaseDetail
     from store.views.council_lists import CouncilLists
+    from store.views.documents import DocumentLine
     from store.views.figures import WriteWatch
     from store.views.notes import NoteLine
     from store.views.person import PersonDetail
     from tui.actions import Action
 
 __all__ = ["APP_NAME", "PAGE_SIZE", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
-           "CaseloadRow", "CouncilLists", "Data", "EarlyPage", "NoteLine", "PersonDetail", "Refused", "caseload_page",
-           "failure_said", "load_config", "matches", "narrowable", "quick_page", "resolve_url"]
+           "CaseloadRow", "CouncilLists", "Data", "DocumentLine", "EarlyPage", "NoteLine", "PersonDetail", "Refused",
+           "caseload_page", "documents_folder", "failure_said", "load_config", "matches", "narrowable", "quick_page",
+           "resolve_url"]
 
 DEMO_CASES = 3000
 KEPT_YEARS = 4  # figures kept: the year the screen opens on and the year before, and a step either way
@@ -115,6 +117,13 @@ class EarlyPage:
         if self.error is not None:
             raise self.error
         return self.rows
+
+
+def documents_folder() -> Path:
+    """Where a document is saved out unless the officer says otherwise (the user's data folder)."""
+    from store.lifecycle.documents import documents_folder as folder
+
+    return folder()
 
 
 def failure_said(error: BaseException | None) -> str | None:
@@ -226,6 +235,18 @@ class Data:
             raise Refused(str(exc)) from exc
         finally:
             self.writes += 1  # kept figures are not shown again, whatever the data version says
+
+    def prepare(self, action: Action, values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+        """What ``action`` reads to fill in the form it opens (``Action.reads``); a refusal as ``Refused``."""
+        from store.db.database import StoreError
+        from store.lifecycle.service import CaseService
+
+        assert action.reads is not None
+        service = CaseService(self.db, self.config, today=self.today, calendar=self.calendar)
+        try:
+            return action.reads(service, values)
+        except (RuleError, StoreError) as exc:
+            raise Refused(str(exc)) from exc
 
     def figures(self, year: FinancialYear) -> tuple[Figures, Figures]:
         """The year's figures, and the year before's (to the same months while ``year`` is in progress): kept

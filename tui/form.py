@@ -34,12 +34,14 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check the form and save it"),
     ]
 
-    def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None,
-                 initial: dict[str, str] | None = None, version: int | None = None) -> None:
+    def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None, *,
+                 initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
+                 version: int | None = None) -> None:
         super().__init__()
         self.action, self.reference, self.today = action, reference, today
         self.due = due  # the case's running due date, for the action's warnings
-        self.initial = initial or {}  # the fields' text as the case has it (an edit's form)
+        self.initial = initial or {}  # fields' texts to start with (an edit's form, a form filled in from an email)
+        self.extra = extra or {}  # values saved with the form's own, never shown (the email's bytes)
         self.version = version  # the case's version that text was read at, when no case screen is under the form
 
     def compose(self) -> ComposeResult:
@@ -53,13 +55,13 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             with Grid(id="form-fields"):
                 for field in self.action.fields:
                     yield Label(field.label + (" *" if field.required else ""), classes="form-label")
-                    value = self.initial.get(field.name) or (
-                        self.today.strftime("%d/%m/%Y") if field.default_today else "")
+                    value = self.today.strftime("%d/%m/%Y") if field.default_today else ""
+                    value = self.initial.get(field.name, value)
                     placeholder = field.placeholder or {"date": "dd/mm/yyyy", "money": "£0.00"}.get(field.kind, "")
                     if field.choices and not placeholder:
                         placeholder = " | ".join(field.choices[:4]) + (" | …" if len(field.choices) > 4 else "")
                     if field.kind == "multiline":  # several lines: ctrl+s saves, enter starts a line
-                        yield TextArea(id=f"field-{field.name}", classes="form-multiline")
+                        yield TextArea(value, id=f"field-{field.name}", classes="form-multiline")
                     else:
                         yield Input(value=value, placeholder=placeholder, id=f"field-{field.name}")
                     yield Label("", id=f"error-{field.name}", classes="form-field-error")
@@ -126,7 +128,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             good, value = self._check(field.name)
             ok = ok and good
             values[field.name] = value
-        return values if ok else None
+        return values | self.extra if ok else None
 
     def action_save(self) -> None:
         values = self.values()

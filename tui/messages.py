@@ -159,3 +159,12 @@ class ListsLoaded(Message):
     def __init__(self, lists: CouncilLists) -> None:
         super().__init__()
         self.lists = lists
+
+
+class FormPrepared(Message):
+    """A form's values read (an email, say): the form of ``action`` opens filled in with ``initial``, carrying
+    ``extra`` to its save."""
+
+    def __init__(self, action: str, initial: dict[str, str], extra: dict[str, object]) -> None:
+        super().__init__()
+        self.action, self.initial, self.extra = action, initial, extra

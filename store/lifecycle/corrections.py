@@ -22,6 +22,8 @@ from store.db.models import (
     Case,
     CaseTheme,
     ComplaintIssue,
+    Document,
+    DocumentContent,
     Event,
     LearningAction,
     OmbudsmanEnquiry,
@@ -97,6 +99,9 @@ class CorrectionMixin(ServiceBase):
             session.execute(sa.delete(CaseTheme).where(col(CaseTheme.case_id) == case_id))
             session.execute(sa.delete(OmbudsmanEnquiry).where(col(OmbudsmanEnquiry.case_id) == case_id))
             session.execute(sa.delete(LearningAction).where(col(LearningAction.case_id) == case_id))
+            documents = sa.select(col(Document.id)).where(col(Document.case_id) == case_id)  # the bytes first
+            session.execute(sa.delete(DocumentContent).where(col(DocumentContent.document_id).in_(documents)))
+            session.execute(sa.delete(Document).where(col(Document.case_id) == case_id))
             if not by_the_server:
                 session.execute(sa.delete(Event).where(col(Event.case_id) == case_id))
             session.execute(sa.update(Case).where(col(Case.linked_case_id) == case_id).values(linked_case_id=None))

@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlmodel import select
 
+from domain import limits
 from domain.lifecycle import check_date, check_open
+from domain.limits import check_text
 from domain.new_case import as_columns, new_case
 from domain.timescales import RuleError
 from domain.vocab import (
@@ -34,19 +36,33 @@ def _choice(enum: type, value: str | None, what: str) -> str | None:
         raise RuleError(str(exc)) from None
 
 
+def _email(value: str | None) -> str | None:
+    """An email address as a person's: one line, at most NAME long, something@somewhere."""
+    if value is None or not value.strip():
+        return None
+    value = check_text(value, limits.NAME)
+    if value.count("@") != 1 or " " in value or value.startswith("@") or value.endswith("@"):
+        raise RuleError("the complainant's email is not an address like name@example.org")
+    return value
+
+
 class IntakeMixin(ServiceBase):
     def log(self, kind: str, received: date | None = None, *, channel: str | None = None,
             complainant: str | None = None, complainant_id: str | None = None, group: str | None = None,
             child_status: str | None = None, child_name: str | None = None, advocate: str | None = None,
             service_area: str | None = None, team: str | None = None, officer: str | None = None,
-            themes: Iterable[str] = (), summary: str | None = None, reference: str | None = None) -> str:
-        """Log a new representation of any kind; its clocks start at receipt. Returns its reference."""
+            themes: Iterable[str] = (), summary: str | None = None, reference: str | None = None,
+            complainant_email: str | None = None) -> str:
+        """Log a new representation of any kind; its clocks start at receipt. Returns its reference.
+
+        ``complainant_email``: how to reach the complainant, kept on the person (a known person's is kept)."""
         chosen = _choice(Kind, kind, "kind")
         if chosen is None:
             raise RuleError("a kind is needed: one of " + ", ".join(Kind))
         the_kind = Kind(chosen)
         received = received or self.today()
         check_date("received", received, self.today())
+        email = _email(complainant_email)
         values: dict[str, Any] = dict(channel=_choice(Channel, channel, "channel"),
                       complainant_group=_choice(ComplainantGroup, group, "complainant group"),
                       child_status=_choice(ChildStatus, child_status, "child status"),
@@ -57,6 +73,8 @@ class IntakeMixin(ServiceBase):
             if reference and session.exec(select(Case.id).where(Case.reference == reference)).first():
                 raise RuleError(f"the reference {reference} is already used by another case")
             person = self._person(session, complainant, complainant_id, values["complainant_group"])
+            if person is not None and email and not person.email:
+                person.email = email
             area = self._named(session, ServiceArea, service_area, for_new_work=True)
             team_row = self._named(session, Team, team, for_new_work=True)
             officer_row = self._named(session, Officer, officer, for_new_work=True)

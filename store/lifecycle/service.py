@@ -18,6 +18,7 @@ from domain.lifecycle import stage_name
 from store.db.models import Stage
 from store.lifecycle.corrections import CorrectionMixin
 from store.lifecycle.council_list_edits import ListEditMixin
+from store.lifecycle.documents import DocumentsMixin
 from store.lifecycle.edits import EditMixin
 from store.lifecycle.followup import FollowUpMixin
 from store.lifecycle.intake import IntakeMixin
@@ -34,7 +35,8 @@ class CaseClock:
     version: int
 
 
-class CaseService(IntakeMixin, FollowUpMixin, CorrectionMixin, ListEditMixin, NotesMixin, EditMixin):
+class CaseService(IntakeMixin, FollowUpMixin, CorrectionMixin, ListEditMixin, NotesMixin, EditMixin,
+                  DocumentsMixin):
     def clock(self, reference: str, today: date | None = None) -> CaseClock:
         """The current stage, due date, working days left and state of a case on ``today``."""
         today = today or self.today()

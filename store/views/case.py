@@ -31,6 +31,7 @@ from store.db.models import (
     Theme,
 )
 from store.views.caseload import CaseloadQuery, CaseloadRow, caseload_page, work_of
+from store.views.documents import DocumentLine, case_documents
 from store.views.notes import NoteLine, case_notes
 
 
@@ -96,6 +97,7 @@ class CaseDetail:
     linked: list[tuple[str, str, date, str]] = field(default_factory=list)  # same person's other cases
     notes: list[NoteLine] = field(default_factory=list)  # the contact log, by when each contact happened
     group: str | None = None  # the complainant's group on this case
+    documents: list[DocumentLine] = field(default_factory=list)  # without their bytes
 
 
 def _name(session: Session, model: type, ident: int | None) -> str | None:
@@ -171,6 +173,7 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
             select(LearningAction).where(LearningAction.case_id == case.id).order_by(col(LearningAction.id)))]
         detail.notes = case_notes(session, case.id)
         detail.ombudsman = [(e.received, e.decision, e.decided, e.remedy, e.payment) for e in enquiries]
+        detail.documents = case_documents(session, case.id)
         if case.person_id is not None:
             person = session.get(Person, case.person_id)
             others = list(session.exec(select(Case).where(Case.person_id == case.person_id, Case.id != case.id)
