@@ -22,6 +22,7 @@ from domain.vocab import (
 )
 from store.db.models import Case, CaseTheme, Officer, ServiceArea, Stage, Team, Theme
 from store.lifecycle.base import ServiceBase, row_id
+from store.lifecycle.followup import persistent_warning
 from store.lifecycle.references import reference_for_new_case
 
 
@@ -34,13 +35,21 @@ def _choice(enum: type, value: str | None, what: str) -> str | None:
         raise RuleError(str(exc)) from None
 
 
+class Logged(str):
+    """A new case's reference, with the warning its logging gave (the complainant, or someone of the same name,
+    is under the persistent-complaints procedure), if any: the form's result and the CLI say it."""
+
+    warning: str | None = None
+
+
 class IntakeMixin(ServiceBase):
     def log(self, kind: str, received: date | None = None, *, channel: str | None = None,
             complainant: str | None = None, complainant_id: str | None = None, group: str | None = None,
             child_status: str | None = None, child_name: str | None = None, advocate: str | None = None,
             service_area: str | None = None, team: str | None = None, officer: str | None = None,
-            themes: Iterable[str] = (), summary: str | None = None, reference: str | None = None) -> str:
-        """Log a new representation of any kind; its clocks start at receipt. Returns its reference."""
+            themes: Iterable[str] = (), summary: str | None = None, reference: str | None = None) -> Logged:
+        """Log a new representation of any kind; its clocks start at receipt. Returns its reference, with the
+        warning (recorded on the case too) when the complainant is under the persistent-complaints procedure."""
         chosen = _choice(Kind, kind, "kind")
         if chosen is None:
             raise RuleError("a kind is needed: one of " + ", ".join(Kind))
@@ -74,7 +83,11 @@ class IntakeMixin(ServiceBase):
             if rows.stage is not None:
                 session.add(Stage(**as_columns(rows.stage) | {"case_id": row_id(case)}))
             self._event(session, case, rows.event.action, rows.event.detail, rows.event.old, rows.event.new)
-            return case.reference
+            logged = Logged(case.reference)
+            logged.warning = persistent_warning(session, complainant, person)
+            if logged.warning:
+                self._event(session, case, "persistent warning", None, None, None, logged.warning)
+            return logged
 
     def acknowledge(self, reference: str, on: date | None = None, *, expected_version: int | None = None) -> None:
         on = on or self.today()

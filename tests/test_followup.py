@@ -1,0 +1,217 @@
+"""Follow-up that gets chased: learning actions done ("you said, we did"), the persistent-complaints procedure
+reviewed, varied and ended, what is due in the digest and in view 0, and the warning when logging a new case."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+import cli
+from domain.timescales import RuleError
+from reports.digest import digest_text
+from store.db.models import Case, Event, LearningAction, PersistentReview, Person
+from store.lifecycle.service import CaseService
+from store.views.caseload import CaseloadQuery, caseload_page
+from store.views.digest import due_items, followup_items
+from tests.conftest import TODAY
+
+D = date
+runner = CliRunner()
+
+
+def case_events(service, ref, action):
+    with service.db.read() as s:
+        case = s.exec(select(Case).where(Case.reference == ref)).one()
+        return [(e.detail, e.old, e.new, e.reason) for e in s.exec(
+            select(Event).where(Event.case_id == case.id, Event.action == action).order_by(Event.id))]
+
+
+def version(service, ref):
+    with service.db.read() as s:
+        return s.exec(select(Case).where(Case.reference == ref)).one().version
+
+
+def person(service, ref):
+    with service.db.read() as s:
+        case = s.exec(select(Case).where(Case.reference == ref)).one()
+        return s.get(Person, case.person_id)
+
+
+def reviews(service):
+    with service.db.read() as s:
+        return [(r.outcome, r.reviewed_on, r.next_review, r.note) for r in s.exec(
+            select(PersistentReview).order_by(PersistentReview.id))]
+
+
+# -- learning actions --------------------------------------------------------------------------------------
+
+
+def test_an_action_is_done_with_what_was_done_and_the_event_says_it(service):
+    ref = service.log("statutory", D(2026, 11, 2), complainant="Alex Example")
+    action = service.add_action(ref, "Return calls within 2 days", owner="CIN manager", due=D(2026, 11, 30))
+    before = version(service, ref)
+    with pytest.raises(RuleError, match="say what was done"):
+        service.complete_action(action, "  ", reference=ref)
+    with pytest.raises(RuleError, match="at most 10,000"):
+        service.complete_action(action, "x" * 10_001, reference=ref)
+    other = service.log("concern", D(2026, 11, 3), complainant="Bo Sample")
+    with pytest.raises(RuleError, match="is not one of"):
+        service.complete_action(action, "Done", reference=other)
+    service.complete_action(action, "Calls now returned the same day", D(2026, 11, 20), reference=ref,
+                            expected_version=before)
+    assert version(service, ref) == before + 1
+    with service.db.read() as s:
+        row = s.get(LearningAction, action)
+        assert (row.done, row.done_note) == (D(2026, 11, 20), "Calls now returned the same day")
+    assert case_events(service, ref, "action done") == [(f"action {action}", None,
+                                                         "Calls now returned the same day", None)]
+    with pytest.raises(RuleError, match="was done on 20/11/2026"):
+        service.complete_action(action, "again")
+
+
+# -- the persistent-complaints procedure -------------------------------------------------------------------
+
+
+def flagged(service, name="Pat Persist"):
+    ref = service.log("statutory", D(2026, 5, 1), complainant=name)
+    service.flag_persistent(ref, contact="Jo Lead", arrangements="One call a week", start=D(2026, 5, 11))
+    return ref
+
+
+def test_a_review_continues_the_procedure_six_months_on_by_default(service):
+    ref = flagged(service)
+    with pytest.raises(RuleError, match="not one of: continue, vary, end"):
+        service.review_persistent(ref, "maybe")
+    assert service.review_persistent(ref, "continue", note="Still many calls", on=D(2026, 11, 10)) == D(2027, 5, 10)
+    assert service.review_persistent(ref, "continue", next_review=D(2027, 1, 4), on=D(2026, 11, 20)) == D(2027, 1, 4)
+    with pytest.raises(RuleError, match="must come after"):
+        service.review_persistent(ref, "continue", next_review=D(2026, 11, 1))
+    assert reviews(service) == [("continue", D(2026, 11, 10), D(2027, 5, 10), "Still many calls"),
+                                ("continue", D(2026, 11, 20), D(2027, 1, 4), None)]
+    assert person(service, ref).persistent_review == D(2027, 1, 4)
+    assert case_events(service, ref, "persistent review")[:2] == [
+        ("outcome", None, "continue", "Still many calls"),
+        ("persistent_review", "2026-11-11", "2027-05-10", "Still many calls")]
+
+
+def test_varying_changes_the_contact_or_the_arrangements(service):
+    ref = flagged(service)
+    with pytest.raises(RuleError, match="needs a new single point of contact"):
+        service.vary_persistent(ref)
+    with pytest.raises(RuleError, match="when varying"):
+        service.review_persistent(ref, "continue", contact="Sam Other")
+    service.vary_persistent(ref, contact="Sam Other", arrangements="Email only, answered on Fridays",
+                            note="Calls became abusive")
+    who = person(service, ref)
+    assert (who.persistent, who.persistent_contact, who.persistent_arrangements) == (
+        True, "Sam Other", "Email only, answered on Fridays")
+    assert reviews(service)[0][0] == "vary"
+    assert ("persistent_contact", "Jo Lead", "Sam Other", "Calls became abusive") in case_events(
+        service, ref, "persistent review")
+
+
+def test_ending_clears_the_flag_and_keeps_the_history(service):
+    ref = flagged(service)
+    with pytest.raises(RuleError, match="no next review"):
+        service.review_persistent(ref, "end", next_review=D(2027, 1, 1))
+    assert service.review_persistent(ref, "end", note="Contact is reasonable now", on=D(2026, 11, 20)) is None
+    who = person(service, ref)
+    assert (who.persistent, who.persistent_ended, who.persistent_review) == (False, D(2026, 11, 20), None)
+    assert who.persistent_contact == "Jo Lead"  # kept, with the reviews
+    assert reviews(service) == [("end", D(2026, 11, 20), None, "Contact is reasonable now")]
+    with pytest.raises(RuleError, match="not under the persistent-complaints procedure"):
+        service.review_persistent(ref, "continue")
+
+
+def test_logging_for_a_persistent_person_or_their_name_warns_and_records_it(service):
+    flagged(service)
+    same = service.log("concern", D(2026, 11, 20), complainant="PAT  persist")
+    assert same.warning == ("Pat Persist is under the persistent-complaints procedure since 11/05/2026: single "
+                            "point of contact Jo Lead, arrangements One call a week")
+    assert case_events(service, same, "persistent warning") == [(None, None, None, same.warning)]
+    assert service.log("concern", D(2026, 11, 20), complainant="Pat Other").warning is None
+
+
+# -- what is due: the digest and view 0 ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def due_db(service):
+    """A small invented set: one action overdue, one not yet due, one done late; one review due, one not."""
+    a = service.log("statutory", D(2026, 9, 1), complainant="Alex Example", officer="Sam Patel")
+    b = service.log("corporate", D(2026, 9, 2), complainant="Bo Sample", officer="Kim Lee")
+    late = service.add_action(a, "Train the duty team", owner="Duty manager", due=D(2026, 11, 13))
+    service.add_action(b, "Letter templates", owner="Comms", due=D(2026, 12, 31))
+    done = service.add_action(b, "Apologise", due=D(2026, 10, 1))
+    service.complete_action(done, "Apology sent")
+    service.flag_persistent(a, contact="Jo Lead", arrangements="Weekly call", start=D(2026, 5, 20),
+                            review=D(2026, 11, 26))
+    c = service.log("concern", D(2026, 9, 3), complainant="Cy Test")
+    service.flag_persistent(c, contact="Jo Lead", arrangements="Email", start=D(2026, 9, 3), review=D(2027, 3, 1))
+    return service, a, b, late
+
+
+def test_the_digest_lists_actions_overdue_and_reviews_due_exactly(due_db):
+    service, a, _, late = due_db
+    with service.db.dbapi() as conn:
+        actions, due_reviews = followup_items(conn, TODAY, config=service.config)
+        items = due_items(conn, TODAY, config=service.config)
+    text = digest_text(items, TODAY, 2, None, actions, due_reviews)
+    assert text.endswith(
+        "\n\nLearning actions overdue\n"
+        "REFERENCE      ACTION  OWNER         DUE\n"
+        f"{a}  {late}       Duty manager  13/11/2026\n"
+        "\n"
+        "Persistent-procedure reviews due\n"
+        "REFERENCE      COMPLAINANT   REVIEW\n"
+        f"{a}  Alex Example  26/11/2026")
+    assert digest_text([], TODAY, 2, None, [], due_reviews) == (
+        "0 overdue and 0 due within 2 working days, as of Sunday 22 November 2026\nNothing is due.\n\n"
+        "Persistent-procedure reviews due\nREFERENCE      COMPLAINANT   REVIEW\n"
+        f"{a}  Alex Example  26/11/2026")
+
+
+def test_view_0_lists_each_follow_up_saying_which(due_db):
+    service, a, _, late = due_db
+    with service.db.dbapi() as conn:
+        rows = caseload_page(conn, TODAY, service.calendar, service.config.rules,
+                             query=CaseloadQuery(view="followup"))
+        assert [(r.reference, r.stage, r.due, r.state.value) for r in rows] == [
+            (a, f"Learning action {late} overdue", D(2026, 11, 13), "overdue"),
+            (a, "Persistent-procedure review due", D(2026, 11, 26), "on_track")]
+        assert rows[1].persistent and rows[0].officer == "Sam Patel"
+        second = caseload_page(conn, TODAY, service.calendar, service.config.rules,
+                               query=CaseloadQuery(view="followup"), after=rows[0].key("followup"), limit=5)
+        assert [r.stage for r in second] == ["Persistent-procedure review due"]
+
+
+def test_view_0_reads_through_the_indexes():
+    """At any size: each arm is a range of its index, never a scan of the learning actions or the people."""
+    import sqlite3
+
+    from store.db.sql import for_driver
+    from store.views.caseload import FOLLOWUP_ARMS, _where
+    from domain.calendar import WorkingCalendar
+
+    conn = sqlite3.connect(":memory:")
+    conn.executescript("""
+        CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT, name_key TEXT, persistent BOOLEAN,
+            persistent_review DATE, complainant_group TEXT);
+        CREATE INDEX ix_person_persistent_review ON person (persistent_review);
+        CREATE TABLE "case" (id INTEGER PRIMARY KEY, reference TEXT, kind TEXT, person_id INTEGER,
+            complainant_group TEXT, advocate TEXT, team_id INTEGER, officer_id INTEGER, received DATE, summary TEXT);
+        CREATE INDEX ix_case_person_id ON "case" (person_id);
+        CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT);
+        CREATE TABLE officer (id INTEGER PRIMARY KEY, name TEXT, username TEXT);
+        CREATE TABLE learning_action (id INTEGER PRIMARY KEY, case_id INTEGER, due DATE, done DATE);
+        CREATE INDEX ix_learning_action_due ON learning_action (due);
+        CREATE INDEX ix_learning_action_done ON learning_action (done);""")
+    query = CaseloadQuery(view="followup")
+    for arm in FOLLOWUP_ARMS:
+        where, args = _where(query, TODAY, WorkingCalendar.for_region("ENG"), False, arm)
+        sql = f"{arm.sql} WHERE {' AND '.join(where)} ORDER BY {arm.due}, {arm.id} LIMIT 200"
+        plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + for_driver(sql, "?"),
+                                                   {**{k: str(v) for k, v in args.items()}, "limit": 200}))
+        assert "USING INDEX ix_learning_action" in plan or "USING INDEX ix_person_persistent_review" in plan, plan
+        assert "SCAN la" not in plan and "SCAN p " not in plan + " ", plan
