@@ -190,9 +190,9 @@ def test_view_0_reads_through_the_indexes():
     """At any size: each arm is a range of its index, never a scan of the learning actions or the people."""
     import sqlite3
 
+    from domain.calendar import WorkingCalendar
     from store.db.sql import for_driver
     from store.views.caseload import FOLLOWUP_ARMS, _where
-    from domain.calendar import WorkingCalendar
 
     conn = sqlite3.connect(":memory:")
     conn.executescript("""
@@ -215,3 +215,53 @@ def test_view_0_reads_through_the_indexes():
                                                    {**{k: str(v) for k, v in args.items()}, "limit": 200}))
         assert "USING INDEX ix_learning_action" in plan or "USING INDEX ix_person_persistent_review" in plan, plan
         assert "SCAN la" not in plan and "SCAN p " not in plan + " ", plan
+
+
+# -- the command line ---------------------------------------------------------------------------------------
+
+
+def run(*args):
+    return runner.invoke(cli.app, list(args), env={"COMPLAINTS_TODAY": "2026-11-22"})
+
+
+@pytest.fixture
+def cli_db(tmp_path, config):
+    from store.db.database import open_database
+
+    path = tmp_path / "c.db"
+    db = open_database(path, config)
+    svc = CaseService(db, config, today=TODAY)
+    ref = svc.log("statutory", D(2026, 9, 1), complainant="Alex Example", officer="Sam Patel")
+    svc.add_action(ref, "Train the duty team", owner="Duty manager", due=D(2026, 11, 13))
+    svc.flag_persistent(ref, contact="Jo Lead", arrangements="Weekly call", start=D(2026, 5, 20),
+                        review=D(2026, 11, 26))
+    db.close()
+    return str(path)
+
+
+def test_cli_action_done_and_the_digest_after(cli_db):
+    before = run("due", "--db", cli_db)
+    assert "Learning actions overdue\nREFERENCE      ACTION  OWNER         DUE\n" \
+           "CS-2026-00001  1       Duty manager  13/11/2026\n" in before.output
+    result = run("action-done", "CS-2026-00001", "1", "Duty team trained", "--date", "20/11/2026", "--db", cli_db)
+    assert (result.exit_code, result.output) == (0, "CS-2026-00001: learning action 1 done\n")
+    again = run("action-done", "CS-2026-00001", "1", "Again", "--db", cli_db)
+    assert (again.exit_code, again.output) == (1, "Error: learning action 1 was done on 20/11/2026\n")
+    blank = run("action-done", "CS-2026-00001", "1", " ", "--db", cli_db)
+    assert blank.exit_code == 1 and "say what was done" in blank.output
+    assert "Learning actions overdue" not in run("due", "--db", cli_db).output
+    assert "Example: complaints action-done" in run("action-done", "--help").output
+
+
+def test_cli_persistent_review_continue_vary_end(cli_db):
+    result = run("persistent", "CS-2026-00001", "--review", "continue", "--next", "01/06/2027", "--note",
+                 "Calls still daily", "--db", cli_db)
+    assert (result.exit_code, result.output) == (
+        0, "CS-2026-00001: persistent-complaints procedure continues; next review 01/06/2027\n")
+    vary = run("persistent", "CS-2026-00001", "--review", "vary", "--db", cli_db)
+    assert vary.exit_code == 1 and "needs a new single point of contact" in vary.output
+    vary = run("persistent", "CS-2026-00001", "--review", "vary", "--contact", "Sam Other", "--db", cli_db)
+    assert vary.output == "CS-2026-00001: persistent-complaints arrangements varied; next review 22/05/2027\n"
+    end = run("persistent", "CS-2026-00001", "--review", "end", "--note", "Reasonable now", "--db", cli_db)
+    assert (end.exit_code, end.output) == (0, "CS-2026-00001: persistent-complaints procedure ended\n")
+    assert "Example: complaints persistent" in run("persistent", "--help").output

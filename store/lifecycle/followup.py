@@ -11,8 +11,8 @@ from dateutil.relativedelta import relativedelta
 from sqlmodel import Session, col, select
 
 from domain import limits
-from domain.limits import check_text
 from domain.lifecycle import check_date
+from domain.limits import check_text
 from domain.persistent import persistent_warning as warning_text
 from domain.timescales import RuleError
 from domain.vocab import LgoDecision, LgoEnquiryType, PersistentOutcome, Remedy, parse_choice
@@ -20,8 +20,8 @@ from store.db.models import (
     Case,
     LearningAction,
     OmbudsmanEnquiry,
-    Person,
     PersistentReview,
+    Person,
 )
 from store.db.names import name_key
 from store.lifecycle.base import row_id
