@@ -265,3 +265,130 @@ def test_cli_persistent_review_continue_vary_end(cli_db):
     end = run("persistent", "CS-2026-00001", "--review", "end", "--note", "Reasonable now", "--db", cli_db)
     assert (end.exit_code, end.output) == (0, "CS-2026-00001: persistent-complaints procedure ended\n")
     assert "Example: complaints persistent" in run("persistent", "--help").output
+
+
+# -- the TUI -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tui_db(tmp_path, config):
+    """Two cases: one with an overdue learning action, one whose complainant's persistent review is due."""
+    from store.db.database import open_database
+
+    path = tmp_path / "tui.db"
+    db = open_database(path, config)
+    svc = CaseService(db, config, today=TODAY)
+    first = svc.log("statutory", D(2026, 9, 1), complainant="Alex Example", officer="Sam Patel")
+    svc.add_action(first, "Train the duty team", owner="Duty manager", due=D(2026, 11, 13))
+    second = svc.log("corporate", D(2026, 9, 2), complainant="Pat Persistent-Longname Example", officer="Kim Lee")
+    svc.flag_persistent(second, contact="Jo Lead", arrangements="One call a week", start=D(2026, 5, 20),
+                        review=D(2026, 11, 26))
+    db.close()
+    return path, first, second
+
+
+def app_for(path):
+    from store.db.location import resolve_url
+    from tui.app import create_app
+
+    return create_app(resolve_url(path), config=CONFIG, today=TODAY)
+
+
+CONFIG = __import__("domain.config", fromlist=["Config"]).Config(user="tester")
+
+
+def shown_text(widget) -> str:
+    import os
+
+    from rich.console import Console
+
+    console = Console(width=160, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(widget.content)
+    return console.export_text()
+
+
+async def test_D_marks_an_action_done_and_the_learning_tab_shows_what_was_done(tui_db):
+    from tests.tui_helpers import settle
+    from tui.case_screen import CaseScreen
+    from tui.form import FormScreen
+
+    path, first, _ = tui_db
+    app = app_for(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(first)
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert "(D marks it done)" in shown_text(app.screen.query_one("#case-learning"))
+        await pilot.press("D")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action.id == "action_done"
+        form.query_one("#field-number").value = "1"
+        form.query_one("#field-note").value = "Duty team trained on call-backs"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        learning = shown_text(app.screen.query_one("#case-learning"))
+        assert "Duty team trained on call-backs" in learning and "22/11/2026" in learning
+
+
+async def test_view_0_lists_an_overdue_action_and_a_review_due(tui_db):
+    from tests.tui_helpers import settle
+    from tui.caseload import CaseloadTable
+
+    path, first, second = tui_db
+    app = app_for(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("0")
+        await settle(app, pilot)
+        assert "0 Follow-up due:" in str(app.query_one("#status").render())
+        table = app.query_one(CaseloadTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [(r[1], r[2]) for r in rows] == [(first, "Statutory · Learning action 1 overdue"),
+                                                (second, "Corporate · Persistent-procedure review due")]
+
+
+async def test_typing_a_persistent_persons_name_in_the_new_form_warns_without_blocking(tui_db):
+    from tests.tui_helpers import settle
+    from tui.form import FormScreen
+
+    path, _, _ = tui_db
+    app = app_for(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.query_one("#field-kind").value = "concern"
+        form.query_one("#field-complainant").focus()
+        await pilot.press(*"pat persistent longname example")
+        await pilot.pause(FormScreen.LOOKUP_AFTER + 0.2)
+        await settle(app, pilot)
+        warning = str(form.query_one("#form-warning").render())
+        assert warning.startswith("Pat Persistent-Longname Example is under the persistent-complaints procedure "
+                                  "since 20/05/2026: single point of contact Jo Lead, arrangements One call a week")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is not form  # saved: the warning never blocks
+
+
+async def test_the_persistent_marker_is_visible_at_80_columns(tui_db):
+    from tests.tui_helpers import settle
+    from tui.caseload import CaseloadTable
+
+    path, _, second = tui_db
+    for size in ((80, 24), (120, 40)):
+        app = app_for(path)
+        async with app.run_test(size=size) as pilot:
+            await settle(app, pilot)
+            table = app.query_one(CaseloadTable)
+            index = next(i for i, r in enumerate(table.rows) if r.reference == second)
+            line = table.render_line(index + 1)  # 0: the header
+            drawn = "".join(segment.text for segment in line)
+            assert len(drawn) == table.scrollable_content_region.width <= size[0]  # all of it is on the screen
+            assert drawn.lstrip().split()[1] == "P", drawn  # the state's symbol, then the marker
+            assert any(segment.text == "P" and segment.style and segment.style.reverse for segment in line)

@@ -853,7 +853,21 @@ VALID: dict[str, tuple[Any, dict[str, str]]] = {
     "lgo_complied": (lambda svc: _ombudsman(svc, "decision", "remedy"), {}),
     "action": (_answered, {"description": "Return calls within a day", "owner": "Team manager"}),
     "persistent": (_open, {"contact": "Complaints manager", "arrangements": "One weekly email"}),
+    "action_done": (lambda svc: _with_action(svc), {"number": "1", "note": "Calls now returned the same day"}),
+    "persistent_review": (lambda svc: _flagged(svc), {"outcome": "vary", "contact": "Sam Other"}),
 }
+
+
+def _with_action(svc: CaseService) -> str:
+    ref = _answered(svc)
+    svc.add_action(ref, "Return calls within a day", owner="Team manager")
+    return ref
+
+
+def _flagged(svc: CaseService) -> str:
+    ref = _open(svc)
+    svc.flag_persistent(ref, contact="Complaints manager", arrangements="One weekly email")
+    return ref
 
 
 def _requested(svc: CaseService) -> str:
