@@ -373,7 +373,9 @@ async def test_typing_a_persistent_persons_name_in_the_new_form_warns_without_bl
                                   "since 20/05/2026: single point of contact Jo Lead, arrangements One call a week")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert app.screen is not form  # saved: the warning never blocks
+        assert app.screen is not form  # saved: the warning never blocks, and the result says it again
+        assert any("Pat Persistent-Longname Example is under the persistent-complaints procedure" in n.message
+                   for n in app._notifications)
 
 
 async def test_the_persistent_marker_is_visible_at_80_columns(tui_db):
@@ -392,3 +394,34 @@ async def test_the_persistent_marker_is_visible_at_80_columns(tui_db):
             assert len(drawn) == table.scrollable_content_region.width <= size[0]  # all of it is on the screen
             assert drawn.lstrip().split()[1] == "P", drawn  # the state's symbol, then the marker
             assert any(segment.text == "P" and segment.style and segment.style.reverse for segment in line)
+
+
+async def test_F_reviews_the_procedure_and_the_person_screen_shows_the_review(tui_db):
+    from tests.tui_helpers import settle
+    from tui.case_screen import CaseScreen
+    from tui.form import FormScreen
+    from tui.person_screen import PersonScreen
+
+    path, _, second = tui_db
+    app = app_for(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(second)
+        await settle(app, pilot)
+        await pilot.press("F")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action.id == "persistent_review"
+        for name, value in {"outcome": "vary", "contact": "Sam Other", "note": "Calls became abusive"}.items():
+            form.query_one(f"#field-{name}").value = value
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PersonScreen)
+        about = shown_text(app.screen.query_one("#person-about"))
+        assert "Sam Other" in about
+        assert "Reviewed 22/11/2026  Vary the arrangements, next review 22/05/2027: Calls became abusive (tester)" \
+            in about
