@@ -12,7 +12,7 @@ from domain.timescales import RuleError
 from reports.digest import digest_text
 from store.db.models import Case, Event, LearningAction, PersistentReview, Person
 from store.lifecycle.service import CaseService
-from store.views.caseload import CaseloadQuery, caseload_page
+from store.views.caseload import CaseloadQuery, caseload_page, work_of
 from store.views.digest import due_items, followup_items
 from tests.conftest import TODAY
 
@@ -178,12 +178,14 @@ def test_view_0_lists_each_follow_up_saying_which(due_db):
         rows = caseload_page(conn, TODAY, service.calendar, service.config.rules,
                              query=CaseloadQuery(view="followup"))
         assert [(r.reference, r.stage, r.due, r.state.value) for r in rows] == [
-            (a, f"Learning action {late} overdue", D(2026, 11, 13), "overdue"),
-            (a, "Persistent-procedure review due", D(2026, 11, 26), "on_track")]
+            (a, f"Action #{late}", D(2026, 11, 13), "overdue"),
+            (a, "Persistent review", D(2026, 11, 26), "on_track")]
         assert rows[1].persistent and rows[0].officer == "Sam Patel"
         second = caseload_page(conn, TODAY, service.calendar, service.config.rules,
                                query=CaseloadQuery(view="followup"), after=rows[0].key("followup"), limit=5)
-        assert [r.stage for r in second] == ["Persistent-procedure review due"]
+        assert [r.stage for r in second] == ["Persistent review"]
+    assert [work_of(r.stage_id) for r in rows] == [("learning_action", late),
+                                                   ("persistent_review", person(service, a).id)]
 
 
 def test_view_0_reads_through_the_indexes():
@@ -347,8 +349,8 @@ async def test_view_0_lists_an_overdue_action_and_a_review_due(tui_db):
         assert "0 Follow-up due:" in str(app.query_one("#status").render())
         table = app.query_one(CaseloadTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert [(r[1], r[2]) for r in rows] == [(first, "Statutory · Learning action 1 overdue"),
-                                                (second, "Corporate · Persistent-procedure review due")]
+        assert [(r[1], r[2]) for r in rows] == [(first, "Action #1 · Statutory"),
+                                                (second, "Persistent review · Corporate")]
 
 
 async def test_typing_a_persistent_persons_name_in_the_new_form_warns_without_blocking(tui_db):

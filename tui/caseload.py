@@ -74,7 +74,8 @@ def texts(row: CaseloadRow) -> list[str]:
     # The markers lead the row, after the state's symbol: the first cells are never cut, at any width (beside the
     # name they went at 80 columns, where the row is wider than the screen).
     return [f"{row.state.symbol} {flags}" if flags else row.state.symbol, shown(row.reference),
-            f"{kind} · {row.stage}", due, left, name, shown(row.team), shown(row.officer),
+            f"{row.stage} · {kind}" if row.is_followup else f"{kind} · {row.stage}", due, left, name,
+            shown(row.team), shown(row.officer),
             f"{row.received:%d/%m/%Y}"]
 
 

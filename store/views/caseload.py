@@ -105,9 +105,14 @@ _ENQUIRIES = ", ".join(f"'{kind}'" for kind in ENQUIRY_KINDS)
 
 def work_of(row_id: int) -> tuple[str, int]:
     """What a row of open work is the deadline of: ("stage", its id), ("acknowledgement", the case's id)
-    or ("ombudsman", the enquiry's id)."""
+    or ("ombudsman", the enquiry's id); of follow-up: ("learning_action", its id), ("persistent_review", the
+    person's id)."""
     if row_id >= 0:
         return "stage", row_id
+    if row_id < REVIEW_BASE:
+        return "learning_action", row_id - LEARNING_BASE
+    if row_id < ACK_BASE:
+        return "persistent_review", row_id - REVIEW_BASE
     if row_id < OMBUDSMAN_BASE:
         return "acknowledgement", row_id - ACK_BASE
     return "ombudsman", row_id - OMBUDSMAN_BASE
@@ -178,6 +183,11 @@ class CaseloadRow:
         if view in ("history", "compliments") or self.due is None:
             return self.received, self.case_id
         return self.due, self.stage_id
+
+    @property
+    def is_followup(self) -> bool:
+        """A learning action overdue or a persistent-procedure review due (view 0), not a deadline of open work."""
+        return self.stage_id < ACK_BASE
 
     @property
     def is_stage(self) -> bool:

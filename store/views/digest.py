@@ -64,10 +64,10 @@ def describe_stage(kind: str, number: int, round_: int, step: str | None) -> str
         return "Acknowledgement"
     if step == "ombudsman":
         return "Ombudsman"
-    if step == "learning_action":  # follow-up (view 0): ``number`` is the action's
-        return f"Learning action {number} overdue"
+    if step == "learning_action":  # follow-up (view 0): ``number`` is the action's; short, to fit 80 columns
+        return f"Action #{number}"
     if step == "persistent_review":
-        return "Persistent-procedure review due"
+        return "Persistent review"
     if kind not in COMPLAINT_KINDS:
         return "Response"
     name = STAGE_NAMES.get(number, f"Stage {number}")
