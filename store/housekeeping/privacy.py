@@ -44,6 +44,7 @@ from store.db.models import (
     LearningAction,
     Officer,
     OmbudsmanEnquiry,
+    PersistentReview,
     Person,
     ServiceArea,
     Stage,
@@ -115,6 +116,7 @@ _FREE_TEXT: tuple[tuple[Any, str, str], ...] = (
     (ComplaintIssue, "description", "named in a complaint's issue"),
     (LearningAction, "description", "named in a learning action"),
     (LearningAction, "owner", "owner of a learning action"),
+    (LearningAction, "done_note", "named in what a learning action did"),
     (Person, "persistent_contact", "single point of contact (persistent-complaints procedure)"),
     (Person, "persistent_arrangements", "named in a complainant's persistent-procedure arrangements"),
 )
@@ -358,7 +360,7 @@ class Retention(ServiceBase):
                         .values(declined_reason=None, paused_reason=None, override_reason=None)
                         .execution_options(**unsync))
         session.execute(sa.update(LearningAction).where(col(LearningAction.case_id).in_(ids))
-                        .values(description="(removed under the retention policy)", owner=None)
+                        .values(description="(removed under the retention policy)", owner=None, done_note=None)
                         .execution_options(**unsync))
         why = f"closed before {self.today().isoformat()} less the retention period"
         self._anonymise_histories(session, cases, why)
@@ -373,6 +375,8 @@ class Retention(ServiceBase):
         for person in session.exec(select(Person).where(col(Person.id).in_(people - kept))):
             names.update(n for n in (person.name, person.external_id) if n)
             _anonymise_person(person)
+            session.execute(sa.update(PersistentReview).where(col(PersistentReview.person_id) == person.id)
+                            .values(note=None).execution_options(**unsync))  # what reviews said of them
         return people, names
 
     def _anonymise_histories(self, session: Session, cases: list[Case], reason: str) -> None:
