@@ -427,3 +427,28 @@ async def test_F_reviews_the_procedure_and_the_person_screen_shows_the_review(tu
         assert "Sam Other" in about
         assert "Reviewed 22/11/2026  Vary the arrangements, next review 22/05/2027: Calls became abusive (tester)" \
             in about
+
+
+def test_follow_up_reads_alike_on_sqlite_and_postgresql(database_url, config):
+    """View 0, the digest's sections and the log's warning: the same SQL on both databases."""
+    from store.db.database import open_database
+
+    db = open_database(database_url, config)
+    try:
+        svc = CaseService(db, config, today=TODAY)
+        a = svc.log("statutory", D(2026, 9, 1), complainant="Alex Example", officer="Sam Patel")
+        late = svc.add_action(a, "Train the duty team", owner="Duty manager", due=D(2026, 11, 13))
+        svc.flag_persistent(a, contact="Jo Lead", arrangements="Weekly call", start=D(2026, 5, 20),
+                            review=D(2026, 11, 26))
+        assert svc.log("concern", D(2026, 11, 20), complainant="alex example", officer="Sam Patel").warning
+        with db.dbapi() as conn:
+            rows = caseload_page(conn, TODAY, svc.calendar, config.rules, query=CaseloadQuery(view="followup"),
+                                 placeholder=db.placeholder)
+            actions, due_reviews = followup_items(conn, TODAY, officer="Sam Patel", config=config,
+                                                  placeholder=db.placeholder)
+        assert [(r.stage, r.due) for r in rows] == [(f"Action #{late}", D(2026, 11, 13)),
+                                                    ("Persistent review", D(2026, 11, 26))]
+        assert [(i.reference, i.who, i.number) for i in actions] == [(a, "Duty manager", late)]
+        assert [(i.who, i.due) for i in due_reviews] == [("Alex Example", D(2026, 11, 26))]
+    finally:
+        db.close()
