@@ -10,35 +10,25 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from tui.actions import Action
+from tui.form_lookup import LookupMixin
 from tui.text import plain
 
 
-class FormScreen(ModalScreen[dict[str, Any] | None]):
+class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
     """Posts ``Submitted`` with the checked values on save; the app runs the action and closes the form."""
 
     class Submitted(Message):
         def __init__(self, form: FormScreen, values: dict[str, Any]) -> None:
             super().__init__()
             self.form, self.values = form, values
-
-    class LookedUp(Message):
-        """The action's database warning (``Action.lookup``) for what was typed: ``text``, or None."""
-
-        def __init__(self, text: str | None) -> None:
-            super().__init__()
-            self.text = text
-
-    LOOKUP_AFTER = 0.3  # seconds after the last keystroke: a name is looked up once typed, not at each letter
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close the form without saving"),
@@ -49,8 +39,6 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         super().__init__()
         self.action, self.reference, self.today = action, reference, today
         self.due = due  # the case's running due date, for the action's warnings
-        self.looked_up = ""  # the action's database warning (``Action.lookup``), once a worker has said it
-        self._lookup_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
@@ -94,27 +82,6 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         said = self.action.warn(self._typed(), self.due) if self.action.warn is not None else None
         self.query_one("#form-warning", Static).update(plain("\n".join(w for w in (said, self.looked_up) if w)))
 
-    def _look_up_soon(self) -> None:
-        if self._lookup_timer is not None:
-            self._lookup_timer.stop()
-        self._lookup_timer = self.set_timer(self.LOOKUP_AFTER, lambda: self._look_up(self._typed()))
-
-    @work(thread=True, exclusive=True, group="form-lookup")
-    def _look_up(self, values: dict[str, Any]) -> None:
-        """The action's database warning, off the UI thread; a failure only leaves the warning unsaid."""
-        data = getattr(self.app, "data", None)
-        if data is None or self.action.lookup is None:
-            return
-        try:
-            text = self.action.lookup[1](data, values)
-        except Exception:  # noqa: BLE001 - advisory only: the save itself checks nothing of it
-            text = None
-        self.post_message(self.LookedUp(text))
-
-    def on_form_screen_looked_up(self, message: LookedUp) -> None:
-        self.looked_up = message.text or ""
-        self._warn()
-
     def _check(self, name: str) -> tuple[bool, Any]:
         field = next(f for f in self.action.fields if f.name == name)
         text = self.query_one(f"#field-{name}", Input).value
@@ -132,8 +99,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
             name = event.input.id.removeprefix("field-")
             self._check(name)
             self._warn()
-            if self.action.lookup is not None and name in self.action.lookup[0]:
-                self._look_up_soon()
+            self.look_up_soon(name)  # a warning that needs the database (``Action.lookup``)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
