@@ -342,7 +342,7 @@ def _run_tui(db: str | None, today: date) -> None:
 
 def _register() -> None:
     """Each command on the app. Their modules use the options and helpers above, so this runs last."""
-    from commands import casefile, cases, digest, documents, edits, figures, register, safekeeping, setup
+    from commands import casefile, cases, digest, documents, edits, figures, followup, register, safekeeping, setup
 
     app.command()(digest.due)
     app.command()(setup.demo)
@@ -366,6 +366,8 @@ def _register() -> None:
     app.command()(setup.config)
     app.command()(edits.edit)
     app.command()(edits.reassign)
+    app.command()(followup.action_done)
+    app.command()(followup.persistent)
 
 
 #: Set by Ctrl-C (see ``_interrupt``).

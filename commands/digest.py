@@ -23,14 +23,15 @@ def due(
     """Overdue and due-soon work across all kinds, most urgent first.
 
     Each line: state, reference, stage, complainant, due date, and working days over or left.
-    The daily digest a team leader mails from cron.
+    Then learning actions overdue, and persistent-complaints procedure reviews due within 5
+    working days or past. The daily digest a team leader mails from cron.
 
     Example: complaints due --within 5 --officer "Sam Patel"
     """
     from domain.timescales import RuleError
     from reports.digest import digest_json, digest_text
     from store.views.caseload import count_cases
-    from store.views.digest import due_items, find_officer
+    from store.views.digest import due_items, find_officer, followup_items
 
     check_text(officer, "--officer")
     day = parse_today(today)
@@ -38,6 +39,7 @@ def due(
         try:
             officer = find_officer(conn, officer) if officer is not None else None
             items = due_items(conn, day, within=within, officer=officer, config=config, placeholder=placeholder)
+            actions, reviews = followup_items(conn, day, officer=officer, config=config, placeholder=placeholder)
             empty = not items and count_cases(conn) == 0
         except RuleError as exc:
             fail(f"--officer: {exc}")
@@ -46,4 +48,5 @@ def due(
 
         typer.echo(f"Note: {describe(url)} holds no cases at all: is it the database you meant? "
                    "(--db PATH, or COMPLAINTS_DB)", err=True)
-    typer.echo(digest_json(items, day, within) if fmt is Format.json else digest_text(items, day, within, officer))
+    typer.echo(digest_json(items, day, within, actions, reviews) if fmt is Format.json
+               else digest_text(items, day, within, officer, actions, reviews))

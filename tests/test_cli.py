@@ -230,7 +230,7 @@ def test_the_readme_names_the_commands_that_take_today():
 
     sentence = re.search(r"take `--today YYYY-MM-DD`[^:]*: (.*?)\.", README, re.S)
     assert sentence, "the README says which commands take --today"
-    named = set(re.findall(r"`(\w+)`", sentence.group(1)))
+    named = set(re.findall(r"`([\w-]+)`", sentence.group(1)))
     group = typer.main.get_command(cli.app)
     takes = {name for name, command in group.commands.items() if any(p.name == "today" for p in command.params)}
     assert named == takes | {"complaints"}

@@ -336,9 +336,9 @@ def test_withdraw_and_close(service):
 def test_learning_actions_and_persistent_complainants(service):
     ref = complaint(service)
     action = service.add_action(ref, "Team to return calls within 2 days", owner="CIN manager", due=D(2026, 12, 31))
-    service.complete_action(action, D(2026, 11, 20))
+    service.complete_action(action, "Calls now returned within 2 days", D(2026, 11, 20))
     with pytest.raises(RuleError, match="was done on"):
-        service.complete_action(action)
+        service.complete_action(action, "again")
     with pytest.raises(RuleError, match="single point of contact"):
         service.flag_persistent(ref, contact="", arrangements="")
     assert service.flag_persistent(ref, contact="Complaints manager", arrangements="weekly call",

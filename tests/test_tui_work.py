@@ -855,7 +855,21 @@ VALID: dict[str, tuple[Any, dict[str, str]]] = {
     "persistent": (_open, {"contact": "Complaints manager", "arrangements": "One weekly email"}),
     "edit": (_open, {"summary": "Delay in the assessment", "reason": "typed wrongly at intake"}),
     "reassign": (lambda svc: (svc.add_to_list("officer", "Kim Lee"), _open(svc))[1], {"officer": "Kim Lee"}),
+    "action_done": (lambda svc: _with_action(svc), {"number": "1", "note": "Calls now returned the same day"}),
+    "persistent_review": (lambda svc: _flagged(svc), {"outcome": "vary", "contact": "Sam Other"}),
 }
+
+
+def _with_action(svc: CaseService) -> str:
+    ref = _answered(svc)
+    svc.add_action(ref, "Return calls within a day", owner="Team manager")
+    return ref
+
+
+def _flagged(svc: CaseService) -> str:
+    ref = _open(svc)
+    svc.flag_persistent(ref, contact="Complaints manager", arrangements="One weekly email")
+    return ref
 
 
 def _requested(svc: CaseService) -> str:

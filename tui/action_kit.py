@@ -15,7 +15,7 @@ from domain import limits
 from domain.limits import check_text, whole_number
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
-    from tui.data import CaseDetail, CaseService
+    from tui.data import CaseDetail, CaseService, Data
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,10 @@ class Action:
     #: filled in from it (a new case from an email).
     reads: Reads | None = None
     opens: str | None = None
+    #: A warning that needs the database (a complainant under the persistent-complaints procedure, say):
+    #: ``(fields, call)``. As any of ``fields`` is typed, the form runs ``call(data, values)`` in a worker, a
+    #: moment after the typing stops, and shows what it returns beside ``warn``'s; it never blocks the save.
+    lookup: tuple[tuple[str, ...], Callable[[Data, dict[str, Any]], str | None]] | None = None
 
 
 def on(values: dict[str, Any]) -> date | None:

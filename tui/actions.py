@@ -96,7 +96,9 @@ LIFECYCLE: tuple[Action, ...] = (
         Field("themes", "Themes", "list", placeholder="Delays; Poor communication", limit=limits.LIST_NAME,
               most=limits.THEMES),
         Field("summary", "Summary", limit=limits.TEXT)),
-        _log, key="n", needs_case=False, creates=True, tooltip="Log a complaint, concern, enquiry or compliment"),
+        _log, key="n", needs_case=False, creates=True, tooltip="Log a complaint, concern, enquiry or compliment",
+        lookup=(("complainant", "complainant_id"),
+                lambda data, v: data.persistent_warning(v.get("complainant"), v.get("complainant_id")))),
     Action("compliment", "Compliment", (
         Field("received", "Received", "date", default_today=True),
         Field("team", "Team praised", required=True, limit=limits.LIST_NAME),

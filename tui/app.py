@@ -167,7 +167,9 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
             self.post_message(ActionRefused(reference, str(exc)))
             return
         if action.creates:
-            self.post_message(ActionDone(message, f"Logged {message}", created=True))
+            warning = getattr(message, "warning", None)  # the store's Logged: a persistent complainant, say
+            self.post_message(ActionDone(message, f"Logged {message}" + (f". {warning}" if warning else ""),
+                                         created=True))
         else:
             self.post_message(ActionDone(reference, message))
 

@@ -117,9 +117,10 @@ def note_heading(note: NoteLine) -> str:
 def learning(detail: CaseDetail) -> Table | Text:
     if not detail.actions:
         return Text("No learning actions yet (l adds one).", style="dim")
-    table = Table("#", "What will change", "Owner", "Due", "Done", expand=True)
+    table = Table("#", "What will change", "Owner", "Due", "Done", "What was done", expand=True)
     for ident, description, owner, due, done in detail.actions:
-        table.add_row(str(ident), plain(description, lines=True), plain(owner), uk_date(due), uk_date(done))
+        table.add_row(str(ident), plain(description, lines=True), plain(owner), uk_date(due), uk_date(done),
+                      plain(detail.done_notes.get(ident, "—" if done else "(D marks it done)"), lines=True))
     return table
 
 

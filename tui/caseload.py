@@ -64,14 +64,18 @@ def markers(row: CaseloadRow) -> str:
 
 
 def texts(row: CaseloadRow) -> list[str]:
-    """The row's cells as plain text, in the order of COLUMNS; stored text shown harmlessly."""
+    """The row's cells as plain text, in the order of COLUMNS (the first: the state's symbol, then the markers);
+    stored text shown harmlessly."""
     flags = markers(row)
     kind = KIND_LABELS.get(Kind(row.kind), row.kind)
     due = f"{row.due:%d/%m/%Y}" if row.due else ""
     left = due_phrase(row.left, row.state, short=True) if row.left is not None else row.state.label
     name = shown(row.complainant)
-    return [row.state.symbol, shown(row.reference), f"{kind} · {row.stage}", due, left,
-            f"{name} [{flags}]" if flags else name, shown(row.team), shown(row.officer),
+    # The markers lead the row, after the state's symbol: the first cells are never cut, at any width (beside the
+    # name they went at 80 columns, where the row is wider than the screen).
+    return [f"{row.state.symbol} {flags}" if flags else row.state.symbol, shown(row.reference),
+            f"{row.stage} · {kind}" if row.is_followup else f"{kind} · {row.stage}", due, left, name,
+            shown(row.team), shown(row.officer),
             f"{row.received:%d/%m/%Y}"]
 
 
@@ -398,11 +402,11 @@ class CaseloadTable(ScrollView, can_focus=True):
         for i, (cell, width) in enumerate(zip(cells, self._widths(), strict=True)):
             if i:
                 segments.append(gap)
-            if i == 5 and row is not None and row.persistent:  # the markers stand out: reverse video
+            if i == 0 and row is not None and row.persistent:  # the persistent marker stands out: reverse video
                 text = clip(cell, width)
-                cut, end = len(shown(row.complainant)) + 1, len(cell.rstrip())
-                segments += [Segment(text[:cut], style), Segment(text[cut:end], style + Style(reverse=True)),
-                             Segment(text[end:], style)]
+                cut = len(row.state.symbol) + 1  # "‼ PR": the P
+                segments += [Segment(text[:cut], style), Segment(text[cut:cut + 1], style + Style(reverse=True)),
+                             Segment(text[cut + 1:], style)]
             else:
                 segments.append(Segment(clip(cell, width), style))
         return Strip(segments)

@@ -222,6 +222,21 @@ class Data:
         except RuleError as exc:
             raise Refused(str(exc)) from exc
 
+    def persistent_warning(self, name: str | None, external_id: str | None = None) -> str | None:
+        """The warning for logging a case for this complainant (by id) or this name, if they are under the
+        persistent-complaints procedure; else None."""
+        from sqlmodel import select
+
+        from store.db.models import Person
+        from store.lifecycle.followup import persistent_warning
+
+        if not (name or "").strip() and not (external_id or "").strip():
+            return None
+        with self.db.read() as session:
+            person = session.exec(select(Person).where(Person.external_id == external_id.strip())).first() \
+                if external_id and external_id.strip() else None
+            return persistent_warning(session, name, person)
+
     def perform(self, action: Action, reference: str | None, values: dict[str, Any], version: int | None) -> str:
         """Run ``action`` against the case at ``version``; a conflict names who changed it, a busy database says
         so (both as ``Refused``)."""

@@ -18,10 +18,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from tui.actions import Action
+from tui.form_lookup import LookupMixin
 from tui.text import plain
 
 
-class FormScreen(ModalScreen[dict[str, Any] | None]):
+class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
     """Posts ``Submitted`` with the checked values on save; the app runs the action and closes the form."""
 
     class Submitted(Message):
@@ -74,26 +75,32 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         first.focus()
         self._warn()
 
-    def _warn(self) -> None:
-        """The action's warning for what is typed now (a late extension, say): shown, never blocking."""
-        if self.action.warn is None:
-            return
+    def _typed(self) -> dict[str, Any]:
+        """Every field's value as typed now (None where it does not read)."""
         values = {}
         for field in self.action.fields:
             try:
-                values[field.name] = field.read(self._typed(field.name))
+                values[field.name] = field.read(self._text_of(field.name))
             except ValueError:
                 values[field.name] = None
-        self.query_one("#form-warning", Static).update(self.action.warn(values, self.due) or "")
+        return values
 
-    def _typed(self, name: str) -> str:
+    def _warn(self) -> None:
+        """The action's warnings for what is typed now (a late extension; a persistent complainant, looked up):
+        shown, never blocking."""
+        if self.action.warn is None and self.action.lookup is None:
+            return
+        said = self.action.warn(self._typed(), self.due) if self.action.warn is not None else None
+        self.query_one("#form-warning", Static).update(plain("\n".join(w for w in (said, self.looked_up) if w)))
+
+    def _text_of(self, name: str) -> str:
         """What is in a field: an input's value, or a text area's text."""
         widget = self.query_one(f"#field-{name}")
         return widget.text if isinstance(widget, TextArea) else self.query_one(f"#field-{name}", Input).value
 
     def _check(self, name: str) -> tuple[bool, Any]:
         field = next(f for f in self.action.fields if f.name == name)
-        text = self._typed(name)
+        text = self._text_of(name)
         error = self.query_one(f"#error-{name}", Label)
         try:
             value = field.read(text)
@@ -105,8 +112,10 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("field-"):
-            self._check(event.input.id.removeprefix("field-"))
+            name = event.input.id.removeprefix("field-")
+            self._check(name)
             self._warn()
+            self.look_up_soon(name)  # a warning that needs the database (``Action.lookup``)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id and event.text_area.id.startswith("field-"):

@@ -37,8 +37,13 @@ def about(person: PersonDetail) -> Table:
                                     f"{uk_date(person.persistent_review, '—')}")
         table.add_row("Single contact", plain(person.persistent_contact or "—"))
         table.add_row("Arrangements", plain(person.persistent_arrangements or "—", lines=True))
+    elif person.persistent_ended:
+        table.add_row("Persistent", f"procedure ended {uk_date(person.persistent_ended)}")
     else:
         table.add_row("Persistent", "no")
+    for on, outcome, after, note, by in person.reviews:  # newest first
+        said = label(outcome) + (f", next review {uk_date(after)}" if after else "") + (f": {note}" if note else "")
+        table.add_row(f"Reviewed {uk_date(on)}", plain(f"{said} ({by})", lines=True))
     return table
 
 

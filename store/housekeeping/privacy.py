@@ -120,6 +120,7 @@ _FREE_TEXT: tuple[tuple[Any, str, str], ...] = (
     (ComplaintIssue, "description", "named in a complaint's issue"),
     (LearningAction, "description", "named in a learning action"),
     (LearningAction, "owner", "owner of a learning action"),
+    (LearningAction, "done_note", "named in what a learning action did"),
     (Person, "persistent_contact", "single point of contact (persistent-complaints procedure)"),
     (Person, "persistent_arrangements", "named in a complainant's persistent-procedure arrangements"),
     (Note, "text", "named in a case's note"),

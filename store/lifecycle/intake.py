@@ -24,6 +24,7 @@ from domain.vocab import (
 )
 from store.db.models import Case, CaseTheme, Officer, ServiceArea, Stage, Team, Theme
 from store.lifecycle.base import ServiceBase, row_id
+from store.lifecycle.followup import persistent_warning
 from store.lifecycle.references import reference_for_new_case
 
 
@@ -44,6 +45,11 @@ def _email(value: str | None) -> str | None:
     if value.count("@") != 1 or " " in value or value.startswith("@") or value.endswith("@"):
         raise RuleError("the complainant's email is not an address like name@example.org")
     return value
+class Logged(str):
+    """A new case's reference, with the warning its logging gave (the complainant, or someone of the same name,
+    is under the persistent-complaints procedure), if any: the form's result and the CLI say it."""
+
+    warning: str | None = None
 
 
 class IntakeMixin(ServiceBase):
@@ -52,8 +58,9 @@ class IntakeMixin(ServiceBase):
             child_status: str | None = None, child_name: str | None = None, advocate: str | None = None,
             service_area: str | None = None, team: str | None = None, officer: str | None = None,
             themes: Iterable[str] = (), summary: str | None = None, reference: str | None = None,
-            complainant_email: str | None = None) -> str:
-        """Log a new representation of any kind; its clocks start at receipt. Returns its reference.
+            complainant_email: str | None = None) -> Logged:
+        """Log a new representation of any kind; its clocks start at receipt. Returns its reference, with the
+        warning (recorded on the case too) when the complainant is under the persistent-complaints procedure.
 
         ``complainant_email``: how to reach the complainant, kept on the person (a known person's is kept)."""
         chosen = _choice(Kind, kind, "kind")
@@ -92,7 +99,11 @@ class IntakeMixin(ServiceBase):
             if rows.stage is not None:
                 session.add(Stage(**as_columns(rows.stage) | {"case_id": row_id(case)}))
             self._event(session, case, rows.event.action, rows.event.detail, rows.event.old, rows.event.new)
-            return case.reference
+            logged = Logged(case.reference)
+            logged.warning = persistent_warning(session, complainant, person)
+            if logged.warning:
+                self._event(session, case, "persistent warning", None, None, None, logged.warning)
+            return logged
 
     def acknowledge(self, reference: str, on: date | None = None, *, expected_version: int | None = None) -> None:
         on = on or self.today()

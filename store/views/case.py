@@ -92,6 +92,7 @@ class CaseDetail:
     events: list[tuple[datetime, str, str, str | None, str | None, str | None, str | None]] = field(
         default_factory=list)
     actions: list[tuple[int, str, str | None, date | None, date | None]] = field(default_factory=list)
+    done_notes: dict[int, str] = field(default_factory=dict)  # a learning action's id -> what was done
     ombudsman: list[tuple[date, str | None, date | None, str | None, Decimal | None]] = field(default_factory=list)
     person: PersonView | None = None
     linked: list[tuple[str, str, date, str]] = field(default_factory=list)  # same person's other cases
@@ -169,8 +170,10 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
                                            tuple(people)))
         detail.events = [(e.at, e.who, e.action, e.detail, e.old, e.new, e.reason) for e in session.exec(
             select(Event).where(Event.case_id == case.id).order_by(col(Event.at), col(Event.id)))]
-        detail.actions = [(a.id or 0, a.description, a.owner, a.due, a.done) for a in session.exec(
-            select(LearningAction).where(LearningAction.case_id == case.id).order_by(col(LearningAction.id)))]
+        learning = list(session.exec(
+            select(LearningAction).where(LearningAction.case_id == case.id).order_by(col(LearningAction.id))))
+        detail.actions = [(a.id or 0, a.description, a.owner, a.due, a.done) for a in learning]
+        detail.done_notes = {a.id or 0: a.done_note for a in learning if a.done_note}
         detail.notes = case_notes(session, case.id)
         detail.ombudsman = [(e.received, e.decision, e.decided, e.remedy, e.payment) for e in enquiries]
         detail.documents = case_documents(session, case.id)

@@ -39,6 +39,21 @@ class DueItem:
                 "due": self.due.isoformat(), "working_days_left": self.left, "state": self.state.value}
 
 
+@dataclass(frozen=True)
+class FollowUpItem:
+    """Follow-up that is due: a learning action overdue (``who``: its owner; ``number``: the action's), or a
+    persistent-complaints procedure's review due (``who``: the complainant; on their latest case)."""
+
+    reference: str
+    who: str
+    due: date
+    number: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        what = {"action": self.number, "owner": self.who} if self.number is not None else {"complainant": self.who}
+        return {"reference": self.reference, **what, "due": self.due.isoformat()}
+
+
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -49,6 +64,10 @@ def describe_stage(kind: str, number: int, round_: int, step: str | None) -> str
         return "Acknowledgement"
     if step == "ombudsman":
         return "Ombudsman"
+    if step == "learning_action":  # follow-up (view 0): ``number`` is the action's; short, to fit 80 columns
+        return f"Action #{number}"
+    if step == "persistent_review":
+        return "Persistent review"
     if kind not in COMPLAINT_KINDS:
         return "Response"
     name = STAGE_NAMES.get(number, f"Stage {number}")
@@ -156,3 +175,26 @@ def open_fast(url: str, config: Config, today: date) -> sqlite3.Connection | Non
         return None
     return conn
 
+
+
+def followup_items(connection: Any, today: date, *, officer: str | None = None, config: Config | None = None,
+                   placeholder: str = "?", within: int = 5) -> tuple[list[FollowUpItem], list[FollowUpItem]]:
+    """Learning actions overdue, and persistent-procedure reviews due within ``within`` working days or past:
+    the follow-up view's own conditions (``store.views.caseload``), oldest first. ``officer``: their cases only."""
+    from store.db.sql import execute
+    from store.views.caseload import ACTION_OVERDUE, REVIEW_DUE
+
+    config = config or Config()
+    calendar = stored_calendar(connection.cursor(), config)
+    args: dict[str, Any] = {"today": today, "cutoff": calendar.add(today, within)}
+    mine = ""
+    if officer:
+        mine, args["officer"] = " AND c.officer_id IN (SELECT id FROM officer WHERE name = :officer)", officer
+    actions = execute(connection.cursor(), f"""SELECT c.reference, la.owner, la.due, la.id FROM learning_action la
+        JOIN "case" c ON c.id = la.case_id WHERE {ACTION_OVERDUE}{mine} ORDER BY la.due, la.id""", args,
+                      placeholder).fetchall()
+    reviews = execute(connection.cursor(), f"""SELECT c.reference, p.name, p.persistent_review FROM person p
+        JOIN "case" c ON c.id = (SELECT max(x.id) FROM "case" x WHERE x.person_id = p.id)
+        WHERE {REVIEW_DUE}{mine} ORDER BY p.persistent_review, p.id""", args, placeholder).fetchall()
+    return ([FollowUpItem(r, owner or "", _as_date(due), number) for r, owner, due, number in actions],
+            [FollowUpItem(r, name or "", _as_date(due)) for r, name, due in reviews])

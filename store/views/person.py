@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from domain.lifecycle import stage_name
 from domain.timescales import RuleError
 from store.db.database import Database
-from store.db.models import Case, Person, Stage
+from store.db.models import Case, PersistentReview, Person, Stage
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,9 @@ class PersonDetail:
     persistent_contact: str | None
     persistent_arrangements: str | None
     contacts: list[Contact] = field(default_factory=list)  # newest first, all of them
+    persistent_ended: date | None = None
+    #: Reviews of the persistent-complaints procedure, newest first: on, outcome, next review, note, by whom.
+    reviews: list[tuple[date, str, date | None, str | None, str]] = field(default_factory=list)
 
     @property
     def repeat(self) -> bool:
@@ -55,7 +58,11 @@ def person_of_case(db: Database, reference: str) -> PersonDetail:
             raise RuleError(f"{case.reference} names no complainant")
         detail = PersonDetail(person.name, person.external_id, person.complainant_group, person.email, person.phone,
                               person.persistent, person.persistent_start, person.persistent_review,
-                              person.persistent_contact, person.persistent_arrangements)
+                              person.persistent_contact, person.persistent_arrangements,
+                              persistent_ended=person.persistent_ended)
+        detail.reviews = [(r.reviewed_on, r.outcome, r.next_review, r.note, r.reviewed_by) for r in session.exec(
+            select(PersistentReview).where(PersistentReview.person_id == person.id)
+            .order_by(col(PersistentReview.reviewed_on).desc(), col(PersistentReview.id).desc()))]
         cases = list(session.exec(select(Case).where(Case.person_id == person.id)
                                   .order_by(col(Case.received).desc(), col(Case.id).desc())))
         latest: dict[int, Stage] = {}  # each case's latest stage, from one query
