@@ -20,6 +20,7 @@ from store.lifecycle.corrections import CorrectionMixin
 from store.lifecycle.council_list_edits import ListEditMixin
 from store.lifecycle.followup import FollowUpMixin
 from store.lifecycle.intake import IntakeMixin
+from store.lifecycle.undo import UndoMixin
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class CaseClock:
     version: int
 
 
-class CaseService(IntakeMixin, FollowUpMixin, CorrectionMixin, ListEditMixin):
+class CaseService(IntakeMixin, FollowUpMixin, CorrectionMixin, ListEditMixin, UndoMixin):
     def clock(self, reference: str, today: date | None = None) -> CaseClock:
         """The current stage, due date, working days left and state of a case on ``today``."""
         today = today or self.today()

@@ -31,6 +31,7 @@ from store.db.models import (
     Theme,
 )
 from store.views.caseload import CaseloadQuery, CaseloadRow, caseload_page, work_of
+from store.views.links import linked_cases, merged_events
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class CaseDetail:
     ombudsman: list[tuple[date, str | None, date | None, str | None, Decimal | None]] = field(default_factory=list)
     person: PersonView | None = None
     linked: list[tuple[str, str, date, str]] = field(default_factory=list)  # same person's other cases
+    case_links: list[tuple[str, str, date, str]] = field(default_factory=list)  # linked cases (store.views.links)
 
 
 def _name(session: Session, model: type, ident: int | None) -> str | None:
@@ -159,6 +161,10 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
                                            tuple(people)))
         detail.events = [(e.at, e.who, e.action, e.detail, e.old, e.new, e.reason) for e in session.exec(
             select(Event).where(Event.case_id == case.id).order_by(col(Event.at), col(Event.id)))]
+        merged = merged_events(session, case.id)
+        if merged:  # the history of the duplicates merged into it, marked, in time order
+            detail.events = sorted(detail.events + merged, key=lambda e: e[0])
+        detail.case_links = linked_cases(session, case.id, case.linked_case_id)
         detail.actions = [(a.id or 0, a.description, a.owner, a.due, a.done) for a in session.exec(
             select(LearningAction).where(LearningAction.case_id == case.id).order_by(col(LearningAction.id)))]
         detail.ombudsman = [(e.received, e.decision, e.decided, e.remedy, e.payment) for e in enquiries]
