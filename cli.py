@@ -342,7 +342,7 @@ def _run_tui(db: str | None, today: date) -> None:
 
 def _register() -> None:
     """Each command on the app. Their modules use the options and helpers above, so this runs last."""
-    from commands import cases, digest, figures, register, safekeeping, setup
+    from commands import cases, digest, figures, links, register, safekeeping, setup
 
     app.command()(digest.due)
     app.command()(setup.demo)
@@ -359,6 +359,10 @@ def _register() -> None:
     app.command()(safekeeping.retention)
     app.command()(safekeeping.copy)
     app.command()(setup.config)
+    app.command()(links.link)
+    app.command()(links.merge)
+    app.command()(links.unmerge)
+    app.command()(links.undo)
 
 
 #: Set by Ctrl-C (see ``_interrupt``).
