@@ -90,6 +90,8 @@ class Action:
     creates: bool = False  # ``run`` logs a new case and returns its reference
     #: A warning (not a refusal) from the values typed and the case's running due date, shown as you type.
     warn: Callable[[dict[str, Any], date | None], str | None] | None = None
+    #: What saving will do, read from the store when the form opens (an undo shows what it will undo).
+    preview: Callable[[CaseService, str | None], str] | None = None
 
 
 def on(values: dict[str, Any]) -> date | None:
