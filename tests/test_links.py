@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from domain.timescales import RuleError
 from domain.year import FinancialYear
 from store.db.database import open_database
 from store.db.models import (
+    Assignment,
     Case,
     Document,
     DocumentContent,
@@ -22,6 +24,7 @@ from store.db.models import (
     Note,
     PersistentReview,
     Person,
+    Stage,
 )
 from store.lifecycle.service import CaseService
 from store.views.case import case_detail
@@ -144,6 +147,10 @@ def merge_pair(service: CaseService, db) -> tuple[str, str, str]:
     service.link(dup, other)
     add_rows(db, dup)
     service.lgo_enquiry(dup, D(2026, 11, 10))
+    with db.write() as session:  # a cost on its Stage 1, in pounds and pence
+        stage = session.exec(select(Stage).where(Stage.case_id == case_id(db, dup))).one()
+        session.add(Assignment(stage_id=stage.id, role="investigating_officer", cost=Decimal("1234.56"),
+                               assigned_on=D(2026, 11, 5)))
     return kept, dup, other
 
 

@@ -35,6 +35,7 @@ INSTEAD = {
     "reopened": "respond to the reopened Stage 1 instead",
     "date corrected": "correct the date again with `complaints correct`",
     "merge undone": "merge the cases again",
+    "merged": "a complainant merged with another is put back with 'Undo a merge' (`complaints unmerge`)",
     "logged": "a case logged in error is deleted by a manager (`complaints delete`)",
 }
 
