@@ -102,8 +102,11 @@ async def test_capital_m_merges_the_duplicate_into_another_case_for_a_manager(tm
         form.query_one("#field-confirm").value = "yes"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert not isinstance(app.screen, FormScreen), text(form.query_one("#form-error"))
-        assert any(f"{b} merged into {a} and removed (merge 1" in str(n.message) for n in app._notifications)
+        assert not isinstance(app.screen, FormScreen | CaseScreen), text(form.query_one("#form-error"))
+        said = [str(n.message) for n in app._notifications]
+        assert len(said) == 1 and said[0].startswith(f"{b} merged into {a} and removed (merge 1")  # no error
+        assert b not in [str(table.get_row_at(i)[1]) for table in app.query(CaseloadTable)
+                         for i in range(table.row_count)]
     conn = sqlite3.connect(path)
     assert conn.execute('SELECT reference FROM "case" ORDER BY id').fetchall() == [(a,), ("CS-2026-00003",)]
     assert conn.execute("SELECT kind, duplicate, undone_at FROM merge_record").fetchall() == [("case", b, None)]

@@ -88,6 +88,7 @@ class Action:
     needs_case: bool = True
     tooltip: str = ""
     creates: bool = False  # ``run`` logs a new case and returns its reference
+    removes: bool = False  # the case is gone once saved (a duplicate merged into another): its screen closes
     #: A warning (not a refusal) from the values typed and the case's running due date, shown as you type.
     warn: Callable[[dict[str, Any], date | None], str | None] | None = None
     #: What saving will do, read from the store when the form opens (an undo shows what it will undo).

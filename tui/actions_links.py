@@ -57,7 +57,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("link", "Link a case", (OTHER, Field("reason", "Why (optional)", limit=limits.TEXT)), _link, key="j",
            tooltip="Link a related case: shown on both"),
     Action("unlink", "Unlink a case", (OTHER,), _unlink, tooltip="Remove the link between two cases"),
-    Action("merge", "Merge into another case", (INTO, REASON, CONFIRM), _merge, key="M",
+    Action("merge", "Merge into another case", (INTO, REASON, CONFIRM), _merge, key="M", removes=True,
            tooltip="Managers: this case is a duplicate; move everything into the other and remove it (reversible)"),
     Action("merge_person", "Merge duplicate complainant", (
         Field("into", "Into the complainant of case (reference)", required=True, limit=limits.REFERENCE),
