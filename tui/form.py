@@ -72,6 +72,7 @@ class FormScreen(ModalScreen[dict[str, Any] | None]):
         (inputs.first() if inputs else self.query_one("#form-save", Button)).focus()  # a form may have no field
         self._warn()
         data = getattr(self.app, "data", None)
+        self.query_one("#form-preview", Static).display = self.action.preview is not None
         if self.action.preview is not None and data is not None:
             self.query_one("#form-preview", Static).update("Reading what this will do…")
             self._preview(data)
