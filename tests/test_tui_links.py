@@ -128,3 +128,22 @@ async def test_an_officer_is_refused_a_merge_in_the_form(tmp_path):
         await settle(app, pilot)
         assert app.screen is form and "manager" in text(form.query_one("#form-error"))
     assert len(sqlite3.connect(path).execute('SELECT id FROM "case"').fetchall()) == 3
+
+
+async def test_a_linked_case_opens_from_the_palette(tmp_path):
+    path, (a, b, _) = three_cases(tmp_path)
+    db = open_database(path, OFFICER)
+    CaseService(db, OFFICER, today=TODAY).link(a, b)
+    db.close()
+    app = create_app(resolve_url(path), config=OFFICER, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await open_case(app, pilot, a)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.press(*f"open linked case {b}")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.reference == b
