@@ -342,7 +342,19 @@ def _run_tui(db: str | None, today: date) -> None:
 
 def _register() -> None:
     """Each command on the app. Their modules use the options and helpers above, so this runs last."""
-    from commands import casefile, cases, digest, documents, edits, figures, followup, register, safekeeping, setup
+    from commands import (
+        casefile,
+        cases,
+        digest,
+        documents,
+        edits,
+        figures,
+        followup,
+        links,
+        register,
+        safekeeping,
+        setup,
+    )
 
     app.command()(digest.due)
     app.command()(setup.demo)
@@ -368,6 +380,10 @@ def _register() -> None:
     app.command()(edits.reassign)
     app.command()(followup.action_done)
     app.command()(followup.persistent)
+    app.command()(links.link)
+    app.command()(links.merge)
+    app.command()(links.unmerge)
+    app.command()(links.undo)
 
 
 #: Set by Ctrl-C (see ``_interrupt``).

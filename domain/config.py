@@ -57,6 +57,7 @@ years = 6
 # action.compliment, action.acknowledge, action.extend, action.pause, action.resume, action.respond,
 # action.request2, action.assign, action.action, action.persistent
 # action.action_done, action.persistent_review, view.followup
+# action.link, action.merge, action.undo
 # on screens: caseload.down, caseload.up, caseload.page_down, caseload.page_up, caseload.first, caseload.last,
 #   caseload.open, case.back, case.banner, case.person, person.back, person.open, settings.back, settings.theme,
 #   settings.team, settings.officer, settings.pool, settings.rename, settings.retire, reports.back,

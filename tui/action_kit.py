@@ -98,6 +98,7 @@ class Action:
     needs_case: bool = True
     tooltip: str = ""
     creates: bool = False  # ``run`` logs a new case and returns its reference
+    removes: bool = False  # the case is gone once saved (a duplicate merged into another): its screen closes
     #: A warning (not a refusal) from the values typed and the case's running due date, shown as you type.
     warn: Callable[[dict[str, Any], date | None], str | None] | None = None
     #: The form's fields filled in from the case as it is (an edit): field name -> text.
@@ -112,6 +113,8 @@ class Action:
     #: ``(fields, call)``. As any of ``fields`` is typed, the form runs ``call(data, values)`` in a worker, a
     #: moment after the typing stops, and shows what it returns beside ``warn``'s; it never blocks the save.
     lookup: tuple[tuple[str, ...], Callable[[Data, dict[str, Any]], str | None]] | None = None
+    #: What saving will do, read from the store when the form opens (an undo shows what it will undo).
+    preview: Callable[[CaseService, str | None], str] | None = None
 
 
 def on(values: dict[str, Any]) -> date | None:

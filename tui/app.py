@@ -171,7 +171,7 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
             self.post_message(ActionDone(message, f"Logged {message}" + (f". {warning}" if warning else ""),
                                          created=True))
         else:
-            self.post_message(ActionDone(reference, message))
+            self.post_message(ActionDone(reference, message, removed=action.removes))
 
     @work(thread=True, group="export")
     def export_figures(self, folder: Path, now: Figures, before: Figures) -> None:
@@ -306,6 +306,11 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         screen = self.screen
         return screen if isinstance(screen, CaseScreen) else None
 
+    def _leave_case(self, reference: str | None) -> None:
+        case = self._case_on_top()
+        if case is not None and case.reference == reference:
+            self.pop_screen()
+
     def _under_form(self) -> Screen[Any] | None:
         """The screen the open form was opened over."""
         stack = self.screen_stack
@@ -330,6 +335,10 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
             self.form.dismiss(None)
             self.form = None
         self.notify(shown(message.message), timeout=6, markup=False)  # messages can name stored text
+        if message.removed:  # the case is no more: its screen closes, the caseload is read again
+            self.call_after_refresh(self._leave_case, message.reference)
+            self.caseload.refresh_in_place(None)
+            return
         below.post_message(ActionRan(message.reference, saved=True))  # the case or the lists read again
         if message.reference is not None:
             if " " in message.reference:  # the marked cases were acted on together: the marks have done their work

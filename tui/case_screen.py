@@ -68,6 +68,9 @@ def overview(detail: CaseDetail) -> Table:
     for name, value in rows:
         if value:
             table.add_row(name, plain(value, lines=name == "Summary"))
+    for reference, kind, received, state in detail.case_links:  # each opens from the palette (ctrl+p)
+        table.add_row("Linked case", plain(f"{reference} · {KIND_LABELS.get(Kind(kind), kind)} · received "
+                                           f"{uk_date(received)} · {state}"))
     return table
 
 

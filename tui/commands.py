@@ -28,6 +28,13 @@ class ComplaintsCommands(Provider):
                 key = f" (key {action.key})" if action.key else ""
                 yield Hit(score, matcher.highlight(name), partial(app.action_form, action.id),
                           help=action.tooltip + key)
+        detail = getattr(self.screen, "detail", None)  # a case on screen: its linked cases open from here
+        for reference, kind, received, state in getattr(detail, "case_links", ()):
+            name = f"Open linked case {reference}"
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(app.open_case, reference),
+                          help=f"{kind.replace('_', ' ')}, received {received:%d/%m/%Y}, {state}")
         for name, run, help_ in (
                 ("Complainant: every contact", app.action_person,
                  "The complainant of the case on screen, and the persistent-complaints procedure (key c)"),

@@ -263,6 +263,18 @@ class Data:
         except (RuleError, StoreError) as exc:
             raise Refused(str(exc)) from exc
 
+    def preview(self, action: Action, reference: str | None) -> str:
+        """What saving ``action`` would do (``Action.preview``); a refusal as ``Refused``."""
+        from store.lifecycle.service import CaseService
+
+        if action.preview is None:
+            return ""
+        try:
+            return action.preview(CaseService(self.db, self.config, today=self.today, calendar=self.calendar),
+                                  reference)
+        except RuleError as exc:
+            raise Refused(str(exc)) from exc
+
     def figures(self, year: FinancialYear) -> tuple[Figures, Figures]:
         """The year's figures, and the year before's (to the same months while ``year`` is in progress): kept
         ones while the database is unchanged since they were read, else read again.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
@@ -29,6 +30,13 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
         def __init__(self, form: FormScreen, values: dict[str, Any]) -> None:
             super().__init__()
             self.form, self.values = form, values
+
+    class Previewed(Message):
+        """What saving will do (or why it would be refused), read from the store in the form's worker."""
+
+        def __init__(self, text: str, refused: bool) -> None:
+            super().__init__()
+            self.text, self.refused = text, refused
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close the form without saving"),
@@ -53,6 +61,7 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
             yield Static(plain(title), id="form-title")
             yield Static("", id="form-error")
             yield Static("", id="form-warning")
+            yield Static("", id="form-preview")
             with Grid(id="form-fields"):
                 for field in self.action.fields:
                     yield Label(field.label + (" *" if field.required else ""), classes="form-label")
@@ -71,9 +80,28 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
                 yield Button("Cancel (esc)", id="form-cancel")
 
     def on_mount(self) -> None:
-        first = self.query(Input).first()
-        first.focus()
+        inputs = self.query(Input)
+        (inputs.first() if inputs else self.query_one("#form-save", Button)).focus()  # a form may have no field
         self._warn()
+        data = getattr(self.app, "data", None)
+        self.query_one("#form-preview", Static).display = self.action.preview is not None
+        if self.action.preview is not None and data is not None:
+            self.query_one("#form-preview", Static).update("Reading what this will do…")
+            self._preview(data)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)  # a failure: said by the app
+    def _preview(self, data: Any) -> None:
+        from tui.data import Refused
+
+        try:
+            self.post_message(self.Previewed(data.preview(self.action, self.reference), False))
+        except Refused as exc:
+            self.post_message(self.Previewed(str(exc), True))
+
+    def on_form_screen_previewed(self, message: Previewed) -> None:
+        self.query_one("#form-preview", Static).update("" if message.refused else plain(message.text))
+        if message.refused:
+            self.refused(message.text)
 
     def _typed(self) -> dict[str, Any]:
         """Every field's value as typed now (None where it does not read)."""

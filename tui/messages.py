@@ -111,11 +111,12 @@ class PersonLoaded(Message):
 
 
 class ActionDone(Message):
-    """A transition was saved: ``message`` says what it did; ``created``: it logged the case ``reference``."""
+    """A transition was saved: ``message`` says what it did; ``created``: it logged the case ``reference``;
+    ``removed``: the case ``reference`` is no more (merged into another)."""
 
-    def __init__(self, reference: str | None, message: str, created: bool = False) -> None:
+    def __init__(self, reference: str | None, message: str, created: bool = False, removed: bool = False) -> None:
         super().__init__()
-        self.reference, self.message, self.created = reference, message, created
+        self.reference, self.message, self.created, self.removed = reference, message, created, removed
 
 
 class ActionRefused(Message):

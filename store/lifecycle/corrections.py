@@ -20,12 +20,14 @@ from domain.timescales import RuleError
 from store.db.models import (
     Assignment,
     Case,
+    CaseLink,
     CaseTheme,
     ComplaintIssue,
     Document,
     DocumentContent,
     Event,
     LearningAction,
+    MergeRecord,
     OmbudsmanEnquiry,
     Person,
     Stage,
@@ -105,6 +107,10 @@ class CorrectionMixin(ServiceBase):
             if not by_the_server:
                 session.execute(sa.delete(Event).where(col(Event.case_id) == case_id))
             session.execute(sa.update(Case).where(col(Case.linked_case_id) == case_id).values(linked_case_id=None))
+            session.execute(sa.delete(CaseLink).where((col(CaseLink.case_id) == case_id)
+                                                      | (col(CaseLink.other_id) == case_id)))
+            session.execute(sa.update(MergeRecord).where(col(MergeRecord.into_case_id) == case_id)
+                            .values(into_case_id=None))  # merges into it can no longer be undone
             session.delete(case)
             session.flush()
             if person_id is not None and session.exec(

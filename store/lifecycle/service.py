@@ -23,6 +23,7 @@ from store.lifecycle.edits import EditMixin
 from store.lifecycle.followup import FollowUpMixin
 from store.lifecycle.intake import IntakeMixin
 from store.lifecycle.notes import NotesMixin
+from store.lifecycle.undo import UndoMixin
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class CaseClock:
 
 
 class CaseService(IntakeMixin, FollowUpMixin, CorrectionMixin, ListEditMixin, NotesMixin, EditMixin,
-                  DocumentsMixin):
+                  DocumentsMixin, UndoMixin):
     def clock(self, reference: str, today: date | None = None) -> CaseClock:
         """The current stage, due date, working days left and state of a case on ``today``."""
         today = today or self.today()

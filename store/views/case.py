@@ -32,6 +32,7 @@ from store.db.models import (
 )
 from store.views.caseload import CaseloadQuery, CaseloadRow, caseload_page, work_of
 from store.views.documents import DocumentLine, case_documents
+from store.views.links import linked_cases, merged_events
 from store.views.notes import NoteLine, case_notes
 
 
@@ -99,6 +100,7 @@ class CaseDetail:
     notes: list[NoteLine] = field(default_factory=list)  # the contact log, by when each contact happened
     group: str | None = None  # the complainant's group on this case
     documents: list[DocumentLine] = field(default_factory=list)  # without their bytes
+    case_links: list[tuple[str, str, date, str]] = field(default_factory=list)  # linked cases (store.views.links)
 
 
 def _name(session: Session, model: type, ident: int | None) -> str | None:
@@ -175,6 +177,10 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
         detail.actions = [(a.id or 0, a.description, a.owner, a.due, a.done) for a in learning]
         detail.done_notes = {a.id or 0: a.done_note for a in learning if a.done_note}
         detail.notes = case_notes(session, case.id)
+        merged = merged_events(session, case.id)
+        if merged:  # the history of the duplicates merged into it, marked, in time order
+            detail.events = sorted(detail.events + merged, key=lambda e: e[0])
+        detail.case_links = linked_cases(session, case.id, case.linked_case_id)
         detail.ombudsman = [(e.received, e.decision, e.decided, e.remedy, e.payment) for e in enquiries]
         detail.documents = case_documents(session, case.id)
         if case.person_id is not None:
