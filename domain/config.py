@@ -55,11 +55,12 @@ years = 6
 # ids: quit, reload, filter, sort, open_case, help, reports, settings, view.open, view.mine, view.week,
 # view.overdue, view.stage2_long, view.awaiting, view.enquiries, view.history, view.compliments, action.log,
 # action.compliment, action.acknowledge, action.extend, action.pause, action.resume, action.respond,
-# action.request2, action.assign, action.action, action.persistent
-# action.action_done, action.persistent_review, view.followup
-# action.link, action.merge, action.undo
+# action.request2, action.assign, action.action, action.persistent, view.followup, action.note, action.note_edit,
+# action.attach, action.email, action.edit, action.reassign, action.link, action.merge, action.undo,
+# action.action_done, action.persistent_review
 # on screens: caseload.down, caseload.up, caseload.page_down, caseload.page_up, caseload.first, caseload.last,
-#   caseload.open, case.back, case.banner, case.person, person.back, person.open, settings.back, settings.theme,
+#   caseload.open, caseload.mark, case.back, case.banner, case.person, case.save_document, person.back,
+#   person.open, settings.back, settings.theme,
 #   settings.team, settings.officer, settings.pool, settings.rename, settings.retire, reports.back,
 #   reports.previous, reports.next, reports.copy, reports.export, form.cancel, form.save, demo_offer.demo,
 #   demo_offer.empty

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import TextArea
 
 from domain.config import Config
 from store.db.database import open_database
@@ -595,7 +598,11 @@ async def fill_and_save(app, pilot, **values: str) -> str:  # type: ignore[no-un
     form = app.screen
     assert isinstance(form, FormScreen), type(form)
     for name, value in values.items():
-        form.query_one(f"#field-{name}").value = value
+        widget = form.query_one(f"#field-{name}")
+        if isinstance(widget, TextArea):
+            widget.text = value
+        else:
+            widget.value = value
     await pilot.pause()
     await pilot.press("ctrl+s")
     await settle(app, pilot)
@@ -817,15 +824,23 @@ def _pool(svc: CaseService) -> str:
     return ref
 
 
+#: Files the attach and email forms read (written once, at import).
+SAMPLES = Path(tempfile.mkdtemp(prefix="complaints-forms-"))
+(SAMPLES / "stage2-report.pdf").write_bytes(b"%PDF-1.4\n% a synthetic report\n")
+(SAMPLES / "complaint.eml").write_bytes(
+    b"From: Robin Example <robin@example.org>\r\nTo: complaints@example.gov.uk\r\n"
+    b"Date: Mon, 16 Nov 2026 09:30:00 +0000\r\nSubject: Missed visits\r\n\r\nNobody came on Tuesday.\r\n")
+
+
 #: For every form: the state its case must be in, and valid input as an officer would type it.
 VALID: dict[str, tuple[Any, dict[str, str]]] = {
     "compliment": (None, {"team": "Fostering", "complainant": "Grateful Parent"}),
     "theme": (None, {"name": "Transport to school"}),
     "team": (None, {"name": "Short Breaks", "service_area": "Disabled Children"}),
     "officer": (None, {"name": "Sam Patel", "username": "spatel", "email": "sam.patel@example.org"}),
-    "rename": (lambda svc: svc.add_to_list("theme", "Comms"), {"list": "theme", "name": "Comms",
-                                                              "new_name": "Poor communication"}),
-    "retire": (lambda svc: svc.add_to_list("team", "Leaving Care"), {"list": "team", "name": "Leaving Care"}),
+    "rename": (lambda svc: _listed(svc, "theme", "Comms"), {"list": "theme", "name": "Comms",
+                                                           "new_name": "Poor communication"}),
+    "retire": (lambda svc: _listed(svc, "team", "Leaving Care"), {"list": "team", "name": "Leaving Care"}),
     "log": (None, {"kind": "corporate", "channel": "email", "complainant": "Robin Example", "team": "Fostering"}),
     "acknowledge": (_open, {}),
     "extend": (_open, {"days": "20"}),
@@ -863,10 +878,25 @@ VALID: dict[str, tuple[Any, dict[str, str]]] = {
     "merge": (lambda svc: _two(svc), {"into": "CS-2026-00002", "reason": "logged twice", "confirm": "yes"}),
     "merge_person": (lambda svc: _two(svc), {"into": "CS-2026-00002", "reason": "one person", "confirm": "yes"}),
     "unmerge": (lambda svc: _merged(svc), {"merge": "1", "reason": "not the same after all"}),
+    "note": (_open, {"kind": "phone", "direction": "in", "with_whom": "Pat Example", "text": "Rang about the visit"}),
+    "note_edit": (lambda svc: _noted(svc), {"note": "1", "text": "Rang about the home visit", "reason": "clearer"}),
+    "attach": (_open, {"path": str(SAMPLES / "stage2-report.pdf")}),
+    "email": (None, {"path": str(SAMPLES / "complaint.eml")}),
 }
 #: The forms only a manager may save (a merge removes a case or a person).
 MANAGERS_ONLY = {"merge", "merge_person", "unmerge"}
 MANAGER = Config(user="boss", managers=frozenset({"boss"}))
+
+
+def _listed(svc: CaseService, kind: str, name: str) -> None:
+    """A list entry (a form names it); no case."""
+    svc.add_to_list(kind, name)
+
+
+def _noted(svc: CaseService) -> str:
+    ref = _open(svc)
+    svc.add_note(ref, "Rang about the visit", kind="phone")
+    return ref
 
 
 def _two(svc: CaseService, link: bool = False) -> str:
@@ -929,6 +959,9 @@ async def test_every_form_saves_valid_input_and_the_history_shows_it(tmp_path, a
         app.action_form(action.id)
         await settle(app, pilot)
         assert await fill_and_save(app, pilot, **values) == "saved"
+        if action.opens:  # the form it read opens next, filled in: an officer chooses the kind and saves
+            assert isinstance(app.screen, FormScreen) and app.screen.action.id == action.opens
+            assert await fill_and_save(app, pilot, kind="corporate") == "saved"
         if reference:
             assert isinstance(app.screen, CaseScreen) != action.removes  # a merged duplicate's screen closes
     after = sqlite3.connect(path).execute("SELECT count(*) FROM event").fetchone()[0]
