@@ -133,10 +133,13 @@ class ServiceBase:
             raise RuleError(f"{case.reference} has no open stage")
         return live[-1]
 
-    def _named(self, session: Session, model: type[Any], name: str | None, *, for_new_work: bool = False) -> Any:
+    def _named(self, session: Session, model: type[Any], name: str | None, *, for_new_work: bool = False,
+               new: bool = True) -> Any:
         """The row of a council list (service area, team, theme, officer) with this name, added if new.
 
         ``for_new_work``: refuse a retired entry (records of the past, such as imports, may name one).
+        ``new``: add a name not on the list (an import's registers from the past); False refuses it, for a form
+        whose officer did not choose to add it (a new team is a deliberate act, not a typing slip).
         """
         if name is None or not name.strip():
             return None
@@ -147,6 +150,9 @@ class ServiceBase:
         if row is not None and for_new_work and not row.active:
             kind = model.__tablename__.replace("_", " ")
             raise RuleError(f"{row.name} was retired from the {kind}s: restore it in Settings, or choose another")
+        if row is None and not new:
+            kind = model.__tablename__.replace("_", " ")
+            raise RuleError(f"{name} is not on the list of {kind}s: choose one, or add it")
         if row is None:
             row = model(name=name)
             session.add(row)
