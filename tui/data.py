@@ -299,6 +299,8 @@ class Data:
             "team": [team for _, teams in lists.areas for team in teams],
             "officer": [(n, a) for n, a, _ in lists.officers],
             "independent_person": [(n, a) for n, a, _, _ in lists.independent]}
+        for rows in pairs.values():
+            rows.sort(key=lambda row: row[0].casefold())
         return {kind: ([n for n, _ in rows], [n for n, active in rows if active]) for kind, rows in pairs.items()}
 
     def live_issues(self, reference: str) -> list[str]:
