@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
@@ -133,6 +133,12 @@ class FormScreen(NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
         if event.state is WorkerState.ERROR:  # the form still works: the store checks the names on save
             self.app.worker_failed(event.worker)
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A field with a list comes to the middle of the form: room below it for the list to drop into."""
+        for picker in self.query(Picker):
+            if picker.target is event.widget:
+                self.query_one("#form", VerticalScroll).scroll_to_center(event.widget, animate=False)
+
     def on_picker_chosen(self, message: Picker.Chosen) -> None:
         """An entry was taken (or a new name chosen to be added): checked again at once."""
         name = (message.picker.id or "").removeprefix("picker-")
@@ -178,7 +184,14 @@ class FormScreen(NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
         spelt = [every.get(n.casefold(), n) for n in names]
         return spelt if isinstance(value, list) else spelt[0]
 
-    def _check(self, name: str) -> tuple[bool, Any]:
+    def _narrowing(self, field: Field, text: str) -> bool:
+        """Whether what is typed (its last item, in a list) still narrows the field's list to some entries: the
+        officer is choosing, and the field says nothing yet."""
+        typed = (text.rsplit(";", 1)[-1] if field.kind == "list" else text).strip().casefold()
+        picker = next(iter(self.query(f"#picker-{field.name}").results(Picker)), None) if typed else None
+        return picker is not None and any(typed in entry.casefold() for entry in picker.labels)
+
+    def _check(self, name: str, saving: bool = False) -> tuple[bool, Any]:
         field = next(f for f in self.action.fields if f.name == name)
         widget: Any = self.query_one(f"#field-{name}")
         error = self.query_one(f"#error-{name}", Label)
@@ -188,6 +201,9 @@ class FormScreen(NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
                 raise ValueError(problem)
             value = self._listed(field, field.read(str(widget.value)))
         except ValueError as exc:
+            if not saving and self._narrowing(field, str(widget.value)):
+                error.update("")
+                return False, None
             error.update(plain(str(exc)))  # it can quote what was typed: never read as markup
             return False, None
         error.update("")
@@ -220,7 +236,7 @@ class FormScreen(NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
         values: dict[str, Any] = {}
         ok = True
         for field in self.action.fields:
-            good, value = self._check(field.name)
+            good, value = self._check(field.name, saving=True)
             ok = ok and good
             values[field.name] = value
         new_names: dict[str, list[str]] = {}

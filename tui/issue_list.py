@@ -135,7 +135,7 @@ class IssueFindings(Vertical):
     IssueFindings { height: auto; }
     IssueFindings Horizontal { height: auto; }
     IssueFindings .issue-text { width: 1fr; padding: 1 1 0 0; }
-    IssueFindings Input { width: 22; }
+    IssueFindings Horizontal Input { width: 24; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -152,7 +152,7 @@ class IssueFindings(Vertical):
         for n, issue in enumerate(self.issues):
             with Horizontal():
                 yield Static(plain(f"{n + 1}. {issue}"), classes="issue-text")
-                field = Input(placeholder="finding", id=f"finding-{n}")
+                field = Input(placeholder="type to choose", id=f"finding-{n}")
                 yield field
             yield Picker(field, labels)
 

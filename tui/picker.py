@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual import events
 from textual.message import Message
 from textual.widgets import Input
 from textual_autocomplete import AutoComplete, DropdownItem, TargetState
@@ -47,6 +48,17 @@ class Picker(AutoComplete):
         self.labels = [shown(label) for label in labels]
         if self.is_attached and self.target.has_focus:
             self._handle_target_update()
+
+    def align(self) -> None:
+        """Under the field's cursor again (the form scrolled when the field took the focus)."""
+        if self.is_attached:
+            self._align_to_target()
+
+    def _listen_to_messages(self, event: events.Event) -> None:
+        """Down opens the whole list: from where the field is now (the form may have scrolled since)."""
+        if isinstance(event, events.Key) and event.key == "down" and not self.display:
+            self.align()
+        super()._listen_to_messages(event)
 
     def get_search_string(self, target_state: TargetState) -> str:
         text = target_state.text[: target_state.cursor_position]
