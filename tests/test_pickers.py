@@ -231,3 +231,34 @@ async def test_respond_chooses_a_finding_beside_each_issue(lists_db):
         await settle(app, pilot)
         assert not isinstance(app.screen, FormScreen), form.query_one("#form-error").render()
     assert issues_of(lists_db, ref, 2) == [(1, "Delay", "not_upheld"), (2, "Rudeness", "upheld")]
+
+
+async def test_rename_and_retire_pick_from_the_list_the_form_names_retired_entries_too(lists_db):
+    app = create_app(resolve_url(lists_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_form("retire")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await pilot.press(*"tea", "enter")
+        assert form.query_one("#field-list", Input).value == "Team"
+        form.query_one("#field-name", Input).focus()
+        await pilot.press(*"old")
+        assert shown_options(form, "name") == ["Old Team"]  # retired: offered here, to be restored
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        app.action_form("rename")
+        await settle(app, pilot)
+        form = app.screen
+        await pilot.press(*"them", "enter")
+        form.query_one("#field-name", Input).focus()
+        await pilot.press(*"d")
+        assert shown_options(form, "name") == ["Delays"]  # the themes now, not the teams
+        await pilot.press("enter")
+        form.query_one("#field-new_name", Input).focus()
+        await pilot.press(*"Delay", "ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen), form.query_one("#form-error").render()
+    assert sqlite3.connect(lists_db).execute("SELECT name FROM theme ORDER BY name").fetchall() == [
+        ("Delay",), ("Poor communication",)]

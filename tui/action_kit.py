@@ -25,7 +25,8 @@ class Field:
     ``limit``: the most characters a text (or each item of a list) may have; ``most``: the largest whole
     number, or the most items of a list (``domain.limits``). Every field is one line: no control character.
     A field with ``choices`` is chosen from them (by display label or stored value); ``pick``: the council's
-    list its names are chosen from (``LISTS``), ``new``: the form may offer to add a name not on it.
+    list its names are chosen from (``LISTS``; ``@field``: the list another field names), ``new``: the form may
+    offer to add a name not on it.
     ``issues``: an ordered list of issues, one a line (the statement of complaint's editor);
     ``findings``: a finding per issue of the case's live stage (the Respond form).
     """

@@ -178,13 +178,13 @@ LIFECYCLE: tuple[Action, ...] = (
                "officer", v["name"], username=v["username"], email=v["email"])),
            needs_case=False, tooltip="A complaints officer or responding manager; the login links My cases"),
     Action("rename", "Rename a list entry", (
-        Field("list", "List", "choice", True, LISTS), Field("name", "Now called", required=True),
+        Field("list", "List", "choice", True, LISTS), Field("name", "Now called", required=True, pick="@list"),
         Field("new_name", "New name", required=True)),
         lambda s, r, v, n: then(v["new_name"], f"renamed from {v['name']}, on every case",
                                  lambda: s.rename_in_list(v["list"], v["name"], _list_name(v))),
         needs_case=False, tooltip="Rename a theme, team, service area, officer or independent person everywhere"),
     Action("retire", "Retire or restore a list entry", (
-        Field("list", "List", "choice", True, LISTS), Field("name", "Name", required=True),
+        Field("list", "List", "choice", True, LISTS), Field("name", "Name", required=True, pick="@list"),
         Field("restore", "Restore it instead", "choice", choices=("yes", "no"), placeholder="no")),
         lambda s, r, v, n: then(v["name"], "restored" if v["restore"] == "yes" else
                                  "retired; it stays on its cases, and is not offered for new ones",

@@ -35,6 +35,12 @@ NOT_LISTED = "not on the list: choose one, or add it"
 NOT_IN_POOL = "not in the pool of independent people: choose one, or add them to the pool first"
 
 
+def _shown(choice: str) -> str:
+    """A choice as the picker shows it: its display label, with a capital ("team": "Team")."""
+    text = label(choice)
+    return text[:1].upper() + text[1:]
+
+
 class ListsRead(Message):
     """The council's lists (``Data.picker_lists``) and the live stage's issues, read for an open form."""
 
@@ -97,7 +103,7 @@ class FormScreen(NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
 
     def _picker(self, field: Field) -> Picker:
         new = field.pick.replace("_", " ") if field.new else ""
-        return Picker(f"#field-{field.name}", [label(c) for c in field.choices], many=field.kind == "list", new=new,
+        return Picker(f"#field-{field.name}", [_shown(c) for c in field.choices], many=field.kind == "list", new=new,
                       id=f"picker-{field.name}")
 
     def on_mount(self) -> None:
@@ -122,12 +128,29 @@ class FormScreen(NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
     async def on_lists_read(self, message: ListsRead) -> None:
         if message.lists is not None:
             self.lists = message.lists
-            for field in self.action.fields:
-                if field.pick:
-                    self.query_one(f"#picker-{field.name}", Picker).offer(message.lists.get(field.pick, ([], []))[1])
+            self._offer()
         if message.issues:
             for widget in self.query(IssueFindings):
                 await widget.show_issues(message.issues)
+
+    def _list_of(self, field: Field) -> str:
+        """The council list a field picks from: its own, or (``@other``) the one another field names."""
+        if not field.pick.startswith("@"):
+            return field.pick
+        other = next(f for f in self.action.fields if f.name == field.pick[1:])
+        try:
+            return str(other.choose(self.query_one(f"#field-{other.name}", Input).value))
+        except ValueError:
+            return ""
+
+    def _offer(self) -> None:
+        """Each council-list field's entries: the active ones for new work; every one to rename or retire."""
+        if self.lists is None:
+            return
+        for field in self.action.fields:
+            if field.pick:
+                every, active = self.lists.get(self._list_of(field), ([], []))
+                self.query_one(f"#picker-{field.name}", Picker).offer(every if field.pick.startswith("@") else active)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:  # the form still works: the store checks the names on save
@@ -145,8 +168,7 @@ class FormScreen(NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
         if message.added is not None:
             self.added.setdefault(name, []).append(message.added)
         if any(f.name == name for f in self.action.fields):
-            self._check(name)
-            self._warn()
+            self._changed(name)
         else:
             self._check_editors()
 
@@ -175,12 +197,13 @@ class FormScreen(NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
         Before the lists are read, the store checks (it refuses a name the officer did not choose to add)."""
         if not field.pick or self.lists is None or value is None:
             return value
-        every = {n.casefold(): n for n in self.lists.get(field.pick, ([], []))[0]}
+        every = {n.casefold(): n for n in self.lists.get(self._list_of(field), ([], []))[0]}
         added = {n.casefold() for n in self.added.get(field.name, [])}
         names = value if isinstance(value, list) else [value]
         for name in names:
             if name.casefold() not in every and name.casefold() not in added:
-                raise ValueError(f"{name!r}: " + (NOT_IN_POOL if field.pick == "independent_person" else NOT_LISTED))
+                raise ValueError(f"{name!r}: " + (NOT_IN_POOL if self._list_of(field) == "independent_person"
+                                                   else NOT_LISTED))
         spelt = [every.get(n.casefold(), n) for n in names]
         return spelt if isinstance(value, list) else spelt[0]
 
@@ -211,10 +234,19 @@ class FormScreen(NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("field-"):
-            self._check(event.input.id.removeprefix("field-"))
-            self._warn()
+            self._changed(event.input.id.removeprefix("field-"))
         else:
             self._check_editors()
+
+    def _changed(self, name: str) -> None:
+        """A field's text changed (typed, or taken from its list): checked, and what depends on it follows."""
+        self._check(name)
+        self._warn()
+        for field in self.action.fields:
+            if field.pick == f"@{name}":  # the list this field names: the other's entries change with it
+                self._offer()
+                if self._text(field.name).strip():
+                    self._check(field.name)
 
     def _check_editors(self) -> None:
         """A finding chosen or typed beside its issue: the findings field checked again."""

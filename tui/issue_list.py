@@ -42,7 +42,9 @@ class IssueList(Vertical):
         self.editing: int | None = None  # the issue being edited in the input, if one is
 
     def compose(self) -> ComposeResult:
-        yield IssueOptions(id="issues-list")
+        options = IssueOptions(id="issues-list")
+        options.border_subtitle = "enter edit · shift+↑↓ move · del remove"
+        yield options
         yield Input(placeholder="Type an issue, enter to add it", id="issues-new")
 
     @property
