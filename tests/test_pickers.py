@@ -262,3 +262,11 @@ async def test_rename_and_retire_pick_from_the_list_the_form_names_retired_entri
         assert not isinstance(app.screen, FormScreen), form.query_one("#form-error").render()
     assert sqlite3.connect(lists_db).execute("SELECT name FROM theme ORDER BY name").fetchall() == [
         ("Delay",), ("Poor communication",)]
+
+
+def test_the_pickers_keys_have_ids_and_tooltips():
+    from tui.issue_list import IssueOptions
+
+    for owner in (Picker, IssueOptions):
+        for binding in owner.BINDINGS:
+            assert binding.id and binding.tooltip, (owner.__name__, binding.key)

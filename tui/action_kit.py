@@ -141,6 +141,16 @@ def none(ref: str | None, what: str, result: Any) -> str:
     return f"{ref}: {what}{notes}"
 
 
+def add_chosen(svc: CaseService, v: dict[str, Any]) -> None:
+    """The names the officer chose to add in a form's pickers (``v["new_names"]``, by list), added to their lists
+    as Settings adds them: call it first, then the service with ``new_names=False`` (no other new name)."""
+    chosen = v.get("new_names") or {}
+    for kind in ("service_area", "officer", "theme", "team"):  # a new team's new service area first
+        for name in chosen.get(kind, ()):
+            extra = {"service_area": v.get("service_area")} if kind == "team" else {}
+            svc.add_to_list(kind, name, **extra)
+
+
 def then(ref: str | None, what: str, call: Callable[[], None]) -> str:
     call()
     return f"{ref}: {what}"

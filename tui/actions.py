@@ -28,7 +28,7 @@ from domain.vocab import (
     Remedy,
 )
 from tui import actions_documents, actions_edits, actions_followup, actions_links, actions_notes
-from tui.action_kit import ON, Action, Field, done, none, on, simple, then, values
+from tui.action_kit import ON, Action, Field, add_chosen, done, none, on, simple, then, values
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
     from tui.data import CaseService
@@ -36,17 +36,8 @@ if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs 
 LISTS = ("theme", "team", "service_area", "officer", "independent_person")  # the council's lists
 
 
-def _add_chosen(svc: CaseService, v: dict[str, Any]) -> None:
-    """The names the officer chose to add in the form's pickers, added to their lists as Settings adds them."""
-    chosen = v.get("new_names") or {}
-    for kind in ("service_area", "officer", "theme", "team"):  # a new team's new service area first
-        for name in chosen.get(kind, ()):
-            extra = {"service_area": v.get("service_area")} if kind == "team" else {}
-            svc.add_to_list(kind, name, **extra)
-
-
 def _log(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> str:
-    _add_chosen(svc, v)
+    add_chosen(svc, v)
     ref = svc.log(v["kind"], v["received"], channel=v["channel"], complainant=v["complainant"],
                   complainant_id=v["complainant_id"], group=v["group"], child_status=v["child_status"],
                   child_name=v["child_name"], advocate=v["advocate"], service_area=v["service_area"],
@@ -55,7 +46,7 @@ def _log(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> 
 
 
 def _compliment(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> str:
-    _add_chosen(svc, v)
+    add_chosen(svc, v)
     return svc.log("compliment", v["received"], complainant=v["complainant"], team=v["team"], summary=v["summary"],
                    new_names=False)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 from textual_autocomplete import AutoComplete, DropdownItem, TargetState
@@ -24,6 +25,8 @@ SEPARATOR = ";"
 class Picker(AutoComplete):
     """The dropdown of one field's ``Input``: its entries (display labels), and what a new name would be."""
 
+    BINDINGS = [Binding("escape", "hide", "Hide the list", show=False, id="picker.hide",
+                        tooltip="Hide the list of choices (escape again closes the form)")]
     DEFAULT_CSS = """
     Picker { max-height: 10; border-left: wide $accent; }
     """
