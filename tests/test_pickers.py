@@ -44,6 +44,18 @@ def test_a_form_may_refuse_a_name_not_on_the_list_and_an_import_still_adds_it(se
         assert sorted(t.name for t in session.exec(select(Team))) == ["CIN North", "Fostering"]
 
 
+def test_a_name_added_again_by_a_form_tried_again_is_kept_not_refused(service):
+    service.add_to_list("team", "Short Breaks")
+    with pytest.raises(RuleError, match="Short Breaks is already on the list of teams"):
+        service.add_to_list("team", "short breaks")
+    service.add_to_list("team", "short breaks", if_new=True)  # the same one: nothing added, nothing refused
+    with service.db.read() as session:
+        from sqlmodel import select
+
+        from store.db.models import Team
+        assert [t.name for t in session.exec(select(Team))] == ["Short Breaks"]
+
+
 @pytest.fixture
 def lists_db(tmp_path):
     path = tmp_path / "pickers.db"
@@ -126,7 +138,12 @@ async def test_an_unlisted_team_is_refused_until_add_is_chosen_then_the_team_exi
         await pilot.press("end", "backspace", "s")  # the list again, with its "Add"
         await pilot.press("enter")
         assert not str(form.query_one("#error-team").render()).strip()
+        form.query_one("#field-received", Input).value = "01/12/2026"  # the store refuses the case...
         await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form and "future" in str(form.query_one("#form-error").render())
+        form.query_one("#field-received", Input).value = "20/11/2026"  # ...and the save tried again is not
+        await pilot.press("ctrl+s")  # refused for the team its first try added
         await settle(app, pilot)
         assert not isinstance(app.screen, FormScreen), form.query_one("#form-error").render()
     conn = sqlite3.connect(lists_db)

@@ -148,7 +148,7 @@ def add_chosen(svc: CaseService, v: dict[str, Any]) -> None:
     for kind in ("service_area", "officer", "theme", "team"):  # a new team's new service area first
         for name in chosen.get(kind, ()):
             extra = {"service_area": v.get("service_area")} if kind == "team" else {}
-            svc.add_to_list(kind, name, **extra)
+            svc.add_to_list(kind, name, **extra, if_new=True)  # added by a save the store then refused: kept
 
 
 def then(ref: str | None, what: str, call: Callable[[], None]) -> str:

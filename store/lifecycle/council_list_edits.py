@@ -32,8 +32,11 @@ def _list(kind: str) -> tuple[str, Any]:
 
 class ListEditMixin(ServiceBase):
     def add_to_list(self, kind: str, name: str, *, service_area: str | None = None, username: str | None = None,
-                    email: str | None = None) -> None:
-        """Add a theme, service area, team (in its service area) or officer to the council's lists."""
+                    email: str | None = None, if_new: bool = False) -> None:
+        """Add a theme, service area, team (in its service area) or officer to the council's lists.
+
+        ``if_new``: a name already on the list is left as it is, not refused (a form's save tried again after
+        the store refused the case it was adding the name for)."""
         kind, model = _list(kind)
         if model is IndependentPerson:
             raise RuleError("add an independent person with their roles (add_independent_person)")
@@ -42,6 +45,8 @@ class ListEditMixin(ServiceBase):
         name = name.strip()
         with self._writing() as session:
             same = same_name(session, model, name)
+            if same is not None and if_new:
+                return
             if same is not None:
                 raise RuleError(f"{same.name} is already on the list of {kind}s")
             row = model(name=name)
