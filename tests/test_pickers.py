@@ -108,6 +108,9 @@ async def test_type_ahead_narrows_and_picks_a_team_and_a_kind_by_its_label(lists
         form.query_one("#field-themes", Input).focus()
         await pilot.press(*"del", "enter", *"poor", "enter")  # several, one after another
         assert form.query_one("#field-themes", Input).value == "Delays; Poor communication; "
+        await pilot.press(*"Transport")
+        assert shown_options(form, "themes") == ["+ Add 'Transport' as a new theme"]
+        await pilot.press("enter")  # a new theme, chosen deliberately
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert not isinstance(app.screen, FormScreen)
@@ -115,7 +118,8 @@ async def test_type_ahead_narrows_and_picks_a_team_and_a_kind_by_its_label(lists
         'SELECT c.kind, t.name FROM "case" c JOIN team t ON t.id = c.team_id').fetchone()
     assert row == ("statutory", "CIN North")
     assert sorted(n for (n,) in sqlite3.connect(lists_db).execute(
-        "SELECT th.name FROM case_theme ct JOIN theme th ON th.id = ct.theme_id")) == ["Delays", "Poor communication"]
+        "SELECT th.name FROM case_theme ct JOIN theme th ON th.id = ct.theme_id")) == ["Delays", "Poor communication",
+                                                                                     "Transport"]
 
 
 async def test_an_unlisted_team_is_refused_until_add_is_chosen_then_the_team_exists(lists_db):
@@ -192,11 +196,13 @@ async def test_the_statement_editor_adds_reorders_edits_and_saves_issues_in_orde
         assert editor.items == ["No reply to letters", "Delay in assessment", "Rude on the phone"]
         await pilot.press("down", "down", "enter", "ctrl+u", *"Rude to the complainant on the phone", "enter")
         assert editor.items[2] == "Rude to the complainant on the phone"
+        await pilot.press(*"Typed, not yet added")  # saved too: what the officer sees is what is saved
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert not isinstance(app.screen, FormScreen), form.query_one("#form-error").render()
     assert issues_of(lists_db, ref, 2) == [(1, "No reply to letters", None), (2, "Delay in assessment", None),
-                                           (3, "Rude to the complainant on the phone", None)]
+                                           (3, "Rude to the complainant on the phone", None),
+                                           (4, "Typed, not yet added", None)]
 
 
 async def test_an_empty_statement_is_refused_and_delete_removes_an_issue(lists_db):

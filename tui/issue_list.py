@@ -49,7 +49,14 @@ class IssueList(Vertical):
 
     @property
     def value(self) -> str:
-        return "\n".join(self.items)
+        """The issues, one a line; with one typed and not yet added (or an edit not yet saved): what is seen."""
+        items = list(self.items)
+        pending = self.query_one("#issues-new", Input).value.strip() if self.is_mounted else ""
+        if pending and self.editing is not None and self.editing < len(items):
+            items[self.editing] = pending
+        elif pending:
+            items.append(pending)
+        return "\n".join(items)
 
     @value.setter
     def value(self, text: str) -> None:
