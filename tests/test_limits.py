@@ -288,7 +288,7 @@ def field(action: str, name: str):  # type: ignore[no-untyped-def]
     ("cost", "amount", "10000000000", "'10000000000' is more than £9,999,999,999.99, the most an amount of money "
                                       "can be"),
     ("lgo", "lgo_reference", "L" * 41, "is 41 characters long: at most 40 fit"),
-    ("statement", "issues", ";".join(f"issue {i}" for i in range(101)), "101 given: at most 100"),
+    ("statement", "issues", "\n".join(f"issue {i}" for i in range(101)), "101 given: at most 100"),
 ], ids=lambda value: value[:12].encode("unicode_escape").decode())
 def test_form_fields_keep_to_the_limits(action, name, text, message):
     with pytest.raises(ValueError) as refusal:

@@ -125,7 +125,7 @@ def test_form_with_errors_snapshot(snap_compare, demo_db):
 
     async def fill(pilot):
         await settle(app, pilot)
-        await pilot.press("n", *"complaint", "tab", "end", "ctrl+u", *"31/02/2026")
+        await pilot.press("n", *"grievance", "tab", "end", "ctrl+u", *"31/02/2026")  # on no list: refused
         await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=fill)

@@ -25,6 +25,11 @@ class Field:
     ``limit``: the most characters a text (or each item of a list) may have; ``most``: the largest whole
     number, or the most items of a list (``domain.limits``). Every field but a multiline one (shown as a text
     area: tabs and line breaks allowed) is one line; none takes a control character.
+    A field with ``choices`` is chosen from them (by display label or stored value); ``pick``: the council's
+    list its names are chosen from (``LISTS``; ``@field``: the list another field names), ``new``: the form may
+    offer to add a name not on it.
+    ``issues``: an ordered list of issues, one a line (the statement of complaint's editor);
+    ``findings``: a finding per issue of the case's live stage (the Respond form).
     """
 
     name: str
@@ -36,6 +41,21 @@ class Field:
     placeholder: str = ""
     limit: int = limits.NAME
     most: int = limits.WHOLE_NUMBER
+    pick: str = ""
+    new: bool = False
+
+    def choose(self, text: str) -> str:
+        """The stored value of one of ``choices``, typed as its value or shown as its display label."""
+        from domain.vocab import label
+
+        value = text.strip().lower().replace(" ", "_").replace("-", "_")
+        if value in self.choices:
+            return value
+        folded = text.strip().casefold()
+        for choice in self.choices:
+            if label(choice).casefold() == folded:
+                return choice
+        raise ValueError("one of " + ", ".join(self.choices))
 
     def read(self, text: str) -> Any:
         """The checked value of ``text``; ValueError (a RuleError for a limit) with a message for the user."""
@@ -45,7 +65,7 @@ class Field:
         if not text:
             if self.required:
                 raise ValueError("required")
-            return [] if self.kind == "list" else None
+            return [] if self.kind in ("list", "findings", "issues") else None
         if self.kind == "date":
             return parse_date(text)
         if self.kind == "money":
@@ -59,19 +79,20 @@ class Field:
         if self.kind == "int":
             return whole_number(text, self.most)
         if self.kind == "choice":
-            value = text.lower().replace(" ", "_").replace("-", "_")
-            if value not in self.choices:
-                raise ValueError("one of " + ", ".join(self.choices))
-            return value
-        if self.kind == "list":
-            items = [check_text(t, self.limit) for t in text.split(";") if t.strip()]
+            return self.choose(text)
+        if self.kind in ("list", "findings", "issues"):
+            separator = "\n" if self.kind == "issues" else ";"
+            items = [check_text(t.strip(), self.limit) for t in text.split(separator) if t.strip()]
             if len(items) > self.most:
                 raise ValueError(f"{len(items):,} given: at most {self.most:,}")
             if self.choices:
-                wrong = [i for i in items if i.lower().replace(" ", "_") not in self.choices]
-                if wrong:
-                    raise ValueError(f"{wrong[0]!r} is not one of " + ", ".join(self.choices))
-                items = [i.lower().replace(" ", "_") for i in items]
+                chosen = []
+                for item in items:
+                    try:
+                        chosen.append(self.choose(item))
+                    except ValueError:
+                        raise ValueError(f"{item!r} is not one of " + ", ".join(self.choices)) from None
+                items = chosen
             return items
         return check_text(text, self.limit)
 
@@ -143,6 +164,16 @@ def done(ref: str | None, what: str, due: date) -> str:
 def none(ref: str | None, what: str, result: Any) -> str:
     notes = f" ({'; '.join(result)})" if isinstance(result, list) and result else ""
     return f"{ref}: {what}{notes}"
+
+
+def add_chosen(svc: CaseService, v: dict[str, Any]) -> None:
+    """The names the officer chose to add in a form's pickers (``v["new_names"]``, by list), added to their lists
+    as Settings adds them: call it first, then the service with ``new_names=False`` (no other new name)."""
+    chosen = v.get("new_names") or {}
+    for kind in ("service_area", "officer", "theme", "team"):  # a new team's new service area first
+        for name in chosen.get(kind, ()):
+            extra = {"service_area": v.get("service_area")} if kind == "team" else {}
+            svc.add_to_list(kind, name, **extra, if_new=True)  # added by a save the store then refused: kept
 
 
 def then(ref: str | None, what: str, call: Callable[[], object]) -> str:

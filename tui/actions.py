@@ -28,7 +28,7 @@ from domain.vocab import (
     Remedy,
 )
 from tui import actions_documents, actions_edits, actions_followup, actions_links, actions_notes
-from tui.action_kit import ON, Action, Field, done, none, on, simple, then, values
+from tui.action_kit import ON, Action, Field, add_chosen, done, none, on, simple, then, values
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
     from tui.data import CaseService
@@ -37,13 +37,20 @@ LISTS = ("theme", "team", "service_area", "officer", "independent_person")  # th
 
 
 def _log(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> str:
+    add_chosen(svc, v)
     ref = svc.log(v["kind"], v["received"], channel=v["channel"], complainant=v["complainant"],
                   complainant_id=v["complainant_id"], group=v["group"], child_status=v["child_status"],
                   child_name=v["child_name"], advocate=v["advocate"], service_area=v["service_area"],
                   team=v["team"], officer=v["officer"], themes=v["themes"], summary=v["summary"],
-                  complainant_email=v.get("complainant_email"))
+                  complainant_email=v.get("complainant_email"), new_names=False)
     actions_documents.attach_email(svc, ref, v.get("email"))  # logged from an email (N): the email goes with it
     return ref
+
+
+def _compliment(svc: CaseService, _: str | None, v: dict[str, Any], __: int | None) -> str:
+    add_chosen(svc, v)
+    return svc.log("compliment", v["received"], complainant=v["complainant"], team=v["team"], summary=v["summary"],
+                   new_names=False)
 
 
 def _late_extension(v: dict[str, Any], due: date | None) -> str | None:
@@ -91,20 +98,18 @@ LIFECYCLE: tuple[Action, ...] = (
         Field("group", "Complainant group", "choice", choices=values(ComplainantGroup)),
         Field("child_name", "Child"), Field("child_status", "Child status", "choice", choices=values(ChildStatus)),
         Field("advocate", "Advocate", "choice", choices=values(Advocate)),
-        Field("service_area", "Service area", limit=limits.LIST_NAME), Field("team", "Team", limit=limits.LIST_NAME),
-        Field("officer", "Officer", limit=limits.LIST_NAME),
-        Field("themes", "Themes", "list", placeholder="Delays; Poor communication", limit=limits.LIST_NAME,
-              most=limits.THEMES),
+        Field("service_area", "Service area", limit=limits.LIST_NAME, pick="service_area", new=True),
+        Field("team", "Team", limit=limits.LIST_NAME, pick="team", new=True),
+        Field("officer", "Officer", limit=limits.LIST_NAME, pick="officer", new=True),
+        Field("themes", "Themes", "list", limit=limits.LIST_NAME, most=limits.THEMES, pick="theme", new=True),
         Field("summary", "Summary", limit=limits.TEXT)),
         _log, key="n", needs_case=False, creates=True, tooltip="Log a complaint, concern, enquiry or compliment",
         lookup=(("complainant", "complainant_id"),
                 lambda data, v: data.persistent_warning(v.get("complainant"), v.get("complainant_id")))),
     Action("compliment", "Compliment", (
         Field("received", "Received", "date", default_today=True),
-        Field("team", "Team praised", required=True, limit=limits.LIST_NAME),
-        Field("complainant", "From"), Field("summary", "What they said", limit=limits.TEXT)),
-        lambda s, r, v, n: s.log("compliment", v["received"], complainant=v["complainant"], team=v["team"],
-                                 summary=v["summary"]),
+        Field("team", "Team praised", required=True, limit=limits.LIST_NAME, pick="team", new=True),
+        Field("complainant", "From"), Field("summary", "What they said", limit=limits.TEXT)), _compliment,
         key="k", needs_case=False, creates=True, tooltip="Quick entry: a compliment for a team"),
     Action("acknowledge", "Acknowledge", (ON,), simple("acknowledge", "acknowledged"), key="a",
            tooltip="Record that receipt was acknowledged"),
@@ -116,8 +121,7 @@ LIFECYCLE: tuple[Action, ...] = (
            tooltip="Start a paused clock again"),
     Action("respond", "Respond", (
         Field("outcome", "Outcome (blank: from findings)", "choice", choices=values(Outcome)), ON,
-        Field("findings", "Findings per issue", "list", choices=FINDING_NAMES, placeholder="upheld; not_upheld",
-              most=limits.ISSUES),
+        Field("findings", "Findings per issue", "findings", choices=FINDING_NAMES, most=limits.ISSUES),
         Field("override_reason", "Reason for overriding the findings", limit=limits.TEXT)),
         _respond, key="o", tooltip="Record the response and its outcome"),
     Action("reopen", "Reopen Stage 1", (ON, Field("reason", "Reason", limit=limits.TEXT)),
@@ -139,13 +143,12 @@ LIFECYCLE: tuple[Action, ...] = (
                                               Field("reason", "Reason", required=True, limit=limits.TEXT), ON),
            lambda s, r, v, n: _decline(s, r, v, n), tooltip="Decline a Stage 2 or 3 request, with a reason"),
     Action("statement", "Statement of complaint agreed", (
-        Field("issues", "Issues", "list", True, placeholder="Delay in assessment; Rude on the phone",
-              limit=limits.TEXT, most=limits.ISSUES), ON),
+        Field("issues", "Issues", "issues", True, limit=limits.TEXT, most=limits.ISSUES), ON),
         lambda s, r, v, n: done(r, "statement agreed; due", s.agree_statement(r or "", v["issues"], on(v),
                                                                                expected_version=n)),
         tooltip="The Stage 2 terms of reference, issue by issue"),
     Action("assign", "Assign an independent person", (
-        Field("person", "Name", required=True),
+        Field("person", "Name", required=True, pick="independent_person"),
         Field("role", "Role", "choice", True, values(IndependentRole)), ON),
         lambda s, r, v, n: then(r, "assigned", lambda: s.assign(r or "", v["person"], v["role"], on(v),
                                                                  expected_version=n)),
@@ -160,7 +163,8 @@ LIFECYCLE: tuple[Action, ...] = (
            lambda s, r, v, n: then(v["name"], "added to the themes", lambda: s.add_to_list("theme", v["name"])),
            needs_case=False, tooltip="A theme complaints can be recorded under"),
     Action("team", "Add a team", (Field("name", "Team", required=True, limit=limits.LIST_NAME),
-                                  Field("service_area", "Service area", limit=limits.LIST_NAME)),
+                                  Field("service_area", "Service area", limit=limits.LIST_NAME, pick="service_area",
+                                        new=True)),
            lambda s, r, v, n: then(v["name"], "added to the teams", lambda: s.add_to_list(
                "team", v["name"], service_area=v["service_area"])),
            needs_case=False, tooltip="A team, in its service area (added too if new)"),
@@ -172,19 +176,20 @@ LIFECYCLE: tuple[Action, ...] = (
         needs_case=False, tooltip="A complaints officer or responding manager; a login given to one already on the "
                                   "list links it: My cases then shows them their work"),
     Action("rename", "Rename a list entry", (
-        Field("list", "List", "choice", True, LISTS), Field("name", "Now called", required=True),
+        Field("list", "List", "choice", True, LISTS), Field("name", "Now called", required=True, pick="@list"),
         Field("new_name", "New name", required=True)),
         lambda s, r, v, n: then(v["new_name"], f"renamed from {v['name']}, on every case",
                                  lambda: s.rename_in_list(v["list"], v["name"], _list_name(v))),
         needs_case=False, tooltip="Rename a theme, team, service area, officer or independent person everywhere"),
     Action("retire", "Retire or restore a list entry", (
-        Field("list", "List", "choice", True, LISTS), Field("name", "Name", required=True),
+        Field("list", "List", "choice", True, LISTS), Field("name", "Name", required=True, pick="@list"),
         Field("restore", "Restore it instead", "choice", choices=("yes", "no"), placeholder="no")),
         lambda s, r, v, n: then(v["name"], "restored" if v["restore"] == "yes" else
                                  "retired; it stays on its cases, and is not offered for new ones",
                                  lambda: s.retire_from_list(v["list"], v["name"], restore=v["restore"] == "yes")),
         needs_case=False, tooltip="Retire an entry no longer in use (its cases keep it), or restore one"),
-    Action("cost", "Record a cost", (Field("amount", "Amount", "money", True), Field("person", "Person"),
+    Action("cost", "Record a cost", (Field("amount", "Amount", "money", True),
+                                     Field("person", "Person", pick="independent_person"),
                                      Field("number", "Stage", "int", most=3), ON), _cost,
            tooltip="What an independent person's work cost"),
     Action("panel", "Schedule the panel", (Field("panel_on", "Panel date", "date", True),),

@@ -344,3 +344,23 @@ class Data:
 
         with self.db.dbapi() as connection:
             return council_lists(connection)
+
+    def picker_lists(self) -> dict[str, tuple[list[str], list[str]]]:
+        """Each council list a form's field picks from (``tui.actions.LISTS``): every name (a retired one is
+        still a name the store knows, and says so), and the active ones, offered for new work."""
+        lists = self.lists()
+        areas = [area for area, _ in lists.areas if area[0] != "(no service area)"]
+        pairs: dict[str, list[tuple[str, bool]]] = {
+            "theme": [(n, a) for n, a, _ in lists.themes], "service_area": areas,
+            "team": [team for _, teams in lists.areas for team in teams],
+            "officer": [(n, a) for n, a, _ in lists.officers],
+            "independent_person": [(n, a) for n, a, _, _ in lists.independent]}
+        for rows in pairs.values():
+            rows.sort(key=lambda row: row[0].casefold())
+        return {kind: ([n for n, _ in rows], [n for n, active in rows if active]) for kind, rows in pairs.items()}
+
+    def live_issues(self, reference: str) -> list[str]:
+        """The issues of the case's live stage (its statement of complaint), in order; none without one."""
+        detail = self.case(reference)
+        live = [s for s in detail.stages if s.responded is None and s.declined is None]
+        return [issue for issue, _ in live[-1].findings if issue] if live else []

@@ -2,28 +2,55 @@
 
 The form checks what it can (dates, choices, money, required fields) on every keystroke; the
 store's own rules are checked when it is saved. Saving runs the action in a worker (the app's),
-and the form stays open with the store's message if the store refuses.
+and the form stays open with the store's message if the store refuses. A field whose values come
+from a list is chosen with type-ahead (``tui.picker``): the fixed vocabularies at once, the council's
+lists once a worker has read them; a name not on its list is refused unless the officer chose to add it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.worker import Worker, WorkerState
 
+from domain.vocab import label
+from tui.action_kit import Field
 from tui.actions import Action
+from tui.base import NeverClosesTheApp, the_app
 from tui.form_lookup import LookupMixin
+from tui.issue_list import IssueFindings, IssueList
+from tui.picker import Picker
 from tui.text import plain
 
+NOT_LISTED = "not on the list: choose one, or add it"
+NOT_IN_POOL = "not in the pool of independent people: choose one, or add them to the pool first"
 
-class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
+
+def _shown(choice: str) -> str:
+    """A choice as the picker shows it: its display label, with a capital ("team": "Team")."""
+    text = label(choice)
+    return text[:1].upper() + text[1:]
+
+
+class ListsRead(Message):
+    """The council's lists (``Data.picker_lists``) and the live stage's issues, read for an open form."""
+
+    def __init__(self, lists: dict[str, tuple[list[str], list[str]]] | None, issues: list[str] | None) -> None:
+        super().__init__()
+        self.lists, self.issues = lists, issues
+
+
+class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
     """Posts ``Submitted`` with the checked values on save; the app runs the action and closes the form."""
 
     class Submitted(Message):
@@ -43,6 +70,8 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check the form and save it"),
     ]
 
+    app = the_app()
+
     def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None, *,
                  initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
                  version: int | None = None) -> None:
@@ -52,6 +81,8 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
         self.initial = initial or {}  # fields' texts to start with (an edit's form, a form filled in from an email)
         self.extra = extra or {}  # values saved with the form's own, never shown (the email's bytes)
         self.version = version  # the case's version that text was read at, when no case screen is under the form
+        self.lists: dict[str, tuple[list[str], list[str]]] | None = None  # list -> (every name, those offered)
+        self.added: dict[str, list[str]] = {}  # field -> the new names the officer chose to add
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
@@ -64,25 +95,45 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
             yield Static("", id="form-preview")
             with Grid(id="form-fields"):
                 for field in self.action.fields:
-                    yield Label(field.label + (" *" if field.required else ""), classes="form-label")
-                    value = self.today.strftime("%d/%m/%Y") if field.default_today else ""
-                    value = self.initial.get(field.name, value)
-                    placeholder = field.placeholder or {"date": "dd/mm/yyyy", "money": "£0.00"}.get(field.kind, "")
-                    if field.choices and not placeholder:
-                        placeholder = " | ".join(field.choices[:4]) + (" | …" if len(field.choices) > 4 else "")
-                    if field.kind == "multiline":  # several lines: ctrl+s saves, enter starts a line
-                        yield TextArea(value, id=f"field-{field.name}", classes="form-multiline")
-                    else:
-                        yield Input(value=value, placeholder=placeholder, id=f"field-{field.name}")
-                    yield Label("", id=f"error-{field.name}", classes="form-field-error")
+                    yield from self._field(field)
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="form-save")
                 yield Button("Cancel (esc)", id="form-cancel")
+        for field in self.action.fields:  # the dropdowns float over the form, outside its grid
+            if (field.choices or field.pick) and field.kind not in ("issues", "findings"):  # those have their own
+                yield self._picker(field)
+
+    def _field(self, field: Field) -> Iterator[Widget]:
+        """A field's label, its input (or editor) and the place for its error: three cells of the grid."""
+        yield Label(field.label + (" *" if field.required else ""), classes="form-label")
+        if field.kind in ("issues", "findings"):  # a wide editor: the input's and the error's cells, the error below
+            yield (IssueList if field.kind == "issues" else IssueFindings)(id=f"field-{field.name}")
+            yield Label("", id=f"error-{field.name}", classes="form-field-error form-wide-error")
+            return
+        value = self.today.strftime("%d/%m/%Y") if field.default_today else ""
+        value = self.initial.get(field.name, value)
+        placeholder = field.placeholder or {"date": "dd/mm/yyyy", "money": "£0.00"}.get(field.kind, "")
+        if (field.choices or field.pick) and not placeholder:
+            placeholder = "type to choose, ↓ for all" + ("; several" if field.kind == "list" else "")
+        if field.kind == "multiline":  # several lines: ctrl+s saves, enter starts a line
+            yield TextArea(value, id=f"field-{field.name}", classes="form-multiline")
+        else:
+            yield Input(value=value, placeholder=placeholder, id=f"field-{field.name}")
+        yield Label("", id=f"error-{field.name}", classes="form-field-error")
+
+    def _picker(self, field: Field) -> Picker:
+        new = field.pick.replace("_", " ") if field.new else ""
+        return Picker(f"#field-{field.name}", [_shown(c) for c in field.choices], many=field.kind == "list", new=new,
+                      id=f"picker-{field.name}")
 
     def on_mount(self) -> None:
         inputs = self.query(Input)
         (inputs.first() if inputs else self.query_one("#form-save", Button)).focus()  # a form may have no field
         self._warn()
+        picks = any(f.pick for f in self.action.fields)
+        findings = self.reference is not None and any(f.kind == "findings" for f in self.action.fields)
+        if picks or findings:
+            self._read(picks, findings)
         data = getattr(self.app, "data", None)
         self.query_one("#form-preview", Static).display = self.action.preview is not None
         if self.action.preview is not None and data is not None:
@@ -103,12 +154,72 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
         if message.refused:
             self.refused(message.text)
 
+    @work(thread=True, exclusive=True, group="form-lists")
+    def _read(self, picks: bool, findings: bool) -> None:
+        """The council's lists and the live stage's issues, read off the UI thread as the form opens."""
+        store = self.app.data
+        if store is None:
+            return
+        lists = store.picker_lists() if picks else None
+        issues = store.live_issues(self.reference or "") if findings else None
+        self.post_message(ListsRead(lists, issues))
+
+    async def on_lists_read(self, message: ListsRead) -> None:
+        if message.lists is not None:
+            self.lists = message.lists
+            self._offer()
+        if message.issues:
+            for widget in self.query(IssueFindings):
+                await widget.show_issues(message.issues)
+
+    def _list_of(self, field: Field) -> str:
+        """The council list a field picks from: its own, or (``@other``) the one another field names."""
+        if not field.pick.startswith("@"):
+            return field.pick
+        other = next(f for f in self.action.fields if f.name == field.pick[1:])
+        try:
+            return str(other.choose(self.query_one(f"#field-{other.name}", Input).value))
+        except ValueError:
+            return ""
+
+    def _offer(self) -> None:
+        """Each council-list field's entries: the active ones for new work; every one to rename or retire."""
+        if self.lists is None:
+            return
+        for field in self.action.fields:
+            if field.pick:
+                every, active = self.lists.get(self._list_of(field), ([], []))
+                self.query_one(f"#picker-{field.name}", Picker).offer(every if field.pick.startswith("@") else active)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:  # the form still works: the store checks the names on save
+            self.app.worker_failed(event.worker)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A field with a list comes to the middle of the form: room below it for the list to drop into."""
+        for picker in self.query(Picker):
+            if picker.target is event.widget:
+                self.query_one("#form", VerticalScroll).scroll_to_center(event.widget, animate=False)
+
+    def on_picker_chosen(self, message: Picker.Chosen) -> None:
+        """An entry was taken (or a new name chosen to be added): checked again at once."""
+        name = (message.picker.id or "").removeprefix("picker-")
+        if message.added is not None:
+            self.added.setdefault(name, []).append(message.added)
+        if any(f.name == name for f in self.action.fields):
+            self._changed(name)
+        else:
+            self._check_editors()
+
+    def on_issue_list_changed(self, message: IssueList.Changed) -> None:
+        self._check((message.issues.id or "").removeprefix("field-"))
+
     def _typed(self) -> dict[str, Any]:
         """Every field's value as typed now (None where it does not read)."""
         values = {}
         for field in self.action.fields:
             try:
-                values[field.name] = field.read(self._text_of(field.name))
+                values[field.name] = field.read(self._text(field.name))
             except ValueError:
                 values[field.name] = None
         return values
@@ -121,18 +232,47 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
         said = self.action.warn(self._typed(), self.due) if self.action.warn is not None else None
         self.query_one("#form-warning", Static).update(plain("\n".join(w for w in (said, self.looked_up) if w)))
 
-    def _text_of(self, name: str) -> str:
-        """What is in a field: an input's value, or a text area's text."""
-        widget = self.query_one(f"#field-{name}")
-        return widget.text if isinstance(widget, TextArea) else self.query_one(f"#field-{name}", Input).value
+    def _text(self, name: str) -> str:
+        """What a field holds as text: an input's, a text area's, or an editor's (``IssueList``,
+        ``IssueFindings``)."""
+        widget: Any = self.query_one(f"#field-{name}")
+        return str(widget.text if isinstance(widget, TextArea) else widget.value)
 
-    def _check(self, name: str) -> tuple[bool, Any]:
+    def _listed(self, field: Field, value: Any) -> Any:
+        """``value`` as its list spells it; ValueError for a name neither on the list nor chosen to be added.
+        Before the lists are read, the store checks (it refuses a name the officer did not choose to add)."""
+        if not field.pick or self.lists is None or value is None:
+            return value
+        every = {n.casefold(): n for n in self.lists.get(self._list_of(field), ([], []))[0]}
+        added = {n.casefold() for n in self.added.get(field.name, [])}
+        names = value if isinstance(value, list) else [value]
+        for name in names:
+            if name.casefold() not in every and name.casefold() not in added:
+                raise ValueError(f"{name!r}: " + (NOT_IN_POOL if self._list_of(field) == "independent_person"
+                                                   else NOT_LISTED))
+        spelt = [every.get(n.casefold(), n) for n in names]
+        return spelt if isinstance(value, list) else spelt[0]
+
+    def _narrowing(self, field: Field, text: str) -> bool:
+        """Whether what is typed (its last item, in a list) still narrows the field's list to some entries: the
+        officer is choosing, and the field says nothing yet."""
+        typed = (text.rsplit(";", 1)[-1] if field.kind == "list" else text).strip().casefold()
+        picker = next(iter(self.query(f"#picker-{field.name}").results(Picker)), None) if typed else None
+        return picker is not None and any(typed in entry.casefold() for entry in picker.labels)
+
+    def _check(self, name: str, saving: bool = False) -> tuple[bool, Any]:
         field = next(f for f in self.action.fields if f.name == name)
-        text = self._text_of(name)
+        widget: Any = self.query_one(f"#field-{name}")
         error = self.query_one(f"#error-{name}", Label)
         try:
-            value = field.read(text)
+            problem = widget.problem() if hasattr(widget, "problem") else None
+            if problem:
+                raise ValueError(problem)
+            value = self._listed(field, field.read(self._text(name)))
         except ValueError as exc:
+            if not saving and self._narrowing(field, self._text(name)):
+                error.update("")
+                return False, None
             error.update(plain(str(exc)))  # it can quote what was typed: never read as markup
             return False, None
         error.update("")
@@ -140,14 +280,29 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("field-"):
-            name = event.input.id.removeprefix("field-")
-            self._check(name)
-            self._warn()
-            self.look_up_soon(name)  # a warning that needs the database (``Action.lookup``)
+            self._changed(event.input.id.removeprefix("field-"))
+        else:
+            self._check_editors()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id and event.text_area.id.startswith("field-"):
             self._check(event.text_area.id.removeprefix("field-"))
+
+    def _changed(self, name: str) -> None:
+        """A field's text changed (typed, or taken from its list): checked, and what depends on it follows."""
+        self._check(name)
+        self._warn()
+        self.look_up_soon(name)  # a warning that needs the database (``Action.lookup``)
+        for field in self.action.fields:
+            if field.pick == f"@{name}":  # the list this field names: the other's entries change with it
+                self._offer()
+                if self._text(field.name).strip():
+                    self._check(field.name)
+
+    def _check_editors(self) -> None:
+        """A finding chosen or typed beside its issue: the findings field checked again."""
+        for widget in self.query(IssueFindings):
+            self._check((widget.id or "").removeprefix("field-"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
@@ -159,18 +314,30 @@ class FormScreen(LookupMixin, ModalScreen[dict[str, Any] | None]):
             self.action_cancel()
 
     def values(self) -> dict[str, Any] | None:
-        """Every field checked; None (with the errors shown) if any is wrong."""
-        values, ok = {}, True
+        """Every field checked; None (with the errors shown) if any is wrong. ``new_names``: by council list,
+        the names the officer chose to add (the action adds them, then refuses any other new name)."""
+        values: dict[str, Any] = {}
+        ok = True
         for field in self.action.fields:
-            good, value = self._check(field.name)
+            good, value = self._check(field.name, saving=True)
             ok = ok and good
             values[field.name] = value
+        new_names: dict[str, list[str]] = {}
+        for field in self.action.fields:
+            chosen = values.get(field.name)
+            for name in self.added.get(field.name, []):
+                if name in (chosen if isinstance(chosen, list) else [chosen]):
+                    new_names.setdefault(field.pick, []).append(name)
+        values["new_names"] = new_names
         return values | self.extra if ok else None
 
     def action_save(self) -> None:
         values = self.values()
         if values is None:
-            self.refused("Some fields need correcting (see beside them)")
+            first = next((f for f in self.action.fields if str(self.query_one(f"#error-{f.name}", Label).render())
+                          .strip()), None)
+            said = f": {first.label}, {self.query_one(f'#error-{first.name}', Label).render()}" if first else ""
+            self.refused("Some fields need correcting (see beside them)" + said)
             return
         self.refused("")
         self.post_message(self.Submitted(self, values))

@@ -134,11 +134,12 @@ class ServiceBase:
         return live[-1]
 
     def _named(self, session: Session, model: type[Any], name: str | None, *, for_new_work: bool = False,
-               adding: bool = True) -> Any:
+               new: bool = True) -> Any:
         """The row of a council list (service area, team, theme, officer) with this name, added if new.
 
         ``for_new_work``: refuse a retired entry (records of the past, such as imports, may name one).
-        ``adding=False``: refuse a name not on the list (an edit puts a case right: a new entry is a deliberate act).
+        ``new``: add a name not on the list (an import's registers from the past); False refuses it, for a form
+        whose officer did not choose to add it (a new team is a deliberate act, not a typing slip).
         """
         if name is None or not name.strip():
             return None
@@ -149,13 +150,13 @@ class ServiceBase:
         if row is not None and for_new_work and not row.active:
             kind = model.__tablename__.replace("_", " ")
             raise RuleError(f"{row.name} was retired from the {kind}s: restore it in Settings, or choose another")
-        if row is None and not adding:
+        if row is None and not new:
             kind = model.__tablename__.replace("_", " ")
             listed = sorted(r.name for r in session.exec(select(model)) if r.active)
             some = ", ".join(listed[:12]) + (f" and {len(listed) - 12} more" if len(listed) > 12 else "")
-            raise RuleError(f"{kind}: {name!r} is not on the council's list of {kind}s"
-                            f"{f' ({some})' if listed else ' (none yet)'}; adding one is deliberate: add it in "
-                            "Settings (or with a in the picker), then choose it")
+            raise RuleError(f"{name} is not on the list of {kind}s"
+                            f"{f" ({some})" if listed else " (none yet)"}: choose one, or add it (Settings, or "
+                            "\x27+ Add\x27 in a form\x27s list)")
         if row is None:
             row = model(name=name)
             session.add(row)

@@ -32,11 +32,12 @@ def _list(kind: str) -> tuple[str, Any]:
 
 class ListEditMixin(ServiceBase):
     def add_to_list(self, kind: str, name: str, *, service_area: str | None = None, username: str | None = None,
-                    email: str | None = None) -> str:
+                    email: str | None = None, if_new: bool = False) -> str:
         """Add a theme, service area, team (in its service area) or officer to the council's lists: "added".
 
         An officer already on the list, given a login, is linked to it ("linked"): "My cases" then shows a
-        newcomer their work."""
+        newcomer their work. ``if_new``: a name already on the list is left as it is, not refused ("kept": a
+        form's save tried again after the store refused the case it was adding the name for)."""
         kind, model = _list(kind)
         if model is IndependentPerson:
             raise RuleError("add an independent person with their roles (add_independent_person)")
@@ -54,6 +55,8 @@ class ListEditMixin(ServiceBase):
                     self._event(session, None, "officer login linked", same.name, same.username, login)
                     same.username = login
                     return "linked"
+            if same is not None and if_new:
+                return "kept"
             if same is not None:
                 raise RuleError(f"{same.name} is already on the list of {kind}s")
             row = model(name=name)

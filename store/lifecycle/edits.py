@@ -121,7 +121,7 @@ class EditMixin(ServiceBase):
         if len(versions) != len(references):
             raise RuleError("reassign: one expected version for each case")
         with self._writing() as session:
-            row = self._named(session, Officer, clean("officer", officer), for_new_work=True, adding=False)
+            row = self._named(session, Officer, clean("officer", officer), for_new_work=True, new=False)
             if row is None:
                 raise RuleError("officer: whom to give the cases to is needed")
             moved = 0
@@ -200,7 +200,7 @@ class EditMixin(ServiceBase):
                                                           (getattr(current, "username", None) or "").casefold()):
             return False  # the same entry (even retired): nothing to change
         else:
-            row = self._named(session, model, value, for_new_work=True, adding=False)
+            row = self._named(session, model, value, for_new_work=True, new=False)
         setattr(case, column, row.id if row is not None else None)
         self._event(session, case, "edited", field, old, row.name if row is not None else None, reason)
         return True
@@ -213,7 +213,7 @@ class EditMixin(ServiceBase):
         for name in (value or "").split(";"):
             if name.strip():
                 kept = by_name.get(name.strip().casefold())  # kept even if retired since
-                row = kept or self._named(session, Theme, name.strip(), for_new_work=True, adding=False)
+                row = kept or self._named(session, Theme, name.strip(), for_new_work=True, new=False)
                 if row not in chosen:
                     chosen.append(row)
         if {row_id(t) for t in chosen} == {row_id(t) for t in current}:

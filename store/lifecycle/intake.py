@@ -58,11 +58,13 @@ class IntakeMixin(ServiceBase):
             child_status: str | None = None, child_name: str | None = None, advocate: str | None = None,
             service_area: str | None = None, team: str | None = None, officer: str | None = None,
             themes: Iterable[str] = (), summary: str | None = None, reference: str | None = None,
-            complainant_email: str | None = None) -> Logged:
+            complainant_email: str | None = None, new_names: bool = True) -> Logged:
         """Log a new representation of any kind; its clocks start at receipt. Returns its reference, with the
         warning (recorded on the case too) when the complainant is under the persistent-complaints procedure.
 
-        ``complainant_email``: how to reach the complainant, kept on the person (a known person's is kept)."""
+        ``complainant_email``: how to reach the complainant, kept on the person (a known person's is kept).
+        ``new_names``: False refuses a service area, team, officer or theme not on the council's lists (the TUI
+        passes it: there, a new name is added only by an explicit choice, through ``add_to_list``)."""
         chosen = _choice(Kind, kind, "kind")
         if chosen is None:
             raise RuleError("a kind is needed: one of " + ", ".join(Kind))
@@ -82,10 +84,10 @@ class IntakeMixin(ServiceBase):
             person = self._person(session, complainant, complainant_id, values["complainant_group"])
             if person is not None and email and not person.email:
                 person.email = email
-            area = self._named(session, ServiceArea, service_area, for_new_work=True)
-            team_row = self._named(session, Team, team, for_new_work=True)
-            officer_row = self._named(session, Officer, officer, for_new_work=True)
-            theme_ids = [row_id(self._named(session, Theme, name, for_new_work=True))
+            area = self._named(session, ServiceArea, service_area, for_new_work=True, new=new_names)
+            team_row = self._named(session, Team, team, for_new_work=True, new=new_names)
+            officer_row = self._named(session, Officer, officer, for_new_work=True, new=new_names)
+            theme_ids = [row_id(self._named(session, Theme, name, for_new_work=True, new=new_names))
                          for name in dict.fromkeys(t.strip() for t in themes if t.strip())]
             rows = new_case(self.rules, self.calendar, the_kind.value, received, made,
                             person_id=person.id if person else None, child_name=child_name, summary=summary,
