@@ -154,9 +154,9 @@ class ServiceBase:
             kind = model.__tablename__.replace("_", " ")
             listed = sorted(r.name for r in session.exec(select(model)) if r.active)
             some = ", ".join(listed[:12]) + (f" and {len(listed) - 12} more" if len(listed) > 12 else "")
-            raise RuleError(f"{name} is not on the list of {kind}s"
-                            f"{f" ({some})" if listed else " (none yet)"}: choose one, or add it (Settings, or "
-                            "\x27+ Add\x27 in a form\x27s list)")
+            known = f" ({some})" if listed else " (none yet)"
+            raise RuleError(f"{name} is not on the list of {kind}s{known}: choose one, or add it (Settings, or "
+                            "'+ Add' in a form's list)")
         if row is None:
             row = model(name=name)
             session.add(row)
