@@ -84,7 +84,10 @@ def test_demo_digest_figures_and_register_round_trip(database_url, postgres_serv
     back = tmp_path / "back.csv"
     run("export", "--register", "--db", copy, "--output", str(back))
     assert back.read_text() == register.read_text()
-    assert run("due", "--db", copy, "--format", "json").stdout == due.stdout  # officers, acknowledgements too
+    # officers, acknowledgements too; learning actions are not columns of the register (notes neither): left out
+    carried = [{k: v for k, v in json.loads(out).items() if k != "learning_actions_overdue"}
+               for out in (run("due", "--db", copy, "--format", "json").stdout, due.stdout)]
+    assert carried[0] == carried[1] and carried[0]["persistent_reviews_due"] is not None
     same = run("import", str(register), "--db", database_url)
     assert "0 created, 0 updated, 800 unchanged" in same.stdout, same.output
     before = [t for t in json.loads(figures.stdout)["tables"] if t["id"] != "actions"]

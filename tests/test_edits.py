@@ -365,5 +365,5 @@ def test_a_refused_list_name_says_which_names_the_list_has(service, lists):
     with pytest.raises(RuleError) as refused:
         service.edit_case(ref, "team", "CIN Nroth")
     assert str(refused.value) == ("team: 'CIN Nroth' is not on the council's list of teams (CIN North, CIN South); "
-                                  "adding one is deliberate: add it in Settings (or with a in the picker), then "
-                                  "choose it")
+                                  "adding one is deliberate: add it in Settings (or choose '+ Add' in a form's "
+                                  "list), then choose it")

@@ -27,9 +27,9 @@ CONFIG = Config(user="tester")
 def test_a_form_may_refuse_a_name_not_on_the_list_and_an_import_still_adds_it(service):
     service.add_to_list("team", "Fostering")
     service.add_to_list("theme", "Delays")
-    with pytest.raises(RuleError, match="CIN Nroth is not on the list of teams: choose one, or add it"):
+    with pytest.raises(RuleError, match="team: 'CIN Nroth' is not on the council's list of teams"):
         service.log("statutory", date(2026, 11, 2), team="CIN Nroth", new_names=False)
-    with pytest.raises(RuleError, match="Poor comms is not on the list of themes"):
+    with pytest.raises(RuleError, match="theme: 'Poor comms' is not on the council's list of themes"):
         service.log("statutory", date(2026, 11, 2), themes=["Delays", "Poor comms"], new_names=False)
     ref = service.log("statutory", date(2026, 11, 2), team="fostering", themes=["delays"], new_names=False)
     with service.db.read() as session:

@@ -515,7 +515,13 @@ def test_a_demo_register_round_trip_keeps_what_is_due_and_a_second_import_change
     assert all(r["officer"] for r in rows) and sum(bool(r["acknowledged"]) for r in rows) > 400
     assert any(r["persistent"] == "yes" and r["persistent_start"] and r["persistent_review"] for r in rows)
     before, after = (run("due", "--db", d, "--within", "10") for d in (demo, copy))
-    assert after.stdout == before.stdout
+    # learning actions are not columns of the register: the digest's section of them is left out of the comparison
+    def carried(text: str) -> str:
+        head, _, rest = text.partition("\nLearning actions overdue\n")
+        return head + (rest[rest.index("\nPersistent-procedure reviews due"):] if "Persistent-procedure" in rest
+                       else "")
+    assert "Learning actions overdue" in before.stdout  # the demo has some: the comparison leaves something out
+    assert carried(after.stdout) == carried(before.stdout)
     assert "Stage 1 (reopened)" in before.stdout and "Acknowledgement" in before.stdout
     items = json.loads(run("due", "--db", demo, "--format", "json").stdout)["items"]
     assert items == json.loads(run("due", "--db", copy, "--format", "json").stdout)["items"]

@@ -842,7 +842,7 @@ SAMPLES = Path(tempfile.mkdtemp(prefix="complaints-forms-"))
 VALID: dict[str, tuple[Any, dict[str, str]]] = {
     "compliment": (_fostering, {"team": "Fostering", "complainant": "Grateful Parent"}),
     "theme": (None, {"name": "Transport to school"}),
-    "team": (lambda svc: svc.add_to_list("service_area", "Disabled Children"),
+    "team": (lambda svc: _listed(svc, "service_area", "Disabled Children"),
              {"name": "Short Breaks", "service_area": "Disabled Children"}),
     "officer": (None, {"name": "Sam Patel", "username": "spatel", "email": "sam.patel@example.org"}),
     "rename": (lambda svc: _listed(svc, "theme", "Comms"), {"list": "theme", "name": "Comms",

@@ -1,10 +1,11 @@
 """Choosing, never typing, from a list: a type-ahead dropdown under a form's field.
 
 Built on textual-autocomplete: typing narrows the list (a name's words, in any letter case), up and down move,
-enter or tab takes the highlighted entry; escape hides the list. The field shows an entry's display label
-(``domain.vocab.label``); the form reads it back to the stored value. A field of several values (themes,
-remedies) takes one entry after another, ``;`` between them. A council list that may grow offers, for a typed
-name that is not on it, an explicit "Add 'name' as a new team": the one way a new name gets into a form.
+enter or tab takes the highlighted entry (tab then moves on, as it does anywhere); escape hides the list. The
+field shows an entry's display label (``domain.vocab.label``); the form reads it back to the stored value. A field
+of several values (themes, remedies) takes one entry after another, ``;`` between them. A council list that may
+grow offers, for a typed name that is not on it, an explicit "Add 'name' as a new team": the one way a new name
+gets into a form.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ class Picker(AutoComplete):
 
     def __init__(self, target: Input | str, labels: Sequence[str] = (), *, many: bool = False, new: str = "",
                  id: str | None = None) -> None:
-        super().__init__(target, candidates=None, id=id)
+        # tab takes the entry and, for one value, goes on to the next field as tab always does; for several
+        # (themes), it stays for the next one
+        super().__init__(target, candidates=None, id=id, prevent_default_tab=many)
         self.labels: list[str] = [shown(label) for label in labels]
         self.many = many
         self.new = new  # what a new entry is called ("team"), when the officer may add one here
@@ -95,7 +98,7 @@ class Picker(AutoComplete):
             return False
         count = self.option_list.option_count
         only = self.option_list.get_option_at_index(0).prompt if count == 1 else None
-        return count > 1 or (count == 1 and getattr(only, "plain", only) != search_string)
+        return count > 1 or (count == 1 and str(getattr(only, "plain", only)).casefold() != search_string.casefold())
 
     def apply_completion(self, value: str, state: TargetState) -> None:
         added = self._adding.get(value)

@@ -155,8 +155,8 @@ class ServiceBase:
             listed = sorted(r.name for r in session.exec(select(model)) if r.active)
             some = ", ".join(listed[:12]) + (f" and {len(listed) - 12} more" if len(listed) > 12 else "")
             known = f" ({some})" if listed else " (none yet)"
-            raise RuleError(f"{name} is not on the list of {kind}s{known}: choose one, or add it (Settings, or "
-                            "'+ Add' in a form's list)")
+            raise RuleError(f"{kind}: {name!r} is not on the council's list of {kind}s{known}; adding one is "
+                            "deliberate: add it in Settings (or choose '+ Add' in a form's list), then choose it")
         if row is None:
             row = model(name=name)
             session.add(row)
