@@ -19,32 +19,26 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header
 from textual.worker import Worker, WorkerState
 
 from domain.config import Config
 from domain.harmless import shown
-from domain.vocab import Role
 from domain.year import FinancialYear
 from tui import data
-from tui.actions import ACTION_BY_ID, ACTIONS, Action
+from tui.actions import ACTIONS
 from tui.base import NeverClosesTheApp
 from tui.caseload_window import CaseloadWindow
 from tui.commands import ComplaintsCommands
 from tui.data import Data, Refused
 from tui.footer import Footer
+from tui.form_flow import FormFlow
 from tui.messages import (
-    ActionDone,
-    ActionRan,
-    ActionRefused,
     CaseOpened,
     DatabaseFailed,
     DatabaseOpened,
     ExportFailed,
     FiguresExported,
-    FormFilled,
-    FormPrepared,
     LoadFailed,
 )
 from tui.text import plain
@@ -65,7 +59,7 @@ def demo_database_path() -> str:
     return str(user_data_path(data.APP_NAME) / "demo.db")
 
 
-class ComplaintsApp(NeverClosesTheApp, App[None]):
+class ComplaintsApp(NeverClosesTheApp, FormFlow):
     """The caseload an officer lives in, and the screens over it."""
 
     TITLE = "complaints"
@@ -145,33 +139,6 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
             self.post_message(CaseOpened(store.case(reference)))
         except Refused as exc:
             self.post_message(LoadFailed(str(exc)))
-
-    @work(thread=True, exclusive=True, group="case")
-    def _fill_form(self, store: Data, action_id: str, reference: str) -> None:
-        """The case an edit's form opens on (from the caseload: no case screen holds it)."""
-        try:
-            self.post_message(FormFilled(action_id, store.case(reference)))
-        except Refused as exc:
-            self.post_message(LoadFailed(str(exc)))
-
-    @work(thread=True, exclusive=True, group="action")
-    def _perform(self, store: Data, action: Action, reference: str | None, values: dict[str, Any],
-                 version: int | None) -> None:
-        try:
-            if action.reads is not None and action.opens is not None:  # it fills in another form
-                initial, extra = store.prepare(action, values)
-                self.post_message(FormPrepared(action.opens, initial, extra))
-                return
-            message = store.perform(action, reference, values, version)
-        except Refused as exc:  # a conflict names who changed the case; a busy database says so
-            self.post_message(ActionRefused(reference, str(exc)))
-            return
-        if action.creates:
-            warning = getattr(message, "warning", None)  # the store's Logged: a persistent complainant, say
-            self.post_message(ActionDone(message, f"Logged {message}" + (f". {warning}" if warning else ""),
-                                         created=True))
-        else:
-            self.post_message(ActionDone(reference, message, removed=action.removes))
 
     @work(thread=True, group="export")
     def export_figures(self, folder: Path, now: Figures, before: Figures) -> None:
@@ -311,66 +278,6 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         if case is not None and case.reference == reference:
             self.pop_screen()
 
-    def _under_form(self) -> Screen[Any] | None:
-        """The screen the open form was opened over."""
-        stack = self.screen_stack
-        return stack[stack.index(self.form) - 1] if self.form in stack else None
-
-    def on_form_screen_submitted(self, message: FormScreen.Submitted) -> None:
-        """The form's values are checked: run the transition in a worker, against the version on screen."""
-        if self.data is None:
-            return
-        if any(worker.group == "action" and worker.is_running for worker in self.workers):
-            self.notify("Still saving: waiting for the database", timeout=4)  # never the same save twice
-            return
-        from tui.case_screen import CaseScreen
-
-        below = self._under_form()
-        version = below.detail.version if isinstance(below, CaseScreen) else message.form.version
-        self._perform(self.data, message.form.action, message.form.reference, message.values, version)
-
-    def on_action_done(self, message: ActionDone) -> None:
-        below = self._under_form() or self.screen
-        if self.form is not None:
-            self.form.dismiss(None)
-            self.form = None
-        self.notify(shown(message.message), timeout=6, markup=False)  # messages can name stored text
-        if message.removed:  # the case is no more: its screen closes, the caseload is read again
-            self.call_after_refresh(self._leave_case, message.reference)
-            self.caseload.refresh_in_place(None)
-            return
-        below.post_message(ActionRan(message.reference, saved=True))  # the case or the lists read again
-        if message.reference is not None:
-            if " " in message.reference:  # the marked cases were acted on together: the marks have done their work
-                self.caseload.table.clear_marks()
-            self.caseload.refresh_in_place(message.reference if message.created else None)
-
-    def on_form_prepared(self, message: FormPrepared) -> None:
-        """The form that was read (an email's path) gives way to the one it filled in."""
-        if self.form is not None:
-            self.form.dismiss(None)
-        self.open_form(ACTION_BY_ID[message.action], None, initial=message.initial, extra=message.extra)
-
-    def open_form(self, action: Action, reference: str | None, due: date | None = None, *,
-                  initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
-                  version: int | None = None) -> None:
-        """A form for ``action`` over whatever is on screen; ``initial``: its fields' texts to start with;
-        ``version``: the case's version they were read at, when no case screen is under the form."""
-        from tui.form import FormScreen
-
-        form = self.form = FormScreen(action, reference, self.today, due, initial=initial, extra=extra,
-                                      version=version)
-        self.push_screen(form, lambda _: setattr(self, "form", None) if self.form is form else None)
-
-    def on_action_refused(self, message: ActionRefused) -> None:
-        if self.form is None:
-            self.notify(shown(message.error), severity="error", timeout=8, markup=False)
-            return
-        self.form.refused(message.error)
-        below = self._under_form()
-        if below is not None and message.reference:
-            below.post_message(ActionRan(message.reference, saved=False))  # show what changed underneath
-
     # -- actions ------------------------------------------------------------------------------
 
     def action_reload(self) -> None:
@@ -452,35 +359,6 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
             self.pending = self.action_open_case
         elif reference and self._case_on_top() is None:
             self.open_case(reference)
-
-    def action_form(self, action_id: str) -> None:
-        from tui.demo_offer import DemoOffer
-        from tui.form import FormScreen
-
-        if isinstance(self.screen, FormScreen | DemoOffer) or self.data is None:
-            return
-        if self.data.role() is Role.AUDITOR:
-            self.notify("The auditor role can read everything and change nothing", severity="warning")
-            return
-        action = ACTION_BY_ID[action_id]
-        reference = self.current_reference() if action.needs_case else None
-        if action.needs_case and reference is None:
-            self.notify("Choose a case first", severity="warning")
-            return
-        case = self._case_on_top()
-        if action.many and case is None and self.caseload.table.marked:
-            reference = " ".join(self.caseload.table.marked)  # every marked case, in the order marked
-        if action.prefill is not None and reference is not None and case is None:
-            self._fill_form(self.data, action.id, reference)  # read the case first: the form shows it as it is
-        else:
-            initial = action.prefill(case.detail) if action.prefill and case else None
-            self.open_form(action, reference, self.current_due() if action.warn else None, initial=initial)
-
-    def on_form_filled(self, message: FormFilled) -> None:
-        action = ACTION_BY_ID[message.action_id]
-        if action.prefill is not None and self.form is None:
-            self.open_form(action, message.detail.reference, initial=action.prefill(message.detail),
-                           version=message.detail.version)
 
     def _fatal_error(self) -> None:
         """An unexpected error: say so without a traceback, whose locals could hold children's details.
