@@ -10,12 +10,11 @@ from datetime import date
 from typing import Any
 
 from domain.calendar import WorkingCalendar
-from domain.errors import ComplaintsError
-from domain.timescales import RuleBook
+from domain.timescales import RuleBook, RuleError
 from domain.vocab import label
 
 
-class LetterError(ValueError, ComplaintsError):
+class LetterError(RuleError):
     """A letter cannot be produced as asked: the message says what is missing and where to put it right."""
 
 
@@ -259,3 +258,20 @@ def missing_for(case: LetterCase, fmt: str) -> str | None:
         return (f"{case.reference}: {case.complainant} has no postal address: add one, or send it by email "
                 "(--format eml)")
     return None
+
+
+def sample_fields(council: Council | None = None) -> dict[str, Any]:
+    """Every field filled in, every list with an item (synthetic): what ``--check`` fills a template in with, so
+    that a misspelt field anywhere, inside a loop too, is found before a letter is due."""
+    day = date(2026, 11, 2)
+    issues = (("Visits were cancelled", "upheld"), ("No one called back", "not_upheld"))
+    people = (("Investigating officer", "I. Investigator"), ("Independent person", "P. Person"))
+    case = LetterCase(
+        "CS-2026-00001", "statutory", day, "Alex Example", "Dear Alex", "1 High Street\nAnytown", "a@example.org",
+        "parent", "Sam Example", "Jo Officer", day, day,
+        (LetterStage(1, "Stage 1", day, day, None, None, day, None, None, None, issues, (), "upheld"),
+         LetterStage(2, "Stage 2", day, day, None, "out of time", day, "more time", None, None, issues, people),
+         LetterStage(3, "Stage 3", day, None, None, None, None, None, day, day, issues, people)),
+        (("Train the team", "Team manager", day),), ((day, "upheld"),), True, day, day, "Jo Officer", "Email only",
+        None, "10am", "Town Hall")
+    return letter_fields(case, council or Council(), RuleBook(), WorkingCalendar.from_days([]), day)

@@ -132,8 +132,13 @@ def _problems_in(lines: list[str], where: str, sample: dict[str, Any]) -> list[s
         parsed = env.parse(source)
     except TemplateSyntaxError as exc:
         number = exc.lineno or 0
+        message = exc.message or "not a template"
+        opened = _unclosed(lines) if "end of template" in message else None
+        if opened is not None:
+            number, tag = opened
+            message = f"{{% {tag} %}} is never closed (add {{% end{tag} %}} where it should end)"
         text = lines[number - 1] if 0 < number <= len(lines) else ""
-        return [f"{where} {number}: {exc.message} in {shown(text[:80])!r}"]
+        return [f"{where} {number}: {message}, in {shown(text[:80])!r}"]
     problems = []
     for unknown in sorted(meta.find_undeclared_variables(parsed) - FIELDS):
         number = next((i for i, line in enumerate(lines, start=1) if re.search(rf"\b{re.escape(unknown)}\b", line)),
@@ -143,8 +148,33 @@ def _problems_in(lines: list[str], where: str, sample: dict[str, Any]) -> list[s
         try:
             env.from_string(source).render(sample)
         except TemplateError as exc:
-            problems.append(f"{where} ?: {exc.message or type(exc).__name__}")
+            message = exc.message or type(exc).__name__
+            attribute = re.search(r"no attribute '(\w+)'", message)
+            number, field = 0, None
+            if attribute:
+                pattern = re.compile(rf"([\w.]+)\.{re.escape(attribute.group(1))}\b")
+                for number, line in enumerate(lines, start=1):  # noqa: B007 - the line is wanted after
+                    found = pattern.search(line)
+                    if found:
+                        field = found.group(0)
+                        break
+            problems.append(f"{where} {number}: unknown field {field!r}" if field else f"{where}: {message}")
     return problems
+
+
+_BLOCK = re.compile(r"\{%-?\s*(\w+)")
+
+
+def _unclosed(lines: list[str]) -> tuple[int, str] | None:
+    """The innermost block tag (if, for, ...) that is opened and never closed: its line and its name."""
+    stack: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        for tag in _BLOCK.findall(_DOCXTPL_TAG.sub(r"\1 ", line)):
+            if tag in ("if", "for", "macro", "block", "filter", "with", "call", "raw"):
+                stack.append((number, tag))
+            elif tag.startswith("end") and stack and stack[-1][1] == tag[3:]:
+                stack.pop()
+    return stack[-1] if stack else None
 
 
 def check(folder: Path, sample: dict[str, Any]) -> dict[str, list[str]]:
