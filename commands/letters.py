@@ -64,8 +64,7 @@ def letter(
             return
         target = output
         if target is None and fmt != "text":
-            target = svc.default_letter_path(f"{reference.strip()}-{template.strip()}-{svc.today():%Y-%m-%d}"
-                                             + (".docx" if fmt == "docx" else ".eml"))
+            target = svc.default_letter_path(reference, template, fmt)
         made = svc.produce_letter(reference, template, fmt, output=target, record=record, outcome=outcome,
                                   force=force)
     if fmt == "text" and output is None:

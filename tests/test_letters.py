@@ -307,3 +307,47 @@ def test_the_command_line_produces_keeps_and_lists(tmp_path, config):
     result = run("letter", ref, "extension", "--format", "text", "--db", str(path), "--today", "2026-11-17")
     assert result.exit_code == 0 and "Our reference: " + ref in result.stdout
     assert result.stdout.splitlines()[-1] == f"{ref}: Extension letter kept as document 2"
+
+
+async def test_l_on_the_case_screen_previews_produces_and_records_the_acknowledgement(tmp_path, config):
+    from textual.widgets import Input, Static
+
+    from store.db.location import resolve_url
+    from tests.tui_helpers import settle
+    from tui.app import create_app
+    from tui.case_screen import CaseScreen
+    from tui.form import FormScreen
+
+    path = tmp_path / "t.db"
+    db = open_database(path, config)
+    svc = CaseService(db, config, today=date(2026, 11, 17), calendar=CALENDAR)
+    ref = new_case(svc, date(2026, 11, 16))
+    db.close()
+    out = tmp_path / "ack.docx"
+    app = create_app(resolve_url(path), config=config, today=date(2026, 11, 17))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("L")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen) and app.screen.action.id == "letter"
+        preview = str(app.screen.query_one("#form-preview", Static).render())
+        assert "Letters that fit: acknowledgement, stage1_response" in preview
+        assert "We will send you our response by Monday 30 November 2026." in preview
+        app.screen.query_one("#field-letter", Input).value = "acknowledgement"
+        app.screen.query_one("#field-path", Input).value = str(out)
+        app.screen.query_one("#field-record", Input).value = "yes"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen), app.screen.query_one("#form-error").render()
+    assert "Alex Example" in words(out.read_bytes()) and stat.S_IMODE(out.stat().st_mode) == 0o600
+    db = open_database(path, config)
+    try:
+        svc = CaseService(db, config, today=date(2026, 11, 17), calendar=CALENDAR)
+        assert svc.letter_case(ref).acknowledged == date(2026, 11, 17)
+        with db.read() as session:
+            assert session.exec(select(Document.origin)).all() == ["letter"]
+    finally:
+        db.close()

@@ -120,7 +120,7 @@ class LettersMixin(ServiceBase):
             case = self.letter_case(reference)
         fields = letter_fields(case, self.config.council, self.rules, self.calendar, self.today(), letter)
         rendered = render(letter.name, fields, self.templates_folder())
-        base = f"{case.reference}-{letter.name}-{self.today():%Y-%m-%d}"
+        base = f"{case.reference}-{letter.name}-{self.today():%Y-%m-%d}"  # as default_letter_path
         docx_name = base + ".docx"
         if fmt == "docx":
             content = rendered.docx
@@ -153,6 +153,11 @@ class LettersMixin(ServiceBase):
                         f"produced by {self.user}")
             return ident
 
-    def default_letter_path(self, name: str) -> Path:
-        """Where a letter is saved when no path is given: the user's own documents folder."""
-        return documents_folder(create=True) / name
+    def default_letter_path(self, reference: str, name: str, fmt: str) -> Path:
+        """Where a letter is saved when no path is given: the user's own documents folder (owner-only)."""
+        base = documents_folder(create=True) / f"{reference.strip()}-{name.strip()}-{self.today():%Y-%m-%d}"
+        path, n = base.with_name(base.name + SUFFIX.get(fmt, "")), 1
+        while path.exists():  # a second letter of the day beside the first, never over it
+            n += 1
+            path = base.with_name(f"{base.name}-{n}{SUFFIX.get(fmt, '')}")
+        return path
