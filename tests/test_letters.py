@@ -351,3 +351,32 @@ async def test_l_on_the_case_screen_previews_produces_and_records_the_acknowledg
             assert session.exec(select(Document.origin)).all() == ["letter"]
     finally:
         db.close()
+
+
+def test_letters_are_in_a_subject_access_export_and_removed_by_retention(tmp_path, config):
+    import json
+    import sqlite3
+
+    from store.housekeeping.privacy import Retention
+
+    path = tmp_path / "p.db"
+    db = open_database(path, config)
+    svc = CaseService(db, config, today=date(2018, 3, 14), calendar=CALENDAR)
+    ref = svc.log("statutory", date(2018, 3, 1), complainant="Quinn Example", complainant_id="Q1")
+    svc.edit_fields(ref, {"address": "2 Low Road\nAnytown"})
+    svc.respond(ref, "upheld", date(2018, 3, 14))
+    made = svc.produce_letter(ref, "stage1-response", "docx")
+    db.close()
+    out = tmp_path / "sar.json"
+    result = run("person", "Q1", "--export", str(out), "--db", str(path))
+    assert result.exit_code == 0, result.output
+    [doc] = json.loads(out.read_text())["cases"][0]["documents"]
+    assert doc["origin"] == "letter" and doc["bytes_match"] is True
+    assert "Quinn Example" in words((tmp_path / doc["file"]).read_bytes())
+    boss = Config(user="boss", managers=frozenset({"boss"}))
+    db = open_database(path, boss)
+    assert Retention(db, boss, today=date(2026, 11, 22)).apply(6).references == [ref]
+    db.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM document WHERE id = ?", (made.document_id,)).fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM document_content").fetchone() == (0,)
