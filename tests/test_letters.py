@@ -380,3 +380,20 @@ def test_letters_are_in_a_subject_access_export_and_removed_by_retention(tmp_pat
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM document WHERE id = ?", (made.document_id,)).fetchone() == (0,)
     assert conn.execute("SELECT count(*) FROM document_content").fetchone() == (0,)
+
+
+def test_a_council_text_template_is_the_emails_body_and_is_checked(svc, clock, tmp_path):
+    ref = new_case(svc, date(2026, 11, 16))
+    clock.day = date(2026, 11, 17)
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "acknowledgement.txt").write_text("{{ complainant.salutation }},\nWe reply by {{ response_due }}.\n"
+                                                "Ref {{ reference }}\n", encoding="utf-8")
+    svc.produce_letter(ref, "acknowledgement", "eml", output=tmp_path / "a.eml")
+    message = email.message_from_bytes((tmp_path / "a.eml").read_bytes())
+    body = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert body == f"Dear Mx Example,\nWe reply by Monday 30 November 2026.\nRef {ref}\n"
+    (folder / "extension.txt").write_text("Hello\n{% for x in issues %}{{ x.nmae }}\n", encoding="utf-8")
+    assert run("letter", "--check").stdout.splitlines() == [
+        "acknowledgement.txt: ok", "extension.txt: line 2: {% for %} is never closed (add {% endfor %} where it "
+        "should end), in '{% for x in issues %}{{ x.nmae }}'"]
