@@ -17,12 +17,16 @@ from letters.wording import BODIES, paragraphs
 
 def build(name: str, target: Path) -> None:
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Arial"
-    style.font.size = Pt(12)
+    style.font.size = Pt(11)
+    style.paragraph_format.space_after = Pt(5)
+    for section in document.sections:  # one page for the usual letter
+        section.top_margin = section.bottom_margin = Cm(2)
+        section.left_margin = section.right_margin = Cm(2.2)
     document.core_properties.title = name
     document.core_properties.author = "complaints"
     for line in paragraphs(name):
