@@ -6,7 +6,9 @@ from __future__ import annotations
 
 HEAD = [
     "{{ council.name }}",
+    "{%p if council.address %}",
     "{{ council.address }}",
+    "{%p endif %}",
     "",
     "{{ complainant.name }}",
     "{%p for line in complainant.address_lines %}",

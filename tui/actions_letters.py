@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs 
 
 #: The letters as the form's choices (a choice is typed with "_" for "-").
 CHOICES = tuple(letter.name.replace("-", "_") for letter in LETTERS)
-PREVIEW_LINES = 40
+PREVIEW_LINES = 24
 
 
 def _preview(svc: CaseService, ref: str | None) -> str:
