@@ -350,6 +350,7 @@ def _register() -> None:
         edits,
         figures,
         followup,
+        letters,
         links,
         register,
         safekeeping,
@@ -384,6 +385,7 @@ def _register() -> None:
     app.command()(links.merge)
     app.command()(links.unmerge)
     app.command()(links.undo)
+    app.command()(letters.letter)
 
 
 #: Set by Ctrl-C (see ``_interrupt``).

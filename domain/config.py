@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from domain.calendar import REGIONS, WorkingCalendar
 from domain.clock import CLOCK_VERSION
 from domain.errors import ComplaintsError
+from domain.letters import Council
 from domain.timescales import RuleBook
 from domain.vocab import Role
 
@@ -49,6 +50,19 @@ corporate_stages = 3                 # 2 or 3
 [retention]
 years = 6
 
+[council]
+# Printed on letters (complaints letter --templates says where the council's own templates go):
+# name = "Anytown Borough Council"
+# address = "Town Hall, High Street, Anytown AN1 1AA"
+# phone = "01234 567890"
+# email = "complaints@anytown.example"
+# website = "www.anytown.example"
+# advocacy = "NYAS (National Youth Advocacy Service), 0808 808 1001"
+# panel_place = "Committee Room 2, Town Hall"
+# ombudsman_name = "Local Government and Social Care Ombudsman"
+# ombudsman_website = "www.lgo.org.uk"
+# ombudsman_phone = "0300 061 0614"
+
 [keys]
 # Remap any key of the caseload by its binding id, e.g.:
 # "action.extend" = "ctrl+e"
@@ -57,7 +71,7 @@ years = 6
 # action.compliment, action.acknowledge, action.extend, action.pause, action.resume, action.respond,
 # action.request2, action.assign, action.action, action.persistent, view.followup, action.note, action.note_edit,
 # action.attach, action.email, action.edit, action.reassign, action.link, action.merge, action.undo,
-# action.action_done, action.persistent_review
+# action.action_done, action.persistent_review, action.letter
 # on screens: caseload.down, caseload.up, caseload.page_down, caseload.page_up, caseload.first, caseload.last,
 #   caseload.open, caseload.mark, case.back, case.banner, case.person, case.save_document, person.back,
 #   person.open, settings.back, settings.theme,
@@ -82,6 +96,7 @@ class Config:
     retention_years: int = 6
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    council: Council = field(default_factory=Council)
 
     @property
     def role(self) -> Role:
@@ -143,7 +158,19 @@ def _str_list(raw: Any, where: str) -> frozenset[str]:
     return frozenset(raw)
 
 
-SECTIONS = ("calendar", "user", "roles", "procedure", "retention", "keys")
+SECTIONS = ("calendar", "user", "roles", "procedure", "retention", "keys", "council")
+COUNCIL_FIELDS = tuple(Council.__dataclass_fields__)
+
+
+def _council(raw: dict[str, Any]) -> Council:
+    """The ``[council]`` section: the council's and the Ombudsman's details printed on letters."""
+    unknown = sorted(set(raw) - set(COUNCIL_FIELDS))
+    if unknown:
+        raise ConfigError(f"[council] {unknown[0]} is not a setting: use {', '.join(COUNCIL_FIELDS)}")
+    for key, value in raw.items():
+        if not isinstance(value, str) or len(value) > 500 or any(c < " " and c != "\n" for c in value):
+            raise ConfigError(f"[council] {key} must be text (at most 500 characters, no control characters)")
+    return Council(**raw)
 
 
 def from_settings(data: dict[str, Any], *, login: str, path: Path | None = None) -> Config:
@@ -180,4 +207,5 @@ def from_settings(data: dict[str, Any], *, login: str, path: Path | None = None)
     return Config(region=region, closures=tuple(closures), rules=rules, user=str(user),
                   managers=_str_list(roles.get("managers"), "[roles] managers"),
                   auditors=_str_list(roles.get("auditors"), "[roles] auditors"),
-                  retention_years=retention, keys=dict(keys), path=path)
+                  retention_years=retention, keys=dict(keys), path=path,
+                  council=_council(data.get("council", {})))

@@ -27,7 +27,14 @@ from domain.vocab import (
     Outcome,
     Remedy,
 )
-from tui import actions_documents, actions_edits, actions_followup, actions_links, actions_notes
+from tui import (
+    actions_documents,
+    actions_edits,
+    actions_followup,
+    actions_letters,
+    actions_links,
+    actions_notes,
+)
 from tui.action_kit import ON, Action, Field, add_chosen, done, none, on, simple, then, values
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
@@ -235,7 +242,7 @@ LIFECYCLE: tuple[Action, ...] = (
 )
 #: Every action: the lifecycle's, then the case file's, area by area.
 ACTIONS: tuple[Action, ...] = (*LIFECYCLE, *actions_notes.ACTIONS, *actions_documents.ACTIONS, *actions_edits.ACTIONS,
-                               *actions_links.ACTIONS, *actions_followup.ACTIONS)
+                               *actions_links.ACTIONS, *actions_followup.ACTIONS, *actions_letters.ACTIONS)
 ACTION_BY_ID = {a.id: a for a in ACTIONS}
 
 

@@ -150,7 +150,7 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
             self.post_message(self.Previewed(str(exc), True))
 
     def on_form_screen_previewed(self, message: Previewed) -> None:
-        self.query_one("#form-preview", Static).update("" if message.refused else plain(message.text))
+        self.query_one("#form-preview", Static).update("" if message.refused else plain(message.text, lines=True))
         if message.refused:
             self.refused(message.text)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from domain import limits
 from domain.documents import OLE, OUTLOOK, check_media_type, check_name, check_size, sniff
@@ -83,6 +83,13 @@ class DocumentsMixin(ServiceBase):
     def attach(self, reference: str, name: str, content: bytes, *, media_type: str | None = None,
                origin: str = "attached", expected_version: int | None = None) -> int:
         """Keep ``content`` with the case as the document ``name``; returns its id."""
+        with self._writing() as session:
+            return self.attach_in(session, reference, name, content, media_type=media_type, origin=origin,
+                                  expected_version=expected_version)
+
+    def attach_in(self, session: Session, reference: str, name: str, content: bytes, *,
+                  media_type: str | None = None, origin: str = "attached", expected_version: int | None = None) -> int:
+        """``attach`` within a transaction already open (a letter kept with its own event)."""
         name = check_name(name)
         check_size(len(content))
         if origin not in ORIGINS:
@@ -96,21 +103,20 @@ class DocumentsMixin(ServiceBase):
         else:
             media_type = found
         digest = hashlib.sha256(content).hexdigest()
-        with self._writing() as session:
-            case = self._case(session, reference, expected_version)
-            held = session.exec(select(sa.func.count()).select_from(Document)
-                                .where(Document.case_id == case.id)).one()
-            if held >= limits.DOCUMENTS:
-                raise RuleError(f"{case.reference} already has {held:,} documents: at most {limits.DOCUMENTS:,}")
-            document = Document(case_id=row_id(case), name=name, size=len(content), media_type=media_type,
-                                sha256=digest, origin=origin, added_by=self.user,
-                                added_at=datetime.now(UTC).replace(tzinfo=None), **_email_facts(mail))
-            session.add(document)
-            session.flush()
-            session.add(DocumentContent(document_id=row_id(document), content=content))
-            self._event(session, case, "document attached", f"document {row_id(document)}", None, name)
-            self._touch(case)
-            return row_id(document)
+        case = self._case(session, reference, expected_version)
+        held = session.exec(select(sa.func.count()).select_from(Document)
+                            .where(Document.case_id == case.id)).one()
+        if held >= limits.DOCUMENTS:
+            raise RuleError(f"{case.reference} already has {held:,} documents: at most {limits.DOCUMENTS:,}")
+        document = Document(case_id=row_id(case), name=name, size=len(content), media_type=media_type,
+                            sha256=digest, origin=origin, added_by=self.user,
+                            added_at=datetime.now(UTC).replace(tzinfo=None), **_email_facts(mail))
+        session.add(document)
+        session.flush()
+        session.add(DocumentContent(document_id=row_id(document), content=content))
+        self._event(session, case, "document attached", f"document {row_id(document)}", None, name)
+        self._touch(case)
+        return row_id(document)
 
     def attach_file(self, reference: str, path: Path, *, expected_version: int | None = None) -> tuple[int, str]:
         """Attach the file at ``path`` (read here, its size checked first); its id and name."""

@@ -22,6 +22,7 @@ from store.lifecycle.documents import DocumentsMixin
 from store.lifecycle.edits import EditMixin
 from store.lifecycle.followup import FollowUpMixin
 from store.lifecycle.intake import IntakeMixin
+from store.lifecycle.letters import LettersMixin
 from store.lifecycle.notes import NotesMixin
 from store.lifecycle.undo import UndoMixin
 
@@ -37,7 +38,7 @@ class CaseClock:
 
 
 class CaseService(IntakeMixin, FollowUpMixin, CorrectionMixin, ListEditMixin, NotesMixin, EditMixin,
-                  DocumentsMixin, UndoMixin):
+                  DocumentsMixin, UndoMixin, LettersMixin):
     def clock(self, reference: str, today: date | None = None) -> CaseClock:
         """The current stage, due date, working days left and state of a case on ``today``."""
         today = today or self.today()

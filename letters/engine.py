@@ -1,0 +1,200 @@
+"""Filling a letter in: the council's Word template (docxtpl: Jinja in a .docx) or a text template (Jinja2),
+both in a SANDBOXED environment (a template cannot call code, import or read files), values escaped for the
+XML, control characters shown as symbols (a hostile name cannot become markup, a field code or a template).
+
+Templates are found in the council's folder first (``letters`` beside the settings file), then in the defaults
+shipped in ``letters/templates``. ``check`` says which paragraph of a template is wrong.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from domain.harmless import shown
+from domain.letters import FIELDS, LETTERS, LetterError
+
+DEFAULTS = Path(__file__).parent / "templates"
+FOLDER_NAME = "letters"
+_DOCXTPL_TAG = re.compile(r"([{][{%])([prc]|tr|tc) ")
+
+
+def _finalize(value: Any) -> Any:
+    return shown(value, lines=True) if isinstance(value, str) else value
+
+
+def environment(*, autoescape: bool) -> SandboxedEnvironment:
+    """The one template environment: sandboxed, strict (an unknown field is an error, never a blank)."""
+    return SandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined, finalize=_finalize,
+                                keep_trailing_newline=True)
+
+
+def council_folder(settings: Path | None) -> Path:
+    """The council's own templates folder: ``letters`` beside the settings file."""
+    if settings is None:
+        from platformdirs import user_config_path
+
+        return user_config_path("complaints") / FOLDER_NAME
+    return Path(settings).parent / FOLDER_NAME
+
+
+def copy_defaults(folder: Path) -> list[Path]:
+    """The default templates copied into ``folder`` (made owner-only); one already there is kept."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    copied = []
+    for source in sorted(DEFAULTS.glob("*.docx")):
+        target = folder / source.name
+        if not target.exists():
+            shutil.copyfile(source, target)
+            target.chmod(0o600)
+            copied.append(target)
+    return copied
+
+
+def template_for(name: str, folder: Path | None, suffix: str = ".docx") -> Path | None:
+    """The council's template ``name`` if it has one, else the default (None for a text template it lacks)."""
+    if folder is not None and (folder / f"{name}{suffix}").is_file():
+        return folder / f"{name}{suffix}"
+    default = DEFAULTS / f"{name}{suffix}"
+    return default if default.is_file() else None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    docx: bytes
+    text: str
+    template: Path
+
+
+def _paragraph_texts(document: Any) -> list[str]:
+    """Every paragraph's text, in order: the body's, its tables' cells', then headers' and footers'."""
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                texts += [p.text for p in cell.paragraphs]
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            texts += [p.text for p in part.paragraphs]
+    return texts
+
+
+def text_of(docx: bytes) -> str:
+    """A filled-in letter's text, one paragraph a line (the body of an email, the terminal's preview)."""
+    from docx import Document
+
+    lines = _paragraph_texts(Document(io.BytesIO(docx)))
+    text = "\n".join(lines).strip("\n")
+    return re.sub(r"\n{3,}", "\n\n", text) + "\n"
+
+
+def render(name: str, fields: dict[str, Any], folder: Path | None) -> Rendered:
+    """The letter ``name`` filled in with ``fields``; LetterError saying what is wrong with the template."""
+    from docxtpl import DocxTemplate
+
+    path = template_for(name, folder)
+    if path is None:
+        raise LetterError(f"there is no template {name!r} (complaints letter --list shows them)")
+    try:
+        template = DocxTemplate(str(path))
+        template.render(fields, jinja_env=environment(autoescape=True), autoescape=True)
+        out = io.BytesIO()
+        template.save(out)
+    except TemplateError as exc:
+        raise LetterError(f"{path.name}: {exc.message or type(exc).__name__} (check it: complaints letter "
+                          "--check)") from None
+    except Exception as exc:  # a damaged .docx: python-docx and lxml raise many kinds
+        raise LetterError(f"{path.name} cannot be read as a Word template ({type(exc).__name__})") from None
+    docx = out.getvalue()
+    text_path = template_for(name, folder, ".txt")
+    if text_path is not None:  # a council's own wording for the email body
+        try:
+            text = environment(autoescape=False).from_string(text_path.read_text(encoding="utf-8")).render(fields)
+        except TemplateError as exc:
+            raise LetterError(f"{text_path.name}: {exc.message or type(exc).__name__}") from None
+    else:
+        text = text_of(docx)
+    return Rendered(docx, text, path)
+
+
+def _problems_in(lines: list[str], where: str, sample: dict[str, Any]) -> list[str]:
+    """A template's paragraphs (or lines) checked: syntax, unknown fields, and a trial fill-in."""
+    env = environment(autoescape=False)
+    source = "\n".join(_DOCXTPL_TAG.sub(r"\1 ", line) for line in lines)
+    try:
+        parsed = env.parse(source)
+    except TemplateSyntaxError as exc:
+        number = exc.lineno or 0
+        message = exc.message or "not a template"
+        opened = _unclosed(lines) if "end of template" in message else None
+        if opened is not None:
+            number, tag = opened
+            message = f"{{% {tag} %}} is never closed (add {{% end{tag} %}} where it should end)"
+        text = lines[number - 1] if 0 < number <= len(lines) else ""
+        return [f"{where} {number}: {message}, in {shown(text[:80])!r}"]
+    problems = []
+    for unknown in sorted(meta.find_undeclared_variables(parsed) - FIELDS):
+        number = next((i for i, line in enumerate(lines, start=1) if re.search(rf"\b{re.escape(unknown)}\b", line)),
+                      0)
+        problems.append(f"{where} {number}: unknown field {unknown!r}")
+    if not problems:
+        try:
+            env.from_string(source).render(sample)
+        except TemplateError as exc:
+            message = exc.message or type(exc).__name__
+            attribute = re.search(r"no attribute '(\w+)'", message)
+            number, field = 0, None
+            if attribute:
+                pattern = re.compile(rf"([\w.]+)\.{re.escape(attribute.group(1))}\b")
+                for number, line in enumerate(lines, start=1):  # noqa: B007 - the line is wanted after
+                    found = pattern.search(line)
+                    if found:
+                        field = found.group(0)
+                        break
+            problems.append(f"{where} {number}: unknown field {field!r}" if field else f"{where}: {message}")
+    return problems
+
+
+_BLOCK = re.compile(r"\{%-?\s*(\w+)")
+
+
+def _unclosed(lines: list[str]) -> tuple[int, str] | None:
+    """The innermost block tag (if, for, ...) that is opened and never closed: its line and its name."""
+    stack: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        for tag in _BLOCK.findall(_DOCXTPL_TAG.sub(r"\1 ", line)):
+            if tag in ("if", "for", "macro", "block", "filter", "with", "call", "raw"):
+                stack.append((number, tag))
+            elif tag.startswith("end") and stack and stack[-1][1] == tag[3:]:
+                stack.pop()
+    return stack[-1] if stack else None
+
+
+def check(folder: Path, sample: dict[str, Any]) -> dict[str, list[str]]:
+    """Every template in ``folder`` checked: its name -> what is wrong (empty when it is fine)."""
+    from docx import Document
+
+    known = {letter.name for letter in LETTERS}
+    found: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.docx")) + sorted(folder.glob("*.txt")):
+        if path.name.startswith("~$"):  # Word's lock file beside an open document
+            continue
+        problems = [] if path.stem in known else [f"{path.stem!r} is not one of the letters (--list)"]
+        try:
+            if path.suffix == ".docx":
+                problems += _problems_in(_paragraph_texts(Document(str(path))), "paragraph", sample)
+            else:
+                problems += _problems_in(path.read_text(encoding="utf-8").splitlines(), "line", sample)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
+            problems.append(f"cannot be read ({type(exc).__name__})")
+        except Exception as exc:  # a damaged .docx (zip or XML errors)
+            problems.append(f"cannot be read as a Word document ({type(exc).__name__})")
+        found[path.name] = problems
+    return found
