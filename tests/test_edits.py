@@ -367,3 +367,34 @@ def test_a_refused_list_name_says_which_names_the_list_has(service, lists):
     assert str(refused.value) == ("team: 'CIN Nroth' is not on the council's list of teams (CIN North, CIN South); "
                                   "adding one is deliberate: add it in Settings (or choose '+ Add' in a form's "
                                   "list), then choose it")
+
+
+def test_undo_puts_back_an_edited_team_and_a_reassignment_through_edit_case(service, lists):
+    """Undo (store/lifecycle/undo.py) reverses an 'edited' or 'reassigned' event through the same edit_case: the
+    old team and officer come back, and the undo is a change of its own in the history."""
+    ref = logged(service, officer="Sam Officer")
+    service.edit_case(ref, "team", "CIN South", reason="typed wrongly")
+    assert the_case(service, ref).team_id is not None
+    said = service.undo_last(ref)
+    assert "team" in said
+    detail = case_detail(service.db, ref, TODAY, service.calendar, service.rules)
+    assert detail.team == "CIN North"
+    service.reassign([ref], "Jo Officer")
+    service.undo_last(ref)
+    assert case_detail(service.db, ref, TODAY, service.calendar, service.rules).officer == "Sam Officer"
+    assert [e[:4] for e in edits(service, ref)] == [
+        ("edited", "team", "CIN North", "CIN South"), ("edited", "team", "CIN South", "CIN North"),
+        ("reassigned", "officer", "Sam Officer", "Jo Officer"), ("edited", "officer", "Jo Officer", "Sam Officer")]
+    with service.db.read() as s:
+        case = s.exec(select(Case).where(Case.reference == ref)).one()
+        assert len(list(s.exec(select(Event).where(Event.case_id == case.id, Event.action == "undone")))) == 2
+
+
+def test_undo_of_an_edit_is_refused_once_a_colleague_has_changed_the_case(service, lists, db):
+    ref = logged(service)
+    service.edit_case(ref, "team", "CIN South")
+    colleague = CaseService(db, Config(user="colleague"), today=TODAY)
+    colleague.edit_case(ref, "summary", "Missed visits")
+    with pytest.raises(RuleError, match="colleague changed the case since"):
+        service.undo_last(ref)
+    assert case_detail(service.db, ref, TODAY, service.calendar, service.rules).team == "CIN South"

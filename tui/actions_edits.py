@@ -16,7 +16,8 @@ from tui.action_kit import Action, Field, values
 if TYPE_CHECKING:
     from tui.data import CaseDetail, CaseService
 
-#: How the one-line form shows the lines of an address.
+#: How the one-line form shows the lines of an address. The council's lists are chosen from (an edit adds no new
+#: name: a new team or theme is added in Settings, or by "+ Add" when logging a case).
 LINES = " / "
 
 EDIT_FIELDS = (
@@ -28,10 +29,11 @@ EDIT_FIELDS = (
     Field("group", "Complainant group", "choice", choices=values(ComplainantGroup)),
     Field("child_name", "Child"), Field("child_status", "Child status", "choice", choices=values(ChildStatus)),
     Field("advocate", "Advocate", "choice", choices=values(Advocate)),
-    Field("service_area", "Service area", limit=limits.LIST_NAME), Field("team", "Team", limit=limits.LIST_NAME),
-    Field("themes", "Themes", "list", placeholder="Delays; Poor communication", limit=limits.LIST_NAME,
-          most=limits.THEMES),
-    Field("summary", "Summary", limit=limits.TEXT), Field("officer", "Officer", limit=limits.LIST_NAME),
+    Field("service_area", "Service area", limit=limits.LIST_NAME, pick="service_area"),
+    Field("team", "Team", limit=limits.LIST_NAME, pick="team"),
+    Field("themes", "Themes", "list", limit=limits.LIST_NAME, most=limits.THEMES, pick="theme"),
+    Field("summary", "Summary", limit=limits.TEXT),
+    Field("officer", "Officer", limit=limits.LIST_NAME, pick="officer"),
     Field("kind", "Kind", "choice", True, values(Kind)),
 )
 
@@ -74,7 +76,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("edit", "Edit the case", (*EDIT_FIELDS, Field("reason", "Reason for the change", limit=limits.TEXT)),
            _edit, key="E", prefill=current,
            tooltip="Put right what was recorded: the complainant's details, child, team, themes, officer, kind"),
-    Action("reassign", "Reassign", (Field("officer", "To officer", required=True, limit=limits.LIST_NAME),),
+    Action("reassign", "Reassign", (Field("officer", "To officer", required=True, limit=limits.LIST_NAME,
+                                          pick="officer"),),
            _reassign, key="g", many=True,
            tooltip="Give the case (or every marked case: space marks) to another officer"),
 )
