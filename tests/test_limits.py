@@ -133,7 +133,7 @@ def workbook(path, rows, patches=()):
     book.save(path)
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
-    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml = parts["xl/worksheets/sheet1.xml"].decode().replace(" />", "/>")  # as openpyxl writes it with lxml or not
     for old, new in patches:
         assert old in xml, old
         xml = xml.replace(old, new)
@@ -147,7 +147,7 @@ def workbook(path, rows, patches=()):
 def test_every_row_of_a_workbook_is_read_whatever_its_dimension_says(tmp_path):
     db = str(tmp_path / "c.db")
     rows = [["kind", "received", "complainant"]] + [["statutory", f"0{i}/05/2024", f"Person {i}"] for i in range(1, 6)]
-    path = workbook(tmp_path / "reg.xlsx", rows, [('<dimension ref="A1:C6" />', '<dimension ref="A1:B2" />')])
+    path = workbook(tmp_path / "reg.xlsx", rows, [('<dimension ref="A1:C6"/>', '<dimension ref="A1:B2"/>')])
     result = run("import", path, "--db", db)
     assert result.exit_code == 0 and "5 created" in result.stdout, result.output
     assert [name for _, name, _ in cases(f"sqlite:///{db}")] == [f"Person {i}" for i in range(1, 6)]
@@ -216,8 +216,8 @@ def _truncated(path) -> None:
     (lambda p: p.write_bytes(b"kind,received\n"), "not a readable Excel workbook (File is not a zip file)"),
     (lambda p: _zip(p, {"notes.txt": "hello"}), "not a readable Excel workbook (\"There is no item named "
                                                  "'[Content_Types].xml' in the archive\")"),
-    (lambda p: _zip(p, {"[Content_Types].xml": "<Types"}), "not a readable Excel workbook (unclosed token: line 1, "
-                                                           "column 0)"),
+    # the XML parser's own words follow: the standard library's, or lxml's where it is installed (python-docx brings it)
+    (lambda p: _zip(p, {"[Content_Types].xml": "<Types"}), "not a readable Excel workbook ("),
     (_truncated, "not a readable Excel workbook (File is not a zip file)"),
     (_broken_sheet, "the worksheet cannot be read after row 2 (undefined entity: line 1, column "),
 ], ids=["not a zip", "a zip of something else", "no workbook inside", "cut short", "a broken sheet"])

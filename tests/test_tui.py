@@ -281,3 +281,60 @@ async def test_overdue_rows_stand_out_in_colour_and_in_monochrome(demo_db, monke
         assert min(_contrast(s, background) for s in text) >= 4.5
         if no_color:
             assert all(s.style.reverse for s in text)
+
+
+@pytest.fixture(scope="module")
+def case_file_db(demo_db, tmp_path_factory):
+    """The demo with one case's file filled in (notes, an email and a report, a link), at fixed times: its
+    reference and the database. Written as the store writes these rows, without the clock of today's events."""
+    import hashlib
+    import shutil
+    import sqlite3
+
+    path = tmp_path_factory.mktemp("casefile") / "demo.db"
+    shutil.copy(demo_db, path)
+    with sqlite3.connect(path) as conn:
+        case_id, reference = conn.execute('SELECT c.id, c.reference FROM "case" c JOIN stage s ON s.case_id = c.id '
+                                          "AND s.due IS NOT NULL WHERE c.kind = 'statutory' ORDER BY c.id "
+                                          "LIMIT 1").fetchone()
+        other = conn.execute('SELECT id FROM "case" WHERE id > ? ORDER BY id LIMIT 1', (case_id,)).fetchone()[0]
+        notes = [("2026-11-03 10:15:00", "phone", "in", "The complainant", "Rang to ask when the visit will be.\n"
+                  "Told her the social worker will call by Friday."),
+                 ("2026-11-05 16:40:00", "email", "out", "Team manager, CIN North", "Asked for the visit records."),
+                 ("2026-11-10 09:00:00", "meeting", None, "The complainant and her advocate", "Agreed the issues.")]
+        for at, kind, direction, who, text in notes:
+            conn.execute("INSERT INTO note (case_id, contact_at, kind, direction, with_whom, text, added_by, added_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, 'tester', ?)", (case_id, at, kind, direction, who, text, at))
+        documents = [("complaint.eml", "message/rfc822", b"From: Jo Example <jo@example.org>\r\n\r\nMissed visits.",
+                      "Jo Example <jo@example.org>", "2026-11-02 08:30:00", "Missed visits in October",
+                      "Nobody came on the 14th or the 21st."),
+                     ("stage1-response.pdf", "application/pdf", b"%PDF-1.4 synthetic", None, None, None, None)]
+        for name, media, content, sender, sent, subject, text in documents:
+            cursor = conn.execute(
+                "INSERT INTO document (case_id, name, size, media_type, sha256, origin, added_by, added_at, "
+                "email_from, email_date, email_subject, text) VALUES (?, ?, ?, ?, ?, 'attached', 'tester', "
+                "'2026-11-04 11:00:00', ?, ?, ?, ?)",
+                (case_id, name, len(content), media, hashlib.sha256(content).hexdigest(), sender, sent, subject, text))
+            conn.execute("INSERT INTO document_content (document_id, content) VALUES (?, ?)",
+                         (cursor.lastrowid, content))
+        conn.execute("INSERT INTO case_link (case_id, other_id, linked_by, linked_at) VALUES (?, ?, 'tester', "
+                     "'2026-11-06 12:00:00')", (case_id, other))
+    return reference, path
+
+
+@pytest.mark.parametrize("tab", ["overview", "timeline", "documents"])
+def test_case_file_snapshot(snap_compare, case_file_db, tab):
+    """The case file: its links on the overview, notes on the timeline among the stages' events, documents."""
+    from textual.widgets import TabbedContent
+
+    reference, path = case_file_db
+    app = create_app(resolve_url(path), config=Config(user="tester"), today=TODAY)
+
+    async def open_case(pilot):
+        await settle(app, pilot)
+        app.open_case(reference)
+        await settle(app, pilot)
+        app.screen.query_one("#case-tabs", TabbedContent).active = f"tab-{tab}"
+        await still(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_case)

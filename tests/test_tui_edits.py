@@ -101,7 +101,7 @@ async def test_e_opens_the_case_prefilled_and_a_changed_team_is_saved_and_shown(
         field(app, "team").value = "CIN Nroth"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "not on the council's list of teams" in str(app.screen.query_one("#form-error").render())
+        assert "'CIN Nroth': not on the list" in str(app.screen.query_one("#form-error").render())  # the picker's
     assert reference
 
 

@@ -889,6 +889,8 @@ VALID: dict[str, tuple[Any, dict[str, str]]] = {
     "note_edit": (lambda svc: _noted(svc), {"note": "1", "text": "Rang about the home visit", "reason": "clearer"}),
     "attach": (_open, {"path": str(SAMPLES / "stage2-report.pdf")}),
     "email": (None, {"path": str(SAMPLES / "complaint.eml")}),
+    "letter": (lambda svc: _addressed(svc), {"letter": "acknowledgement", "format": "docx",
+                                              "path": str(SAMPLES / "acknowledgement.docx")}),
 }
 #: The forms only a manager may save (a merge removes a case or a person).
 MANAGERS_ONLY = {"merge", "merge_person", "unmerge"}
@@ -898,6 +900,12 @@ MANAGER = Config(user="boss", managers=frozenset({"boss"}))
 def _listed(svc: CaseService, kind: str, name: str) -> None:
     """A list entry (a form names it); no case."""
     svc.add_to_list(kind, name)
+
+
+def _addressed(svc: CaseService) -> str:
+    ref = _open(svc)
+    svc.edit_case(ref, "address", "1 High Street\nExampletown\nEX1 2MP")
+    return ref
 
 
 def _noted(svc: CaseService) -> str:
