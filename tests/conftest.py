@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 
 import pytest
@@ -11,6 +12,11 @@ from domain.calendar import WorkingCalendar
 from domain.config import Config
 from store.db.database import Database, open_database
 from store.lifecycle.service import CaseService
+
+# The officer's clock is the council's: the timeline shows events (stored in UTC) in it beside notes typed in it.
+# Tests and snapshots run in it whatever the machine's zone.
+os.environ["TZ"] = "Europe/London"
+time.tzset()
 
 TODAY = date(2026, 11, 22)  # a Sunday
 _CALENDAR = WorkingCalendar.for_region("ENG")

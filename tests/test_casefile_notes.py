@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from sqlmodel import col, select
 
 from domain import limits
 from domain.contact_log import parse_when
@@ -165,3 +166,16 @@ async def test_t_notes_a_call_and_the_timeline_shows_it(tmp_path):
         assert isinstance(app.screen, CaseScreen), str(app.screen.query_one("#form-error").render())
         shown = text(app.screen.query_one("#case-timeline"))
         assert "of the letter." in shown and "(edited)" in shown and "note edited note 1" in shown
+
+
+def test_the_timeline_shows_events_in_the_officers_clock_beside_notes_typed_in_it(service, calendar):
+    """Events are stored in UTC; in British Summer Time an event at 11:00 UTC happened at 12:00 on the officer's
+    clock, after a call noted at 11:30 (conftest sets the council's zone, Europe/London)."""
+    ref = service.log("statutory", date(2026, 6, 29), complainant="Sam Example")
+    service.add_note(ref, "Rang about the visit", kind="phone", at=datetime(2026, 7, 1, 11, 30))
+    with service.db.write() as session:
+        case_id = session.exec(select(Event.case_id).where(col(Event.case_id).is_not(None))).first()
+        session.add(Event(case_id=case_id, at=datetime(2026, 7, 1, 11, 0), who="tester", action="acknowledged"))
+    detail = case_detail(service.db, ref, TODAY, calendar, service.rules)
+    assert [e[0] for e in detail.events if e[2] == "acknowledged"] == [datetime(2026, 7, 1, 12, 0)]
+    assert [n.at for n in detail.notes] == [datetime(2026, 7, 1, 11, 30)]

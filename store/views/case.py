@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
@@ -103,6 +103,12 @@ class CaseDetail:
     case_links: list[tuple[str, str, date, str]] = field(default_factory=list)  # linked cases (store.views.links)
 
 
+def local(at: datetime) -> datetime:
+    """An event's time (stored in UTC) as the officer's clock shows it: a note's time is typed in that clock,
+    and the timeline puts the two in one order."""
+    return at.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
+
+
 def _name(session: Session, model: type, ident: int | None) -> str | None:
     if ident is None:
         return None
@@ -170,7 +176,7 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
                                            s.outcome, s.due,
                                            tuple((i.description or f"Issue {i.number}", i.finding) for i in issues),
                                            tuple(people)))
-        detail.events = [(e.at, e.who, e.action, e.detail, e.old, e.new, e.reason) for e in session.exec(
+        detail.events = [(local(e.at), e.who, e.action, e.detail, e.old, e.new, e.reason) for e in session.exec(
             select(Event).where(Event.case_id == case.id).order_by(col(Event.at), col(Event.id)))]
         learning = list(session.exec(
             select(LearningAction).where(LearningAction.case_id == case.id).order_by(col(LearningAction.id))))
@@ -179,7 +185,7 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
         detail.notes = case_notes(session, case.id)
         merged = merged_events(session, case.id)
         if merged:  # the history of the duplicates merged into it, marked, in time order
-            detail.events = sorted(detail.events + merged, key=lambda e: e[0])
+            detail.events = sorted(detail.events + [(local(e[0]), *e[1:]) for e in merged], key=lambda e: e[0])
         detail.case_links = linked_cases(session, case.id, case.linked_case_id)
         detail.ombudsman = [(e.received, e.decision, e.decided, e.remedy, e.payment) for e in enquiries]
         detail.documents = case_documents(session, case.id)
