@@ -71,6 +71,8 @@ class StageRow:
     due: date | None
     late_request: bool = False
     outcome_overridden: bool = False
+    acknowledged: date | None = None
+    case_received: date | None = None
 
 
 @dataclass(slots=True)
@@ -143,7 +145,8 @@ def stage_row(stage: StageDates, rules: RuleBook, calendar: WorkingCalendar, *, 
     return StageRow(id, case_id, stage.procedure, stage.number, round, stage.requested, accepted, stage.declined,
                     stage.statement_agreed, stage.extended_on, stage.extended_days, stage.paused_since,
                     stage.paused_days, stage.panel_on, stage.findings_on, stage.responded, outcome,
-                    dl.step if dl else None, dl.due if dl else None)
+                    dl.step if dl else None, dl.due if dl else None, acknowledged=stage.acknowledged,
+                    case_received=stage.case_received)
 
 
 def new_case(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: date, reference: str, *,
@@ -166,6 +169,9 @@ def new_case(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: da
         closed, stage = closed or received, None
     else:
         first = first_stage or StageDates(kind, 1, received)
+        first.case_received = first.case_received or received
+        if first.number == 1:
+            first.acknowledged = first.acknowledged or acknowledged
         stage = stage_row(first, rules, calendar, id=stage_id, case_id=id, outcome=outcome)
     settled = closed is not None or (stage is not None and stage.responded is not None)
     owed = acknowledgement_due(rules, calendar, kind, received, acknowledged, settled)

@@ -42,11 +42,15 @@ class EscalationMixin(StageClockMixin):
             assert previous is not None and previous.responded is not None
             check_date(f"Stage {number} request", on, self.today(), (f"Stage {number - 1} response",
                                                                     previous.responded))
-            window = self.rules.timescale(case.kind, f"stage{number}_request", previous.responded)
+            window = self.rules.timescale(case.kind, f"stage{number}_request", previous.responded, case.received)
             late = self.calendar.elapsed(previous.responded, on) > window.days
-            stage = Stage(case_id=row_id(case), procedure=case.kind, number=number, requested=on, late_request=late)
+            stage = Stage(case_id=row_id(case), procedure=case.kind, number=number, requested=on, late_request=late,
+                          case_received=case.received)
             self._refresh(stage)
             session.add(stage)
+            if self.rules.under_code(case.kind, case.received):  # the escalation's acknowledgement is owed
+                ack = self.rules.timescale(case.kind, f"stage{number}_acknowledgement", on, case.received)
+                case.ack_due = self.calendar.add(on, ack.days)
             case.closed = None
             self._event(session, case, "stage requested", f"Stage {number}", None, on)
             self._touch(case)
