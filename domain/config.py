@@ -36,7 +36,9 @@ managers = []                        # login names with the manager role
 auditors = []                        # login names that may read but change nothing
 
 [procedure]
-corporate_stages = 3                 # 2 or 3
+corporate_stages = 3                 # 2 or 3 (corporate complaints received before the Code)
+# code_from = 2026-04-01             # the Ombudsman's Complaint Handling Code governs corporate complaints
+                                     # received from this day (the default); false: not adopted
 
 # A council's own timescales, in force from a date (earlier cases keep the old rule):
 # [[timescale]]
@@ -45,6 +47,9 @@ corporate_stages = 3                 # 2 or 3
 # days = 15
 # extended_days = 25
 # from = 2027-04-01
+# starts = "receipt"                 # receipt, acknowledgement, request, statement_agreed, panel, findings,
+                                     # previous_response
+# code = true                        # a variant of the Complaint Handling Code's clock (cases under the Code)
 
 [retention]
 years = 6
@@ -168,7 +173,7 @@ def from_settings(data: dict[str, Any], *, login: str, path: Path | None = None)
             raise ConfigError(f"[calendar] closures item {i + 1}: {raw!r} is not a date like 2026-12-29") from None
     procedure = data.get("procedure", {})
     rules = RuleBook().with_overrides(data.get("timescale", []), procedure.get("corporate_stages"),
-                                      data.get("relaxation", []))
+                                      data.get("relaxation", []), procedure.get("code_from", "default"))
     roles = data.get("roles", {})
     retention = data.get("retention", {}).get("years", 6)
     if not isinstance(retention, int) or retention < 1:
