@@ -173,6 +173,19 @@ def late_extension_warning(extended_on: date, timescale_due: date, days: int | N
             "and the case stays overdue")
 
 
+def provisional_words(dl: Deadline) -> str:
+    """What follows a provisional due date on the case screen and in ``complaints show`` ("" when fixed)."""
+    return " (provisional: counted from the acknowledgement's deadline until one is recorded)" if dl.provisional \
+        else ""
+
+
+def response_after(shown: Deadline | None, stage: Deadline | None) -> str:
+    """The stage's provisional response date, after another deadline shown first (the acknowledgement owed)."""
+    if stage is None or not stage.provisional or shown is stage:
+        return ""
+    return f" · response due {stage.due:%d/%m/%Y} (provisional until acknowledged)"
+
+
 def late_extension_note(dl: Deadline) -> str | None:
     """The same warning for a deadline whose extension was agreed too late (None otherwise)."""
     if dl.late_extension is None:
@@ -248,6 +261,17 @@ def within_timescale(received: date, responded: date, extended_on: date | None, 
     if extended_on is None or extended_days is None:
         return False
     return calendar.elapsed(received, extended_on) <= days and taken <= extended_days
+
+
+def escalation_ack_due(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar) -> date | None:
+    """When an escalation's acknowledgement is owed (the Code's Stage 2), or None: not under the Code, or
+    acknowledged, or closed."""
+    if stage.number < 2 or stage.acknowledged is not None or is_closed(stage) \
+            or not rules.under_code(stage.procedure, stage.case_received):
+        return None
+    owed = rules.timescale(stage.procedure, f"stage{stage.number}_acknowledgement", stage.requested,
+                           stage.case_received)
+    return calendar.add(stage.requested, owed.days)
 
 
 def acknowledgement_due(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: date,

@@ -73,6 +73,7 @@ class StageRow:
     outcome_overridden: bool = False
     acknowledged: date | None = None
     case_received: date | None = None
+    provisional: bool = False
 
 
 @dataclass(slots=True)
@@ -146,7 +147,7 @@ def stage_row(stage: StageDates, rules: RuleBook, calendar: WorkingCalendar, *, 
                     stage.statement_agreed, stage.extended_on, stage.extended_days, stage.paused_since,
                     stage.paused_days, stage.panel_on, stage.findings_on, stage.responded, outcome,
                     dl.step if dl else None, dl.due if dl else None, acknowledged=stage.acknowledged,
-                    case_received=stage.case_received)
+                    case_received=stage.case_received, provisional=bool(dl and dl.provisional))
 
 
 def new_case(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: date, reference: str, *,

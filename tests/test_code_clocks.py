@@ -14,7 +14,10 @@ D = date
 RULES = RuleBook()
 
 
-def corporate(number=1, requested=D(2026, 4, 1), received=None, **kw) -> StageDates:
+APRIL_1 = D(2026, 4, 1)
+
+
+def corporate(number=1, requested=APRIL_1, received=None, **kw) -> StageDates:
     return StageDates("corporate", number, requested, case_received=received or requested, **kw)
 
 

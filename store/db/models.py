@@ -177,6 +177,7 @@ class Stage(SQLModel, table=True):
     acknowledged: date | None = None  # Stage 1: the case's acknowledgement; Stage 2 under the Code: its own
     case_received: date | None = None  # the case's receipt: the rules the stage runs under
     handler_id: int | None = Field(default=None, foreign_key="officer.id")  # who handles it (Code: not Stage 1's)
+    provisional: bool = False  # ``due`` counts from an acknowledgement's deadline: none is recorded yet
 
 
 class ComplaintIssue(SQLModel, table=True):

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, select
 
+from domain.clock import escalation_ack_due
 from domain.lifecycle import check_assignment, check_date, check_escalation, check_open, stage_name
 from domain.timescales import RuleError
 from domain.vocab import IndependentRole, parse_choice
@@ -48,9 +49,7 @@ class EscalationMixin(StageClockMixin):
                           case_received=case.received)
             self._refresh(stage)
             session.add(stage)
-            if self.rules.under_code(case.kind, case.received):  # the escalation's acknowledgement is owed
-                ack = self.rules.timescale(case.kind, f"stage{number}_acknowledgement", on, case.received)
-                case.ack_due = self.calendar.add(on, ack.days)
+            case.ack_due = escalation_ack_due(stage, self.rules, self.calendar) or case.ack_due
             case.closed = None
             self._event(session, case, "stage requested", f"Stage {number}", None, on)
             self._touch(case)

@@ -26,6 +26,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("acknowledged", sa.Date(), nullable=True))
         batch.add_column(sa.Column("case_received", sa.Date(), nullable=True))
         batch.add_column(sa.Column("handler_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("provisional", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.create_foreign_key("fk_stage_handler", "officer", ["handler_id"], ["id"])
     with op.batch_alter_table("case") as batch:
         batch.add_column(sa.Column("not_accepted", sa.Date(), nullable=True))
@@ -70,6 +71,7 @@ def downgrade() -> None:
         batch.drop_column("not_accepted")
     with op.batch_alter_table("stage") as batch:
         batch.drop_constraint("fk_stage_handler", type_="foreignkey")
+        batch.drop_column("provisional")
         batch.drop_column("handler_id")
         batch.drop_column("case_received")
         batch.drop_column("acknowledged")
