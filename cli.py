@@ -345,6 +345,7 @@ def _register() -> None:
     from commands import (
         casefile,
         cases,
+        code,
         digest,
         documents,
         edits,
@@ -384,6 +385,9 @@ def _register() -> None:
     app.command()(links.merge)
     app.command()(links.unmerge)
     app.command()(links.undo)
+    app.command("not-accepted")(code.not_accepted)
+    app.command()(code.letter)
+    app.command()(code.assess)
 
 
 #: Set by Ctrl-C (see ``_interrupt``).
