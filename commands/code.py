@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from cli import DbOption, TodayOption, check_text, opened, parse_today
+from cli import DbOption, TodayOption, check_text, fail, opened, parse_today, parse_year
 from commands.followup import _date
 from domain.harmless import shown
 from domain.vocab import CodeSection, Compliance, Exclusion
@@ -91,3 +92,37 @@ def assess(
                                                                         evidence, actions)
     typer.echo(f"Self-assessment {year}/{(year + 1) % 100:02d}, {section.value.replace('_', ' ')}: "
                f"{compliance.value}")
+
+
+def _code_sections(db: str | None, year_text: str | None, today_text: str | None) -> tuple[Any, list[Any]]:
+    from domain.code_report import compute
+    from store.views.code_report import code_facts
+
+    day = parse_today(today_text)
+    year = parse_year(year_text, day)
+    with opened(db) as (database, config):
+        facts = code_facts(database, config, year)
+        return year, compute(facts, config.calendar(), config.rules)
+
+
+def code_summary(db: str | None, year_text: str | None, today_text: str | None, fmt: str) -> None:
+    """``complaints summary --code``: the Code's annual report as text, Markdown or HTML."""
+    from reports.code_report import render
+
+    year, sections = _code_sections(db, year_text, today_text)
+    typer.echo(render(fmt, year, sections), nl=False)
+
+
+def code_export(db: str | None, year_text: str | None, today_text: str | None, output: Path | None) -> None:
+    """``complaints export --code --output FILE.xlsx``: the Code's annual report as a workbook."""
+    from reports.code_report import write_xlsx
+    from reports.export import ExportError
+
+    if output is None or output.suffix.lower() != ".xlsx":
+        fail("--code writes a workbook: give --output a file ending .xlsx")
+    year, sections = _code_sections(db, year_text, today_text)
+    try:
+        write_xlsx(year, sections, output)
+    except ExportError as exc:
+        fail(str(exc))
+    typer.echo(f"Wrote the Complaint Handling Code report {year.label} to {output}", err=True)
