@@ -67,7 +67,7 @@ years = 6
 #   caseload.open, caseload.mark, case.back, case.banner, case.person, case.save_document, person.back,
 #   person.open, settings.back, settings.theme,
 #   settings.team, settings.officer, settings.pool, settings.rename, settings.retire, reports.back,
-#   reports.previous, reports.next, reports.copy, reports.export, form.cancel, form.save, demo_offer.demo,
+#   reports.previous, reports.next, reports.copy, reports.export, reports.code, form.cancel, form.save, demo_offer.demo,
 #   demo_offer.empty
 """
 
