@@ -71,7 +71,7 @@ def letter(
 def assess(
     year: Annotated[int, typer.Option("--year", help="The financial year's first year (2026 = 2026/27).")],
     section: Annotated[CodeSection, typer.Option("--section", help="The section of the Code.")],
-    compliance: Annotated[Compliance, typer.Option("--compliance", help="yes, partly or no.")],
+    compliance: Annotated[Compliance, typer.Option("--compliance", help="complies, partly or does_not_comply.")],
     evidence: Annotated[str | None, typer.Option("--evidence", help="The evidence.")] = None,
     actions: Annotated[str | None, typer.Option("--actions", help="Actions to comply.")] = None,
     db: DbOption = None,

@@ -262,9 +262,11 @@ class CodeSection(StrEnum):
 
 
 class Compliance(StrEnum):
-    YES = "yes"
+    """How far a section of the Code is complied with (not "yes"/"no": those words already show as themselves)."""
+
+    COMPLIES = "complies"
     PARTLY = "partly"
-    NO = "no"
+    DOES_NOT_COMPLY = "does_not_comply"
 
 
 DISPLAY.update({
@@ -276,7 +278,7 @@ DISPLAY.update({
     CodeSection.PROCESS: "The process", CodeSection.STAGES: "The stages", CodeSection.PUTTING_RIGHT:
     "Putting things right", CodeSection.SELF_ASSESSMENT: "Self-assessment and reporting",
     CodeSection.SCRUTINY: "Scrutiny and oversight",
-    Compliance.YES: "Complies", Compliance.PARTLY: "Partly", Compliance.NO: "Does not comply",
+    Compliance.COMPLIES: "Complies", Compliance.PARTLY: "Partly", Compliance.DOES_NOT_COMPLY: "Does not comply",
 })
 
 

@@ -69,9 +69,9 @@ def test_letter_and_self_assessment_are_entered_per_year(path):
     done = run("assess", "--year", "2026", "--section", "stages", "--compliance", "partly",
                "--actions", "Train Stage 2 handlers", "--db", path)
     assert done.output == "Self-assessment 2026/27, stages: partly\n"
-    run("assess", "--year", "2026", "--section", "stages", "--compliance", "yes", "--db", path)
+    run("assess", "--year", "2026", "--section", "stages", "--compliance", "complies", "--db", path)
     (row,) = read(path, CodeSelfAssessment)
-    assert (row.section, row.compliance, row.actions) == ("stages", "yes", None)
+    assert (row.section, row.compliance, row.actions) == ("stages", "complies", None)
 
 
 def test_show_says_the_response_date_is_provisional_until_acknowledged(path):

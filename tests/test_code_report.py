@@ -104,3 +104,28 @@ def test_summary_code_in_text_markdown_html_and_an_xlsx_whose_text_is_never_a_fo
     refused = runner.invoke(cli.app, ["export", "--code", "--output", str(tmp_path / "x.csv"), "--db", path],
                             env=env)
     assert refused.exit_code == 1 and "give --output a file ending .xlsx" in refused.output
+
+
+def test_the_register_carries_the_code_year_whole_and_the_report_is_the_same_after_a_round_trip(year_db, tmp_path):
+    path = str(year_db[0])
+    env = {"COMPLAINTS_TODAY": "2027-04-10"}
+    out = tmp_path / "register.csv"
+    assert runner.invoke(cli.app, ["export", "--register", "--db", path, "--output", str(out)],
+                         env=env).exit_code == 0
+    text = out.read_text(encoding="utf-8-sig")
+    header = text.splitlines()[0].split(",")
+    assert header[-5:] == ["stage2_acknowledged", "stage2_handler", "not_accepted", "exclusion", "exclusion_note"]
+    assert "2026-06-24,Jo Two" in text and ",2026-06-01,service_request," in text
+    copy = str(tmp_path / "copy.db")
+    done = runner.invoke(cli.app, ["import", str(out), "--db", copy], env=env)
+    assert done.exit_code == 0, done.output
+    again = tmp_path / "again.csv"
+    runner.invoke(cli.app, ["export", "--register", "--db", copy, "--output", str(again)], env=env)
+    assert again.read_text(encoding="utf-8-sig") == text
+    first = runner.invoke(cli.app, ["summary", "--code", "--year", "2026", "--format", "text", "--db", path], env=env)
+    second = runner.invoke(cli.app, ["summary", "--code", "--year", "2026", "--format", "text", "--db", copy],
+                           env=env)
+    # the letter and the self-assessment are entered per database, not carried by the register of cases
+    cut = "Self-assessment against the Code"
+    assert first.output.split("Corporate complaints under")[1].split("Service improvements")[0] == \
+        second.output.split("Corporate complaints under")[1].split("Service improvements")[0], cut
