@@ -45,12 +45,12 @@ class CodeMixin(ServiceBase):
         check_date("acknowledgement", on, self.today(), ("escalation request", stage.requested))
         first = next(s for s in stages if s.number == 1)
         stage1_handler = first.handler_id or case.officer_id
-        named = handler and handler.strip()
-        chosen = self._named(session, Officer, handler, for_new_work=True, new=False) if named else None
-        handler_id = row_id(chosen) if chosen is not None else None
-        if handler_id is None:
+        chosen = self._named(session, Officer, handler, for_new_work=True, new=False) if handler and handler.strip() \
+            else None
+        if chosen is None:
             raise RuleError(f"{case.reference}: acknowledging Stage {stage.number} names its handler "
                             f"({SEPARATE_HANDLER})")
+        handler_id = row_id(chosen)
         if stage1_handler is not None and handler_id == stage1_handler:
             raise RuleError(f"{case.reference}: {SEPARATE_HANDLER}")
         if first.handler_id is None:
@@ -61,7 +61,10 @@ class CodeMixin(ServiceBase):
         self._event(session, case, "acknowledged", f"Stage {stage.number} due", old_due, stage.due,
                     f"escalation acknowledged on {on:%d/%m/%Y}")
         if case.officer_id != handler_id:
-            self._set(session, case, case, "officer_id", handler_id, "reassigned", "Stage 2 handler")
+            before = session.get(Officer, case.officer_id) if case.officer_id else None
+            self._event(session, case, "reassigned", "officer", before.name if before else None, chosen.name,
+                        f"Stage {stage.number} handler")
+            case.officer_id = handler_id
         case.ack_due = None
         self._touch(case)
         return True
