@@ -129,3 +129,16 @@ def test_the_register_carries_the_code_year_whole_and_the_report_is_the_same_aft
     cut = "Self-assessment against the Code"
     assert first.output.split("Corporate complaints under")[1].split("Service improvements")[0] == \
         second.output.split("Corporate complaints under")[1].split("Service improvements")[0], cut
+
+
+def test_an_import_refuses_a_refusal_without_its_exclusion_or_with_a_response(tmp_path):
+    reg = tmp_path / "reg.csv"
+    reg.write_text("kind,received,not_accepted,exclusion,stage1_responded\n"
+                   "corporate,2026-06-01,2026-06-02,,\n"
+                   "corporate,2026-06-01,2026-06-02,legal_proceedings,2026-06-05\n"
+                   "corporate,2026-06-01,2026-06-02,service_request,\n", encoding="utf-8")
+    done = runner.invoke(cli.app, ["import", str(reg), "--db", str(tmp_path / "c.db")],
+                         env={"COMPLAINTS_TODAY": "2026-11-22"})
+    assert done.exit_code == 1
+    assert "row 2, exclusion: a contact not accepted as a complaint needs its exclusion" in done.output
+    assert "row 3, not_accepted: a contact not accepted as a complaint has no response or later stage" in done.output

@@ -117,6 +117,9 @@ class IntakeMixin(CodeMixin):
             case = self._case(session, reference, expected_version)
             if self._acknowledge_escalation(session, case, on, handler):
                 return
+            if handler and handler.strip():
+                raise RuleError(f"{case.reference}: a handler is named when a Complaint Handling Code escalation to "
+                                "Stage 2 is acknowledged; leave it blank here")
             if case.acknowledged is not None:
                 raise RuleError(f"{case.reference} was already acknowledged on {case.acknowledged:%d/%m/%Y}")
             if not Kind(case.kind).has_clock:
