@@ -80,3 +80,11 @@ def test_show_says_the_response_date_is_provisional_until_acknowledged(path):
     # received Tue 17/11: acknowledgement due in 5 (24/11), the response 10 after that (08/12), provisional
     assert "Acknowledgement due 24/11/2026" in shown.output
     assert "response due 08/12/2026 (provisional until acknowledged)" in shown.output
+
+
+def test_the_digest_marks_a_provisional_date(path):
+    due = run("due", "--db", path, "--within", "15")
+    assert due.exit_code == 0, due.output
+    line = next(x for x in due.output.splitlines() if "CC-2026-00002" in x and "Stage 1" in x)
+    assert "08/12/2026?" in line
+    assert due.output.rstrip().splitlines()[-1].endswith("? provisional (until acknowledged)")
