@@ -80,3 +80,28 @@ async def test_R_records_a_contact_not_accepted_with_its_exclusion(tmp_path):
         assert (case.not_accepted, case.exclusion, case.closed) == (TODAY, "service_request", TODAY)
     finally:
         db.close()
+
+
+async def test_h_on_the_year_end_screen_shows_the_codes_report_and_again_the_tables(tmp_path):
+    from rich.text import Text
+
+    from tui.reports_screen import ReportsScreen
+
+    path, _ = one_case(tmp_path)
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        await pilot.press("right_square_bracket")  # the year in progress, 2026/27
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        shown = app.screen.query_one("#reports-tables").content
+        assert isinstance(shown, Text) and "Complaint Handling Code: annual report 2026/27" in shown.plain
+        lines = {" ".join(line.split()) for line in shown.plain.splitlines()}
+        assert "Acknowledged within 5 working days 0 0" in lines  # logged, not yet acknowledged
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert not isinstance(app.screen.query_one("#reports-tables").content, Text)
