@@ -144,3 +144,10 @@ def test_a_corporate_case_received_before_the_code_keeps_three_stages_and_its_cl
     service.request_stage(ref, 2, D(2026, 5, 1))
     case, (_, two) = _stages(service, ref)
     assert two.due == D(2026, 5, 18) and case.ack_due is None  # 10 from the request (Mon 4 May a holiday)
+
+
+def test_correcting_the_received_date_moves_a_case_in_or_out_of_the_code(service):
+    ref = service.log("corporate", D(2026, 4, 1), complainant="Alex Example")
+    service.correct_date(ref, "received", D(2026, 3, 31))
+    case, (one,) = _stages(service, ref)
+    assert (one.case_received, one.due, one.provisional) == (D(2026, 3, 31), D(2026, 4, 16), False)
