@@ -138,6 +138,7 @@ class StageClockMixin(ServiceBase):
             if last.outcome == Outcome.WITHDRAWN.value:
                 raise RuleError(f"{case.reference} was withdrawn: log a new complaint instead")
             check_date("reopening", on, self.today(), ("Stage 1 response", last.responded))
+            # the complainant's return is acknowledged as it is reopened: under the Code its clock counts from then
             stage = Stage(case_id=row_id(case), procedure=case.kind, number=1, round=last.round + 1, requested=on,
                           case_received=case.received, acknowledged=on)
             self._refresh(stage)
