@@ -392,8 +392,9 @@ class ImportPlan:
     def _stage2(self, cid: int, r: RegisterRow) -> date | None:
         assert r.stage2_requested is not None
         if r.stage2_declined:
-            self._stage_row(cid, StageDates(r.kind, 2, r.stage2_requested, declined=r.stage2_declined),
-                            received=r.received)
+            self._stage_row(cid, StageDates(r.kind, 2, r.stage2_requested, declined=r.stage2_declined,
+                                            acknowledged=r.stage2_acknowledged),
+                            received=r.received, handler=r.stage2_handler)
             return r.stage2_declined
         start = r.stage2_started or r.stage2_requested
         two = StageDates(r.kind, 2, r.stage2_requested, statement_agreed=r.stage2_started,
