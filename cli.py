@@ -345,6 +345,7 @@ def _register() -> None:
     from commands import (
         casefile,
         cases,
+        code,
         digest,
         documents,
         edits,
@@ -386,6 +387,9 @@ def _register() -> None:
     app.command()(links.unmerge)
     app.command()(links.undo)
     app.command()(letters.letter)
+    app.command("not-accepted")(code.not_accepted)
+    app.command("ombudsman-letter")(code.letter)
+    app.command()(code.assess)
 
 
 #: Set by Ctrl-C (see ``_interrupt``).

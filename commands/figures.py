@@ -42,6 +42,9 @@ def summary(
     ascii_only: Annotated[bool, typer.Option("--ascii", help="Text without box drawing or arrows, for mail "
                                                              "clients that mangle them.")] = False,
     list_tables: ListTablesOption = False,
+    code: Annotated[bool, typer.Option("--code", help="The Complaint Handling Code's annual report (corporate "
+                                                      "complaints, refusals, improvements, the Ombudsman's letter, "
+                                                      "the self-assessment).")] = False,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -50,7 +53,13 @@ def summary(
     Figures never name or reference a complainant or child.
 
     Example: complaints summary --year 2024/25 --format html > summary.html
+    Example: complaints summary --code --year 2026 --format markdown > code-report-2026-27.md
     """
+    if code:
+        from commands.code import code_summary
+
+        code_summary(db, year, today, "text" if fmt is SummaryFormat.rich else fmt.value)
+        return
     ids = _table_ids(tables)
     now, before = _figures(db, year, today, compare=not no_compare)
     if fmt is SummaryFormat.rich:
@@ -81,6 +90,8 @@ def export(
     years: YearsOption = None,
     tables: TablesOption = None,
     list_tables: ListTablesOption = False,
+    code: Annotated[bool, typer.Option("--code", help="The Complaint Handling Code's annual report, as XLSX "
+                                                      "(--output a .xlsx file).")] = False,
     db: DbOption = None,
     today: TodayOption = None,
 ) -> None:
@@ -94,6 +105,11 @@ def export(
 
     Example: complaints export --register --output register.xlsx
     """
+    if code:
+        from commands.code import code_export
+
+        code_export(db, year, today, output)
+        return
     if register:
         from commands.register import export_register
 

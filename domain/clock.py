@@ -16,8 +16,9 @@ DUE_SOON_DAYS = 2
 #: Changes whenever the way a stored deadline is computed changes, so that every database computes its
 #: open deadlines again when next opened (it is part of ``Config.calendar_fingerprint``).
 #: 2: an extension agreed after the timescale ran out no longer moves the deadline; a response settles
-#: an acknowledgement still owed.
-CLOCK_VERSION = 2
+#: an acknowledgement still owed. 3: a rule's starting event is part of the rule (the Complaint Handling Code
+#: counts from the acknowledgement).
+CLOCK_VERSION = 3
 #: Steps whose timescale an agreed extension can lengthen.
 EXTENDABLE = ("stage1", "stage2", "stage3", "response")
 
@@ -37,6 +38,10 @@ class StageFacts(Protocol):
     findings_on: date | None
     responded: date | None
     declined: date | None
+    #: The stage's acknowledgement (Stage 1: the case's; Stage 2 under the Code: the escalation's).
+    acknowledged: date | None
+    #: The day the case was received: which rules it runs under (None on rows from before it was kept).
+    case_received: date | None
 
 
 @dataclass
@@ -55,6 +60,8 @@ class StageDates:
     findings_on: date | None = None
     responded: date | None = None
     declined: date | None = None
+    acknowledged: date | None = None
+    case_received: date | None = None
 
 
 class State(StrEnum):
@@ -88,6 +95,9 @@ class Deadline:
     #: The date an extension agreed too late would have given: it does not count (the reply will be
     #: outside timescale whenever it comes), so the deadline stays the timescale's own.
     late_extension: date | None = None
+    #: Counted from the acknowledgement's own deadline because no acknowledgement is recorded yet: the due
+    #: date moves once one is.
+    provisional: bool = False
 
 
 def step_and_start(stage: StageFacts) -> tuple[str, date]:
@@ -122,8 +132,8 @@ def deadline(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar) -> D
     """
     if is_closed(stage):
         return None
-    step, start = step_and_start(stage)
-    rule = rules.timescale(stage.procedure, step, start)
+    step, start, provisional = clock_start(stage, rules, calendar)
+    rule = rules.timescale(stage.procedure, step, step_and_start(stage)[1], stage.case_received)
     days = rule.days
     due = calendar.add(start, days + stage.paused_days)
     late = None
@@ -134,7 +144,24 @@ def deadline(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar) -> D
             due = calendar.add(start, days + stage.paused_days)
         else:
             late = calendar.add(start, extended + stage.paused_days)
-    return Deadline(step, start, days, due, rules.relaxed(stage.procedure, step, due), late)
+    return Deadline(step, start, days, due, rules.relaxed(stage.procedure, step, due), late, provisional)
+
+
+def clock_start(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar) -> tuple[str, date, bool]:
+    """The step a live stage is at, the day its clock starts by the rule's starting event, and whether that
+    day is provisional (a rule counting from an acknowledgement not yet recorded counts from the day the
+    acknowledgement is due)."""
+    step, natural = step_and_start(stage)
+    rule = rules.timescale(stage.procedure, step, natural, stage.case_received)
+    if rule.starts == "acknowledgement":
+        if stage.acknowledged is not None:
+            return step, stage.acknowledged, False
+        owed = "acknowledgement" if stage.number == 1 else f"stage{stage.number}_acknowledgement"
+        ack = rules.timescale(stage.procedure, owed, stage.requested, stage.case_received)
+        return step, calendar.add(stage.requested, ack.days), True
+    if rule.starts == "request":
+        return step, stage.requested, False
+    return step, natural, False
 
 
 def late_extension_warning(extended_on: date, timescale_due: date, days: int | None = None) -> str | None:
@@ -144,6 +171,19 @@ def late_extension_warning(extended_on: date, timescale_due: date, days: int | N
     after = f"after day {days}" if days else "after the timescale ran out"
     return (f"agreed {after} ({timescale_due:%d/%m/%Y}): the reply will count as outside timescale, "
             "and the case stays overdue")
+
+
+def provisional_words(dl: Deadline) -> str:
+    """What follows a provisional due date on the case screen and in ``complaints show`` ("" when fixed)."""
+    return " (provisional: counted from the acknowledgement's deadline until one is recorded)" if dl.provisional \
+        else ""
+
+
+def response_after(shown: Deadline | None, stage: Deadline | None) -> str:
+    """The stage's provisional response date, after another deadline shown first (the acknowledgement owed)."""
+    if stage is None or not stage.provisional or shown is stage:
+        return ""
+    return f" · response due {stage.due:%d/%m/%Y} (provisional until acknowledged)"
 
 
 def late_extension_note(dl: Deadline) -> str | None:
@@ -223,10 +263,21 @@ def within_timescale(received: date, responded: date, extended_on: date | None, 
     return calendar.elapsed(received, extended_on) <= days and taken <= extended_days
 
 
+def escalation_ack_due(stage: StageFacts, rules: RuleBook, calendar: WorkingCalendar) -> date | None:
+    """When an escalation's acknowledgement is owed (the Code's Stage 2), or None: not under the Code, or
+    acknowledged, or closed."""
+    if stage.number < 2 or stage.acknowledged is not None or is_closed(stage) \
+            or not rules.under_code(stage.procedure, stage.case_received):
+        return None
+    owed = rules.timescale(stage.procedure, f"stage{stage.number}_acknowledgement", stage.requested,
+                           stage.case_received)
+    return calendar.add(stage.requested, owed.days)
+
+
 def acknowledgement_due(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: date,
                         acknowledged: date | None = None, settled: bool = False) -> date | None:
     """When an acknowledgement is owed: for a kind with a clock, not yet acknowledged, while no response or
     closing has ``settled`` it; None otherwise. The one rule for the forms, imports, corrections and re-syncs."""
     if acknowledged is not None or settled or not Kind(kind).has_clock:
         return None
-    return calendar.add(received, rules.timescale(kind, "acknowledgement", received).days)
+    return calendar.add(received, rules.timescale(kind, "acknowledgement", received, received).days)

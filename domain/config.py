@@ -37,7 +37,9 @@ managers = []                        # login names with the manager role
 auditors = []                        # login names that may read but change nothing
 
 [procedure]
-corporate_stages = 3                 # 2 or 3
+corporate_stages = 3                 # 2 or 3 (corporate complaints received before the Code)
+# code_from = 2026-04-01             # the Ombudsman's Complaint Handling Code governs corporate complaints
+                                     # received from this day (the default); false: not adopted
 
 # A council's own timescales, in force from a date (earlier cases keep the old rule):
 # [[timescale]]
@@ -46,6 +48,9 @@ corporate_stages = 3                 # 2 or 3
 # days = 15
 # extended_days = 25
 # from = 2027-04-01
+# starts = "receipt"                 # receipt, acknowledgement, request, statement_agreed, panel, findings,
+                                     # previous_response
+# code = true                        # a variant of the Complaint Handling Code's clock (cases under the Code)
 
 [retention]
 years = 6
@@ -71,12 +76,12 @@ years = 6
 # action.compliment, action.acknowledge, action.extend, action.pause, action.resume, action.respond,
 # action.request2, action.assign, action.action, action.persistent, view.followup, action.note, action.note_edit,
 # action.attach, action.email, action.edit, action.reassign, action.link, action.merge, action.undo,
-# action.action_done, action.persistent_review, action.letter
+# action.action_done, action.persistent_review, action.letter, action.not_accepted
 # on screens: caseload.down, caseload.up, caseload.page_down, caseload.page_up, caseload.first, caseload.last,
 #   caseload.open, caseload.mark, case.back, case.banner, case.person, case.save_document, person.back,
 #   person.open, settings.back, settings.theme,
 #   settings.team, settings.officer, settings.pool, settings.rename, settings.retire, reports.back,
-#   reports.previous, reports.next, reports.copy, reports.export, form.cancel, form.save, demo_offer.demo,
+#   reports.previous, reports.next, reports.copy, reports.export, reports.code, form.cancel, form.save, demo_offer.demo,
 #   demo_offer.empty
 """
 
@@ -195,7 +200,7 @@ def from_settings(data: dict[str, Any], *, login: str, path: Path | None = None)
             raise ConfigError(f"[calendar] closures item {i + 1}: {raw!r} is not a date like 2026-12-29") from None
     procedure = data.get("procedure", {})
     rules = RuleBook().with_overrides(data.get("timescale", []), procedure.get("corporate_stages"),
-                                      data.get("relaxation", []))
+                                      data.get("relaxation", []), procedure.get("code_from", "default"))
     roles = data.get("roles", {})
     retention = data.get("retention", {}).get("years", 6)
     if not isinstance(retention, int) or retention < 1:

@@ -40,23 +40,30 @@ def check_open(stage: StageFacts) -> None:
                         + (" (reopen it first)" if stage.number == 1 else ""))
 
 
-def check_extend(stage: StageFacts, on: date, days: int | None, rules: RuleBook, today: date) -> int:
-    """The agreed number of working days for an extension, or a refusal naming the maximum."""
+def check_extend(stage: StageFacts, on: date, days: int | None, rules: RuleBook, today: date,
+                 reason: str | None = None) -> int:
+    """The agreed number of working days for an extension, or a refusal naming the maximum.
+
+    Under the Complaint Handling Code an extension needs a reason (explained to the complainant)."""
     check_open(stage)
     step, start = step_and_start(stage)
+    if rules.under_code(stage.procedure, stage.case_received) and not (reason or "").strip():
+        raise RuleError(f"Complaint Handling Code: extending {stage_name(stage)} needs a reason, explained to the "
+                        "complainant with the Ombudsman's details")
     if step not in ("stage1", "stage2", "stage3", "response"):
         raise RuleError(f"{stage_name(stage)} at step {step.replace('_', ' ')} cannot be extended")
     if stage.extended_on is not None:
         raise RuleError(f"{stage_name(stage)} was already extended on {stage.extended_on:%d/%m/%Y}: "
                         "a stage is extended once, to its maximum")
     check_date("extension agreed", on, today, ("start of the clock", start))
-    rule = rules.timescale(stage.procedure, step, start)
+    rule = rules.timescale(stage.procedure, step, start, stage.case_received)
     if rule.extended_days is None:
         raise RuleError(f"{stage_name(stage)} has no extended timescale: it cannot be extended")
     agreed = rule.extended_days if days is None else days
     if agreed > rule.extended_days:
+        more = "" if rule.starts == "receipt" else f" ({rule.extended_days - rule.days} more)"
         raise RuleError(f"{stage_name(stage)} may be extended to at most {rule.extended_days} working days "
-                        f"from {rule.starts}; {agreed} were asked")
+                        f"from {rule.starts_label}{more}; {agreed} were asked")
     if agreed <= rule.days:
         raise RuleError(f"an extension must run beyond the {rule.days} working days {stage_name(stage)} "
                         f"already has; {agreed} were asked")
@@ -117,8 +124,10 @@ def check_escalation(procedure: str, previous: StageFacts | None, existing_next:
     """Whether a request for stage ``number`` may be logged after ``previous``."""
     if procedure not in COMPLAINT_KINDS:
         raise RuleError(f"a {procedure.replace('_', ' ')} has no further stages")
-    if number > rules.stages(procedure):
-        raise RuleError(f"the {procedure} procedure has {rules.stages(procedure)} stages: "
+    received = previous.case_received if previous is not None else None
+    if number > rules.stages(procedure, received):
+        code = " under the Complaint Handling Code" if rules.under_code(procedure, received) else ""
+        raise RuleError(f"the {procedure} procedure has {rules.stages(procedure, received)} stages{code}: "
                         f"there is no Stage {number}")
     if existing_next:
         raise RuleError(f"Stage {number} has already been requested")

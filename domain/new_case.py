@@ -44,6 +44,9 @@ class CaseRow:
     ack_due: date | None
     closed: date | None
     version: int = 1
+    not_accepted: date | None = None
+    exclusion: str | None = None
+    exclusion_note: str | None = None
 
 
 @dataclass(slots=True)
@@ -71,6 +74,10 @@ class StageRow:
     due: date | None
     late_request: bool = False
     outcome_overridden: bool = False
+    acknowledged: date | None = None
+    case_received: date | None = None
+    provisional: bool = False
+    handler_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -137,13 +144,15 @@ def arrival(kind: str, source: str | None = None) -> EventText:
 
 def stage_row(stage: StageDates, rules: RuleBook, calendar: WorkingCalendar, *, id: int | None = None,  # noqa: A002
               case_id: int | None = None, outcome: str | None = None, accepted: date | None = None,
-              round: int = 0) -> StageRow:  # noqa: A002 - the columns' names
+              round: int = 0, handler_id: int | None = None) -> StageRow:  # noqa: A002 - the columns' names
     """A stage's row, with the deadline it runs against while it is live."""
     dl = deadline(stage, rules, calendar)
     return StageRow(id, case_id, stage.procedure, stage.number, round, stage.requested, accepted, stage.declined,
                     stage.statement_agreed, stage.extended_on, stage.extended_days, stage.paused_since,
                     stage.paused_days, stage.panel_on, stage.findings_on, stage.responded, outcome,
-                    dl.step if dl else None, dl.due if dl else None)
+                    dl.step if dl else None, dl.due if dl else None, acknowledged=stage.acknowledged,
+                    case_received=stage.case_received, provisional=bool(dl and dl.provisional),
+                    handler_id=handler_id)
 
 
 def new_case(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: date, reference: str, *,
@@ -166,6 +175,9 @@ def new_case(rules: RuleBook, calendar: WorkingCalendar, kind: str, received: da
         closed, stage = closed or received, None
     else:
         first = first_stage or StageDates(kind, 1, received)
+        first.case_received = first.case_received or received
+        if first.number == 1:
+            first.acknowledged = first.acknowledged or acknowledged
         stage = stage_row(first, rules, calendar, id=stage_id, case_id=id, outcome=outcome)
     settled = closed is not None or (stage is not None and stage.responded is not None)
     owed = acknowledgement_due(rules, calendar, kind, received, acknowledged, settled)

@@ -23,6 +23,7 @@ from domain.vocab import (
     Channel,
     ChildStatus,
     ComplainantGroup,
+    Exclusion,
     Kind,
     LgoDecision,
     Outcome,
@@ -41,22 +42,24 @@ COLUMNS: dict[str, str] = {
     "stage2_findings": "findings", "stage2_cost": "money", "stage3_requested": "date", "stage3_panel": "date",
     "stage3_responded": "date", "stage3_outcome": "outcome", "stage3_cost": "money", "lgo_received": "date",
     "lgo_decision": "lgo_decision", "lgo_closed": "date", "lgo_remedy": "remedy", "lgo_payment": "money",
+    "stage2_acknowledged": "date", "stage2_handler": "text", "not_accepted": "date", "exclusion": "exclusion",
+    "exclusion_note": "text",
 }
 REQUIRED = ("kind", "received")
 #: Date columns whose dates may lie ahead of today (a review is planned); every other date has happened.
 AHEAD = frozenset({"persistent_review"})
 STAGE_COLUMNS = tuple(c for c in COLUMNS if c.startswith(("stage1_", "stage2_", "stage3_")))
 CHOICES = {"kind": Kind, "channel": Channel, "group": ComplainantGroup, "child_status": ChildStatus,
-           "advocate": Advocate, "outcome": Outcome, "lgo_decision": LgoDecision}
+           "advocate": Advocate, "outcome": Outcome, "lgo_decision": LgoDecision, "exclusion": Exclusion}
 #: The order dates must keep along a complaint's way (the format's rule).
 DATE_ORDER = ("received", "stage1_responded", "stage2_requested", "stage2_started", "stage2_responded",
               "stage3_requested", "stage3_panel", "stage3_responded")
 #: The most characters each text column holds (``domain.limits``); every other cell holds at most ``CELL``.
 TEXT_LIMITS = {"reference": limits.REFERENCE, "complainant_id": limits.EXTERNAL_ID, "complainant": limits.NAME,
                "service_area": limits.LIST_NAME, "team": limits.LIST_NAME, "officer": limits.LIST_NAME,
-               "summary": limits.TEXT}
+               "summary": limits.TEXT, "stage2_handler": limits.LIST_NAME, "exclusion_note": limits.TEXT}
 #: Text columns whose cells may hold several lines (and tabs).
-MULTI_LINE = frozenset({"summary"})
+MULTI_LINE = frozenset({"summary", "exclusion_note"})
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,11 @@ class RegisterRow:
     lgo_closed: date | None = None
     lgo_remedy: str | None = None
     lgo_payment: Decimal | None = None
+    stage2_acknowledged: date | None = None  # under the Complaint Handling Code: the escalation's acknowledgement
+    stage2_handler: str | None = None  # the officer handling Stage 2 (the Code: not Stage 1's)
+    not_accepted: date | None = None  # the contact was not accepted as a complaint
+    exclusion: str | None = None  # why (Exclusion)
+    exclusion_note: str | None = None
 
     def cells(self) -> dict[str, str]:
         """The row as register cells (the export's text), keyed by column."""

@@ -189,6 +189,7 @@ def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
             err(f"stage{n}_extended", f"{extended.isoformat()} is outside Stage {n} (from its start to its response)")
     if not recorded.isdisjoint(_OTHER_DATES):
         _check_other_dates(r, err)
+    _check_code_columns(r, err)
     if r.lgo_received is None:
         if r.lgo_decision or r.lgo_closed or r.lgo_remedy or r.lgo_payment:
             err("lgo_received", "the Ombudsman's other columns need the date the enquiry was received")
@@ -197,6 +198,25 @@ def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
     if r.lgo_decision and not r.lgo_closed:
         err("lgo_closed", "a decision needs the date the Ombudsman closed the enquiry")
     return errors
+
+
+def _check_code_columns(r: RegisterRow, err: Callable[[str, str], None]) -> None:
+    """A contact not accepted (with its exclusion) was never answered as a complaint; Stage 2's acknowledgement
+    and handler belong to a Stage 2 that was requested."""
+    if r.not_accepted is not None:
+        if r.exclusion is None:
+            err("exclusion", "a contact not accepted as a complaint needs its exclusion")
+        if r.stage1_responded is not None or r.stage2_requested is not None:
+            err("not_accepted", "a contact not accepted as a complaint has no response or later stage")
+        if r.not_accepted < r.received:
+            err("not_accepted", f"{r.not_accepted.isoformat()} is before received ({r.received.isoformat()})")
+    elif r.exclusion is not None or r.exclusion_note is not None:
+        err("exclusion", "an exclusion needs the date the contact was not accepted (not_accepted)")
+    if (r.stage2_acknowledged or r.stage2_handler) and r.stage2_requested is None:
+        err("stage2_acknowledged" if r.stage2_acknowledged else "stage2_handler",
+            "Stage 2 needs the date it was requested (stage2_requested)")
+    elif r.stage2_acknowledged and r.stage2_requested and r.stage2_acknowledged < r.stage2_requested:
+        err("stage2_acknowledged", "is before stage2_requested")
 
 
 def _check_other_dates(r: RegisterRow, err: Callable[[str, str], None]) -> None:

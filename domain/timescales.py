@@ -24,13 +24,29 @@ STEPS: dict[str, tuple[str, ...]] = {
         "stage3_request", "stage3_panel", "stage3_findings", "stage3_response",
     ),
     "corporate": (
-        "acknowledgement", "stage1", "stage2_request", "stage2", "stage3_request", "stage3",
+        "acknowledgement", "stage1", "stage2_request", "stage2_acknowledgement", "stage2", "stage3_request",
+        "stage3",
     ),
     "concern": ("acknowledgement", "response"),
     "mp_enquiry": ("acknowledgement", "response"),
     "councillor_enquiry": ("acknowledgement", "response"),
     "comment": ("acknowledgement", "response"),
 }
+
+
+#: The events a clock can start from (a rule's ``starts``), with how they read on screen and paper.
+STARTS: dict[str, str] = {
+    "receipt": "receipt",
+    "acknowledgement": "the acknowledgement",
+    "request": "the request",
+    "statement_agreed": "statement of complaint agreed (else the request)",
+    "panel": "panel meeting",
+    "findings": "receipt of the panel's findings",
+    "previous_response": "the previous stage's response",
+}
+#: The day the Ombudsman's Complaint Handling Code governs corporate complaints received from (a council's
+#: settings may say another: ``[procedure] code_from``).
+CODE_FROM = date(2026, 4, 1)
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,10 @@ class Timescale:
     starts: str = "receipt"
     valid_from: date | None = None
     valid_to: date | None = None
+
+    @property
+    def starts_label(self) -> str:
+        return STARTS.get(self.starts, self.starts)
 
     def in_force(self, on: date) -> bool:
         return (self.valid_from is None or self.valid_from <= on) and (
@@ -72,18 +92,29 @@ def _t(procedure: str, step: str, days: int, extended: int | None = None, starts
 DEFAULT_TIMESCALES: tuple[Timescale, ...] = (
     *(_t(p, "acknowledgement", 2) for p in STEPS),
     _t("statutory", "stage1", 10, 20),
-    _t("statutory", "stage2_request", 20, starts="Stage 1 response"),
-    _t("statutory", "stage2", 25, 65, "statement of complaint agreed (else the request)"),
-    _t("statutory", "stage3_request", 20, starts="Stage 2 response"),
-    _t("statutory", "stage3_panel", 30, starts="request for a review panel"),
-    _t("statutory", "stage3_findings", 5, starts="panel meeting"),
-    _t("statutory", "stage3_response", 15, starts="receipt of the panel's findings"),
+    _t("statutory", "stage2_request", 20, starts="previous_response"),
+    _t("statutory", "stage2", 25, 65, "statement_agreed"),
+    _t("statutory", "stage3_request", 20, starts="previous_response"),
+    _t("statutory", "stage3_panel", 30, starts="request"),
+    _t("statutory", "stage3_findings", 5, starts="panel"),
+    _t("statutory", "stage3_response", 15, starts="findings"),
     _t("corporate", "stage1", 10, 20),
-    _t("corporate", "stage2_request", 20, starts="Stage 1 response"),
-    _t("corporate", "stage2", 10, 20, "request for Stage 2"),
-    _t("corporate", "stage3_request", 20, starts="Stage 2 response"),
-    _t("corporate", "stage3", 10, 20, "request for Stage 3"),
+    _t("corporate", "stage2_request", 20, starts="previous_response"),
+    _t("corporate", "stage2_acknowledgement", 5, starts="request"),
+    _t("corporate", "stage2", 10, 20, "request"),
+    _t("corporate", "stage3_request", 20, starts="previous_response"),
+    _t("corporate", "stage3", 10, 20, "request"),
     *(_t(p, "response", 10, 20) for p in ("concern", "mp_enquiry", "councillor_enquiry", "comment")),
+)
+
+#: The Complaint Handling Code's corporate clocks (LGSCO, part 6): two stages, each response counted from its
+#: acknowledgement, each extension capped (10 more at Stage 1, 20 more at Stage 2) and given with a reason.
+CODE_TIMESCALES: tuple[Timescale, ...] = (
+    _t("corporate", "acknowledgement", 5),
+    _t("corporate", "stage1", 10, 20, "acknowledgement"),
+    _t("corporate", "stage2_request", 20, starts="previous_response"),
+    _t("corporate", "stage2_acknowledgement", 5, starts="request"),
+    _t("corporate", "stage2", 20, 40, "acknowledgement"),
 )
 
 DEFAULT_RELAXATIONS: tuple[Relaxation, ...] = (
@@ -109,9 +140,29 @@ class RuleBook:
     relaxations: tuple[Relaxation, ...] = DEFAULT_RELAXATIONS
     corporate_stages: int = 3
     extra: tuple[Timescale, ...] = field(default=())
+    #: Corporate complaints received on or after this day run under the Complaint Handling Code (None: never).
+    code_from: date | None = CODE_FROM
+    code_timescales: tuple[Timescale, ...] = CODE_TIMESCALES
+    #: A council's own variants of the Code's clocks (``[[timescale]]`` with ``code = true``).
+    code_extra: tuple[Timescale, ...] = field(default=())
 
-    def timescale(self, procedure: str, step: str, on: date) -> Timescale:
-        """The rule for ``step`` of ``procedure`` whose clock starts on ``on``; later rules win."""
+    def under_code(self, procedure: str, received: date | None) -> bool:
+        """Whether a case of ``procedure`` received on ``received`` runs under the Complaint Handling Code."""
+        return (procedure == "corporate" and received is not None and self.code_from is not None
+                and received >= self.code_from)
+
+    def timescale(self, procedure: str, step: str, on: date, received: date | None = None) -> Timescale:
+        """The rule for ``step`` of ``procedure`` whose clock starts on ``on``; later rules win.
+
+        A corporate case ``received`` on or after ``code_from`` keeps the Code's rules for all its stages
+        (a case keeps the rules it was received under); any other by the day its clock starts.
+        """
+        if self.under_code(procedure, received):
+            for rule in (*reversed(self.code_extra), *self.code_timescales):
+                if rule.procedure == procedure and rule.step == step and rule.in_force(on):
+                    return rule
+            raise RuleError(f"the Complaint Handling Code has no {step.replace('_', ' ')} step for {procedure} "
+                            "complaints (it has two stages)")
         for rule in reversed(self.extra):
             if rule.procedure == procedure and rule.step == step and rule.in_force(on):
                 return rule
@@ -123,30 +174,43 @@ class RuleBook:
     def relaxed(self, procedure: str, step: str, due: date) -> Relaxation | None:
         return next((r for r in self.relaxations if r.covers(procedure, step, due)), None)
 
-    def stages(self, procedure: str) -> int:
-        """How many stages the procedure has (1 for enquiries, concerns and comments)."""
+    def stages(self, procedure: str, received: date | None = None) -> int:
+        """How many stages the procedure has (1 for enquiries, concerns and comments; 2 under the Code)."""
         if procedure == "statutory":
             return 3
+        if self.under_code(procedure, received):
+            return 2
         if procedure == "corporate":
             return self.corporate_stages
         return 1
 
     def with_overrides(self, overrides: Iterable[Mapping[str, Any]], corporate_stages: int | None = None,
-                       relaxations: Iterable[Mapping[str, Any]] = ()) -> RuleBook:
-        """A rule book with a council's rules (as read from its config file) added on top."""
-        extra = tuple(parse_timescale(o, f"timescale {i + 1}") for i, o in enumerate(overrides))
+                       relaxations: Iterable[Mapping[str, Any]] = (), code_from: Any = "default") -> RuleBook:
+        """A rule book with a council's rules (as read from its config file) added on top.
+
+        ``code_from``: the day the council adopted the Complaint Handling Code (False: not adopted)."""
+        parsed = [(bool(o.get("code")), parse_timescale(o, f"timescale {i + 1}")) for i, o in enumerate(overrides)]
+        extra = tuple(t for code, t in parsed if not code)
+        code_extra = tuple(t for code, t in parsed if code)
+        if code_from == "default":
+            adopted = self.code_from
+        elif code_from is False:
+            adopted = None
+        else:
+            adopted = _date(code_from, "[procedure] code_from")
         more = tuple(parse_relaxation(r, f"relaxation {i + 1}") for i, r in enumerate(relaxations))
         stages = self.corporate_stages if corporate_stages is None else corporate_stages
         if stages not in (2, 3):
             raise RuleError(f"corporate_stages is {stages}: a corporate procedure has 2 or 3 stages")
         return replace(self, extra=self.extra + extra, relaxations=self.relaxations + more,
-                       corporate_stages=stages)
+                       corporate_stages=stages, code_from=adopted, code_extra=self.code_extra + code_extra)
 
     def fingerprint(self) -> str:
         """A short hash that changes whenever any rule does (stored due dates depend on it)."""
         payload = json.dumps(
             [[asdict(t) for t in self.timescales + self.extra], [asdict(r) for r in self.relaxations],
-             self.corporate_stages],
+             self.corporate_stages, self.code_from,
+             [asdict(t) for t in self.code_timescales + self.code_extra]],
             default=str, sort_keys=True,
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
@@ -173,8 +237,12 @@ def parse_timescale(raw: Mapping[str, Any], where: str) -> Timescale:
         raise RuleError(f"{where}: days must be a whole number of working days, at least 1")
     if extended is not None and (not isinstance(extended, int) or extended < days):
         raise RuleError(f"{where}: extended_days must be a whole number no smaller than days")
-    default = next(t for t in DEFAULT_TIMESCALES if t.procedure == procedure and t.step == step)
-    return Timescale(procedure, step, days, extended, str(raw.get("starts", default.starts)),
+    default = next(t for t in (CODE_TIMESCALES if raw.get("code") else ()) + DEFAULT_TIMESCALES
+                   if t.procedure == procedure and t.step == step)
+    starts = str(raw.get("starts", default.starts))
+    if starts not in STARTS:
+        raise RuleError(f"{where}: starts {starts!r} is not one of: {', '.join(STARTS)}")
+    return Timescale(procedure, step, days, extended, starts,
                      _date(raw.get("from"), f"{where} from"), _date(raw.get("to"), f"{where} to"))
 
 

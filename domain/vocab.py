@@ -235,6 +235,53 @@ DISPLAY: dict[str, str] = {
 }
 
 
+class Exclusion(StrEnum):
+    """Why a contact was not accepted as a complaint (the Complaint Handling Code's exclusions)."""
+
+    SERVICE_REQUEST = "service_request"
+    LEGAL_PROCEEDINGS = "legal_proceedings"
+    OVER_12_MONTHS = "over_12_months"
+    OTHER_APPEAL_ROUTE = "other_appeal_route"
+    ALREADY_CONSIDERED = "already_considered"
+    OUTSIDE_REMIT = "outside_remit"
+    OTHER = "other"
+
+
+class CodeSection(StrEnum):
+    """The sections of the Complaint Handling Code a year's self-assessment covers."""
+
+    DEFINITIONS = "definitions"
+    EXCLUSIONS = "exclusions"
+    ACCESSIBILITY = "accessibility"
+    RESOURCES = "resources"
+    PROCESS = "process"
+    STAGES = "stages"
+    PUTTING_RIGHT = "putting_right"
+    SELF_ASSESSMENT = "self_assessment"
+    SCRUTINY = "scrutiny"
+
+
+class Compliance(StrEnum):
+    """How far a section of the Code is complied with (not "yes"/"no": those words already show as themselves)."""
+
+    COMPLIES = "complies"
+    PARTLY = "partly"
+    DOES_NOT_COMPLY = "does_not_comply"
+
+
+DISPLAY.update({
+    Exclusion.SERVICE_REQUEST: "A service request", Exclusion.LEGAL_PROCEEDINGS: "Legal proceedings",
+    Exclusion.OVER_12_MONTHS: "Over 12 months old", Exclusion.OTHER_APPEAL_ROUTE: "Another appeal route",
+    Exclusion.ALREADY_CONSIDERED: "Already considered",  # outside_remit: as the outcome, "Outside the remit"
+    CodeSection.DEFINITIONS: "Definitions", CodeSection.EXCLUSIONS: "Exclusions",
+    CodeSection.ACCESSIBILITY: "Accessibility and awareness", CodeSection.RESOURCES: "Complaint-handling resources",
+    CodeSection.PROCESS: "The process", CodeSection.STAGES: "The stages", CodeSection.PUTTING_RIGHT:
+    "Putting things right", CodeSection.SELF_ASSESSMENT: "Self-assessment and reporting",
+    CodeSection.SCRUTINY: "Scrutiny and oversight",
+    Compliance.COMPLIES: "Complies", Compliance.PARTLY: "Partly", Compliance.DOES_NOT_COMPLY: "Does not comply",
+})
+
+
 def label(value: str | None, blank: str = "") -> str:
     """The display name of a vocabulary value; ``blank`` for none; a council's own name as recorded.
 

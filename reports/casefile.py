@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from domain.clock import provisional_words, response_after
 from domain.contact_log import contact_words
 from domain.harmless import shown
 from domain.vocab import KIND_LABELS, Kind, display_value, label
@@ -35,7 +36,8 @@ def clock_words(file: CaseFile) -> str:
     if reading.deadline is None:
         return "closed" if d.closed else reading.state.label
     due = f"{d.due_for} due" if d.due_for else "due"
-    return f"{due} {reading.deadline.due:%d/%m/%Y} · {reading.describe}"
+    return (f"{due} {reading.deadline.due:%d/%m/%Y}{provisional_words(reading.deadline)} · {reading.describe}"
+            + response_after(reading.deadline, d.stage_clock.deadline))
 
 
 def case_file_lines(file: CaseFile) -> list[str]:

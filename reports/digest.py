@@ -54,10 +54,11 @@ def digest_text(items: list[DueItem], today: date, within: int, officer: str | N
     for i in items:  # stored text shown harmlessly: a name cannot clear the screen or forge a line
         name = shown(i.complainant) + (" [persistent]" if i.persistent else "")
         rows.append((i.state.symbol, shown(i.reference), label(i), i.stage, name, shown(i.officer),
-                     f"{i.due:%d/%m/%Y}", due_phrase(i.left, i.state)))
+                     f"{i.due:%d/%m/%Y}" + ("?" if i.provisional else ""), due_phrase(i.left, i.state)))
     widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(widths[c]) for c, cell in enumerate(r)).rstrip() for r in rows]
-    legend = f"‼ overdue   ! {soon_words}   ~ relaxed timescale"
+    legend = f"‼ overdue   ! {soon_words}   ~ relaxed timescale" + (
+        "   ? provisional (until acknowledged)" if any(i.provisional for i in items) else "")
     return "\n".join([head, "", *lines, "", legend, *after])
 
 

@@ -850,6 +850,7 @@ VALID: dict[str, tuple[Any, dict[str, str]]] = {
     "retire": (lambda svc: _listed(svc, "team", "Leaving Care"), {"list": "team", "name": "Leaving Care"}),
     "log": (_fostering, {"kind": "corporate", "channel": "email", "complainant": "Robin Example", "team": "Fostering"}),
     "acknowledge": (_open, {}),
+    "not_accepted": (_open, {"exclusion": "service_request"}),
     "extend": (_open, {"days": "20"}),
     "pause": (_open, {"reason": "waiting for the complainant"}),
     "resume": (_paused, {}),

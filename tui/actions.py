@@ -28,6 +28,7 @@ from domain.vocab import (
     Remedy,
 )
 from tui import (
+    actions_code,
     actions_documents,
     actions_edits,
     actions_followup,
@@ -66,7 +67,7 @@ def _late_extension(v: dict[str, Any], due: date | None) -> str | None:
 
 
 def _extend(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
-    due = svc.extend(ref or "", on(v), v["days"], expected_version=version)
+    due = svc.extend(ref or "", on(v), v["days"], reason=v.get("reason"), expected_version=version)
     if due < (on(v) or svc.today()):  # agreed after the timescale ran out: the deadline did not move
         return f"{ref}: extension recorded, but {late_extension_warning(on(v) or svc.today(), due)}"
     return f"{ref}: extended; now due {due:%d/%m/%Y}"
@@ -118,9 +119,12 @@ LIFECYCLE: tuple[Action, ...] = (
         Field("team", "Team praised", required=True, limit=limits.LIST_NAME, pick="team", new=True),
         Field("complainant", "From"), Field("summary", "What they said", limit=limits.TEXT)), _compliment,
         key="k", needs_case=False, creates=True, tooltip="Quick entry: a compliment for a team"),
-    Action("acknowledge", "Acknowledge", (ON,), simple("acknowledge", "acknowledged"), key="a",
-           tooltip="Record that receipt was acknowledged"),
-    Action("extend", "Extend", (ON, Field("days", "Working days (blank: the rule's)", "int")), _extend, key="x",
+    Action("acknowledge", "Acknowledge", (ON, Field("handler", "Stage 2 handler (Code escalations)",
+                                                     limit=limits.LIST_NAME, pick="officer")),
+           simple("acknowledge", "acknowledged", "handler"), key="a",
+           tooltip="Record that receipt (or, under the Code, an escalation) was acknowledged"),
+    Action("extend", "Extend", (ON, Field("days", "Working days (blank: the rule's)", "int"),
+                                Field("reason", "Reason (the Code needs one)", limit=limits.TEXT)), _extend, key="x",
            tooltip="Record an extension agreed with the complainant", warn=_late_extension),
     Action("pause", "Pause the clock", (Field("reason", "Reason", required=True, limit=limits.SHORT_TEXT), ON),
            simple("pause", "clock paused", "reason"), key="p", tooltip="Stop the clock, with a reason"),
@@ -242,7 +246,8 @@ LIFECYCLE: tuple[Action, ...] = (
 )
 #: Every action: the lifecycle's, then the case file's, area by area.
 ACTIONS: tuple[Action, ...] = (*LIFECYCLE, *actions_notes.ACTIONS, *actions_documents.ACTIONS, *actions_edits.ACTIONS,
-                               *actions_links.ACTIONS, *actions_followup.ACTIONS, *actions_letters.ACTIONS)
+                               *actions_links.ACTIONS, *actions_followup.ACTIONS, *actions_letters.ACTIONS,
+                               *actions_code.ACTIONS)
 ACTION_BY_ID = {a.id: a for a in ACTIONS}
 
 

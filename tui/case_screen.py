@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
-from domain.clock import State, late_extension_note
+from domain.clock import State, late_extension_note, provisional_words, response_after
 from domain.contact_log import contact_words
 from domain.harmless import shown
 from domain.vocab import COMPLAINT_KINDS, KIND_LABELS, Kind, display_value, label
@@ -47,8 +47,9 @@ def clock_line(detail: CaseDetail, app: App[Any]) -> Text:
         text.append("closed" if reading.state is State.CLOSED else reading.state.label)
     else:
         due = f"{detail.due_for} due" if detail.due_for else "due"  # an acknowledgement owed, the Ombudsman
-        text.append(f"{due} {reading.deadline.due:%a %d/%m/%Y} · {reading.describe}",
-                    style=state_style(app, reading.state))
+        text.append(f"{due} {reading.deadline.due:%a %d/%m/%Y}{provisional_words(reading.deadline)} · "
+                    f"{reading.describe}", style=state_style(app, reading.state))
+        text.append(response_after(reading.deadline, detail.stage_clock.deadline))
     note = late_extension_note(detail.stage_clock.deadline) if detail.stage_clock.deadline else None
     if note:
         text.append(f" · {note}", style=state_style(app, State.OVERDUE))

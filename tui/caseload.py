@@ -68,7 +68,7 @@ def texts(row: CaseloadRow) -> list[str]:
     stored text shown harmlessly."""
     flags = markers(row)
     kind = KIND_LABELS.get(Kind(row.kind), row.kind)
-    due = f"{row.due:%d/%m/%Y}" if row.due else ""
+    due = (f"{row.due:%d/%m/%Y}" + ("?" if row.provisional else "")) if row.due else ""
     left = due_phrase(row.left, row.state, short=True) if row.left is not None else row.state.label
     name = shown(row.complainant)
     # The markers lead the row, after the state's symbol: the first cells are never cut, at any width (beside the

@@ -275,6 +275,14 @@ class Data:
         except RuleError as exc:
             raise Refused(str(exc)) from exc
 
+    def code_report(self, year: FinancialYear) -> str:
+        """The Complaint Handling Code's annual report of ``year`` as text (``complaints summary --code``)."""
+        from domain.code_report import compute
+        from reports.code_report import render_text
+        from store.views.code_report import code_facts
+
+        return render_text(year, compute(code_facts(self.db, self.config, year), self.calendar, self.config.rules))
+
     def figures(self, year: FinancialYear) -> tuple[Figures, Figures]:
         """The year's figures, and the year before's (to the same months while ``year`` is in progress): kept
         ones while the database is unchanged since they were read, else read again.

@@ -144,6 +144,14 @@ class FiguresLoaded(Message):
         self.now, self.before = now, before
 
 
+class CodeReportLoaded(Message):
+    """The Complaint Handling Code's annual report of a year, as text (``h`` on the year-end screen)."""
+
+    def __init__(self, year_label: str, text: str) -> None:
+        super().__init__()
+        self.year_label, self.text = year_label, text
+
+
 class FiguresExported(Message):
     def __init__(self, message: str) -> None:
         super().__init__()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Group
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +24,7 @@ from domain.year import MONTHS, FinancialYear, YearError
 from reports.summary import render_rich, render_text, title
 from tui.base import ComplaintsScreen
 from tui.footer import Footer
-from tui.messages import FiguresLoaded
+from tui.messages import CodeReportLoaded, FiguresLoaded
 
 if TYPE_CHECKING:
     from tui.data import Data
@@ -40,12 +41,15 @@ class ReportsScreen(ComplaintsScreen[None]):
                 tooltip="Show the financial year after"),
         Binding("c", "copy", "Copy", id="reports.copy", tooltip="Copy the summary as plain text, ready for an email"),
         Binding("x", "export", "Export", id="reports.export", tooltip="Save the year's tables as an Excel workbook"),
+        Binding("h", "code", "Handling Code", id="reports.code",
+                tooltip="The Complaint Handling Code's annual report of the year (again: the year-end tables)"),
     ]
 
     def __init__(self, year: FinancialYear) -> None:
         super().__init__()
         self.year = year
         self.figures: tuple[Figures, Figures] | None = None
+        self.showing_code = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,7 +75,28 @@ class ReportsScreen(ComplaintsScreen[None]):
     def _figures(self, store: Data, year: FinancialYear) -> None:
         self.post_message(FiguresLoaded(*store.figures(year)))
 
+    @work(thread=True, exclusive=True, group="figures")
+    def _code_report(self, store: Data, year: FinancialYear) -> None:
+        self.post_message(CodeReportLoaded(year.label, store.code_report(year)))
+
     # -- handlers (the UI thread) ---------------------------------------------------------------
+
+    def action_code(self) -> None:
+        """Show the Code's annual report of the year in place of the tables; again, the tables."""
+        if self.showing_code:
+            self.showing_code = False
+            if self.figures is not None:
+                self.show(*self.figures)
+            return
+        if self.app.data is not None:
+            self.query_one("#reports-status", Static).update(f"Working out the Code's report for {self.year.label}…")
+            self._code_report(self.app.data, self.year)
+
+    def on_code_report_loaded(self, message: CodeReportLoaded) -> None:
+        self.showing_code = True
+        self.query_one("#reports-status", Static).update(
+            f"Complaint Handling Code: annual report {message.year_label} · h the year-end tables")
+        self.query_one("#reports-tables", Static).update(Text(message.text))
 
     def _load(self, year: FinancialYear) -> None:
         if self.app.data is not None:
@@ -81,7 +106,7 @@ class ReportsScreen(ComplaintsScreen[None]):
         self.show(message.now, message.before)
 
     def show(self, now: Figures, before: Figures) -> None:
-        self.figures = (now, before)
+        self.figures, self.showing_code = (now, before), False
         self.year = now.year
         self.query_one("#reports-status", Static).update(
             f"{title(now.year)} · brackets: {'' if before.year.complete else 'the same months of '}"

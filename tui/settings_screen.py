@@ -32,11 +32,13 @@ def timescales(rules: RuleBook, today: date) -> Table:
     for procedure, steps in STEPS.items():
         for step in steps:
             try:
-                rule = rules.timescale(procedure, step, today)
+                rule = rules.timescale(procedure, step, today, today)  # the rules of a case received today
             except RuleError:
                 continue
-            source = "council" if rule in rules.extra else "default"
+            source = "council" if rule in rules.extra + rules.code_extra else (
+                "the Code" if rules.under_code(procedure, today) else "default")
             step_name = re.sub(r"stage(\d)", r"Stage \1", step).replace("_", " ")
+            step_name += f" (from {rule.starts_label})" if rule.starts not in ("receipt", "request") else ""
             table.add_row(KIND_LABELS.get(Kind(procedure), procedure) if procedure in KINDS else
                           procedure.replace("_", " ").capitalize(), step_name.capitalize() if step_name[0].islower()
                           else step_name, str(rule.days),

@@ -126,6 +126,9 @@ class Case(SQLModel, table=True):
     closed: date | None = None
     closed_reason: str | None = Field(default=None, max_length=200)
     withdrawn: date | None = None
+    not_accepted: date | None = Field(default=None, index=True)  # a contact not accepted as a complaint
+    exclusion: str | None = Field(default=None, max_length=32)  # Exclusion: why
+    exclusion_note: str | None = Field(default=None, sa_type=sa.Text)
     linked_case_id: int | None = Field(default=None, foreign_key="case.id")
     version: int = Field(default=1, sa_column=_CASE_VERSION)
     updated_at: datetime | None = Field(default=None, sa_type=sa.DateTime)
@@ -171,6 +174,10 @@ class Stage(SQLModel, table=True):
     override_reason: str | None = Field(default=None, sa_type=sa.Text)
     step: str | None = Field(default=None, max_length=32)
     due: date | None = None
+    acknowledged: date | None = None  # Stage 1: the case's acknowledgement; Stage 2 under the Code: its own
+    case_received: date | None = None  # the case's receipt: the rules the stage runs under
+    handler_id: int | None = Field(default=None, foreign_key="officer.id")  # who handles it (Code: not Stage 1's)
+    provisional: bool = False  # ``due`` counts from an acknowledgement's deadline: none is recorded yet
 
 
 class ComplaintIssue(SQLModel, table=True):
@@ -346,3 +353,30 @@ class PersistentReview(SQLModel, table=True):
     next_review: date | None = None
     note: str | None = Field(default=None, sa_type=sa.Text)
     reviewed_by: str = Field(max_length=120)
+
+
+class OmbudsmanLetter(SQLModel, table=True):
+    """The Ombudsman's annual letter's figures for the council, entered once a year (financial year ``year``)."""
+
+    __tablename__ = "ombudsman_letter"
+    year: int = Field(primary_key=True)  # the financial year's first calendar year (2026 = 2026/27)
+    received: int = 0  # complaints and enquiries received
+    decided: int = 0  # decisions made
+    upheld: int = 0  # of those, upheld
+    compliance_percent: int | None = None  # compliance with the Ombudsman's recommendations
+    remedied_by_council: int | None = None  # satisfactory remedy by the council before the Ombudsman's involvement
+    entered_by: str = Field(default="", max_length=120)
+    entered_on: date | None = None
+
+
+class CodeSelfAssessment(SQLModel, table=True):
+    """A year's self-assessment against one section of the Complaint Handling Code."""
+
+    __tablename__ = "code_self_assessment"
+    year: int = Field(primary_key=True)
+    section: str = Field(primary_key=True, max_length=32)  # CodeSection
+    compliance: str = Field(max_length=16)  # Compliance
+    evidence: str | None = Field(default=None, sa_type=sa.Text)
+    actions: str | None = Field(default=None, sa_type=sa.Text)
+    assessed_by: str = Field(default="", max_length=120)
+    assessed_on: date | None = None

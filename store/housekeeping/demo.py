@@ -163,6 +163,7 @@ class _Generator:
                  writer: BulkWriter, stats: DemoStats, numbers: Numbers) -> None:
         self.rng, self.fake, self.cal, self.rules, self.today, self.w, self.stats = (
             rng, fake, calendar, rules, today, writer, stats)
+        self.received_now: date | None = None  # the complaint being made: the rules its stages run under
         self.reference = numbers.next
         # the same few thousand (day, n) pairs recur across a million cases
         self.add = functools.lru_cache(maxsize=1 << 18)(calendar.add)
@@ -253,6 +254,10 @@ class _Generator:
               **extra: Any) -> int:
         """A later stage: ``extra`` gives columns the stage row leaves to their defaults (accepted, a reason)."""
         sid = self.w.next_id("stage")
+        st.case_received = st.case_received or self.received_now
+        if st.number > 1 and st.acknowledged is None and self.rules.under_code(st.procedure, st.case_received):
+            acknowledged = self.add(st.requested, 3)  # the Code's escalation, acknowledged (no draw: same data)
+            st.acknowledged = acknowledged if acknowledged <= self.today else None
         row = stage_row(st, self.rules, self.cal, id=sid, case_id=case_id, outcome=outcome, round=round)
         self.w.add(Stage, as_columns(row) | extra)
         self.stats.stages += 1
@@ -317,6 +322,7 @@ class _Generator:
     def complaint(self, cid: int, kind: str, received: date) -> date | None:
         """Stages of a complaint; returns the date it closed, None while open."""
         rng = self.rng
+        self.received_now = received
         st = StageDates(kind, 1, received)
         days, responded = self.respond_after(received, 0.55)
         if days > 10 and rng.random() < 0.6:
@@ -418,6 +424,10 @@ class _Generator:
             finish = self.add(requested, rng.randint(8, 22))
         st.responded = finish if finish <= self.today and (kind != "statutory" or st.findings_on) else None
         outcome = self.outcome() if st.responded else None
+        if self.rules.under_code(kind, self.received_now):  # two stages under the Code: drawn, not written
+            if st.responded and rng.random() < 0.2:
+                self.ombudsman(cid, after)
+            return after
         sid = self.stage(cid, st, outcome, accepted=requested)
         for role in ("panel_chair", "panellist", "panellist") if kind == "statutory" else ():
             self.w.add(Assignment, {"id": self.w.next_id("assignment"), "stage_id": sid,

@@ -216,3 +216,4 @@ class ServiceBase:
         dl = deadline(stage, self.rules, self.calendar)
         stage.due = dl.due if dl else None
         stage.step = dl.step if dl else None
+        stage.provisional = bool(dl and dl.provisional)

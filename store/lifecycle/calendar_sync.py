@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from domain.calendar import WorkingCalendar
-from domain.clock import acknowledgement_due, deadline
+from domain.clock import acknowledgement_due, deadline, escalation_ack_due
 from domain.config import Config
 from domain.timescales import RuleBook
 from store.db.database import Database
@@ -55,6 +55,7 @@ def refresh_deadlines(session: Session, rules: RuleBook, calendar: WorkingCalend
         dl = deadline(stage, rules, calendar)
         stage.due = dl.due if dl else None
         stage.step = dl.step if dl else None
+        stage.provisional = bool(dl and dl.provisional)
     answered = select(Stage.case_id).where(col(Stage.responded).is_not(None))
     for case in session.exec(select(Case).where(col(Case.ack_due).is_not(None))):
         # a response (below) or a closing settles what an acknowledgement is owed
@@ -62,4 +63,10 @@ def refresh_deadlines(session: Session, rules: RuleBook, calendar: WorkingCalend
                                            settled=case.closed is not None)
     session.execute(sa.update(Case).where(col(Case.ack_due).is_not(None), col(Case.id).in_(answered))
                     .values(ack_due=None))
+    for stage in session.exec(select(Stage).where(col(Stage.due).is_not(None), col(Stage.number) > 1,
+                                                  col(Stage.acknowledged).is_(None))):
+        owed = escalation_ack_due(stage, rules, calendar)
+        escalated = session.get(Case, stage.case_id) if owed is not None else None
+        if escalated is not None:
+            escalated.ack_due = owed
     # Ombudsman dates are set by the Ombudsman, not computed: nothing to recompute there.

@@ -63,6 +63,8 @@ class CorrectionMixin(ServiceBase):
                 case.received = value
                 if stage is not None:
                     stage.requested = value
+                for s in stages.values():  # the rules a case runs under follow the day it was received
+                    s.case_received = value
                 if case.ack_due is not None:  # still owed: it moves with the date it counts from
                     case.ack_due = acknowledgement_due(self.rules, self.calendar, case.kind, value)
             else:

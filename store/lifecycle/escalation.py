@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, select
 
+from domain.clock import escalation_ack_due
 from domain.lifecycle import check_assignment, check_date, check_escalation, check_open, stage_name
 from domain.timescales import RuleError
 from domain.vocab import IndependentRole, parse_choice
@@ -42,11 +43,13 @@ class EscalationMixin(StageClockMixin):
             assert previous is not None and previous.responded is not None
             check_date(f"Stage {number} request", on, self.today(), (f"Stage {number - 1} response",
                                                                     previous.responded))
-            window = self.rules.timescale(case.kind, f"stage{number}_request", previous.responded)
+            window = self.rules.timescale(case.kind, f"stage{number}_request", previous.responded, case.received)
             late = self.calendar.elapsed(previous.responded, on) > window.days
-            stage = Stage(case_id=row_id(case), procedure=case.kind, number=number, requested=on, late_request=late)
+            stage = Stage(case_id=row_id(case), procedure=case.kind, number=number, requested=on, late_request=late,
+                          case_received=case.received)
             self._refresh(stage)
             session.add(stage)
+            case.ack_due = escalation_ack_due(stage, self.rules, self.calendar) or case.ack_due
             case.closed = None
             self._event(session, case, "stage requested", f"Stage {number}", None, on)
             self._touch(case)

@@ -23,7 +23,8 @@ from domain.vocab import (
     parse_choice,
 )
 from store.db.models import Case, CaseTheme, Officer, ServiceArea, Stage, Team, Theme
-from store.lifecycle.base import ServiceBase, row_id
+from store.lifecycle.base import row_id
+from store.lifecycle.code import CodeMixin
 from store.lifecycle.followup import persistent_warning
 from store.lifecycle.references import reference_for_new_case
 
@@ -52,7 +53,7 @@ class Logged(str):
     warning: str | None = None
 
 
-class IntakeMixin(ServiceBase):
+class IntakeMixin(CodeMixin):
     def log(self, kind: str, received: date | None = None, *, channel: str | None = None,
             complainant: str | None = None, complainant_id: str | None = None, group: str | None = None,
             child_status: str | None = None, child_name: str | None = None, advocate: str | None = None,
@@ -107,10 +108,18 @@ class IntakeMixin(ServiceBase):
                 self._event(session, case, "persistent warning", None, None, None, logged.warning)
             return logged
 
-    def acknowledge(self, reference: str, on: date | None = None, *, expected_version: int | None = None) -> None:
+    def acknowledge(self, reference: str, on: date | None = None, *, handler: str | None = None,
+                    expected_version: int | None = None) -> None:
+        """Record the acknowledgement: of the case, or under the Complaint Handling Code of an escalation to
+        Stage 2 (with its ``handler``, who must not be Stage 1's). A clock counting from it becomes fixed."""
         on = on or self.today()
         with self._writing() as session:
             case = self._case(session, reference, expected_version)
+            if self._acknowledge_escalation(session, case, on, handler):
+                return
+            if handler and handler.strip():
+                raise RuleError(f"{case.reference}: a handler is named when a Complaint Handling Code escalation to "
+                                "Stage 2 is acknowledged; leave it blank here")
             if case.acknowledged is not None:
                 raise RuleError(f"{case.reference} was already acknowledged on {case.acknowledged:%d/%m/%Y}")
             if not Kind(case.kind).has_clock:
@@ -118,6 +127,10 @@ class IntakeMixin(ServiceBase):
             check_date("acknowledgement", on, self.today(), ("date received", case.received))
             self._set(session, case, case, "acknowledged", on, "acknowledged")
             case.ack_due = None
+            for stage in self._stages(session, case):
+                if stage.number == 1 and stage.acknowledged is None:
+                    stage.acknowledged = on
+                    self._refresh(stage)
             self._touch(case)
 
     def close(self, reference: str, on: date | None = None, outcome: str | None = None, *,

@@ -33,14 +33,15 @@ def _outcome(value: str | None) -> Outcome | None:
 
 
 class StageClockMixin(ServiceBase):
-    def extend(self, reference: str, on: date | None = None, days: int | None = None, *,
+    def extend(self, reference: str, on: date | None = None, days: int | None = None, *, reason: str | None = None,
                expected_version: int | None = None) -> date:
-        """Record an agreed extension (to the maximum unless ``days`` says less); returns the new due date."""
+        """Record an agreed extension (to the maximum unless ``days`` says less); returns the new due date.
+        Under the Complaint Handling Code it needs a ``reason``."""
         on = on or self.today()
         with self._writing() as session:
             case = self._case(session, reference, expected_version)
             stage = self._live_stage(session, case)
-            agreed = check_extend(stage, on, days, self.rules, self.today())
+            agreed = check_extend(stage, on, days, self.rules, self.today(), reason)
             old_due = stage.due
             stage.extended_on, stage.extended_days = on, agreed
             self._refresh(stage)
@@ -48,7 +49,8 @@ class StageClockMixin(ServiceBase):
             warning = late_extension_warning(on, late.due, late.days) if late and late.late_extension else None
             self._event(session, case, "extended", f"{stage_name(stage)} due", old_due, stage.due,
                         f"extension agreed on {on:%d/%m/%Y}: {agreed} working days" + (f"; {warning}" if warning
-                                                                                     else ""))
+                                                                                     else "")
+                        + (f"; reason: {reason.strip()}" if reason and reason.strip() else ""))
             self._touch(case)
             assert stage.due is not None
             return stage.due
@@ -136,7 +138,9 @@ class StageClockMixin(ServiceBase):
             if last.outcome == Outcome.WITHDRAWN.value:
                 raise RuleError(f"{case.reference} was withdrawn: log a new complaint instead")
             check_date("reopening", on, self.today(), ("Stage 1 response", last.responded))
-            stage = Stage(case_id=row_id(case), procedure=case.kind, number=1, round=last.round + 1, requested=on)
+            # the complainant's return is acknowledged as it is reopened: under the Code its clock counts from then
+            stage = Stage(case_id=row_id(case), procedure=case.kind, number=1, round=last.round + 1, requested=on,
+                          case_received=case.received, acknowledged=on)
             self._refresh(stage)
             session.add(stage)
             case.closed = None

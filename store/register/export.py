@@ -24,14 +24,16 @@ BLOCK = 2000
 
 CASES = """SELECT c.id, c.reference, c.kind, c.received, c.channel, p.external_id AS complainant_id,
   p.name AS complainant, c.complainant_group, p.persistent, c.child_status, c.advocate, a.name AS service_area,
-  t.name AS team, c.summary, c.closed, o.name AS officer, c.acknowledged, p.persistent_start, p.persistent_review
+  t.name AS team, c.summary, c.closed, o.name AS officer, c.acknowledged, p.persistent_start, p.persistent_review,
+  c.not_accepted, c.exclusion, c.exclusion_note
 FROM "case" c LEFT JOIN person p ON p.id = c.person_id LEFT JOIN service_area a ON a.id = c.service_area_id
 LEFT JOIN team t ON t.id = c.team_id LEFT JOIN officer o ON o.id = c.officer_id
 WHERE {where} ORDER BY c.id LIMIT :limit"""
 THEMES = """SELECT ct.case_id, th.name FROM case_theme ct JOIN theme th ON th.id = ct.theme_id
 WHERE ct.case_id BETWEEN :lo AND :hi"""
 STAGES = """SELECT s.id, s.case_id, s.number, s.round, s.requested, s.declined, s.statement_agreed, s.extended_on,
-  s.responded, s.outcome, s.panel_on FROM stage s WHERE s.case_id BETWEEN :lo AND :hi ORDER BY s.id"""
+  s.responded, s.outcome, s.panel_on, s.acknowledged, h.name FROM stage s LEFT JOIN officer h ON h.id = s.handler_id
+  WHERE s.case_id BETWEEN :lo AND :hi ORDER BY s.id"""
 FINDINGS = """SELECT s.case_id, i.finding FROM complaint_issue i JOIN stage s ON s.id = i.stage_id
 WHERE s.case_id BETWEEN :lo AND :hi AND s.number = 2 AND i.finding IS NOT NULL"""
 COSTS = """SELECT s.case_id, s.number, a.cost FROM assignment a JOIN stage s ON s.id = a.stage_id
@@ -111,14 +113,15 @@ class RegisterReader:
             enquiries.setdefault(case_id, e)
         for (cid, reference, kind, received, channel, complainant_id, complainant, group, persistent, child_status,
              advocate, service_area, team, summary, closed, officer, acknowledged, persistent_start,
-             persistent_review) in block:
+             persistent_review, not_accepted, exclusion, exclusion_note) in block:
             row = RegisterRow(
                 reference=reference, kind=kind, received=_day(received) or date.min, channel=channel,
                 complainant_id=complainant_id, complainant=complainant, complainant_group=group,
                 persistent=True if persistent else None, child_status=child_status, advocate=advocate,
                 service_area=service_area, team=team, themes=tuple(sorted(themes.get(cid, ()))), summary=summary,
                 officer=officer, acknowledged=_day(acknowledged), persistent_start=_day(persistent_start),
-                persistent_review=_day(persistent_review))
+                persistent_review=_day(persistent_review), not_accepted=_day(not_accepted), exclusion=exclusion,
+                exclusion_note=exclusion_note)
             complaint = row.kind in COMPLAINT_KINDS
             if not complaint:
                 row.closed = _day(closed) if row.kind != Kind.COMPLIMENT else None
@@ -134,7 +137,8 @@ class RegisterReader:
     def _stages(row: RegisterRow, stages: list[tuple[Any, ...]], findings: Counter[str] | None,
                 costs: dict[tuple[int, int], Decimal], cid: int) -> None:
         last = 0
-        for _sid, _, number, round_, requested, declined, agreed, extended, responded, outcome, panel in stages:
+        for (_sid, _, number, round_, requested, declined, agreed, extended, responded, outcome, panel, acknowledged,
+             handler) in stages:
             if number == 1 and round_ > 0:
                 row.stage1_reopened += 1
                 if round_ > last:  # the last reopening's dates
@@ -147,6 +151,7 @@ class RegisterReader:
                 row.stage2_requested, row.stage2_declined = _day(requested), _day(declined)
                 row.stage2_started, row.stage2_extended = _day(agreed), _day(extended)
                 row.stage2_responded, row.stage2_outcome = _day(responded), outcome
+                row.stage2_acknowledged, row.stage2_handler = _day(acknowledged), handler
             elif number == 3:
                 row.stage3_requested, row.stage3_panel = _day(requested), _day(panel)
                 row.stage3_responded, row.stage3_outcome = _day(responded), outcome

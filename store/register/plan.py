@@ -45,7 +45,7 @@ from store.register.export import RegisterReader
 from store.register.files import RegisterFile, read_chunks
 
 LISTS = (("themes", Theme, "theme"), ("team", Team, "team"), ("service_area", ServiceArea, "service_area"),
-         ("officer", Officer, "officer"))
+         ("officer", Officer, "officer"), ("stage2_handler", Officer, "officer"))
 
 #: A stored case the file changes: the file's row, the case's id, and column -> (stored, file) cells.
 Change = tuple[RegisterRow, int, dict[str, tuple[str, str]]]
@@ -82,11 +82,12 @@ class Who:
     columns: frozenset[str] = frozenset(COLUMNS)  # the file's: what it does not have, it does not change
 
 
-def extended_days(rules: RuleBook, kind: str, step: str, on: date, extended: date | None) -> int | None:
+def extended_days(rules: RuleBook, kind: str, step: str, on: date, extended: date | None,
+                  received: date | None = None) -> int | None:
     """The working days an extension on ``extended`` gives a stage that started ``on``."""
     if extended is None:
         return None
-    rule = rules.timescale(kind, step, on)
+    rule = rules.timescale(kind, step, on, received)
     return rule.extended_days or rule.days
 
 
@@ -278,6 +279,9 @@ class ImportPlan:
                            team_id=teams.get(r.team or ""), officer_id=officers.get(r.officer or ""),
                            summary=r.summary, theme_ids=[themes[t] for t in r.themes], acknowledged=r.acknowledged,
                            first_stage=first, stage_id=stage_id, outcome=outcome, closed=closed, source=source)
+            if r.not_accepted is not None:  # not accepted as a complaint: closed then, with its exclusion
+                new.case.not_accepted, new.case.exclusion = r.not_accepted, r.exclusion
+                new.case.exclusion_note, new.case.closed, new.case.ack_due = r.exclusion_note, r.not_accepted, None
             add_case(new.case)
             if new.stage is not None:
                 add_stage(new.stage)
@@ -345,10 +349,13 @@ class ImportPlan:
         return reference
 
     def _stage_row(self, cid: int, st: StageDates, *, outcome: str | None = None, accepted: date | None = None,
-                   round: int = 0) -> int:  # noqa: A002 - the column's name
+                   round: int = 0, received: date | None = None,  # noqa: A002 - the column's name
+                   handler: str | None = None) -> int:
         sid = self.next_stage()
+        st.case_received = st.case_received or received
+        handler_id = self.lists[Officer].get(handler) if handler else None
         self.add_stage(stage_row(st, self.who.rules, self.who.calendar, id=sid, case_id=cid, outcome=outcome,
-                                 accepted=accepted, round=round))
+                                 accepted=accepted, round=round, handler_id=handler_id))
         return sid
 
     def _write_stages(self, cid: int, r: RegisterRow) -> tuple[StageDates | None, int | None, str | None, date | None]:
@@ -359,8 +366,11 @@ class ImportPlan:
         first_id = self.next_stage()  # before the later stages', so a case's stages are numbered in order
         if r.kind not in COMPLAINT_KINDS:
             return StageDates(r.kind, 1, r.received, responded=r.closed), first_id, None, r.closed
+        if r.not_accepted is not None:
+            return StageDates(r.kind, 1, r.received, declined=r.not_accepted), first_id, None, r.not_accepted
         one = StageDates(r.kind, 1, r.received, extended_on=r.stage1_extended, responded=r.stage1_responded,
-                         extended_days=extended_days(self.who.rules, r.kind, "stage1", r.received, r.stage1_extended))
+                         extended_days=extended_days(self.who.rules, r.kind, "stage1", r.received, r.stage1_extended,
+                                                       r.received))
         end: date | None = r.stage1_responded
         for n in range(1, r.stage1_reopened + 1):
             if n == r.stage1_reopened and r.stage1_reopened_on is not None:  # the last reopening, dated
@@ -368,12 +378,13 @@ class ImportPlan:
                 end = r.stage1_reopened_responded  # None while it is open
             else:  # the register keeps how often, not when: dated at the reply
                 again = StageDates(r.kind, 1, one.responded or r.received, responded=one.responded)
-            self._stage_row(cid, again, round=n)
+            self._stage_row(cid, again, round=n, received=r.received)
         if r.stage2_requested:
             end = self._stage2(cid, r)
         if r.stage3_requested:
             three = StageDates(r.kind, 3, r.stage3_requested, panel_on=r.stage3_panel, responded=r.stage3_responded)
-            sid = self._stage_row(cid, three, outcome=r.stage3_outcome, accepted=r.stage3_requested)
+            sid = self._stage_row(cid, three, outcome=r.stage3_outcome, accepted=r.stage3_requested,
+                                  received=r.received)
             self._cost(sid, r.stage3_cost)
             end = r.stage3_responded
         return one, first_id, r.stage1_outcome, end
@@ -381,13 +392,17 @@ class ImportPlan:
     def _stage2(self, cid: int, r: RegisterRow) -> date | None:
         assert r.stage2_requested is not None
         if r.stage2_declined:
-            self._stage_row(cid, StageDates(r.kind, 2, r.stage2_requested, declined=r.stage2_declined))
+            self._stage_row(cid, StageDates(r.kind, 2, r.stage2_requested, declined=r.stage2_declined,
+                                            acknowledged=r.stage2_acknowledged),
+                            received=r.received, handler=r.stage2_handler)
             return r.stage2_declined
         start = r.stage2_started or r.stage2_requested
         two = StageDates(r.kind, 2, r.stage2_requested, statement_agreed=r.stage2_started,
                          extended_on=r.stage2_extended, responded=r.stage2_responded,
-                         extended_days=extended_days(self.who.rules, r.kind, "stage2", start, r.stage2_extended))
-        sid = self._stage_row(cid, two, outcome=r.stage2_outcome, accepted=start)
+                         acknowledged=r.stage2_acknowledged, case_received=r.received,
+                         extended_days=extended_days(self.who.rules, r.kind, "stage2", start, r.stage2_extended,
+                                                       r.received))
+        sid = self._stage_row(cid, two, outcome=r.stage2_outcome, accepted=start, handler=r.stage2_handler)
         number = 0
         for finding, count in r.stage2_findings:
             for _ in range(count):

@@ -31,7 +31,10 @@ from store.views.digest import describe_stage
 #: Row ids: a stage's own; an acknowledgement owed or an Ombudsman deadline gets its case's or enquiry's id
 #: plus a base far below zero, so no two rows share an id and, on one day, acknowledgements come first, then
 #: the Ombudsman, then stages.
-SELECT = """SELECT s.id AS id, s.due AS due, c.reference AS reference, c.kind, s.number, s.round, s.step,
+#: A provisional due date (``stage.provisional``) travels as its step with a "?" after it (``_row`` takes it off):
+#: the arms keep their columns.
+PROVISIONAL_STEP = "CASE WHEN s.provisional THEN s.step || '?' ELSE s.step END"
+SELECT = f"""SELECT s.id AS id, s.due AS due, c.reference AS reference, c.kind, s.number, s.round, {PROVISIONAL_STEP},
     s.paused_since, p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received AS received,
     c.id AS case_id, s.responded, s.declined,
     (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts, p.name_key AS name_key, c.summary
@@ -120,7 +123,7 @@ def work_of(row_id: int) -> tuple[str, int]:
 
 
 #: History: each case once, with its latest stage (or none, for compliments and referrals).
-HISTORY = """SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, s.step, s.paused_since,
+HISTORY = f"""SELECT s.id, s.due, c.reference, c.kind, s.number, s.round, {PROVISIONAL_STEP}, s.paused_since,
     p.name, p.persistent, c.complainant_group, c.advocate, t.name, o.name, c.received, c.id, s.responded,
     s.declined, (SELECT count(*) FROM "case" x WHERE x.person_id = c.person_id) AS contacts,
     p.name_key, c.summary
@@ -178,6 +181,7 @@ class CaseloadRow:
     case_id: int = 0
     repeat: bool = False  # the complainant has other cases
     searched: tuple[str, str, str] = ("", "", "")  # reference, name key, summary, ASCII letters lowered
+    provisional: bool = False  # the due date counts from an acknowledgement not yet recorded
 
     def key(self, view: str) -> tuple[date, int]:
         """Where the next page of ``view`` starts (keyset): receipt for history, the due date for open work."""
@@ -380,6 +384,8 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
     (stage_id, due_on, ref, kind, number, round_, step, paused, name, persistent, group, advocate,
      team, officer, received, case_id, responded, declined, contacts, key, summary) = r
     due_date = day(due_on)
+    provisional = step is not None and step.endswith("?")
+    step = step[:-1] if provisional else step
     state, left = State.CLOSED, None
     if due_date is not None:
         relaxed = rules.relaxed(kind, step or "", due_date) is not None
@@ -390,7 +396,8 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
     return CaseloadRow(stage_id or 0, ref, kind, stage, name or "", bool(persistent), group == "child",
                        advocate is not None, team or "", officer or "", day(received) or date.min, due_date,
                        left, state, case_id, (contacts or 0) > 1,
-                       ((ref or "").translate(_ASCII_LOWER), key or "", (summary or "").translate(_ASCII_LOWER)))
+                       ((ref or "").translate(_ASCII_LOWER), key or "", (summary or "").translate(_ASCII_LOWER)),
+                       provisional)
 
 
 def count_cases(connection: Any) -> int:

@@ -32,11 +32,13 @@ class DueItem:
     due: date
     left: int
     state: State
+    provisional: bool = False  # counted from an acknowledgement's deadline: none is recorded yet
 
     def as_json(self) -> dict[str, Any]:
         return {"reference": self.reference, "kind": self.kind, "stage": self.stage,
                 "complainant": self.complainant, "persistent": self.persistent, "officer": self.officer,
-                "due": self.due.isoformat(), "working_days_left": self.left, "state": self.state.value}
+                "due": self.due.isoformat(), "working_days_left": self.left, "state": self.state.value,
+                **({"provisional": True} if self.provisional else {})}
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ def due_items(connection: Any, today: date, *, within: int = 2, officer: str | N
     calendar = stored_calendar(connection.cursor(), config)
     query = CaseloadQuery(view="week", within=within, officer=officer or "", running=True)
     items = [DueItem(r.reference, r.kind, r.stage, r.complainant, r.persistent, r.officer, r.due, r.left or 0,
-                     r.state)
+                     r.state, r.provisional)
              for r in all_open_work(connection, today, calendar, config.rules, query, placeholder=placeholder)
              if r.due is not None]
     items.sort(key=lambda i: (i.due, i.reference, i.stage))
