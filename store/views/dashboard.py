@@ -92,7 +92,7 @@ def figure_args(today: date, calendar: WorkingCalendar, within: int = 5) -> dict
     """The dates every figure's condition names, for ``today``."""
     year = FinancialYear.containing(today)
     before = year.previous
-    return {"today": today, "cutoff": calendar.add(today, within), "started25": started_before(today, calendar, 25),
+    return {"epoch": date(1900, 1, 1), "today": today, "cutoff": calendar.add(today, within), "started25": started_before(today, calendar, 25),
             "started65": started_before(today, calendar, 65), "from": year.start, "to": today,
             "from_before": before.start, "to_before": _year_ago(today)}
 
@@ -111,7 +111,9 @@ def arm_of(due: str | None) -> str:
 
 def conditions(figure: Figure, arm: str) -> list[str]:
     """The SQL conditions of ``figure`` on ``arm``: the one rule the counts and the caseload both read."""
-    found = [f"{DUE[arm]} IS NOT NULL"] if arm in DUE else []
+    # A range, not IS NOT NULL: SQLite's planner reads the due index for a range (open work only), and scans the
+    # whole table for IS NOT NULL (100,000-case demo: 12-18 ms a count that way, 0.1-0.4 ms by the range).
+    found = [f"{DUE[arm]} >= :epoch"] if arm in DUE else []
     if figure.where:
         found.append(figure.where.format(due=DUE.get(arm, "")))
     if arm == "stage" and figure.stage_where:
