@@ -79,6 +79,8 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         Binding("enter", "open_case", "Open", id="open_case", tooltip="Open the case under the cursor"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Show every key of this screen"),
         Binding("y", "reports", "Year-end", id="reports", tooltip="The year-end figures, with charts"),
+        Binding("b", "dashboard", "Dashboard", id="dashboard", tooltip="The team's work at a glance: each figure "
+                "opens the cases behind it"),
         Binding("comma", "settings", "Settings", id="settings", show=False,
                 tooltip="The council's lists and the timescales in force"),
         *(Binding(v.key, f"view('{v.id}')", v.name, id=f"view.{v.id}", tooltip=v.tooltip, show=False)
@@ -389,6 +391,23 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         elif not isinstance(self.screen, ReportsScreen | FormScreen):
             self.push_screen(ReportsScreen(self.reports_year()))
 
+    def action_dashboard(self) -> None:
+        from tui.dashboard_screen import DashboardScreen
+        from tui.form import FormScreen
+
+        if self.data is None:
+            self.pending = self.action_dashboard
+        elif not isinstance(self.screen, DashboardScreen | FormScreen):
+            self.push_screen(DashboardScreen())
+
+    def show_behind(self, query: data.CaseloadQuery) -> None:
+        """The caseload, showing the cases behind a dashboard figure (``data.behind``)."""
+        query.user = self.caseload.query_state.user
+        self.caseload.query_state = query
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.action_reload()
+
     def reports_year(self) -> FinancialYear:
         """The year the year-end screen opens on: the last complete one."""
         return FinancialYear.containing(self.today).previous
@@ -414,7 +433,8 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
 
         if isinstance(self.screen, FormScreen | DemoOffer):
             return
-        self.caseload.query_state.view = view
+        state = self.caseload.query_state
+        state.view, state.figure, state.who, state.label = view, "", None, ""  # a view: no dashboard figure
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.action_reload()

@@ -28,6 +28,7 @@ from store.views.caseload import (
     narrowable,
     warm_open_work,
 )
+from store.views.dashboard import BY_STAGE, FIGURE_BY_ID, PER_PERSON, Dashboard, behind
 
 if TYPE_CHECKING:
     from domain.calendar import WorkingCalendar
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from store.views.person import PersonDetail
     from tui.actions import Action
 
-__all__ = ["APP_NAME", "PAGE_SIZE", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
+__all__ = ["APP_NAME", "BY_STAGE", "FIGURE_BY_ID", "PAGE_SIZE", "PER_PERSON", "Dashboard", "behind", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
            "CaseloadRow", "CouncilLists", "Data", "DocumentLine", "EarlyPage", "NoteLine", "PersonDetail", "Refused",
            "caseload_page", "documents_folder", "failure_said", "load_config", "matches", "narrowable", "quick_page",
            "resolve_url"]
@@ -205,6 +206,13 @@ class Data:
             return caseload_page(connection, self.today, self.calendar, self.config.rules, query=query,
                                  after=after, before=before, inclusive=inclusive, offset=offset, limit=limit,
                                  placeholder=self.db.placeholder)
+
+    def dashboard(self) -> Dashboard:
+        """The team dashboard's figures (``store.views.dashboard``), counted by SQL."""
+        from store.views.dashboard import dashboard
+
+        with self.db.dbapi() as connection:
+            return dashboard(connection, self.today, self.calendar, placeholder=self.db.placeholder)
 
     def case(self, reference: str) -> CaseDetail:
         from store.views.case import case_detail
