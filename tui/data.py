@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from store.views.person import PersonDetail
     from tui.actions import Action
 
-__all__ = ["APP_NAME", "BY_STAGE", "FIGURE_BY_ID", "PAGE_SIZE", "PER_PERSON", "Dashboard", "behind", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
+__all__ = ["APP_NAME", "BY_STAGE", "FIGURE_BY_ID", "PAGE_SIZE", "PER_PERSON", "Dashboard", "behind",
+           "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
            "CaseloadRow", "CouncilLists", "Data", "DocumentLine", "EarlyPage", "NoteLine", "PersonDetail", "Refused",
            "caseload_page", "documents_folder", "failure_said", "load_config", "matches", "narrowable", "quick_page",
            "resolve_url"]

@@ -92,8 +92,9 @@ def figure_args(today: date, calendar: WorkingCalendar, within: int = 5) -> dict
     """The dates every figure's condition names, for ``today``."""
     year = FinancialYear.containing(today)
     before = year.previous
-    return {"epoch": date(1900, 1, 1), "today": today, "cutoff": calendar.add(today, within), "started25": started_before(today, calendar, 25),
-            "started65": started_before(today, calendar, 65), "from": year.start, "to": today,
+    return {"epoch": date(1900, 1, 1), "today": today, "cutoff": calendar.add(today, within),
+            "started25": started_before(today, calendar, 25), "started65": started_before(today, calendar, 65),
+            "from": year.start, "to": today,
             "from_before": before.start, "to_before": _year_ago(today)}
 
 
