@@ -52,7 +52,11 @@ class DashboardScreen(ComplaintsScreen[None]):
         team.add_columns("Team", "Cases")
         people = self.query_one("#dashboard-people", DataTable)
         people.add_columns("Officer / team", *(heading for _, heading in COLUMNS))
-        self.action_refresh_figures()
+        kept = self.app.data.kept_dashboard() if self.app.data is not None else None
+        if kept is not None:  # counted since the last write: in the first frame
+            self.on_dashboard_loaded(DashboardLoaded(kept))
+        else:
+            self.action_refresh_figures()
 
     # -- workers (no widgets touched here) ------------------------------------------------------
 
