@@ -20,7 +20,8 @@ Rows:
   terminal emulator): start to the first caseload rows on screen at 100,000 and 1,000,000 cases (--quick:
   100,000 only) against bench/bare_app.py started the same way, runs interleaved (target: at most 1.5x);
   Enter on a row to the case screen painted, y to the year-end figures and b to the team dashboard painted,
-  p95 of 20 each once the app is idle (targets 100 ms, 300 ms and 300 ms). Its databases are kept in bench/data/ between runs.
+  p95 of 20 each once the app is idle (targets 100 ms, 300 ms and 300 ms). Its databases are kept in
+  bench/data/ between runs.
 - the case file (bench/casefile_bench.py; `--only casefile` runs these alone): a case with 200 notes and 50
   documents opened at 1,000,000 cases (target p95 100 ms), Escape while a 20 MB file is being attached, and
   backup and copy to PostgreSQL of 10,000 documents.
