@@ -70,7 +70,7 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
 
     TITLE = "complaints"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ComplaintsCommands}
+    COMMANDS = {ComplaintsCommands}  # the only provider: the app's commands, then Textual's (tui.commands)
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave complaints"),
         Binding("r", "reload", "Refresh", id="reload", tooltip="Read the caseload again from the database"),
@@ -447,10 +447,13 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         self.caseload.show_filter()
 
     def action_help(self) -> None:
+        """This screen's own keys first, grouped, then Textual's generic ones (``tui.help_panel``)."""
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
         else:
-            self.action_show_help_panel()
+            from tui.help_panel import AppHelpPanel
+
+            self.screen.mount(AppHelpPanel())
 
     def current_due(self) -> date | None:
         """The running due date of the case on screen (or of the caseload's row)."""
