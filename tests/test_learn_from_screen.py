@@ -85,3 +85,37 @@ async def test_the_palette_opens_on_the_apps_commands_then_textuals(demo_db):
         textual = [names.index(n) for n in ("Keys", "Quit", "Theme") if n in names]
         assert textual and min(textual) > max(names.index(t) for t in titles)
         assert "Accept the request" in names and "Schedule the panel" in names
+
+
+async def test_at_80_by_24_nothing_an_officer_needs_is_cut_off(demo_db):
+    from textual.widgets import Footer
+
+    from tui.form import FormScreen
+
+    app = create_app(str(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        keys = [k for k in app.screen.query_one(Footer).children if k.region.width]
+        assert all(k.region.right <= 80 for k in keys)
+        actions = {getattr(k, "action", None) for k in keys}
+        assert {"quit", "help", "filter", "form('log')", "command_palette"} <= actions  # the essentials stay
+        table = app.caseload.table
+        header = "".join(s.text for s in table._line(("", "Reference", "Kind / stage", "Due", "Working days",
+                                                       "Complainant", "Team", "Officer", "Received"),
+                                                      table.rich_style, None))
+        assert "Complainant" in header and "Received" not in header and len(header.rstrip()) <= 80
+        # A form's field error wraps inside the screen.
+        app.action_form("log")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        errors = [e for e in app.screen.query(".form-field-error") if str(e.render()).strip()]
+        assert errors and all(e.region.right <= 80 for e in errors)
+    app = create_app(str(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        header = "".join(s.text for s in app.caseload.table._line(
+            ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant", "Team", "Officer", "Received"),
+            app.caseload.table.rich_style, None))
+        assert "Received" in header and "Team" in header

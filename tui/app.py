@@ -70,6 +70,7 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
 
     TITLE = "complaints"
     CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # app.tcss: a form's columns under 100 columns
     COMMANDS = {ComplaintsCommands}  # the only provider: the app's commands, then Textual's (tui.commands)
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave complaints"),
