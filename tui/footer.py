@@ -39,8 +39,8 @@ class Footer(TextualFooter):
                       for _, binding, enabled, tooltip in bindings.values() if binding.show)
         palette = bindings.get(self.app.COMMAND_PALETTE_BINDING)
         palette_key = (palette[1].key, palette[1].description, palette[2], palette[1].tooltip) if palette else None
-        return (self._narrow(), self.compact, self.show_command_palette, self.combine_groups, self.app.ENABLE_COMMAND_PALETTE,
-                shown, palette_key)
+        return (self._narrow(), self.compact, self.show_command_palette, self.combine_groups,
+                self.app.ENABLE_COMMAND_PALETTE, shown, palette_key)
 
     def _narrow(self) -> bool:
         return self.app.size.width < NARROW
