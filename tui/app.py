@@ -400,7 +400,9 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         if self.data is None:
             self.pending = self.action_dashboard
         elif not isinstance(self.screen, DashboardScreen | FormScreen):
-            self.push_screen(DashboardScreen())
+            if not self.is_screen_installed("dashboard"):  # built once and kept, as the case screen is
+                self.install_screen(DashboardScreen(), "dashboard")
+            self.push_screen("dashboard")
 
     def show_behind(self, query: data.CaseloadQuery) -> None:
         """The caseload, showing the cases behind a dashboard figure (``data.behind``)."""

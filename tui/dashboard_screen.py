@@ -52,10 +52,14 @@ class DashboardScreen(ComplaintsScreen[None]):
         team.add_columns("Team", "Cases")
         people = self.query_one("#dashboard-people", DataTable)
         people.add_columns("Officer / team", *(heading for _, heading in COLUMNS))
+
+    def on_screen_resume(self) -> None:
+        """Shown (the screen is kept between visits): the figures kept since the last write, else counted again."""
         kept = self.app.data.kept_dashboard() if self.app.data is not None else None
         if kept is not None:  # counted since the last write: in the first frame
             self.on_dashboard_loaded(DashboardLoaded(kept))
-        else:
+        else:  # the database changed (or this is the first visit): the old figures must not pass for current
+            self.query_one("#dashboard-status", Static).update("Counting the team's work…")
             self.action_refresh_figures()
 
     # -- workers (no widgets touched here) ------------------------------------------------------
