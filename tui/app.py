@@ -80,8 +80,8 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         Binding("enter", "open_case", "Open", id="open_case", tooltip="Open the case under the cursor"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Show every key of this screen"),
         Binding("y", "reports", "Year-end", id="reports", tooltip="The year-end figures, with charts"),
-        Binding("b", "dashboard", "Dashboard", id="dashboard", tooltip="The team's work at a glance: each figure "
-                "opens the cases behind it"),
+        Binding("b", "dashboard", "Dashboard", id="dashboard", show=False,
+                tooltip="The team's work at a glance: each figure opens the cases behind it"),
         Binding("comma", "settings", "Settings", id="settings", show=False,
                 tooltip="The council's lists and the timescales in force"),
         *(Binding(v.key, f"view('{v.id}')", v.name, id=f"view.{v.id}", tooltip=v.tooltip, show=False)
