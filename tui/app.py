@@ -32,6 +32,7 @@ from tui.actions import ACTION_BY_ID, ACTIONS, Action
 from tui.base import NeverClosesTheApp
 from tui.caseload_window import CaseloadWindow
 from tui.commands import ComplaintsCommands
+from tui.dashboard_keys import DashboardKeys
 from tui.data import Data, Refused
 from tui.footer import Footer
 from tui.messages import (
@@ -65,7 +66,7 @@ def demo_database_path() -> str:
     return str(user_data_path(data.APP_NAME) / "demo.db")
 
 
-class ComplaintsApp(NeverClosesTheApp, App[None]):
+class ComplaintsApp(NeverClosesTheApp, DashboardKeys, App[None]):
     """The caseload an officer lives in, and the screens over it."""
 
     TITLE = "complaints"
@@ -393,25 +394,6 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         elif not isinstance(self.screen, ReportsScreen | FormScreen):
             self.push_screen(ReportsScreen(self.reports_year()))
 
-    def action_dashboard(self) -> None:
-        from tui.dashboard_screen import DashboardScreen
-        from tui.form import FormScreen
-
-        if self.data is None:
-            self.pending = self.action_dashboard
-        elif not isinstance(self.screen, DashboardScreen | FormScreen):
-            if not self.is_screen_installed("dashboard"):  # built once and kept, as the case screen is
-                self.install_screen(DashboardScreen(), "dashboard")
-            self.push_screen("dashboard")
-
-    def show_behind(self, query: data.CaseloadQuery) -> None:
-        """The caseload, showing the cases behind a dashboard figure (``data.behind``)."""
-        query.user = self.caseload.query_state.user
-        self.caseload.query_state = query
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.action_reload()
-
     def reports_year(self) -> FinancialYear:
         """The year the year-end screen opens on: the last complete one."""
         return FinancialYear.containing(self.today).previous
@@ -450,13 +432,10 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         self.caseload.show_filter()
 
     def action_help(self) -> None:
-        """This screen's own keys first, grouped, then Textual's generic ones (``tui.help_panel``)."""
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
         else:
-            from tui.help_panel import AppHelpPanel
-
-            self.screen.mount(AppHelpPanel())
+            self.show_help()
 
     def current_due(self) -> date | None:
         """The running due date of the case on screen (or of the caseload's row)."""
