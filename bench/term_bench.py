@@ -1,6 +1,6 @@
 """Real-terminal measurements: the `complaints` command as a user starts it, in a pseudo-terminal.
 
-`python bench/term_bench.py paint|bare|case|year [DB] [--runs N] [--command PATH]` prints one JSON object.
+`python bench/term_bench.py paint|bare|case|year|dashboard [DB] [--runs N] [--command PATH]` prints one JSON object.
 
 The program runs as its own process on the slave side of a pty (120x40, TERM=xterm-256color); what
 it writes is read on the master side by a thread that stamps each chunk with the time it arrived,
@@ -12,7 +12,8 @@ counted (it runs beside the reader, which keeps stamping while it parses).
 - paint: start to the first caseload rows on screen (`complaints --db DB`), in seconds;
 - bare: the same for bench/bare_app.py (header, a 50-row DataTable, footer) started the same way;
 - case: once the app is idle, Enter on a row to the case screen painted, row after row (ms, each try);
-- year: `y` to the year-end figures painted (ms, each try).
+- year: `y` to the year-end figures painted (ms, each try);
+- dashboard: `b` to the team dashboard painted with its figures (ms, each try).
 """
 
 from __future__ import annotations
@@ -169,8 +170,13 @@ def year_shown(lines: list[str]) -> bool:
     return any("brackets:" in line for line in lines)
 
 
+def dashboard_shown(lines: list[str]) -> bool:
+    return any("Team dashboard as of" in line for line in lines)
+
+
 def caseload_back(lines: list[str]) -> bool:
-    return rows_shown(lines) and not case_shown(lines) and not any("Year before" in line for line in lines)
+    return rows_shown(lines) and not case_shown(lines) and not any("Year before" in line for line in lines) \
+        and not dashboard_shown(lines)
 
 
 def first_paint(argv: list[str], shows: Callable[[list[str]], bool]) -> float:
@@ -196,6 +202,9 @@ def keys(db: str, what: str, runs: int) -> list[float]:
                     time.sleep(0.1)
                     began = term.press(ENTER)
                     took.append((term.wait_for(case_shown) - began) * 1000)
+                elif what == "dashboard":
+                    began = term.press(b"b")
+                    took.append((term.wait_for(dashboard_shown) - began) * 1000)
                 else:
                     began = term.press(b"y")
                     took.append((term.wait_for(year_shown) - began) * 1000)

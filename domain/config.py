@@ -76,13 +76,13 @@ years = 6
 # action.compliment, action.acknowledge, action.extend, action.pause, action.resume, action.respond,
 # action.request2, action.assign, action.action, action.persistent, view.followup, action.note, action.note_edit,
 # action.attach, action.email, action.edit, action.reassign, action.link, action.merge, action.undo,
-# action.action_done, action.persistent_review, action.letter, action.not_accepted
+# action.action_done, action.persistent_review, action.letter, action.not_accepted, dashboard
 # on screens: caseload.down, caseload.up, caseload.page_down, caseload.page_up, caseload.first, caseload.last,
 #   caseload.open, caseload.mark, case.back, case.banner, case.person, case.save_document, person.back,
 #   person.open, settings.back, settings.theme,
 #   settings.team, settings.officer, settings.pool, settings.rename, settings.retire, reports.back,
 #   reports.previous, reports.next, reports.copy, reports.export, reports.code, form.cancel, form.save, demo_offer.demo,
-#   demo_offer.empty
+#   demo_offer.empty, dashboard.back, dashboard.refresh
 """
 
 

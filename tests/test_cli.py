@@ -49,16 +49,44 @@ def test_config_path_honours_the_environment(tmp_path):
 def test_due_text_is_exact(small_db):
     result = run("due", "--db", small_db)
     assert result.exit_code == 0, result.output
-    assert result.output == (
+    assert result.output == (  # grouped by officer, each line within 100 columns for an email
         "2 overdue and 1 due within 2 working days, as of Sunday 22 November 2026\n"
         "\n"
-        "   REFERENCE      KIND       STAGE            COMPLAINANT   OFFICER    DUE\n"
-        "‼  CS-2026-00001  Statutory  Acknowledgement  Alex Example  Sam Patel  04/11/2026  12 working days overdue\n"
-        "‼  CS-2026-00001  Statutory  Stage 1          Alex Example  Sam Patel  16/11/2026  4 working days overdue\n"
-        "!  CC-2026-00001  Corporate  Stage 1          Bo Sample     Kim Lee    24/11/2026  2 working days left\n"
+        "Kim Lee\n"
+        "═══════\n"
+        "Deadlines: 0 overdue, 1 due within 2 working days\n"
+        "   REFERENCE      KIND       STAGE    COMPLAINANT  DUE         DAYS\n"
+        "!  CC-2026-00001  Corporate  Stage 1  Bo Sample    24/11/2026  2 left\n"
+        "\n"
+        "Sam Patel\n"
+        "═════════\n"
+        "Deadlines: 2 overdue, 0 due within 2 working days\n"
+        "   REFERENCE      KIND       STAGE            COMPLAINANT   DUE         DAYS\n"
+        "‼  CS-2026-00001  Statutory  Acknowledgement  Alex Example  04/11/2026  12 over\n"
+        "‼  CS-2026-00001  Statutory  Stage 1          Alex Example  16/11/2026  4 over\n"
         "\n"
         "‼ overdue   ! due within 2 working days   ~ relaxed timescale\n"
+        "DAYS: working days over or left   [P]: under the persistent-complaints procedure\n"
     )
+
+
+def test_due_for_one_officer_in_ascii_is_exact(small_db):
+    result = run("due", "--db", small_db, "--officer", "sam", "--ascii")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "2 overdue and 0 due within 2 working days for Sam Patel, as of Sunday 22 November 2026\n"
+        "\n"
+        "Sam Patel\n"
+        "=========\n"
+        "Deadlines: 2 overdue, 0 due within 2 working days\n"
+        "    REFERENCE      KIND       STAGE            COMPLAINANT   DUE         DAYS\n"
+        "!!  CS-2026-00001  Statutory  Acknowledgement  Alex Example  04/11/2026  12 over\n"
+        "!!  CS-2026-00001  Statutory  Stage 1          Alex Example  16/11/2026  4 over\n"
+        "\n"
+        "!! overdue   ! due within 2 working days   ~ relaxed timescale\n"
+        "DAYS: working days over or left   [P]: under the persistent-complaints procedure\n"
+    )
+    assert result.output.isascii()
 
 
 def test_due_json_and_officer_filter(small_db):
@@ -180,7 +208,8 @@ def test_due_names_officers_alike_on_both_databases(database_url, config):
 @pytest.mark.parametrize(("within", "words"), [("5", "5 working days"), ("1", "1 working day")])
 def test_the_legend_follows_within(small_db, within, words):
     result = run("due", "--db", small_db, "--within", within)
-    assert result.output.endswith(f"\n\n‼ overdue   ! due within {words}   ~ relaxed timescale\n")
+    assert result.output.endswith(f"\n\n‼ overdue   ! due within {words}   ~ relaxed timescale\n"
+                                  "DAYS: working days over or left   [P]: under the persistent-complaints procedure\n")
 
 
 def test_bad_input_gets_a_clear_message_and_no_traceback(tmp_path):

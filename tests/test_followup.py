@@ -158,16 +158,23 @@ def test_the_digest_lists_actions_overdue_and_reviews_due_exactly(due_db):
         actions, due_reviews = followup_items(conn, TODAY, config=service.config)
         items = due_items(conn, TODAY, config=service.config)
     text = digest_text(items, TODAY, 2, None, actions, due_reviews)
-    assert text.endswith(
-        "\n\nLearning actions overdue\n"
+    assert (  # under the officer of the action's case (and of the person's latest case)
+        "\nSam Patel\n═════════\n"
+        "Deadlines: 2 overdue, 0 due within 2 working days\n"
+        "   REFERENCE      KIND       STAGE            COMPLAINANT       DUE         DAYS\n"
+        f"‼  {a}  Statutory  Acknowledgement  Alex Example [P]  03/09/2026  56 over\n"
+        f"‼  {a}  Statutory  Stage 1          Alex Example [P]  15/09/2026  48 over\n"
+        "\n"
+        "Learning actions overdue\n"
         "REFERENCE      ACTION  OWNER         DUE\n"
         f"{a}  {late}       Duty manager  13/11/2026\n"
         "\n"
         "Persistent-procedure reviews due\n"
         "REFERENCE      COMPLAINANT   REVIEW\n"
-        f"{a}  Alex Example  26/11/2026")
+        f"{a}  Alex Example  26/11/2026\n\nNo officer\n") in text
     assert digest_text([], TODAY, 2, None, [], due_reviews) == (
         "0 overdue and 0 due within 2 working days, as of Sunday 22 November 2026\nNothing is due.\n\n"
+        "Sam Patel\n═════════\n"
         "Persistent-procedure reviews due\nREFERENCE      COMPLAINANT   REVIEW\n"
         f"{a}  Alex Example  26/11/2026")
 

@@ -496,13 +496,14 @@ async def test_an_unexpected_error_shows_no_traceback_or_personal_data(demo_db, 
 
 def test_the_example_settings_list_every_key_id_that_exists():
     from domain.config import EXAMPLE
+    from tui.dashboard_screen import DashboardScreen
     from tui.demo_offer import DemoOffer
     from tui.person_screen import PersonScreen
     from tui.reports_screen import ReportsScreen
     from tui.settings_screen import SettingsScreen
 
     ids = {b.id for owner in (ComplaintsApp, CaseloadTable, CaseScreen, PersonScreen, SettingsScreen, ReportsScreen,
-                              FormScreen, DemoOffer) for b in owner.BINDINGS}
+                              FormScreen, DemoOffer, DashboardScreen) for b in owner.BINDINGS}
     listed = {word.strip(",") for line in EXAMPLE.splitlines() if line.startswith("# ids:") or
               line.startswith("# view.") or line.startswith("# action.") or line.startswith("# on screens:") or
               line.startswith("#   ") for word in line[2:].split()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header
 from textual.worker import Worker, WorkerState
@@ -30,6 +30,7 @@ from tui.actions import ACTIONS
 from tui.base import NeverClosesTheApp
 from tui.caseload_window import CaseloadWindow
 from tui.commands import ComplaintsCommands
+from tui.dashboard_keys import DashboardKeys
 from tui.data import Data, Refused
 from tui.footer import Footer
 from tui.form_flow import FormFlow
@@ -59,12 +60,13 @@ def demo_database_path() -> str:
     return str(user_data_path(data.APP_NAME) / "demo.db")
 
 
-class ComplaintsApp(NeverClosesTheApp, FormFlow):
+class ComplaintsApp(NeverClosesTheApp, DashboardKeys, FormFlow):
     """The caseload an officer lives in, and the screens over it."""
 
     TITLE = "complaints"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ComplaintsCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # app.tcss: a form's columns under 100 columns
+    COMMANDS = {ComplaintsCommands}  # the only provider: the app's commands, then Textual's (tui.commands)
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave complaints"),
         Binding("r", "reload", "Refresh", id="reload", tooltip="Read the caseload again from the database"),
@@ -73,6 +75,8 @@ class ComplaintsApp(NeverClosesTheApp, FormFlow):
         Binding("enter", "open_case", "Open", id="open_case", tooltip="Open the case under the cursor"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Show every key of this screen"),
         Binding("y", "reports", "Year-end", id="reports", tooltip="The year-end figures, with charts"),
+        Binding("b", "dashboard", "Dashboard", id="dashboard", show=False,
+                tooltip="The team's work at a glance: each figure opens the cases behind it"),
         Binding("comma", "settings", "Settings", id="settings", show=False,
                 tooltip="The council's lists and the timescales in force"),
         *(Binding(v.key, f"view('{v.id}')", v.name, id=f"view.{v.id}", tooltip=v.tooltip, show=False)
@@ -129,6 +133,7 @@ class ComplaintsApp(NeverClosesTheApp, FormFlow):
         around today, the pages of open work a filter reads, the first case's reads and the year-end screen."""
         self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
         store.warm()
+        store.dashboard()  # kept: `b` paints the team dashboard in its first frame
         import tui.reports_screen  # noqa: F401 - its charts' library, before the first y
 
         store.warm_figures(self.reports_year())  # `y` then paints in ~0.2-0.3 s, not 1.8-2.3 s (Data.figures)
@@ -321,7 +326,8 @@ class ComplaintsApp(NeverClosesTheApp, FormFlow):
 
         if isinstance(self.screen, FormScreen | DemoOffer):
             return
-        self.caseload.query_state.view = view
+        state = self.caseload.query_state
+        state.view, state.figure, state.who, state.label = view, "", None, ""  # a view: no dashboard figure
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.action_reload()
@@ -336,7 +342,7 @@ class ComplaintsApp(NeverClosesTheApp, FormFlow):
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
         else:
-            self.action_show_help_panel()
+            self.show_help()
 
     def current_due(self) -> date | None:
         """The running due date of the case on screen (or of the caseload's row)."""

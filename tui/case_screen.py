@@ -56,6 +56,19 @@ def clock_line(detail: CaseDetail, app: App[Any]) -> Text:
     return text
 
 
+def steps_text(detail: CaseDetail) -> Text:
+    """The next steps the case's state allows (``domain.next_steps``), each with its transitions' keys."""
+    from tui.actions import ACTION_BY_ID
+
+    text = Text()
+    for step in detail.next_steps:
+        doing = [ACTION_BY_ID[a] for a in step.actions if a in ACTION_BY_ID]
+        how = ", ".join(f"{a.title} ({a.key})" if a.key else f"{a.title} (ctrl+p)" for a in doing)
+        text.append(("\n" if text else "") + "Next: ", style="bold")
+        text.append(step.says + (f" · {how}" if how else ""))
+    return text
+
+
 def overview(detail: CaseDetail) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -228,6 +241,7 @@ class CaseScreen(ComplaintsScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="case-clock")
+        yield Static(id="case-next")
         yield Static(id="persistent-banner")
         with TabbedContent(id="case-tabs"):
             with TabPane("Overview", id="tab-overview"), VerticalScroll():
@@ -260,6 +274,7 @@ class CaseScreen(ComplaintsScreen[None]):
         """Show (or refresh, after an action) the case."""
         self.detail = detail
         self.query_one("#case-clock", Static).update(clock_line(detail, self.app))
+        self.query_one("#case-next", Static).update(steps_text(detail))
         banner = self.query_one("#persistent-banner", Static)
         person = detail.person
         if person is not None and person.persistent and not getattr(self, "banner_seen", False):

@@ -52,6 +52,9 @@ COLUMNS = ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant"
 #: The narrowest each column may become in a narrow terminal; None: it keeps its width (dates, references).
 MINIMUM = (None, None, 19, None, None, 10, 6, 6, None)  # 19: 'Statutory · Stage 1'
 GAP = 1  # space between columns
+#: Columns dropped, in this order, when even at their narrowest the row is wider than the terminal: when the case
+#: came in, then the team, then the officer (the reference, state, due date and complainant always stay).
+DROPPED = (8, 6, 7)
 #: Rows kept at most. Past it, the half farthest from the cursor goes, and is read again if the officer
 #: comes back: paging through a million cases never holds more than this.
 WINDOW = 2_000
@@ -80,13 +83,20 @@ def texts(row: CaseloadRow) -> list[str]:
 
 
 def fit(natural: list[int], width: int) -> list[int]:
-    """Column widths within ``width``: the widest free-text columns give way first, down to MINIMUM."""
+    """Column widths within ``width``: the widest free-text columns give way first, down to MINIMUM; then whole
+    columns go, in the order of DROPPED (a width of 0: not drawn)."""
     widths = list(natural)
     excess = sum(widths) + GAP * (len(widths) - 1) + 1 - width
+    dropping = list(DROPPED)
     while excess > 0:
         shrinkable = [i for i, floor in enumerate(MINIMUM) if floor is not None and widths[i] > floor]
         if not shrinkable:
-            break
+            if not dropping:
+                break
+            gone = dropping.pop(0)  # then the rest start again from their natural widths, to use the room it frees
+            widths = [0 if w == 0 or i == gone else natural[i] for i, w in enumerate(widths)]
+            excess = sum(widths) + GAP * (sum(1 for w in widths if w) - 1) + 1 - width
+            continue
         widest = max(widths[i] for i in shrinkable)
         for i in shrinkable:
             if widths[i] == widest and excess > 0:
@@ -358,7 +368,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         for name, width in zip(COLUMNS, self._widths(), strict=True):
             if name == label:
                 return range(start, start + width)
-            start += width + GAP
+            start += width + GAP if width else 0  # a dropped column takes no room
         raise KeyError(label)
 
     def _column_at(self, x: int) -> str | None:
@@ -400,6 +410,8 @@ class CaseloadTable(ScrollView, can_focus=True):
         segments = [Segment(" ", style)]
         gap = Segment(" " * GAP, style)
         for i, (cell, width) in enumerate(zip(cells, self._widths(), strict=True)):
+            if not width:  # dropped in a narrow terminal (``fit``)
+                continue
             if i:
                 segments.append(gap)
             if i == 0 and row is not None and row.persistent:  # the persistent marker stands out: reverse video

@@ -275,7 +275,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
 
     def _status(self, rows: list[CaseloadRow], note: str = "") -> None:
         table, query = self.table, self.query_state
-        view = data.VIEW_BY_ID[query.view]
+        view = data.VIEW_BY_ID[query.view]  # or the dashboard figure it shows (its label)
         more = "+" if not self.exhausted else ""
         overdue = sum(1 for r in rows if r.state.value == "overdue")
         shown = table.first + table.row_count
@@ -285,7 +285,8 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         order = {"history": "newest first", "compliments": "by team, newest first"}.get(query.view,
                                                                                         f"by {query.sort}")
         self.query_one("#status", Static).update(  # one line, always: no layout needed; typed text is no markup
-            plain(f"{view.key} {view.name}: {shown}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
+            plain(f"{query.label or f'{view.key} {view.name}'}: {shown}{more}"
+                  f" {what}{filtered} · {overdue}{more if overdue else ''} "
                   f"overdue · {order}{note or LEGEND}"), layout=False)  # relaxed rows say so in the legend
         if query.view == "mine" and not shown and not text and self.app.data is not None:
             self._whose(self.app.data, query.user)  # a newcomer is told how to see their work

@@ -1,10 +1,17 @@
-"""The command palette offers what the keys do: every view and every transition, by name."""
+"""The command palette offers what the keys do: the app's screens, every view and every transition, by name.
+
+It is the palette's only provider (``ComplaintsApp.COMMANDS``), and lists Textual's own commands (Keys,
+Maximize, Quit, Screenshot, Theme: ``App.get_system_commands``) after the app's, so that an officer opening
+it sees the app's actions first: discovery hits all score alike, and are shown in the order they arrive.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Any
 
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.actions import ACTIONS
 from tui.base import complaints_app
@@ -12,35 +19,35 @@ from tui.data import VIEWS
 
 
 class ComplaintsCommands(Provider):
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+    def entries(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
+        """Every command, in the order the palette lists them on opening: (name, what it does, help)."""
         app = complaints_app(self.app)
+        yield ("Team dashboard", app.action_dashboard,
+               "The team's work at a glance; each figure opens the cases behind it (key b)")
         for view in VIEWS:
-            name = f"View: {view.name}"
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(app.action_view, view.id),
-                          help=f"{view.tooltip} (key {view.key})")
+            yield f"View: {view.name}", partial(app.action_view, view.id), f"{view.tooltip} (key {view.key})"
         for action in ACTIONS:
-            name = action.title
-            score = matcher.match(name)
-            if score > 0:
-                key = f" (key {action.key})" if action.key else ""
-                yield Hit(score, matcher.highlight(name), partial(app.action_form, action.id),
-                          help=action.tooltip + key)
+            key = f" (key {action.key})" if action.key else ""
+            yield action.title, partial(app.action_form, action.id), action.tooltip + key
         detail = getattr(self.screen, "detail", None)  # a case on screen: its linked cases open from here
         for reference, kind, received, state in getattr(detail, "case_links", ()):
-            name = f"Open linked case {reference}"
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(app.open_case, reference),
-                          help=f"{kind.replace('_', ' ')}, received {received:%d/%m/%Y}, {state}")
-        for name, run, help_ in (
-                ("Complainant: every contact", app.action_person,
-                 "The complainant of the case on screen, and the persistent-complaints procedure (key c)"),
-                ("Year-end figures", app.action_reports, "The annual report's tables and charts (key y)"),
-                ("Settings and council lists", app.action_settings,
-                 "Timescales, themes, teams, officers, independent people (key ,)")):
+            yield (f"Open linked case {reference}", partial(app.open_case, reference),
+                   f"{kind.replace('_', ' ')}, received {received:%d/%m/%Y}, {state}")
+        yield ("Complainant: every contact", app.action_person,
+               "The complainant of the case on screen, and the persistent-complaints procedure (key c)")
+        yield "Year-end figures", app.action_reports, "The annual report's tables and charts (key y)"
+        yield ("Settings and council lists", app.action_settings,
+               "Timescales, themes, teams, officers, independent people (key ,)")
+        for command in app.get_system_commands(self.screen):  # Textual's own, last
+            yield command.title, command.callback, command.help
+
+    async def discover(self) -> Hits:
+        for name, run, help_ in self.entries():
+            yield DiscoveryHit(name, run, help=help_)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, run, help_ in self.entries():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), run, help=help_)

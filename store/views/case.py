@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from domain.calendar import WorkingCalendar
 from domain.clock import ClockReading, Deadline, State, read_clock
 from domain.lifecycle import stage_name
+from domain.next_steps import Enquiry, Step, next_steps
 from domain.timescales import RuleBook, RuleError
 from domain.vocab import label
 from store.db.database import Database
@@ -101,6 +102,7 @@ class CaseDetail:
     group: str | None = None  # the complainant's group on this case
     documents: list[DocumentLine] = field(default_factory=list)  # without their bytes
     case_links: list[tuple[str, str, date, str]] = field(default_factory=list)  # linked cases (store.views.links)
+    next_steps: list[Step] = field(default_factory=list)  # what its state allows next (domain.next_steps)
 
 
 def local(at: datetime) -> datetime:
@@ -189,6 +191,12 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
         detail.case_links = linked_cases(session, case.id, case.linked_case_id)
         detail.ombudsman = [(e.received, e.decision, e.decided, e.remedy, e.payment) for e in enquiries]
         detail.documents = case_documents(session, case.id)
+        detail.next_steps = next_steps(
+            case.kind, stages, acknowledged=case.ack_due is None,
+            closed=case.closed is not None, accepted=[s.accepted is not None for s in stages],
+            most=rules.stages(case.kind), enquiries=[Enquiry(e.received, e.responded is not None, e.decided is not None,
+                                                             bool(e.remedy) and e.complied is None)
+                                                     for e in enquiries])
         if case.person_id is not None:
             person = session.get(Person, case.person_id)
             others = list(session.exec(select(Case).where(Case.person_id == case.person_id, Case.id != case.id)

@@ -212,6 +212,9 @@ class CaseloadQuery:
     officer: str = ""  # only this officer's work (a name or login), in any view
     running: bool = False  # only running clocks: no paused stage
     case: int | None = None  # only this case's work
+    figure: str = ""  # only the cases behind this figure of the dashboard (``store.views.dashboard``)
+    who: tuple[str, str] | None = None  # with ``figure``: only this ("officer"|"team", name) 's; "" for none
+    label: str = ""  # what the caseload says it shows, in place of the view's name (a figure's)
 
     def keyset(self) -> bool:
         """Whether pages follow on by key (indexed, any depth) rather than by offset."""
@@ -237,6 +240,12 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
     if query.case is not None:
         where.append(f"{arm.case if arm else 'c.id'} = :case")
         args["case"] = query.case
+    if query.figure:  # the dashboard's one rule for the figure, on this arm
+        from store.views.dashboard import figure_where
+
+        more, extra = figure_where(query, arm.due if arm else None, today, calendar)
+        where += more
+        args.update(extra)
     if query.running and arm is not None and arm.stages:
         where.append("s.paused_since IS NULL")
     if query.view == "compliments":

@@ -50,10 +50,27 @@ class FollowUpItem:
     who: str
     due: date
     number: int | None = None
+    officer: str = ""  # the case's officer (the digest groups by them)
 
     def as_json(self) -> dict[str, Any]:
         what = {"action": self.number, "owner": self.who} if self.number is not None else {"complainant": self.who}
-        return {"reference": self.reference, **what, "due": self.due.isoformat()}
+        return {"reference": self.reference, **what, "due": self.due.isoformat(), "officer": self.officer}
+
+
+@dataclass(frozen=True)
+class WatchItem:
+    """A statutory Stage 2 past 25 working days (``days``: since its clock started), or a panel due (``days``:
+    working days left, below zero when late): the dashboard's figures, item by item, for the digest."""
+
+    reference: str
+    officer: str
+    what: str  # "stage2" or "panel"
+    since: date  # the Stage 2's start; the panel's due date
+    days: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"reference": self.reference, "officer": self.officer, "what": self.what,
+                "date": self.since.isoformat(), "working_days": self.days}
 
 
 def _as_date(value: Any) -> date:
@@ -192,11 +209,39 @@ def followup_items(connection: Any, today: date, *, officer: str | None = None, 
     mine = ""
     if officer:
         mine, args["officer"] = " AND c.officer_id IN (SELECT id FROM officer WHERE name = :officer)", officer
-    actions = execute(connection.cursor(), f"""SELECT c.reference, la.owner, la.due, la.id FROM learning_action la
-        JOIN "case" c ON c.id = la.case_id WHERE {ACTION_OVERDUE}{mine} ORDER BY la.due, la.id""", args,
-                      placeholder).fetchall()
-    reviews = execute(connection.cursor(), f"""SELECT c.reference, p.name, p.persistent_review FROM person p
-        JOIN "case" c ON c.id = (SELECT max(x.id) FROM "case" x WHERE x.person_id = p.id)
+    officer_name = "(SELECT o.name FROM officer o WHERE o.id = c.officer_id)"
+    actions = execute(connection.cursor(), f"""SELECT c.reference, la.owner, la.due, la.id, {officer_name}
+        FROM learning_action la JOIN "case" c ON c.id = la.case_id WHERE {ACTION_OVERDUE}{mine}
+        ORDER BY la.due, la.id""", args, placeholder).fetchall()
+    reviews = execute(connection.cursor(), f"""SELECT c.reference, p.name, p.persistent_review, {officer_name}
+        FROM person p JOIN "case" c ON c.id = (SELECT max(x.id) FROM "case" x WHERE x.person_id = p.id)
         WHERE {REVIEW_DUE}{mine} ORDER BY p.persistent_review, p.id""", args, placeholder).fetchall()
-    return ([FollowUpItem(r, owner or "", _as_date(due), number) for r, owner, due, number in actions],
-            [FollowUpItem(r, name or "", _as_date(due)) for r, name, due in reviews])
+    return ([FollowUpItem(r, owner or "", _as_date(due), number, o or "") for r, owner, due, number, o in actions],
+            [FollowUpItem(r, name or "", _as_date(due), None, o or "") for r, name, due, o in reviews])
+
+
+def watch_items(connection: Any, today: date, *, officer: str | None = None, config: Config | None = None,
+                placeholder: str = "?") -> list[WatchItem]:
+    """Statutory Stage 2s past 25 working days, longest first, then panels due, soonest first: the dashboard's
+    own rules for those figures (``store.views.dashboard``). ``officer``: their cases only."""
+    from store.db.sql import execute
+    from store.views.dashboard import FIGURE_BY_ID, conditions, figure_args
+
+    config = config or Config()
+    calendar = stored_calendar(connection.cursor(), config)
+    args = figure_args(today, calendar)
+    mine = ""
+    if officer:
+        mine, args["officer"] = " AND o.name = :officer", officer
+    found: list[WatchItem] = []
+    for what, figure, start in (("stage2", "stage2_25", "COALESCE(s.statement_agreed, s.requested)"),
+                                ("panel", "panels", "s.due")):
+        where = " AND ".join(conditions(FIGURE_BY_ID[figure], "stage"))
+        rows = execute(connection.cursor(), f"""SELECT c.reference, o.name, {start} AS since FROM stage s
+            JOIN "case" c ON c.id = s.case_id LEFT JOIN officer o ON o.id = c.officer_id WHERE {where}{mine}
+            ORDER BY since, c.reference""", args, placeholder).fetchall()
+        for reference, name, since in rows:
+            day = _as_date(since)
+            days = calendar.elapsed(day, today) if what == "stage2" else calendar.elapsed(today, day)
+            found.append(WatchItem(reference, name or "", what, day, days))
+    return found
