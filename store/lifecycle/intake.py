@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from domain import limits
 from domain.lifecycle import check_date, check_open
@@ -22,7 +23,8 @@ from domain.vocab import (
     Outcome,
     parse_choice,
 )
-from store.db.models import Case, CaseTheme, Officer, ServiceArea, Stage, Team, Theme
+from store.db.models import Case, CaseTheme, Officer, Person, ServiceArea, Stage, Team, Theme
+from store.db.names import name_key
 from store.lifecycle.base import row_id
 from store.lifecycle.code import CodeMixin
 from store.lifecycle.followup import persistent_warning
@@ -82,9 +84,8 @@ class IntakeMixin(CodeMixin):
             made = reference_for_new_case(session.connection(), the_kind, received, reference)
             if reference and session.exec(select(Case.id).where(Case.reference == reference)).first():
                 raise RuleError(f"the reference {reference} is already used by another case")
-            person = self._person(session, complainant, complainant_id, values["complainant_group"])
-            if person is not None and email and not person.email:
-                person.email = email
+            person, namesake = self._complainant(session, complainant, complainant_id, email,
+                                                 values["complainant_group"])
             area = self._named(session, ServiceArea, service_area, for_new_work=True, new=new_names)
             team_row = self._named(session, Team, team, for_new_work=True, new=new_names)
             officer_row = self._named(session, Officer, officer, for_new_work=True, new=new_names)
@@ -103,10 +104,36 @@ class IntakeMixin(CodeMixin):
                 session.add(Stage(**as_columns(rows.stage) | {"case_id": row_id(case)}))
             self._event(session, case, rows.event.action, rows.event.detail, rows.event.old, rows.event.new)
             logged = Logged(case.reference)
-            logged.warning = persistent_warning(session, complainant, person)
+            logged.warning = "; ".join(w for w in (persistent_warning(session, complainant, person), namesake) if w)
             if logged.warning:
                 self._event(session, case, "persistent warning", None, None, None, logged.warning)
             return logged
+
+    def _complainant(self, session: Session, name: str | None, external_id: str | None, email: str | None,
+                     group: str | None) -> tuple[Person | None, str | None]:
+        """Who the complainant is, and a word when someone else of the same name is on record.
+
+        With an email address (a case from an email, say) the address decides: the person who has it, else a new
+        person, never a stranger of the same name (two families can share a name, and a letter would go to the
+        wrong one). Without one, the usual rule: their id, else their name (``_person``)."""
+        if not email or external_id:
+            person = self._person(session, name, external_id, group)
+            if person is not None and email and not person.email:
+                person.email = email
+            return person, None
+        known = session.exec(select(Person).where(sa.func.lower(Person.email) == email.lower())
+                             .order_by(col(Person.id))).first()
+        if known is not None:
+            return known, None
+        same = session.exec(select(Person).where(Person.name_key == name_key(name or email))
+                            .order_by(col(Person.id))).first() if name else None
+        person = Person(name=name or email, name_key=name_key(name or email), email=email, complainant_group=group)
+        session.add(person)
+        session.flush()
+        namesake = (f"someone else named {same.name} is on record ({same.external_id or f'person {same.id}'}, "
+                    f"{same.email or 'no email'}): logged as a new person, as the email is from {email}; merge "
+                    "them if they are the same") if same is not None else None
+        return person, namesake
 
     def acknowledge(self, reference: str, on: date | None = None, *, handler: str | None = None,
                     expected_version: int | None = None) -> None:
