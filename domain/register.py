@@ -29,22 +29,26 @@ from domain.vocab import (
     Outcome,
 )
 
-#: Every column of the register, in the order an export writes them, with how its cells are read.
+#: Every column of the register, in the order an export writes them, with how its cells are read: the format's
+#: own columns in its order (``../shared/formats/case-register.md``), then the columns this tool adds (``EXTRA``).
 COLUMNS: dict[str, str] = {
     "reference": "text", "kind": "kind", "received": "date", "channel": "channel", "complainant_id": "text",
     "complainant": "text", "complainant_group": "group", "persistent": "yesno", "child_status": "child_status",
     "advocate": "advocate", "service_area": "text", "team": "text", "themes": "list", "summary": "text",
     "officer": "text", "acknowledged": "date", "persistent_start": "date", "persistent_review": "date",
-    "closed": "date", "stage1_extended": "date", "stage1_responded": "date", "stage1_outcome": "outcome",
-    "stage1_reopened": "count", "stage1_reopened_on": "date", "stage1_reopened_responded": "date",
-    "stage2_requested": "date", "stage2_declined": "date", "stage2_started": "date",
+    "persistent_end": "date", "not_accepted": "exclusion", "closed": "date", "stage1_extended": "date",
+    "stage1_responded": "date", "stage1_outcome": "outcome", "stage1_reopened": "count",
+    "stage2_requested": "date", "stage2_declined": "date", "stage2_acknowledged": "date", "stage2_started": "date",
     "stage2_extended": "date", "stage2_responded": "date", "stage2_outcome": "outcome",
     "stage2_findings": "findings", "stage2_cost": "money", "stage3_requested": "date", "stage3_panel": "date",
     "stage3_responded": "date", "stage3_outcome": "outcome", "stage3_cost": "money", "lgo_received": "date",
     "lgo_decision": "lgo_decision", "lgo_closed": "date", "lgo_remedy": "remedy", "lgo_payment": "money",
-    "stage2_acknowledged": "date", "stage2_handler": "text", "not_accepted": "date", "exclusion": "exclusion",
-    "exclusion_note": "text",
+    # the tool's own, after the format's
+    "stage1_reopened_on": "date", "stage1_reopened_responded": "date", "stage2_handler": "text",
+    "not_accepted_on": "date", "exclusion_note": "text",
 }
+#: The columns this tool adds to the format's, which an export writes after them.
+EXTRA = ("stage1_reopened_on", "stage1_reopened_responded", "stage2_handler", "not_accepted_on", "exclusion_note")
 REQUIRED = ("kind", "received")
 #: Date columns whose dates may lie ahead of today (a review is planned); every other date has happened.
 AHEAD = frozenset({"persistent_review"})
@@ -95,15 +99,16 @@ class RegisterRow:
     acknowledged: date | None = None
     persistent_start: date | None = None
     persistent_review: date | None = None
+    persistent_end: date | None = None  # the person's procedure ended (Person.persistent_ended)
+    not_accepted: str | None = None  # the contact was not accepted as a complaint: why (Exclusion)
     closed: date | None = None
     stage1_extended: date | None = None
     stage1_responded: date | None = None
     stage1_outcome: str | None = None
     stage1_reopened: int = 0
-    stage1_reopened_on: date | None = None
-    stage1_reopened_responded: date | None = None
     stage2_requested: date | None = None
     stage2_declined: date | None = None
+    stage2_acknowledged: date | None = None  # under the Complaint Handling Code: the escalation's acknowledgement
     stage2_started: date | None = None
     stage2_extended: date | None = None
     stage2_responded: date | None = None
@@ -120,18 +125,18 @@ class RegisterRow:
     lgo_closed: date | None = None
     lgo_remedy: str | None = None
     lgo_payment: Decimal | None = None
-    stage2_acknowledged: date | None = None  # under the Complaint Handling Code: the escalation's acknowledgement
+    stage1_reopened_on: date | None = None
+    stage1_reopened_responded: date | None = None
     stage2_handler: str | None = None  # the officer handling Stage 2 (the Code: not Stage 1's)
-    not_accepted: date | None = None  # the contact was not accepted as a complaint
-    exclusion: str | None = None  # why (Exclusion)
-    exclusion_note: str | None = None
-
+    not_accepted_on: date | None = None  # the day it was not accepted (an import's default: closed, else received)
+    exclusion_note: str | None = None  # the reason in words
     def cells(self) -> dict[str, str]:
         """The row as register cells (the export's text), keyed by column."""
         return {name: format_cell(COLUMNS[name], getattr(self, name)) for name in COLUMNS}
 
 
 assert [f.name for f in fields(RegisterRow)][1:] == list(COLUMNS)
+assert list(COLUMNS)[-len(EXTRA):] == list(EXTRA)
 
 
 def format_cell(kind: str, value: Any) -> str:

@@ -105,8 +105,14 @@ class RowReader:
                     errors.append(CellError(row, column, "is required"))
         if errors:
             return None, errors
+        if "not_accepted" in values:  # not accepted as a complaint: the format's row has no date for it
+            values.setdefault("not_accepted_on", values.get("closed") or values["received"])
         errors = check_row(result := _as_row(values, row), values.keys())
-        return (None, errors) if errors else (result, [])
+        if errors:
+            return None, errors
+        if result.not_accepted is not None:  # the case closed the day it was not accepted
+            result.closed = result.not_accepted_on
+        return result, []
 
 
 def read_row(cells: dict[str, Any], row: int, today: date) -> tuple[RegisterRow | None, list[CellError]]:
@@ -119,7 +125,7 @@ _LATER2 = ("stage2_declined", "stage2_started", "stage2_extended", "stage2_respo
 _LATER3 = ("stage3_panel", "stage3_responded", "stage3_outcome", "stage3_cost")
 _OUTCOMES = ("stage1_outcome", "stage2_outcome", "stage3_outcome")
 _EXTENSIONS = ("stage1_extended", "stage2_extended")
-_OTHER_DATES = ("acknowledged", "persistent_start", "persistent_review", "stage1_reopened_on",
+_OTHER_DATES = ("acknowledged", "persistent_start", "persistent_review", "persistent_end", "stage1_reopened_on",
                 "stage1_reopened_responded")
 
 
@@ -151,7 +157,7 @@ def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
         staged = [c for c in STAGE_COLUMNS if getattr(r, c) not in (None, (), 0)]
         if staged:
             err(staged[0], f"a {r.kind.replace('_', ' ')} has no stages: record when it ended in closed")
-    if complaint and r.closed is not None:
+    if complaint and r.closed is not None and r.not_accepted is None:
         err("closed", "a complaint closes with its last stage's response: leave closed empty")
     if r.closed is not None and r.closed < r.received:
         err("closed", f"{r.closed.isoformat()} is before received ({r.received.isoformat()})")
@@ -201,17 +207,21 @@ def check_row(r: RegisterRow, recorded: AbstractSet[str]) -> list[CellError]:
 
 
 def _check_code_columns(r: RegisterRow, err: Callable[[str, str], None]) -> None:
-    """A contact not accepted (with its exclusion) was never answered as a complaint; Stage 2's acknowledgement
-    and handler belong to a Stage 2 that was requested."""
+    """A contact not accepted (``not_accepted``: its exclusion) was never answered as a complaint, and closed the day
+    it was not accepted (``not_accepted_on``); Stage 2's acknowledgement and handler belong to a Stage 2 that was
+    requested."""
     if r.not_accepted is not None:
-        if r.exclusion is None:
-            err("exclusion", "a contact not accepted as a complaint needs its exclusion")
         if r.stage1_responded is not None or r.stage2_requested is not None:
             err("not_accepted", "a contact not accepted as a complaint has no response or later stage")
-        if r.not_accepted < r.received:
-            err("not_accepted", f"{r.not_accepted.isoformat()} is before received ({r.received.isoformat()})")
-    elif r.exclusion is not None or r.exclusion_note is not None:
-        err("exclusion", "an exclusion needs the date the contact was not accepted (not_accepted)")
+        on = r.not_accepted_on or r.received
+        if on < r.received and on != r.closed:  # a closed date before received is reported as such
+            err("not_accepted_on", f"{on.isoformat()} is before received ({r.received.isoformat()})")
+        if r.closed is not None and r.closed != on:
+            err("closed", f"a contact not accepted as a complaint closed the day it was not accepted "
+                          f"(not_accepted_on, {on.isoformat()})")
+    elif r.not_accepted_on is not None or r.exclusion_note is not None:
+        err("not_accepted_on" if r.not_accepted_on else "exclusion_note",
+            "needs the exclusion under which the contact was not accepted as a complaint (not_accepted)")
     if (r.stage2_acknowledged or r.stage2_handler) and r.stage2_requested is None:
         err("stage2_acknowledged" if r.stage2_acknowledged else "stage2_handler",
             "Stage 2 needs the date it was requested (stage2_requested)")
@@ -220,12 +230,19 @@ def _check_code_columns(r: RegisterRow, err: Callable[[str, str], None]) -> None
 
 
 def _check_other_dates(r: RegisterRow, err: Callable[[str, str], None]) -> None:
-    """The acknowledgement, the persistent-complaints procedure and the last reopening of Stage 1."""
+    """The acknowledgement, the persistent-complaints procedure (an ended one is no longer ``persistent``) and the
+    last reopening of Stage 1."""
     if r.acknowledged is not None:
         if not Kind(r.kind).has_clock:
             err("acknowledged", f"a {r.kind.replace('_', ' ')} is not acknowledged")
         elif r.acknowledged < r.received:
             err("acknowledged", f"{r.acknowledged.isoformat()} is before received ({r.received.isoformat()})")
+    if r.persistent_end is not None:
+        if r.persistent:
+            err("persistent_end", "the procedure has ended: leave persistent empty (or no), or persistent_end empty")
+        elif r.persistent_start and r.persistent_end < r.persistent_start:
+            err("persistent_end", f"{r.persistent_end.isoformat()} is before persistent_start "
+                                  f"({r.persistent_start.isoformat()})")
     if r.persistent_start and r.persistent_review and r.persistent_review <= r.persistent_start:
         err("persistent_review", f"{r.persistent_review.isoformat()} is not after persistent_start "
                                  f"({r.persistent_start.isoformat()})")

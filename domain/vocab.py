@@ -241,7 +241,7 @@ class Exclusion(StrEnum):
     SERVICE_REQUEST = "service_request"
     LEGAL_PROCEEDINGS = "legal_proceedings"
     OVER_12_MONTHS = "over_12_months"
-    OTHER_APPEAL_ROUTE = "other_appeal_route"
+    OTHER_ROUTE = "other_route"
     ALREADY_CONSIDERED = "already_considered"
     OUTSIDE_REMIT = "outside_remit"
     OTHER = "other"
@@ -271,7 +271,7 @@ class Compliance(StrEnum):
 
 DISPLAY.update({
     Exclusion.SERVICE_REQUEST: "A service request", Exclusion.LEGAL_PROCEEDINGS: "Legal proceedings",
-    Exclusion.OVER_12_MONTHS: "Over 12 months old", Exclusion.OTHER_APPEAL_ROUTE: "Another appeal route",
+    Exclusion.OVER_12_MONTHS: "Over 12 months old", Exclusion.OTHER_ROUTE: "Another appeal route",
     Exclusion.ALREADY_CONSIDERED: "Already considered",  # outside_remit: as the outcome, "Outside the remit"
     CodeSection.DEFINITIONS: "Definitions", CodeSection.EXCLUSIONS: "Exclusions",
     CodeSection.ACCESSIBILITY: "Accessibility and awareness", CodeSection.RESOURCES: "Complaint-handling resources",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 from typer.testing import CliRunner
 
 import cli
@@ -12,6 +13,7 @@ from domain.code_report import compute
 from domain.config import Config
 from domain.year import FinancialYear
 from store.db.database import open_database
+from store.db.models import Case, Person
 from store.lifecycle.service import CaseService
 from store.views.code_report import code_facts
 
@@ -114,8 +116,15 @@ def test_the_register_carries_the_code_year_whole_and_the_report_is_the_same_aft
                          env=env).exit_code == 0
     text = out.read_text(encoding="utf-8-sig")
     header = text.splitlines()[0].split(",")
-    assert header[-5:] == ["stage2_acknowledged", "stage2_handler", "not_accepted", "exclusion", "exclusion_note"]
-    assert "2026-06-24,Jo Two" in text and ",2026-06-01,service_request," in text
+    assert header == [*FORMAT, "stage1_reopened_on", "stage1_reopened_responded", "stage2_handler", "not_accepted_on",
+                      "exclusion_note"]  # the format's columns in its order, then the tool's own
+    rows = [dict(zip(header, line.split(","), strict=True)) for line in text.splitlines()[1:]]
+    assert [(r["kind"], r["received"], r["not_accepted"], r["not_accepted_on"], r["closed"]) for r in rows
+            if r["not_accepted"]] == [("statutory", "2026-06-02", "over_12_months", "2026-06-03", "2026-06-03"),
+                                      ("corporate", "2026-06-01", "service_request", "2026-06-01", "2026-06-01"),
+                                      ("corporate", "2026-07-01", "legal_proceedings", "2026-07-02", "2026-07-02")]
+    assert [(r["stage2_acknowledged"], r["stage2_handler"]) for r in rows if r["stage2_handler"]] == [
+        ("2026-06-24", "Jo Two")]
     copy = str(tmp_path / "copy.db")
     done = runner.invoke(cli.app, ["import", str(out), "--db", copy], env=env)
     assert done.exit_code == 0, done.output
@@ -131,14 +140,130 @@ def test_the_register_carries_the_code_year_whole_and_the_report_is_the_same_aft
         second.output.split("Corporate complaints under")[1].split("Service improvements")[0], cut
 
 
-def test_an_import_refuses_a_refusal_without_its_exclusion_or_with_a_response(tmp_path):
+def test_an_import_refuses_what_the_format_does_not_allow_of_a_contact_not_accepted(tmp_path):
     reg = tmp_path / "reg.csv"
-    reg.write_text("kind,received,not_accepted,exclusion,stage1_responded\n"
-                   "corporate,2026-06-01,2026-06-02,,\n"
-                   "corporate,2026-06-01,2026-06-02,legal_proceedings,2026-06-05\n"
-                   "corporate,2026-06-01,2026-06-02,service_request,\n", encoding="utf-8")
+    reg.write_text("kind,received,not_accepted,not_accepted_on,closed,stage1_responded,exclusion_note\n"
+                   "corporate,2026-06-01,other_appeal_route,,,,\n"  # the format's spelling is other_route
+                   "corporate,2026-06-01,legal_proceedings,2026-06-02,,2026-06-05,\n"
+                   "corporate,2026-06-01,,2026-06-02,,,\n"
+                   "corporate,2026-06-01,,,,,A note\n"
+                   "corporate,2026-06-01,service_request,2026-06-02,2026-06-03,,\n"
+                   "corporate,2026-06-03,service_request,2026-06-02,,,\n"
+                   "concern,2026-06-03,outside_remit,,2026-06-02,,\n"
+                   "corporate,2026-06-01,other_route,,2026-06-04,,Tribunal\n", encoding="utf-8")
     done = runner.invoke(cli.app, ["import", str(reg), "--db", str(tmp_path / "c.db")],
                          env={"COMPLAINTS_TODAY": "2026-11-22"})
     assert done.exit_code == 1
-    assert "row 2, exclusion: a contact not accepted as a complaint needs its exclusion" in done.output
-    assert "row 3, not_accepted: a contact not accepted as a complaint has no response or later stage" in done.output
+    assert done.stderr.splitlines()[1:] == [
+        "  row 2, not_accepted: 'other_appeal_route' is not one of: service_request, legal_proceedings, "
+        "over_12_months, other_route, already_considered, outside_remit, other",
+        "  row 3, not_accepted: a contact not accepted as a complaint has no response or later stage",
+        "  row 4, not_accepted_on: needs the exclusion under which the contact was not accepted as a complaint "
+        "(not_accepted)",
+        "  row 5, exclusion_note: needs the exclusion under which the contact was not accepted as a complaint "
+        "(not_accepted)",
+        "  row 6, closed: a contact not accepted as a complaint closed the day it was not accepted "
+        "(not_accepted_on, 2026-06-02)",
+        "  row 7, not_accepted_on: 2026-06-02 is before received (2026-06-03)",
+        "  row 8, closed: 2026-06-02 is before received (2026-06-03)"]  # row 9: closed is the date it was not
+
+
+#: The case register's own columns, in its order (../shared/formats/case-register.md).
+FORMAT = ["reference", "kind", "received", "channel", "complainant_id", "complainant", "complainant_group",
+          "persistent", "child_status", "advocate", "service_area", "team", "themes", "summary", "officer",
+          "acknowledged", "persistent_start", "persistent_review", "persistent_end", "not_accepted", "closed",
+          "stage1_extended", "stage1_responded", "stage1_outcome", "stage1_reopened", "stage2_requested",
+          "stage2_declined", "stage2_acknowledged", "stage2_started", "stage2_extended", "stage2_responded",
+          "stage2_outcome", "stage2_findings", "stage2_cost", "stage3_requested", "stage3_panel",
+          "stage3_responded", "stage3_outcome", "stage3_cost", "lgo_received", "lgo_decision", "lgo_closed",
+          "lgo_remedy", "lgo_payment"]
+#: A register written to the format alone: contacts not accepted (their date from closed, else received),
+#: a person whose persistent procedure ended, one under it, and a complaint the Code's way.
+WRITTEN = [
+    {"reference": "CC-2026-00001", "kind": "corporate", "received": "01/06/2026", "complainant": "Ann Example",
+     "not_accepted": "other_route", "closed": "03/06/2026"},
+    {"reference": "CC-2026-00002", "kind": "corporate", "received": "2026-06-05", "complainant_id": "P2",
+     "complainant": "Bo Example", "not_accepted": "Service request"},
+    {"reference": "CN-2026-00003", "kind": "concern", "received": "2026-06-02", "not_accepted": "outside_remit",
+     "closed": "2026-06-04"},
+    {"reference": "CS-2026-00004", "kind": "statutory", "received": "2026-05-01", "complainant_id": "P4",
+     "complainant": "Cy Example", "persistent": "no", "persistent_start": "2026-01-05",
+     "persistent_end": "2026-07-01"},
+    {"reference": "CS-2026-00005", "kind": "statutory", "received": "2026-05-02", "complainant_id": "P5",
+     "complainant": "Di Example", "persistent": "yes", "persistent_start": "2026-02-01",
+     "persistent_review": "2027-02-01"},
+    {"reference": "CC-2026-00006", "kind": "corporate", "received": "2026-06-08", "acknowledged": "2026-06-09",
+     "stage1_responded": "2026-06-19", "stage1_outcome": "upheld", "stage2_requested": "2026-06-22",
+     "stage2_acknowledged": "2026-06-23"},
+]
+
+
+def test_a_register_written_to_the_format_imports_and_its_export_round_trips_byte_for_byte(tmp_path):
+    env = {"COMPLAINTS_TODAY": "2026-11-22"}
+    reg = tmp_path / "format.csv"
+    reg.write_text("\n".join([",".join(FORMAT)] + [",".join(row.get(c, "") for c in FORMAT) for row in WRITTEN])
+                   + "\n", encoding="utf-8")
+    path = str(tmp_path / "c.db")
+    done = runner.invoke(cli.app, ["import", str(reg), "--db", path], env=env)
+    assert done.exit_code == 0, done.output
+    db = open_database(path, Config(user="olu"))
+    try:
+        with db.read() as s:
+            cases = {c.reference: c for c in s.exec(select(Case))}
+            people = {p.external_id: p for p in s.exec(select(Person))}
+    finally:
+        db.close()
+    assert [(c.not_accepted, c.exclusion, c.closed) for c in cases.values() if c.exclusion] == [
+        (D(2026, 6, 3), "other_route", D(2026, 6, 3)), (D(2026, 6, 5), "service_request", D(2026, 6, 5)),
+        (D(2026, 6, 4), "outside_remit", D(2026, 6, 4))]
+    assert (people["P4"].persistent, people["P4"].persistent_start, people["P4"].persistent_ended) == (
+        False, D(2026, 1, 5), D(2026, 7, 1))
+    assert (people["P5"].persistent, people["P5"].persistent_ended) == (True, None)
+    out, again = tmp_path / "out.csv", tmp_path / "again.csv"
+    runner.invoke(cli.app, ["export", "--register", "--db", path, "--output", str(out)], env=env)
+    text = out.read_text(encoding="utf-8-sig")
+    rows = [dict(zip(text.splitlines()[0].split(","), line.split(","), strict=True)) for line in text.splitlines()[1:]]
+    assert [(r["not_accepted"], r["not_accepted_on"], r["persistent_end"]) for r in rows] == [
+        ("other_route", "2026-06-03", ""), ("service_request", "2026-06-05", ""), ("outside_remit", "2026-06-04", ""),
+        ("", "", "2026-07-01"), ("", "", ""), ("", "", "")]
+    copy = str(tmp_path / "copy.db")
+    assert runner.invoke(cli.app, ["import", str(out), "--db", copy], env=env).exit_code == 0
+    runner.invoke(cli.app, ["export", "--register", "--db", copy, "--output", str(again)], env=env)
+    assert again.read_bytes() == out.read_bytes()
+    same = runner.invoke(cli.app, ["import", str(reg), "--db", path], env=env)  # the format's file again: no change
+    assert same.exit_code == 0 and same.stdout.splitlines()[0].endswith("0 updated, 6 unchanged."), same.output
+
+
+def test_a_reimport_corrects_a_contact_not_accepted_under_the_rules_for_changes_and_ends_a_procedure(tmp_path):
+    env = {"COMPLAINTS_TODAY": "2026-11-22"}
+    header = "reference,kind,received,complainant_id,persistent,persistent_start,persistent_end,not_accepted"
+    path = str(tmp_path / "c.db")
+    first = tmp_path / "a.csv"
+    first.write_text(f"{header}\nCC-1,corporate,2026-06-01,P1,yes,2026-01-05,,service_request\n"
+                     "CC-2,corporate,2026-06-02,P2,,,,\n", encoding="utf-8")
+    assert runner.invoke(cli.app, ["import", str(first), "--db", path], env=env).exit_code == 0
+    later = tmp_path / "b.csv"
+    later.write_text(f"{header}\nCC-1,corporate,2026-06-01,P1,,2026-01-05,2026-09-01,other_route\n"
+                     "CC-2,corporate,2026-06-02,P2,,,,legal_proceedings\n", encoding="utf-8")
+    refused = runner.invoke(cli.app, ["import", str(later), "--db", path], env=env)
+    assert refused.exit_code == 1 and refused.stderr.splitlines()[1:] == [
+        "  row 2, not_accepted: changing not accepted of a contact not accepted needs the manager role",
+        "  row 3, not_accepted: an import does not record a contact not accepted as a complaint: use complaints "
+        "not-accepted (R on the case)"]
+    later.write_text(f"{header}\nCC-1,corporate,2026-06-01,P1,,2026-01-05,2026-09-01,other_route\n"
+                     "CC-2,corporate,2026-06-02,P2,,,,\n", encoding="utf-8")
+    boss = tmp_path / "boss.toml"
+    boss.write_text('[user]\nname = "boss"\n[roles]\nmanagers = ["boss"]\n')
+    done = runner.invoke(cli.app, ["import", str(later), "--db", path, "--reason", "a tribunal's matter"],
+                         env={**env, "COMPLAINTS_CONFIG": str(boss)})
+    assert done.exit_code == 0, done.output
+    assert "  updated CC-1: persistent, persistent_end, not_accepted" in done.stdout.splitlines()
+    db = open_database(path, Config(user="olu"))
+    try:
+        with db.read() as s:
+            case = s.exec(select(Case).where(Case.reference == "CC-1")).one()
+            person = s.exec(select(Person).where(Person.external_id == "P1")).one()
+    finally:
+        db.close()
+    assert (case.exclusion, case.not_accepted, case.closed) == ("other_route", D(2026, 6, 1), D(2026, 6, 1))
+    assert (person.persistent, person.persistent_ended) == (False, D(2026, 9, 1))

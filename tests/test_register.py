@@ -176,7 +176,7 @@ def test_a_changed_row_updates_the_case_and_its_history(tmp_path, db_path):
         "changed by import stage1_responded: (none) -> 14/05/2024  (reason: import of b.csv)",
         "changed by import stage1_outcome: (none) -> Partially upheld  (reason: import of b.csv)"]
     reg = run("export", "--register", "--db", db_path).stdout.splitlines()
-    assert reg[1].startswith("CS-1,statutory,2024-05-02,,P1,Ann Example,,,,,,,Delays;Placement,,,,,,,,2024-05-14,"
+    assert reg[1].startswith("CS-1,statutory,2024-05-02,,P1,Ann Example,,,,,,,Delays;Placement,,,,,,,,,,2024-05-14,"
                              "partially_upheld,")
 
 
@@ -438,6 +438,30 @@ def test_the_new_columns_follow_the_formats_rules(tmp_path, db_path):
         "  row 7, stage2_requested: 2024-05-17 is before stage1_reopened_responded (2024-05-20)",
         "  row 9, stage1_reopened_responded: needs the date Stage 1 was last reopened (stage1_reopened_on)"]
     # row 8: a review date may lie ahead (it is planned); every other date has happened
+
+
+def test_an_ended_persistent_procedure_is_no_longer_persistent_and_ends_after_it_started():
+    cells = {"kind": "statutory", "received": "2024-05-02", "persistent": "yes", "persistent_start": "2024-01-05",
+             "persistent_end": "2024-03-01"}
+    assert [str(e) for e in read_row(cells, 2, TODAY)[1]] == [
+        "row 2, persistent_end: the procedure has ended: leave persistent empty (or no), or persistent_end empty"]
+    cells.update(persistent="", persistent_end="2024-01-04")
+    assert [str(e) for e in read_row(cells, 3, TODAY)[1]] == [
+        "row 3, persistent_end: 2024-01-04 is before persistent_start (2024-01-05)"]
+    cells.update(persistent_end="2030-01-04")  # an end has happened (only a review lies ahead)
+    assert [str(e) for e in read_row(cells, 4, TODAY)[1]] == ["row 4, persistent_end: 2030-01-04 is in the future"]
+    row, errors = read_row({**cells, "persistent_end": "2024-05-01"}, 5, TODAY)
+    assert errors == [] and row is not None and row.persistent_end == date(2024, 5, 1)
+
+
+def test_a_not_accepted_row_takes_its_date_from_closed_else_from_received():
+    row, _ = read_row({"kind": "corporate", "received": "2026-06-01", "not_accepted": "other route"}, 2, TODAY)
+    assert row is not None and (row.not_accepted, row.not_accepted_on, row.closed) == (
+        "other_route", date(2026, 6, 1), date(2026, 6, 1))
+    row, _ = read_row({"kind": "corporate", "received": "2026-06-01", "not_accepted": "other",
+                       "closed": "03/06/2026", "exclusion_note": "Asked for a new bin"}, 2, TODAY)
+    assert row is not None and (row.not_accepted_on, row.closed, row.exclusion_note) == (
+        date(2026, 6, 3), date(2026, 6, 3), "Asked for a new bin")
 
 
 def test_a_file_without_a_column_leaves_what_is_stored_in_it(tmp_path, db_path):

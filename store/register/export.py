@@ -25,7 +25,7 @@ BLOCK = 2000
 CASES = """SELECT c.id, c.reference, c.kind, c.received, c.channel, p.external_id AS complainant_id,
   p.name AS complainant, c.complainant_group, p.persistent, c.child_status, c.advocate, a.name AS service_area,
   t.name AS team, c.summary, c.closed, o.name AS officer, c.acknowledged, p.persistent_start, p.persistent_review,
-  c.not_accepted, c.exclusion, c.exclusion_note
+  p.persistent_ended, c.not_accepted, c.exclusion, c.exclusion_note
 FROM "case" c LEFT JOIN person p ON p.id = c.person_id LEFT JOIN service_area a ON a.id = c.service_area_id
 LEFT JOIN team t ON t.id = c.team_id LEFT JOIN officer o ON o.id = c.officer_id
 WHERE {where} ORDER BY c.id LIMIT :limit"""
@@ -113,20 +113,22 @@ class RegisterReader:
             enquiries.setdefault(case_id, e)
         for (cid, reference, kind, received, channel, complainant_id, complainant, group, persistent, child_status,
              advocate, service_area, team, summary, closed, officer, acknowledged, persistent_start,
-             persistent_review, not_accepted, exclusion, exclusion_note) in block:
+             persistent_review, persistent_ended, not_accepted_on, exclusion, exclusion_note) in block:
             row = RegisterRow(
                 reference=reference, kind=kind, received=_day(received) or date.min, channel=channel,
                 complainant_id=complainant_id, complainant=complainant, complainant_group=group,
                 persistent=True if persistent else None, child_status=child_status, advocate=advocate,
                 service_area=service_area, team=team, themes=tuple(sorted(themes.get(cid, ()))), summary=summary,
                 officer=officer, acknowledged=_day(acknowledged), persistent_start=_day(persistent_start),
-                persistent_review=_day(persistent_review), not_accepted=_day(not_accepted), exclusion=exclusion,
-                exclusion_note=exclusion_note)
+                persistent_review=_day(persistent_review), persistent_end=_day(persistent_ended),
+                not_accepted=exclusion, not_accepted_on=_day(not_accepted_on), exclusion_note=exclusion_note)
             complaint = row.kind in COMPLAINT_KINDS
             if not complaint:
                 row.closed = _day(closed) if row.kind != Kind.COMPLIMENT else None
             else:
                 self._stages(row, stages.get(cid, []), findings.get(cid), costs, cid)
+                if row.not_accepted is not None:  # closed the day it was not accepted, its Stage 1 declined
+                    row.closed = _day(closed)
             if cid in enquiries:
                 _, lgo_received, decision, decided, remedy, payment = enquiries[cid]
                 row.lgo_received, row.lgo_decision, row.lgo_closed = _day(lgo_received), decision, _day(decided)

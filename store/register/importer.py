@@ -48,6 +48,7 @@ from store.lifecycle.references import lock_for_bulk
 from store.register.bulk import IndexesSetAside
 from store.register.files import RegisterFile
 from store.register.plan import (
+    NOT_ACCEPTED,
     Change,
     ImportPlan,
     ImportResult,
@@ -190,6 +191,8 @@ class RegisterImport(ServiceBase):
             case.received = value
             if (1, 0) in stages:
                 stages[1, 0].requested = value
+        elif column == "closed" and r.not_accepted is not None:  # the day it was not accepted
+            self._set_not_accepted(case, stages, r)
         elif column == "closed":
             case.closed = value
             if (1, 0) in stages:
@@ -204,17 +207,30 @@ class RegisterImport(ServiceBase):
             session.flush()
             for name in value:
                 session.add(CaseTheme(case_id=row_id(case), theme_id=self._named(session, Theme, name).id))
-        elif column in ("complainant", "complainant_id", "persistent", "persistent_start", "persistent_review"):
+        elif column in ("complainant", "complainant_id", "persistent", "persistent_start", "persistent_review",
+                        "persistent_end"):
             person = self._person(session, r.complainant, r.complainant_id, r.complainant_group)
             case.person_id = person.id if person else None
             if person is not None and column.startswith("persistent"):  # the person's procedure, as the row says
-                setattr(person, column, bool(value) if column == "persistent" else value)
+                name = "persistent_ended" if column == "persistent_end" else column
+                setattr(person, name, bool(value) if column == "persistent" else value)
+        elif column in NOT_ACCEPTED:  # one already recorded, corrected (the plan refused recording or undoing one)
+            self._set_not_accepted(case, stages, r)
         elif column.startswith("lgo_"):
             self._set_enquiry(session, case, r)
         elif column in ("stage1_reopened", *REOPENING):
             self._set_reopenings(session, case, stages, r)
         else:
             self._set_stage(session, case, stages, r, column, value)
+
+    @staticmethod
+    def _set_not_accepted(case: Case, stages: dict[tuple[int, int], Stage], r: RegisterRow) -> None:
+        case.exclusion, case.exclusion_note = r.not_accepted, r.exclusion_note
+        if r.not_accepted_on is not None and r.not_accepted_on != case.not_accepted:
+            case.not_accepted = case.closed = r.not_accepted_on
+            for stage in stages.values():
+                if stage.declined is not None and stage.responded is None and stage.number == 1:
+                    stage.declined = r.not_accepted_on
 
     def _stage(self, session: Session, case: Case, stages: dict[tuple[int, int], Stage], number: int,
                requested: date) -> Stage:

@@ -21,6 +21,7 @@ from sqlmodel import col
 from domain.calendar import WorkingCalendar
 from domain.changes import REOPENING, StoredCase, check_change, check_outcome
 from domain.clock import StageDates
+from domain.lifecycle import require_manager
 from domain.new_case import CaseRow, StageRow, ThemeLink, columns, new_case, stage_row
 from domain.register import COLUMNS, CellError, RegisterRow, changed_cells
 from domain.timescales import RuleBook, RuleError
@@ -49,10 +50,12 @@ LISTS = (("themes", Theme, "theme"), ("team", Team, "team"), ("service_area", Se
 
 #: A stored case the file changes: the file's row, the case's id, and column -> (stored, file) cells.
 Change = tuple[RegisterRow, int, dict[str, tuple[str, str]]]
+#: The columns of a contact not accepted as a complaint (its exclusion, date and reason in words).
+NOT_ACCEPTED = ("not_accepted", "not_accepted_on", "exclusion_note")
 #: The columns of the rows an import writes for each new person, in the order of its tuples; the rest
 #: of the table is NULL.
 PERSON_COLUMNS = ("id", "external_id", "name", "name_key", "complainant_group", "persistent", "persistent_start",
-                  "anonymised", "persistent_review")
+                  "anonymised", "persistent_review", "persistent_ended")
 R = TypeVar("R")
 
 
@@ -242,6 +245,9 @@ class ImportPlan:
                                                    "cannot be changed by an import"))
         stored, role, reason = StoredCase.of_row(old), self.who.role, self.who.reason
         for column in diff:
+            if column in NOT_ACCEPTED:
+                errors += self._check_not_accepted(r, old, column, diff)
+                continue
             if column in REOPENING and r.stage1_reopened > old.stage1_reopened:
                 continue  # the dates of a new reopening: reopening is a transition every writer makes
             try:
@@ -255,6 +261,28 @@ class ImportPlan:
             except RuleError as exc:
                 errors.append(CellError(r.row, judged[0], str(exc)))
         return errors
+
+    def _check_not_accepted(self, r: RegisterRow, old: RegisterRow, column: str,
+                            diff: dict[str, tuple[str, str]]) -> list[CellError]:
+        """A stored contact is recorded as not accepted as a complaint with `complaints not-accepted` (its open
+        stages declined, the annual report told), not by an import; the exclusion and the date of one already
+        recorded are what the council has reported (a manager's, with a reason), the reason in words anyone's."""
+        now = r.not_accepted if "not_accepted" in self.who.columns else old.not_accepted
+        if (old.not_accepted is None) != (now is None) or (now is not None and r.not_accepted_on is None):
+            if column != next(c for c in NOT_ACCEPTED if c in diff):
+                return []  # said once, at the row's first such column
+            what = "record" if old.not_accepted is None else "undo"
+            return [CellError(r.row, column, f"an import does not {what} a contact not accepted as a "
+                                             "complaint: use complaints not-accepted (R on the case)")]
+        if column == "exclusion_note" or now is None:
+            return []
+        try:
+            require_manager(self.who.role, f"changing {column.replace('_', ' ')} of a contact not accepted")
+            if not (self.who.reason or "").strip():
+                raise RuleError(f"changing {column.replace('_', ' ')} of a contact not accepted needs a reason")
+        except RuleError as exc:
+            return [CellError(r.row, column, str(exc))]
+        return []
 
     # -- new cases -----------------------------------------------------------------------------
 
@@ -280,8 +308,8 @@ class ImportPlan:
                            summary=r.summary, theme_ids=[themes[t] for t in r.themes], acknowledged=r.acknowledged,
                            first_stage=first, stage_id=stage_id, outcome=outcome, closed=closed, source=source)
             if r.not_accepted is not None:  # not accepted as a complaint: closed then, with its exclusion
-                new.case.not_accepted, new.case.exclusion = r.not_accepted, r.exclusion
-                new.case.exclusion_note, new.case.closed, new.case.ack_due = r.exclusion_note, r.not_accepted, None
+                new.case.not_accepted, new.case.exclusion = r.not_accepted_on, r.not_accepted
+                new.case.exclusion_note, new.case.closed, new.case.ack_due = r.exclusion_note, r.not_accepted_on, None
             add_case(new.case)
             if new.stage is not None:
                 add_stage(new.stage)
@@ -327,7 +355,7 @@ class ImportPlan:
             pid = self.people[key] = self.next_person()
             name = r.complainant or r.complainant_id or ""
             self.add_person((pid, r.complainant_id, name, named or name_key(name), r.complainant_group,
-                             bool(r.persistent), r.persistent_start, False, r.persistent_review))
+                             bool(r.persistent), r.persistent_start, False, r.persistent_review, r.persistent_end))
         if named is not None:  # matched by name alone: the import's report says which rows
             self.by_name.setdefault(named, []).append(r.row)
         return pid
@@ -366,8 +394,8 @@ class ImportPlan:
         first_id = self.next_stage()  # before the later stages', so a case's stages are numbered in order
         if r.kind not in COMPLAINT_KINDS:
             return StageDates(r.kind, 1, r.received, responded=r.closed), first_id, None, r.closed
-        if r.not_accepted is not None:
-            return StageDates(r.kind, 1, r.received, declined=r.not_accepted), first_id, None, r.not_accepted
+        if r.not_accepted_on is not None:  # not accepted (an import's row has its date: check_row's default)
+            return StageDates(r.kind, 1, r.received, declined=r.not_accepted_on), first_id, None, r.not_accepted_on
         one = StageDates(r.kind, 1, r.received, extended_on=r.stage1_extended, responded=r.stage1_responded,
                          extended_days=extended_days(self.who.rules, r.kind, "stage1", r.received, r.stage1_extended,
                                                        r.received))
