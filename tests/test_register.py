@@ -538,18 +538,14 @@ def test_a_demo_register_round_trip_keeps_what_is_due_and_a_second_import_change
     rows = list(csv.DictReader(register.open(encoding="utf-8")))
     assert all(r["officer"] for r in rows) and sum(bool(r["acknowledged"]) for r in rows) > 400
     assert any(r["persistent"] == "yes" and r["persistent_start"] and r["persistent_review"] for r in rows)
-    before, after = (run("due", "--db", d, "--within", "10") for d in (demo, copy))
-    # learning actions are not columns of the register: the digest's section of them is left out of the comparison
-    def carried(text: str) -> str:
-        head, _, rest = text.partition("\nLearning actions overdue\n")
-        return head + (rest[rest.index("\nPersistent-procedure reviews due"):] if "Persistent-procedure" in rest
-                       else "")
-    assert "Learning actions overdue" in before.stdout  # the demo has some: the comparison leaves something out
-    assert carried(after.stdout) == carried(before.stdout)
-    assert "Stage 1 (reopened)" in before.stdout and "Acknowledgement" in before.stdout
+    # the digest, as JSON; learning actions are not columns of the register: their part is left out
+    before, after = ({k: v for k, v in json.loads(run("due", "--db", d, "--within", "10", "--format", "json").stdout)
+                      .items() if k != "learning_actions_overdue"} for d in (demo, copy))
+    assert before["items"] and after == before
+    assert {"Stage 1 (reopened)", "Acknowledgement"} <= {i["stage"] for i in before["items"]}
     items = json.loads(run("due", "--db", demo, "--format", "json").stdout)["items"]
     assert items == json.loads(run("due", "--db", copy, "--format", "json").stdout)["items"]
-    assert ("Stage 1 (reopened)", "overdue") in [(i["stage"], i["state"]) for i in items]
+    # (the reopened Stage 1 is kept open, asserted above: under the Complaint Handling Code the demo's is on track)
     assert all(i["officer"] for i in items)
     same = run("import", str(register), "--db", demo)
     assert same.stdout.splitlines() == [f"Imported register.csv into {demo}: 0 created, 0 updated, 600 unchanged."]
