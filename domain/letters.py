@@ -147,6 +147,8 @@ def fits(case: LetterCase) -> list[str]:
         out.append("ombudsman-response")
     if case.persistent:
         out.append("persistent-procedure")
+    if case.acknowledged is not None and case.closed is None and live is not None:
+        out.append("acknowledgement")  # sent already: a copy again, last (its dates are still the clock's)
     return list(dict.fromkeys(out))
 
 

@@ -240,9 +240,9 @@ def test_hostile_values_print_as_text_and_a_template_cannot_run_code(svc, clock,
     folder.mkdir()
     document = WordDocument()
     document.add_paragraph("{{ reference.__class__.__mro__[1].__subclasses__() }}")
-    document.save(str(folder / "member-reply.docx"))
+    document.save(str(folder / "acknowledgement.docx"))
     with pytest.raises(LetterError, match="unsafe|not safely|access"):
-        svc.produce_letter(ref, "member-reply", "text")
+        svc.produce_letter(ref, "acknowledgement", "text")
 
 
 def test_a_council_template_edited_in_its_folder_is_used_and_checked(svc, clock, tmp_path):
@@ -305,8 +305,10 @@ def test_the_command_line_produces_keeps_and_lists(tmp_path, config):
     result = run("letter", ref, "nonsense", "--db", str(path))
     assert result.exit_code == 1 and result.stderr.startswith("Error: there is no letter 'nonsense': one of ack")
     result = run("letter", ref, "extension", "--format", "text", "--db", str(path), "--today", "2026-11-17")
+    assert result.exit_code == 1 and "does not fit" in result.stderr  # not extended: its new date would be blank
+    result = run("letter", ref, "stage1-response", "--format", "text", "--db", str(path), "--today", "2026-11-17")
     assert result.exit_code == 0 and "Our reference: " + ref in result.stdout
-    assert result.stdout.splitlines()[-1] == f"{ref}: Extension letter kept as document 2"
+    assert result.stdout.splitlines()[-1] == f"{ref}: Stage 1 response letter kept as document 2"
 
 
 async def test_l_on_the_case_screen_previews_produces_and_records_the_acknowledgement(tmp_path, config):
@@ -397,3 +399,12 @@ def test_a_council_text_template_is_the_emails_body_and_is_checked(svc, clock, t
     assert run("letter", "--check").stdout.splitlines() == [
         "acknowledgement.txt: ok", "extension.txt: line 2: {% for %} is never closed (add {% endfor %} where it "
         "should end), in '{% for x in issues %}{{ x.nmae }}'"]
+
+
+def test_a_letter_that_does_not_fit_the_case_is_refused_before_anything_is_kept(svc, clock, tmp_path):
+    """A Stage 2 adjudication for a case at Stage 1 would print "Please tell us by ." and be kept as sent."""
+    ref = new_case(svc, date(2026, 11, 16))
+    with pytest.raises(LetterError, match="does not fit .*letters that fit: acknowledgement, stage1-response"):
+        svc.produce_letter(ref, "stage2-adjudication", "docx", output=tmp_path / "x.docx")
+    assert not (tmp_path / "x.docx").exists()
+    assert run("letter", ref, "stage2-adjudication").exit_code == 1

@@ -101,6 +101,10 @@ class LettersMixin(ServiceBase):
         if fmt not in FORMATS:
             raise LetterError(f"a letter's format is one of {', '.join(FORMATS)}")
         case = self.letter_case(reference)
+        fitting = fits(case)
+        if letter.name not in fitting:  # its dates and facts would be blank: "Please tell us by ."
+            raise LetterError(f"the {letter.title.lower()} does not fit {case.reference} as it is now: nothing was "
+                              f"produced (letters that fit: {', '.join(fitting) or 'none'})")
         problem = missing(case, fmt)
         if problem:
             raise LetterError(problem)
