@@ -1,0 +1,47 @@
+"""search everything: one full-text index of every case, note and document, kept by triggers
+
+SQLite: an FTS5 table; PostgreSQL: a table with a weighted ``tsvector`` and a GIN index. Triggers on the
+tables a case's row is built from keep it current in the transaction of every write (see
+``store.db.search_index``). The index is built here for what the database already holds.
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-11-29
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from store.db import search_index
+
+revision: str = "0007"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        schema = op.get_bind().execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
+        statements = search_index.postgres_table() + search_index.postgres_functions(str(schema))
+    else:
+        statements = [search_index.sqlite_table(), *search_index.sqlite_triggers()]
+    for sql in statements:
+        op.execute(sql)
+    for sql in search_index.rebuild_statements(postgres)[1:]:
+        op.execute(sql)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for name, when, _ in search_index.POSTGRES_TRIGGERS():
+            op.execute(f"DROP TRIGGER {name} ON {when.split(' ON ')[1]}")
+        for function in search_index.POSTGRES_FUNCTIONS:
+            op.execute(f"DROP FUNCTION {function}")
+    else:
+        for name in search_index.SQLITE_TRIGGER_NAMES:
+            op.execute(f"DROP TRIGGER {name}")
+    op.execute("DROP TABLE search_text")
