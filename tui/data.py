@@ -24,8 +24,6 @@ from store.views.caseload import (
     CaseloadRow,
     caseload_page,
     count_cases,
-    matches,
-    narrowable,
     warm_open_work,
 )
 
@@ -48,7 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = ["APP_NAME", "PAGE_SIZE", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
            "CaseloadRow", "CouncilLists", "Data", "DocumentLine", "EarlyPage", "NoteLine", "PersonDetail", "Refused",
-           "caseload_page", "documents_folder", "failure_said", "load_config", "matches", "narrowable", "quick_page",
+           "caseload_page", "documents_folder", "failure_said", "load_config", "quick_page",
            "resolve_url"]
 
 DEMO_CASES = 3000

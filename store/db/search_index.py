@@ -93,12 +93,19 @@ def _pg(sql: str, where: str) -> str:
 
 
 def postgres_table() -> list[str]:
-    vector = " || ".join(f"setweight(to_tsvector('simple', coalesce({c}, '')), '{WEIGHTS[c][1]}')" for c in COLUMNS)
+    # Words are runs of letters and digits, as SQLite's tokenizer has them: PostgreSQL's parser would read
+    # "CS-2026-00001" as a word and two negative numbers, and an email address as one word.
+    vector = " || ".join(f"setweight(to_tsvector('simple', regexp_replace(coalesce({c}, ''), '[^[:alnum:]]+', ' ', "
+                         f"'g')), '{WEIGHTS[c][1]}')" for c in COLUMNS)
     cols = ", ".join(f"{c} text" for c in COLUMNS)
     return [f"CREATE TABLE search_text (id bigint PRIMARY KEY, case_id integer NOT NULL, {cols}, "
             f"tsv tsvector GENERATED ALWAYS AS ({vector}) STORED)",
             "CREATE INDEX ix_search_text_tsv ON search_text USING gin (tsv)",
             "CREATE INDEX ix_search_text_case ON search_text (case_id)"]
+
+
+def _refresh(cases: str) -> str:
+    return f"PERFORM complaints_search_cases(ARRAY({cases}));\n    RETURN NULL;"
 
 
 def postgres_functions(schema: str) -> list[str]:
@@ -111,23 +118,20 @@ def postgres_functions(schema: str) -> list[str]:
         "complaints_search_case": """IF TG_OP <> 'INSERT' THEN DELETE FROM search_text WHERE id = -OLD.id; END IF;
     IF TG_OP <> 'DELETE' THEN PERFORM complaints_search_cases(ARRAY[NEW.id]); END IF;
     RETURN NULL;""",
-        "complaints_search_person": """PERFORM complaints_search_cases(ARRAY(SELECT id FROM "case" WHERE person_id = NEW.id));
-    RETURN NULL;""",
-        "complaints_search_team": """PERFORM complaints_search_cases(ARRAY(SELECT id FROM "case" WHERE team_id = NEW.id));
-    RETURN NULL;""",
-        "complaints_search_area": """PERFORM complaints_search_cases(ARRAY(SELECT id FROM "case" WHERE service_area_id = NEW.id));
-    RETURN NULL;""",
-        "complaints_search_officer": """PERFORM complaints_search_cases(ARRAY(SELECT id FROM "case" WHERE officer_id = NEW.id));
-    RETURN NULL;""",
-        "complaints_search_theme": """PERFORM complaints_search_cases(ARRAY(SELECT case_id FROM case_theme WHERE theme_id = NEW.id));
-    RETURN NULL;""",
+        "complaints_search_person": _refresh('SELECT id FROM "case" WHERE person_id = NEW.id'),
+        "complaints_search_team": _refresh('SELECT id FROM "case" WHERE team_id = NEW.id'),
+        "complaints_search_area": _refresh('SELECT id FROM "case" WHERE service_area_id = NEW.id'),
+        "complaints_search_officer": _refresh('SELECT id FROM "case" WHERE officer_id = NEW.id'),
+        "complaints_search_theme": _refresh('SELECT case_id FROM case_theme WHERE theme_id = NEW.id'),
         "complaints_search_case_theme": """IF TG_OP = 'DELETE' THEN PERFORM complaints_search_cases(ARRAY[OLD.case_id]);
     ELSE PERFORM complaints_search_cases(ARRAY[NEW.case_id]); END IF;
     RETURN NULL;""",
         "complaints_search_note": f"""IF TG_OP <> 'INSERT' THEN DELETE FROM search_text WHERE id = 2 * OLD.id; END IF;
     IF TG_OP <> 'DELETE' THEN {_pg(NOTE_ROWS, 'n.id = NEW.id')}; END IF;
     RETURN NULL;""",
-        "complaints_search_document": f"""IF TG_OP <> 'INSERT' THEN DELETE FROM search_text WHERE id = 2 * OLD.id + 1; END IF;
+        "complaints_search_document": f"""IF TG_OP <> 'INSERT' THEN
+        DELETE FROM search_text WHERE id = 2 * OLD.id + 1;
+    END IF;
     IF TG_OP <> 'DELETE' THEN {_pg(DOCUMENT_ROWS, 'd.id = NEW.id')}; END IF;
     RETURN NULL;""",
     }
@@ -172,7 +176,6 @@ def rebuild(cursor: Any, postgres: bool) -> None:
         cursor.execute(sql)
 
 
-def purge_sqlite(cursor: Any) -> None:
-    """SQLite: merge the index into one segment, so that the words of deleted rows leave it (FTS5 keeps them in
-    old segments, marked deleted, until a merge). Retention runs it after anonymising."""
-    cursor.execute("INSERT INTO search_text (search_text) VALUES ('optimize')")
+#: SQLite: merge the index into one segment, so that the words of deleted rows leave it (FTS5 keeps them in old
+#: segments, marked deleted, until a merge). Retention runs it after anonymising.
+SEARCH_PURGE = "INSERT INTO search_text (search_text) VALUES ('optimize')"

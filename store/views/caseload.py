@@ -22,10 +22,10 @@ from domain.calendar import WorkingCalendar
 from domain.clock import State, classify
 from domain.timescales import RuleBook
 from domain.vocab import ENQUIRY_KINDS, Kind
-from store.db.names import name_key
 from store.db.sql import execute
 from store.db.values import day
 from store.views.digest import describe_stage
+from store.views.search import fts_query, matching_cases_sql, words
 
 #: Open work: one arm per kind of deadline, each with the same columns (named in the first, for ORDER BY).
 #: Row ids: a stage's own; an acknowledgement owed or an Ombudsman deadline gets its case's or enquiry's id
@@ -177,7 +177,6 @@ class CaseloadRow:
     state: State
     case_id: int = 0
     repeat: bool = False  # the complainant has other cases
-    searched: tuple[str, str, str] = ("", "", "")  # reference, name key, summary, ASCII letters lowered
 
     def key(self, view: str) -> tuple[date, int]:
         """Where the next page of ``view`` starts (keyset): receipt for history, the due date for open work."""
@@ -261,44 +260,13 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
         where.append(f"c.kind || '' IN ({_ENQUIRIES})")
     text = query.text.strip()
     if text:
-        # SQLite's LIKE ignores case already (lower() would only slow the scan); PostgreSQL's needs lower().
-        # What is typed is matched as it is: % and _ are escaped, not wildcards (as ``matches`` does).
-        # A name is matched by its key (punctuation and case aside); text with no letter or digit ("%", "'")
-        # has an empty key, which every name contains: it is then matched as text alone.
-        key = name_key(text)
-        lower = "lower" if postgres else ""  # SQLite's LIKE ignores ASCII case already
-        name = r" OR p.name_key LIKE :name ESCAPE '\'" if key else ""
-        where.append(rf"({lower}(c.reference) LIKE :text ESCAPE '\'{name} OR {lower}(c.summary) LIKE :text ESCAPE '\')")
-        args["text"] = f"%{_literal(text.lower())}%"
-        if key:
-            args["name"] = f"%{_literal(key)}%"
+        # Search everything (``store.views.search``): the cases whose index rows hold every word typed; text
+        # with no letter or digit ("%", "*") holds no word, and finds nothing.
+        found = words(text)
+        where.append(f"c.id IN ({matching_cases_sql(postgres)})" if found else "1 = 0")
+        if found:
+            args["fts"] = fts_query(found, postgres)
     return where, args
-
-
-def _literal(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def narrowable(text: str) -> bool:
-    """Whether ``matches`` agrees with SQL for ``text``: for plain ASCII text, on either database.
-
-    Beyond ASCII, case folding belongs to the database (SQLite folds ASCII only; PostgreSQL follows
-    its locale), so only SQL can say.
-    """
-    return text.isascii()
-
-
-def matches(row: CaseloadRow, text: str) -> bool:
-    """Whether the filter ``text`` (``narrowable``) keeps ``row``: the SQL filter's rule, for rows loaded."""
-    text = text.strip()
-    if not text:
-        return True
-    reference, name, summary = row.searched
-    needle, key = text.lower(), name_key(text)
-    return needle in reference or bool(key) and key in name or needle in summary
 
 
 def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, *,
@@ -378,7 +346,7 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
     100,000-case demo database, medians of 3 runs; the cost is per row, whatever the size of the database).
     """
     (stage_id, due_on, ref, kind, number, round_, step, paused, name, persistent, group, advocate,
-     team, officer, received, case_id, responded, declined, contacts, key, summary) = r
+     team, officer, received, case_id, responded, declined, contacts, _key, _summary) = r
     due_date = day(due_on)
     state, left = State.CLOSED, None
     if due_date is not None:
@@ -389,8 +357,7 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
         stage += " (declined)" if declined is not None and responded is None else ""
     return CaseloadRow(stage_id or 0, ref, kind, stage, name or "", bool(persistent), group == "child",
                        advocate is not None, team or "", officer or "", day(received) or date.min, due_date,
-                       left, state, case_id, (contacts or 0) > 1,
-                       ((ref or "").translate(_ASCII_LOWER), key or "", (summary or "").translate(_ASCII_LOWER)))
+                       left, state, case_id, (contacts or 0) > 1)
 
 
 def count_cases(connection: Any) -> int:
