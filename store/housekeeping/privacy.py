@@ -359,7 +359,8 @@ class Retention(ServiceBase):
                 progress(done)
         if done.references and self.db.is_sqlite:  # the search index's old segments still hold the words
             with self._writing() as session:
-                session.execute(sa.text(SEARCH_PURGE))
+                for merge in SEARCH_PURGE:
+                    session.execute(sa.text(merge))
         _purge_old_pages(self.db)
         return done
 

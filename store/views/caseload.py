@@ -25,7 +25,7 @@ from domain.vocab import ENQUIRY_KINDS, Kind
 from store.db.sql import execute
 from store.db.values import day
 from store.views.digest import describe_stage
-from store.views.search import fts_query, matching_cases_sql, words
+from store.views.search import matching
 
 #: Open work: one arm per kind of deadline, each with the same columns (named in the first, for ORDER BY).
 #: Row ids: a stage's own; an acknowledgement owed or an Ombudsman deadline gets its case's or enquiry's id
@@ -210,7 +210,14 @@ class CaseloadQuery:
 
     def keyset(self) -> bool:
         """Whether pages follow on by key (indexed, any depth) rather than by offset."""
+        if self.searching:
+            return False
         return self.view == "history" or (not self.history and self.sort == "due")
+
+    @property
+    def searching(self) -> bool:
+        """Text typed: the caseload shows the cases it finds, best first, whatever the view (``searched``)."""
+        return bool(self.text.strip()) and self.case is None
 
     @property
     def history(self) -> bool:
@@ -258,14 +265,6 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
     elif query.view == "enquiries":
         # Not through the index of kinds (whose rows are mostly closed): each arm's due index keeps the order.
         where.append(f"c.kind || '' IN ({_ENQUIRIES})")
-    text = query.text.strip()
-    if text:
-        # Search everything (``store.views.search``): the cases whose index rows hold every word typed; text
-        # with no letter or digit ("%", "*") holds no word, and finds nothing.
-        found = words(text)
-        where.append(f"c.id IN ({matching_cases_sql(postgres)})" if found else "1 = 0")
-        if found:
-            args["fts"] = fts_query(found, postgres)
     return where, args
 
 
@@ -279,6 +278,8 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
     ``inclusive``: start at the row of ``after`` itself (reading a stretch already shown again).
     """
     query = query or CaseloadQuery()
+    if query.searching:
+        return searched(connection, today, calendar, rules, query.text, offset, limit, placeholder)
     postgres = placeholder != "?"
     key = after or before
     back = before is not None and after is None
@@ -320,6 +321,20 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
     args["limit"] = limit
     rows = [_row(r, today, calendar, rules) for r in execute(connection.cursor(), text, args, placeholder).fetchall()]
     return rows[::-1] if back and query.keyset() else rows
+
+
+def searched(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, text: str, offset: int,
+             limit: int, placeholder: str = "?") -> list[CaseloadRow]:
+    """Search everything (``store.views.search``): the cases found, best first, each as in history (its latest
+    stage); ``offset`` cases on. Text with no letter or digit ("%", "*") holds no word, and finds nothing."""
+    ids = [case_id for case_id, _ in matching(connection, text, offset + limit, placeholder)[offset:]]
+    if not ids:
+        return []
+    marks = ", ".join(f":c{i}" for i in range(len(ids)))
+    found = execute(connection.cursor(), f"{HISTORY} WHERE c.id IN ({marks})",
+                    {f"c{i}": case_id for i, case_id in enumerate(ids)}, placeholder).fetchall()
+    rows = {row.case_id: row for row in (_row(r, today, calendar, rules) for r in found)}
+    return [rows[case_id] for case_id in ids if case_id in rows]
 
 
 def all_open_work(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, query: CaseloadQuery,

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.db.search_index import COLUMNS, WEIGHTS
+from store.db.search_index import COLUMNS, TIERS
 from store.db.sql import fetch
 
 SEARCH_TEXT = 200  # characters of a search read; the rest is ignored
@@ -45,53 +45,74 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
-def fts_query(found: list[str], postgres: bool) -> str:
-    """The index's query for these words (each only letters and digits: never the index's syntax)."""
+def tier_query(found: list[str], tier: int, postgres: bool) -> str:
+    """The index's query for the rows holding every word, one of them in ``TIERS[tier]`` and none in a tier
+    above (so that no case row is in two tiers)."""
     if postgres:
-        return " & ".join(f"{w}:*" for w in found)
-    return " ".join(f'"{w}"*' for w in found)
+        letter = "ABCD"[tier]
+        above = "".join("ABCD"[:tier])
+        head = f"({' & '.join(f'{w}:*' for w in found)}) & ({' | '.join(f'{w}:*{letter}' for w in found)})"
+        return head + (f" & !({' | '.join(f'{w}:*{above}' for w in found)})" if above else "")
+    every = " ".join(f'"{w}"*' for w in found)
+    anyone = " OR ".join(f'"{w}"*' for w in found)
+    query = f"({every}) AND {{{' '.join(TIERS[tier])}}} : ({anyone})"
+    for higher in TIERS[:tier]:
+        query += f" NOT {{{' '.join(higher)}}} : ({anyone})"
+    return query
 
 
-def matching_cases_sql(postgres: bool) -> str:
-    """SQL for the ids of cases matching ``:fts`` (the caseload's filter)."""
-    if postgres:
-        return "SELECT case_id FROM search_text WHERE tsv @@ to_tsquery('simple', :fts)"
-    return "SELECT case_id FROM search_text WHERE search_text MATCH :fts"
-
-
-def search(connection: Any, text: str, *, limit: int = 50, placeholder: str = "?") -> list[SearchHit]:
-    """The first ``limit`` cases matching ``text``, best first."""
+def matching(connection: Any, text: str, limit: int, placeholder: str = "?") -> list[tuple[int, list[dict[str, Any]]]]:
+    """The first ``limit`` cases matching ``text``, best first (``TIERS``), each with its rows that matched."""
     found = words(text)
     if not found:
         return []
     postgres = placeholder != "?"
     cols = ", ".join(f"s.{c}" for c in COLUMNS)
-    if postgres:
-        sql = (f"SELECT s.case_id, s.id AS row_id, {cols} FROM search_text s WHERE s.tsv @@ to_tsquery('simple', "
-               ":fts) ORDER BY ts_rank(s.tsv, to_tsquery('simple', :fts)) DESC, s.id LIMIT :rows")
-    else:
-        weights = ", ".join(str(WEIGHTS[c][0]) for c in COLUMNS)
-        sql = (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_text s WHERE search_text MATCH :fts "
-               f"ORDER BY bm25(search_text, 0, {weights}), s.rowid LIMIT :rows")
     cursor = connection.cursor()
-    rows = fetch(cursor, sql, {"fts": fts_query(found, postgres), "rows": limit * 4}, placeholder)
     order: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        order.setdefault(int(row["case_id"]), []).append(row)
-    chosen = list(order)[:limit]
+    for tier in range(len(TIERS)):
+        want = limit - len(order)
+        if want <= 0:
+            break
+        # a case's rows are in one tier; notes and documents may be several of one case: read more of them
+        args = {"fts": tier_query(found, tier, postgres), "rows": want if tier < len(TIERS) - 1 else want * 4}
+        if postgres:
+            sql = (f"SELECT s.case_id, s.id AS row_id, {cols} FROM search_text s WHERE s.tsv @@ to_tsquery('simple', "
+                   ":fts) ORDER BY s.id LIMIT :rows")
+        elif tier == 0:  # from the names' own index, each checked for every word in the case's row
+            args["names"] = " OR ".join(f'"{w}"*' for w in found)
+            args["fts"] = " ".join(f'"{w}"*' for w in found)
+            sql = (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_name n CROSS JOIN search_text s "
+                   "ON s.rowid = n.rowid WHERE search_name MATCH :names AND search_text MATCH :fts LIMIT :rows")
+        else:  # case rows below zero, notes' and documents' above
+            side = "s.rowid > 0" if tier == len(TIERS) - 1 else "s.rowid < 0"
+            sql = (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_text s WHERE search_text MATCH :fts "
+                   f"AND {side} LIMIT :rows")
+        for row in fetch(cursor, sql, args, placeholder):
+            case_id = int(row["case_id"])
+            if case_id in order or len(order) < limit:
+                order.setdefault(case_id, []).append(row)
+    return list(order.items())[:limit]
+
+
+def search(connection: Any, text: str, *, limit: int = 50, placeholder: str = "?") -> list[SearchHit]:
+    """The first ``limit`` cases matching ``text``, best first, each with where it matched."""
+    found = words(text)
+    chosen = matching(connection, text, limit, placeholder)
     if not chosen:
         return []
+    cursor = connection.cursor()
     marks = ", ".join(f":c{i}" for i in range(len(chosen)))
-    ids = {f"c{i}": case_id for i, case_id in enumerate(chosen)}
+    ids = {f"c{i}": case_id for i, (case_id, _) in enumerate(chosen)}
     cases = {r["id"]: r for r in fetch(cursor, f"""SELECT c.id, c.reference, c.kind, p.name, c.closed
         FROM "case" c LEFT JOIN person p ON p.id = c.person_id WHERE c.id IN ({marks})""", ids, placeholder)}
     hits = []
-    for case_id in chosen:
+    for case_id, rows in chosen:
         case = cases.get(case_id)
         if case is None:
             continue
         hit = SearchHit(case["reference"], case["kind"], case["name"], case["closed"] is not None)
-        for row in order[case_id]:
+        for row in rows:
             hit.where += _where(cursor, row, found, placeholder)
         hits.append(hit)
     return hits

@@ -28,11 +28,12 @@ def upgrade() -> None:
         schema = op.get_bind().execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
         statements = search_index.postgres_table() + search_index.postgres_functions(str(schema))
     else:
-        statements = [search_index.sqlite_table(), *search_index.sqlite_triggers()]
+        statements = [*search_index.sqlite_tables(), *search_index.sqlite_triggers()]
     for sql in statements:
         op.execute(sql)
-    for sql in search_index.rebuild_statements(postgres)[1:]:
-        op.execute(sql)
+    for sql in search_index.rebuild_statements(postgres):
+        if not sql.startswith("DELETE"):
+            op.execute(sql)
 
 
 def downgrade() -> None:
@@ -44,4 +45,5 @@ def downgrade() -> None:
     else:
         for name in search_index.SQLITE_TRIGGER_NAMES:
             op.execute(f"DROP TRIGGER {name}")
+        op.execute("DROP TABLE search_name")
     op.execute("DROP TABLE search_text")
