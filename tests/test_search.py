@@ -66,7 +66,7 @@ def test_every_field_is_found_and_says_where_it_matched(both):
     for typed, where in FIELDS:
         found = _search(db, typed)
         assert found and found[0] == (first, [where]), typed
-        assert _search(db, typed.lower()[:5])[0][0] == first  # the start of a word, any case
+        assert _search(db, typed.lower()[:5])[0][0] == first  # the start of a word (the last), any case
 
 
 def test_best_first_a_name_before_a_mention(both):

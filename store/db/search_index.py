@@ -35,8 +35,8 @@ SELECT -c.id, c.id, c.reference, trim(coalesce(p.name, '') || ' ' || coalesce(p.
   FROM "case" c LEFT JOIN person p ON p.id = c.person_id LEFT JOIN team t ON t.id = c.team_id
   LEFT JOIN service_area a ON a.id = c.service_area_id LEFT JOIN officer o ON o.id = c.officer_id
  WHERE {{where}}"""
-#: SQLite: a case's reference and people again, in an index of their own, so that the first tier (a name
-#: matched) reads only the cases whose names hold a word, not every case whose team does ("CIN North").
+#: SQLite: a case's reference and people again, in an index of their own: the first tier (every word in a name
+#: or the reference) reads only the cases whose names hold the words, not every case whose team does.
 NAME_ROWS = """INSERT INTO search_name (rowid, reference, complainant, child)
 SELECT -c.id, c.reference, trim(coalesce(p.name, '') || ' ' || coalesce(p.email, '')), c.child_name
   FROM "case" c LEFT JOIN person p ON p.id = c.person_id WHERE {where}"""
@@ -108,8 +108,8 @@ def _pg(sql: str, where: str) -> str:
 def postgres_table() -> list[str]:
     # Words are runs of letters and digits, as SQLite's tokenizer has them: PostgreSQL's parser would read
     # "CS-2026-00001" as a word and two negative numbers, and an email address as one word.
-    vector = " || ".join(f"setweight(to_tsvector('simple', regexp_replace(coalesce({c}, ''), '[^[:alnum:]]+', ' ', "
-                         f"'g')), '{WEIGHT[c]}')" for c in COLUMNS)
+    words = "regexp_replace(coalesce({c}, ''), '[[:space:][:punct:]]+', ' ', 'g')"
+    vector = " || ".join(f"setweight(to_tsvector('simple', {words.format(c=c)}), '{WEIGHT[c]}')" for c in COLUMNS)
     cols = ", ".join(f"{c} text" for c in COLUMNS)
     return [f"CREATE TABLE search_text (id bigint PRIMARY KEY, case_id integer NOT NULL, {cols}, "
             f"tsv tsvector GENERATED ALWAYS AS ({vector}) STORED)",

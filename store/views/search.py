@@ -1,8 +1,8 @@
 """Search everything: cases found by the full-text index (``store.db.search_index``), best first, each with where
 it matched ("complainant: Jo Example", "note 3: ...phoned about the visit...").
 
-What is typed is only ever words: letters and digits, each searched as the start of a word, all of them in one
-row (a case's own fields, one note or one document). Quotes, ``*``, ``NEAR``, ``-`` or ``:`` are never the
+What is typed is only ever words: letters and digits, whole words but the last, which may be the start of a
+word (it may be still being typed), all of them in one row (a case's own fields, one note or one document). Quotes, ``*``, ``NEAR``, ``-`` or ``:`` are never the
 index's syntax; the text is cut at ``SEARCH_TEXT`` characters and ``SEARCH_WORDS`` words.
 """
 
@@ -36,9 +36,13 @@ class SearchHit:
     where: list[str] = field(default_factory=list)
 
 
-def words(text: str) -> list[str]:
-    """The words searched for in ``text``: letters and digits only, folded, at most ``SEARCH_WORDS``."""
-    return [_fold(w) for w in _WORD.findall(text[:SEARCH_TEXT])][:SEARCH_WORDS]
+def words(text: str, postgres: bool = False) -> list[str]:
+    """The words searched for in ``text``: letters and digits only, folded, at most ``SEARCH_WORDS``.
+
+    SQLite's index folds accents ("zoe" finds Zoë); PostgreSQL's (the "simple" configuration, no extension
+    needed) keeps them, so there only the case is folded."""
+    found = _WORD.findall(text[:SEARCH_TEXT])[:SEARCH_WORDS]
+    return [w.casefold() for w in found] if postgres else [_fold(w) for w in found]
 
 
 def _fold(text: str) -> str:
@@ -46,51 +50,57 @@ def _fold(text: str) -> str:
 
 
 def tier_query(found: list[str], tier: int, postgres: bool) -> str:
-    """The index's query for the rows holding every word, one of them in ``TIERS[tier]`` and none in a tier
-    above (so that no case row is in two tiers)."""
+    """The index's query for the rows of ``TIERS[tier]``: every word in the row, one of them in the tier's
+    columns (SQLite's first tier: every word in the names' own index)."""
     if postgres:
-        letter = "ABCD"[tier]
-        above = "".join("ABCD"[:tier])
-        head = f"({' & '.join(f'{w}:*' for w in found)}) & ({' | '.join(f'{w}:*{letter}' for w in found)})"
-        return head + (f" & !({' | '.join(f'{w}:*{above}' for w in found)})" if above else "")
-    every = " ".join(f'"{w}"*' for w in found)
-    anyone = " OR ".join(f'"{w}"*' for w in found)
+        letter, above = "ABCD"[tier], "ABCD"[:tier]
+        typed = [f"{w}:" for w in found[:-1]] + [f"{found[-1]}:*"]  # the last word may be still being typed
+        head = f"({' & '.join(t.rstrip(':') for t in typed)}) & ({' | '.join(f'{t}{letter}' for t in typed)})"
+        return head + (f" & !({' | '.join(f'{t}{above}' for t in typed)})" if above else "")
+    typed = [f'"{w}"' for w in found[:-1]] + [f'"{found[-1]}"*']  # the last word may be still being typed
+    every = " ".join(typed)
+    if tier == 0:
+        return every
+    anyone = " OR ".join(typed)
     query = f"({every}) AND {{{' '.join(TIERS[tier])}}} : ({anyone})"
-    for higher in TIERS[:tier]:
-        query += f" NOT {{{' '.join(higher)}}} : ({anyone})"
+    if tier == 2:
+        query += f" NOT {{{' '.join(TIERS[1])}}} : ({anyone})"
     return query
 
 
 def matching(connection: Any, text: str, limit: int, placeholder: str = "?") -> list[tuple[int, list[dict[str, Any]]]]:
-    """The first ``limit`` cases matching ``text``, best first (``TIERS``), each with its rows that matched."""
-    found = words(text)
+    """The first ``limit`` cases matching ``text``, best first (``TIERS``), each with its rows that matched.
+
+    Each tier is read in the index's order (newest case first) and stops at the rows it needs; a case already
+    found in a tier above is passed over."""
+    postgres = placeholder != "?"
+    found = words(text, postgres)
     if not found:
         return []
-    postgres = placeholder != "?"
     cols = ", ".join(f"s.{c}" for c in COLUMNS)
     cursor = connection.cursor()
     order: dict[int, list[dict[str, Any]]] = {}
+    last = len(TIERS) - 1
     for tier in range(len(TIERS)):
         want = limit - len(order)
         if want <= 0:
             break
-        # a case's rows are in one tier; notes and documents may be several of one case: read more of them
-        args = {"fts": tier_query(found, tier, postgres), "rows": want if tier < len(TIERS) - 1 else want * 4}
+        # notes and documents may be several of one case: read more of them
+        args = {"fts": tier_query(found, tier, postgres), "rows": len(order) + (want if tier < last else want * 4)}
         if postgres:
             sql = (f"SELECT s.case_id, s.id AS row_id, {cols} FROM search_text s WHERE s.tsv @@ to_tsquery('simple', "
                    ":fts) ORDER BY s.id LIMIT :rows")
-        elif tier == 0:  # from the names' own index, each checked for every word in the case's row
-            args["names"] = " OR ".join(f'"{w}"*' for w in found)
-            args["fts"] = " ".join(f'"{w}"*' for w in found)
+        elif tier == 0:
             sql = (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_name n CROSS JOIN search_text s "
-                   "ON s.rowid = n.rowid WHERE search_name MATCH :names AND search_text MATCH :fts LIMIT :rows")
-        else:  # case rows below zero, notes' and documents' above
-            side = "s.rowid > 0" if tier == len(TIERS) - 1 else "s.rowid < 0"
+                   "ON s.rowid = n.rowid WHERE search_name MATCH :fts LIMIT :rows")
+        else:  # case rows are below zero, notes' and documents' above
+            side = "s.rowid > 0" if tier == last else "s.rowid < 0"
             sql = (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_text s WHERE search_text MATCH :fts "
                    f"AND {side} LIMIT :rows")
+        seen = set(order)
         for row in fetch(cursor, sql, args, placeholder):
             case_id = int(row["case_id"])
-            if case_id in order or len(order) < limit:
+            if case_id not in seen and (case_id in order or len(order) < limit):
                 order.setdefault(case_id, []).append(row)
     return list(order.items())[:limit]
 
