@@ -15,7 +15,8 @@ from store.views.caseload import CaseloadQuery, caseload_page
 from store.views.search import search
 
 c = sqlite3.connect(sys.argv[1])
-cal = WorkingCalendar.for_region("ENG"); cfg = Config(user="x")
+cal = WorkingCalendar.for_region("ENG")
+cfg = Config(user="x")
 names = [r[0].split()[-1] for r in c.execute("select name from person where id % 50000 = 7 limit 20")]
 teams = [r[0] for r in c.execute("select name from team limit 6")]
 print(names[:5], teams)
@@ -27,7 +28,8 @@ for label, terms in (("surname", names), ("team", teams)):
             if what == "search":
                 n = len(search(c, t, limit=50))
             else:
-                n = len(caseload_page(c, date(2026, 11, 22), cal, cfg.rules, query=CaseloadQuery(view=what, text=t), limit=200))
+                query = CaseloadQuery(view=what, text=t)
+                n = len(caseload_page(c, date(2026, 11, 22), cal, cfg.rules, query=query, limit=200))
             times.append((time.perf_counter() - s) * 1000)
         times.sort()
         print(label, what, f"median {statistics.median(times):.1f} ms max {times[-1]:.1f} ms", n)
