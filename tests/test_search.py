@@ -39,8 +39,8 @@ FIELDS = [("CS-2026-00001", "reference: CS-2026-00001"), ("Quillfeather", "compl
 def _cases(db, today=TODAY) -> tuple[CaseService, str, str]:  # type: ignore[no-untyped-def]
     svc = CaseService(db, CONFIG, today=today)
     first = svc.log("statutory", date(2026, 11, 2), complainant="Ottoline Quillfeather",
-                    child_name="Jasper Brackenbury", advocate="nyas", service_area="Lantern Services", team="Marchbank Fostering",
-                    officer="Posy Wintergreen", themes=["Drizzlewick delays"],
+                    child_name="Jasper Brackenbury", advocate="nyas", service_area="Lantern Services",
+                    team="Marchbank Fostering", officer="Posy Wintergreen", themes=["Drizzlewick delays"],
                     summary="Saltmarsh placement ended without notice")
     svc.add_note(first, "Phoned about the Honeysuckle visit", kind="phone", with_whom="Ms Teasel")
     svc.attach(first, "complaint.eml", EML)

@@ -47,12 +47,14 @@ from tui.messages import (
     FormPrepared,
     LoadFailed,
 )
+from tui.saved_views import BINDINGS as SAVED_VIEW_KEYS
+from tui.saved_views import SavedViewActions
 from tui.text import plain
 
 if TYPE_CHECKING:
     from domain.figures import Figures
     from tui.case_screen import CaseScreen
-    from tui.data import CaseDetail, EarlyPage
+    from tui.data import CaseDetail, EarlyPage, Saved
     from tui.form import FormScreen
 
 # The screens over the caseload (tui.case_screen, tui.form, tui.settings_screen, tui.demo_offer) are imported
@@ -65,7 +67,7 @@ def demo_database_path() -> str:
     return str(user_data_path(data.APP_NAME) / "demo.db")
 
 
-class ComplaintsApp(NeverClosesTheApp, App[None]):
+class ComplaintsApp(SavedViewActions, NeverClosesTheApp, App[None]):
     """The caseload an officer lives in, and the screens over it."""
 
     TITLE = "complaints"
@@ -86,6 +88,7 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         *(Binding(a.key, f"form('{a.id}')", a.title, id=f"action.{a.id}", tooltip=a.tooltip,
                   show=a.id in ("log", "extend", "respond"))
           for a in ACTIONS if a.key),
+        *SAVED_VIEW_KEYS,
     ]
 
     def __init__(self, url: str, *, config: Config, today: date, offer_demo: bool = False,
@@ -95,6 +98,7 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
         self.early_page = early_page  # the first page, read since before the app started: the caseload takes it
         self.demo_path = demo_path or demo_database_path()
         self.data: Data | None = None  # the open store; None until it is
+        self.saved: list[Saved] = []  # this user's own views, as last read (tui.saved_views)
         self.calendar = config.calendar()
         self.opening = False
         self.form: FormScreen | None = None
@@ -240,6 +244,7 @@ class ComplaintsApp(NeverClosesTheApp, App[None]):
 
     def on_database_opened(self, message: DatabaseOpened) -> None:
         store = self.data = message.data
+        self.list_views()  # for the palette
         pending, self.pending = self.pending, None
         if pending is not None:  # asked for while the store was opening: now it can be done
             self.call_later(pending)

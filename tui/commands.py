@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import Hit, Hits, Provider
@@ -28,6 +29,17 @@ class ComplaintsCommands(Provider):
                 key = f" (key {action.key})" if action.key else ""
                 yield Hit(score, matcher.highlight(name), partial(app.action_form, action.id),
                           help=action.tooltip + key)
+        for saved in app.saved:  # the user's own views (tui.saved_views)
+            views: tuple[tuple[str, Callable[[], None], str], ...] = ((f"Saved view {saved.slot}: {saved.name}",
+                                      partial(app.action_saved_view, saved.slot), f"Show it (shift+{saved.slot})"),
+                                     (f"Rename saved view {saved.slot}: {saved.name}", partial(app.rename_view, saved),
+                                      "Give it a new name"),
+                                     (f"Delete saved view {saved.slot}: {saved.name}", partial(app.delete_view, saved),
+                                      "The built-in views stay"))
+            for name, run, help_ in views:
+                score = matcher.match(name)
+                if score > 0:
+                    yield Hit(score, matcher.highlight(name), run, help=help_)
         detail = getattr(self.screen, "detail", None)  # a case on screen: its linked cases open from here
         for reference, kind, received, state in getattr(detail, "case_links", ()):
             name = f"Open linked case {reference}"

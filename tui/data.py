@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from store.views.figures import WriteWatch
     from store.views.notes import NoteLine
     from store.views.person import PersonDetail
+    from store.views.saved import Saved
     from tui.actions import Action
 
 __all__ = ["APP_NAME", "PAGE_SIZE", "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
@@ -203,6 +204,28 @@ class Data:
             return caseload_page(connection, self.today, self.calendar, self.config.rules, query=query,
                                  after=after, before=before, inclusive=inclusive, offset=offset, limit=limit,
                                  placeholder=self.db.placeholder)
+
+    def saved_views(self) -> list[Saved]:
+        """This user's own views of the caseload (``store.views.saved``)."""
+        from store.views.saved import saved_views
+
+        return saved_views(self.db, self.config.user)
+
+    def change_views(self, change: str, slot: int = 0, query: CaseloadQuery | None = None, name: str = "") -> str:
+        """Save ``query`` as a view (``change`` save), or rename or delete the one on ``slot``: what was done."""
+        from store.views import saved
+
+        try:
+            if change == "save" and query is not None:
+                made = saved.save_view(self.db, self.config.user, query.view, query.text, query.sort)
+                return f"Saved as view {made.slot} (shift+{made.slot}): {made.name}"
+            if change == "rename":
+                saved.rename_view(self.db, self.config.user, slot, name)
+                return f"Saved view {slot} renamed {name.strip()}"
+            saved.delete_view(self.db, self.config.user, slot)
+            return f"Saved view {slot} deleted"
+        except ComplaintsError as exc:
+            raise Refused(str(exc)) from exc
 
     def case(self, reference: str) -> CaseDetail:
         from store.views.case import case_detail

@@ -346,3 +346,20 @@ class PersistentReview(SQLModel, table=True):
     next_review: date | None = None
     note: str | None = Field(default=None, sa_type=sa.Text)
     reviewed_by: str = Field(max_length=120)
+
+
+class SavedView(SQLModel, table=True):
+    """A view of the caseload a user saved (a view, the text searched, a sort), on a key of their own (``slot``
+    1-9: shift+1..9). Kept in the database by login rather than in the settings file: that file is the user's
+    own, hand-written and commented, and a team's login finds its views on any machine."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (sa.UniqueConstraint("login", "slot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=120)
+    slot: int
+    name: str = Field(max_length=120)
+    view: str = Field(max_length=32)
+    text: str = Field(default="", max_length=200)
+    sort: str = Field(default="due", max_length=16)

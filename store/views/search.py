@@ -2,8 +2,9 @@
 it matched ("complainant: Jo Example", "note 3: ...phoned about the visit...").
 
 What is typed is only ever words: letters and digits, whole words but the last, which may be the start of a
-word (it may be still being typed), all of them in one row (a case's own fields, one note or one document). Quotes, ``*``, ``NEAR``, ``-`` or ``:`` are never the
-index's syntax; the text is cut at ``SEARCH_TEXT`` characters and ``SEARCH_WORDS`` words.
+word (it may be still being typed), all of them in one row (a case's own fields, one note or one document).
+Quotes, ``*``, ``NEAR``, ``-`` or ``:`` are never the index's syntax; the text is cut at ``SEARCH_TEXT``
+characters and ``SEARCH_WORDS`` words.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""search everything: one full-text index of every case, note and document, kept by triggers
+"""search everything: one full-text index of every case, note and document, kept by triggers; saved views
 
 SQLite: an FTS5 table; PostgreSQL: a table with a weighted ``tsvector`` and a GIN index. Triggers on the
 tables a case's row is built from keep it current in the transaction of every write (see
-``store.db.search_index``). The index is built here for what the database already holds.
+``store.db.search_index``). The index is built here for what the database already holds. A user's own views
+of the caseload are kept in ``saved_view``, by login.
 
 Revision ID: 0007
 Revises: 0005
@@ -23,6 +24,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "saved_view",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("login", sa.String(length=120), nullable=False),
+        sa.Column("slot", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("view", sa.String(length=32), nullable=False),
+        sa.Column("text", sa.String(length=200), nullable=False),
+        sa.Column("sort", sa.String(length=16), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("login", "slot"),
+    )
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:
         schema = op.get_bind().execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
@@ -47,3 +60,4 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER {name}")
         op.execute("DROP TABLE search_name")
     op.execute("DROP TABLE search_text")
+    op.drop_table("saved_view")
