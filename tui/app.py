@@ -54,7 +54,7 @@ from tui.text import plain
 if TYPE_CHECKING:
     from domain.figures import Figures
     from tui.case_screen import CaseScreen
-    from tui.data import CaseDetail, EarlyPage, Saved
+    from tui.data import CaseDetail, EarlyPage
     from tui.form import FormScreen
 
 # The screens over the caseload (tui.case_screen, tui.form, tui.settings_screen, tui.demo_offer) are imported
@@ -98,7 +98,6 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, App[None]):
         self.early_page = early_page  # the first page, read since before the app started: the caseload takes it
         self.demo_path = demo_path or demo_database_path()
         self.data: Data | None = None  # the open store; None until it is
-        self.saved: list[Saved] = []  # this user's own views, as last read (tui.saved_views)
         self.calendar = config.calendar()
         self.opening = False
         self.form: FormScreen | None = None
@@ -244,7 +243,7 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, App[None]):
 
     def on_database_opened(self, message: DatabaseOpened) -> None:
         store = self.data = message.data
-        self.list_views()  # for the palette
+        self.list_views()  # the user's own views, for the palette
         pending, self.pending = self.pending, None
         if pending is not None:  # asked for while the store was opening: now it can be done
             self.call_later(pending)

@@ -77,8 +77,7 @@ class RenameView(ModalScreen[str]):
 class SavedViewActions:
     """The app's part in saved views: keys, workers (which only post messages) and their handlers."""
 
-    data: Data | None
-    saved: list[Saved]
+    saved: tuple[Saved, ...] = ()  # this user's own views, as last read (for the palette)
 
     def action_save_view(self) -> None:
         app = self._app()
@@ -135,7 +134,7 @@ class SavedViewActions:
         self._app().notify(message.said, severity="error" if message.refused else "information", markup=False)
 
     def on_views_listed(self, message: ViewsListed) -> None:
-        self.saved = message.views
+        self.saved = tuple(message.views)
 
     def on_view_chosen(self, message: ViewChosen) -> None:
         app = self._app()
