@@ -194,3 +194,18 @@ def test_the_index_matches_sql_on_the_raw_file(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM search_text").fetchone()[0] == 2 + 1 + 1
     conn.close()
+
+
+def test_a_copy_is_searchable_there_too(tmp_path, database_url):
+    """`complaints copy` to PostgreSQL (or another SQLite file): the triggers index the rows as they arrive."""
+    source = tmp_path / "source.db"
+    db = open_database(source, CONFIG)
+    _, first, second = _cases(db)
+    db.close()
+    assert run("copy", "--db", str(source), "--to", database_url).exit_code == 0
+    copied = open_database(database_url, CONFIG)
+    try:
+        assert _search(copied, "kestrelwood")[0][0] == first
+        assert [r for r, _ in _search(copied, "quillfeather")] == [first, second]
+    finally:
+        copied.close()
