@@ -279,11 +279,12 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         more = "+" if not self.exhausted else ""
         overdue = sum(1 for r in rows if r.state.value == "overdue")
         shown = table.first + table.row_count
-        what = ("case" if query.history else "deadline") + ("" if shown == 1 and not more else "s")
+        what = ("case" if query.history or query.searching else "deadline") + ("" if shown == 1 and not more else "s")
         text = query.text.strip()
         filtered = f" matching “{text}”" if text else ""
-        order = {"history": "newest first", "compliments": "by team, newest first"}.get(query.view,
-                                                                                        f"by {query.sort}")
+        order = "best first" if query.searching else {"history": "newest first", "compliments": "by team, newest "
+                                                                                              "first"}.get(
+            query.view, f"by {query.sort}")
         self.query_one("#status", Static).update(  # one line, always: no layout needed; typed text is no markup
             plain(f"{view.key} {view.name}: {shown}{more} {what}{filtered} · {overdue}{more if overdue else ''} "
                   f"overdue · {order}{note or LEGEND}"), layout=False)  # relaxed rows say so in the legend
