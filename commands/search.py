@@ -13,7 +13,7 @@ from domain.harmless import json_text, shown
 
 
 def search(
-    text: Annotated[str, typer.Argument(help="The words to find (each as the start of a word).")],
+    text: Annotated[str, typer.Argument(help="The words to find (the last may be the start of a word).")],
     fmt: Annotated[Format, typer.Option("--format", help="text for people, json for programs.")] = Format.text,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="At most this many cases.")] = 50,
     db: DbOption = None,
@@ -21,8 +21,8 @@ def search(
     """Find cases by anything they hold: reference, complainant, child, advocate, contact, team, service area,
     officer, themes, summary, notes and documents (an email's sender, subject and text).
 
-    Every word must be in one place (the case's own details, one note or one document); a word matches the
-    start of a word ("fost" finds Fostering). Quotes and other symbols are searched as text, never as syntax.
+    Every word must be in one place (the case's own details, one note or one document); the last word may be
+    the start of one ("Khan fost" finds Fostering). Symbols (quotes, *, -, :) only separate words, never syntax.
 
     Example: complaints search "Fostering Khan" --format json
     """
