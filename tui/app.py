@@ -47,8 +47,7 @@ from tui.messages import (
     FormPrepared,
     LoadFailed,
 )
-from tui.saved_views import BINDINGS as SAVED_VIEW_KEYS
-from tui.saved_views import SavedViewActions
+from tui.saved_views import SAVED_VIEW_KEYS, SavedViewActions
 from tui.text import plain
 
 if TYPE_CHECKING:

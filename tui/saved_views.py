@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 SLOT_KEYS = {1: "exclamation_mark", 2: "at,quotation_mark", 3: "number_sign,pound_sign", 4: "dollar_sign",
              5: "percent_sign", 6: "circumflex_accent", 7: "ampersand", 8: "asterisk", 9: "left_parenthesis"}
 
-BINDINGS = [
+SAVED_VIEW_KEYS = [
     Binding("V", "save_view", "Save view", id="save_view", show=False,
             tooltip="Save this view, search and sort as a view of your own, on shift+1..9"),
     *(Binding(keys, f"saved_view({slot})", f"Saved view {slot}", id=f"saved_view.{slot}", show=False,
