@@ -355,10 +355,12 @@ def _register() -> None:
         links,
         register,
         safekeeping,
+        search,
         setup,
     )
 
     app.command()(digest.due)
+    app.command()(search.search)
     app.command()(setup.demo)
     app.command()(figures.summary)
     app.command()(figures.export)

@@ -1,5 +1,5 @@
-"""Benchmarks: `python bench/run.py [--quick] [--import | --only terminal]` prints a table of measured figures
-beside their targets (`--import`, `--only terminal`: those rows alone).
+"""Benchmarks: `python bench/run.py [--quick] [--import | --only terminal | --only search]` prints a table of
+measured figures beside their targets (`--import`, `--only terminal`, `--only search`: those rows alone).
 
 Rows:
 - `complaints due` on a 30,000-case demo database (target 0.25 s wall, the time Taskwarrior needs
@@ -246,6 +246,17 @@ def main() -> None:
 
         rows = casefile_bench.casefile_rows(cached_demo(exe, 100_000 if quick else 1_000_000), 10 if quick else 20)
         show(rows + casefile_bench.backup_rows(exe, cached_demo(exe, 100_000)))
+        return
+    if "--only" in sys.argv and sys.argv[sys.argv.index("--only") + 1] == "search":  # search everything's rows
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import search_bench
+        import term_bench as tb
+
+        db, tries = cached_demo(exe, 100_000 if quick else 1_000_000), 10 if quick else 20
+        ms = tb.keys(db, "search", tries)
+        show([*search_bench.search_rows(db), (f"TUI / a surname or a team typed, to the cases painted in a terminal "
+                                              f"(p95 of {tries})", f"{tb.p95(ms):.0f} ms (median "
+                                              f"{statistics.median(ms):.0f}, first {ms[0]:.0f})", "<= 100 ms")])
         return
     if "--import" in sys.argv:  # the import rows alone
         with tempfile.TemporaryDirectory() as tmp:

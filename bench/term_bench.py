@@ -188,8 +188,30 @@ def first_paint(argv: list[str], shows: Callable[[list[str]], bool]) -> float:
             term.close()
 
 
+def search_terms(db: str) -> list[str]:
+    """Surnames and teams of the database, to type into `/`."""
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    try:
+        names = sorted({n.split()[-1] for (n,) in connection.execute("SELECT name FROM person WHERE id % 997 = 7 "
+                                                                      "LIMIT 20")})[:10]
+        return [t for pair in zip(names, (t for (t,) in connection.execute("SELECT name FROM team LIMIT 10")),
+                                  strict=False) for t in pair]
+    finally:
+        connection.close()
+
+
+def searched(typed: str) -> Callable[[list[str]], bool]:
+    def shows(lines: list[str]) -> bool:
+        return any(f"matching “{typed}”" in line for line in lines) and any(REFERENCE.search(line) for line in lines)
+    return shows
+
+
 def keys(db: str, what: str, runs: int) -> list[float]:
-    """Milliseconds from each key press to the screen it opens, painted; back to the caseload between tries."""
+    """Milliseconds from each key press to the screen it opens, painted; back to the caseload between tries.
+    ``search``: `/`, a surname or a team typed, from its last key to the cases found, painted."""
+    terms = search_terms(db) if what == "search" else []
     with tempfile.TemporaryDirectory() as home:
         term = Terminal([*complaints_command(), "--db", db, "--today", TODAY], home)
         try:
@@ -197,6 +219,19 @@ def keys(db: str, what: str, runs: int) -> list[float]:
             term.idle()
             took = []
             for _ in range(runs):
+                if what == "search":
+                    typed = terms[len(took) % len(terms)]
+                    term.press(b"/")
+                    time.sleep(0.15)  # the search box opens
+                    for char in typed[:-1]:
+                        term.press(char.encode())
+                        time.sleep(0.03)  # a fast typist
+                    began = term.press(typed[-1].encode())
+                    took.append((term.wait_for(searched(typed)) - began) * 1000)
+                    term.press(ESCAPE)  # the search cleared, the view again
+                    term.wait_for(caseload_back)
+                    term.idle(quiet=0.2)
+                    continue
                 if what == "case":
                     term.press(DOWN)  # another case each time
                     time.sleep(0.1)

@@ -76,7 +76,9 @@ years = 6
 # action.compliment, action.acknowledge, action.extend, action.pause, action.resume, action.respond,
 # action.request2, action.assign, action.action, action.persistent, view.followup, action.note, action.note_edit,
 # action.attach, action.email, action.edit, action.reassign, action.link, action.merge, action.undo,
-# action.action_done, action.persistent_review, action.letter, action.not_accepted, dashboard
+# action.action_done, action.persistent_review, action.letter, action.not_accepted, dashboard, save_view,
+#   saved_view.1, saved_view.2, saved_view.3, saved_view.4, saved_view.5, saved_view.6, saved_view.7, saved_view.8,
+#   saved_view.9
 # on screens: caseload.down, caseload.up, caseload.page_down, caseload.page_up, caseload.first, caseload.last,
 #   caseload.open, caseload.mark, case.back, case.banner, case.person, case.save_document, person.back,
 #   person.open, settings.back, settings.theme,

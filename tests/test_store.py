@@ -38,7 +38,11 @@ def test_migrated_schema_matches_the_models(db):
     from sqlmodel import SQLModel
 
     with db.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata) == []
+        def ours(name, type_, parent):  # type: ignore[no-untyped-def]  # the search index is the migration's alone
+            return not (type_ == "table" and str(name).startswith(("search_text", "search_name")))
+
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": ours})
+        assert compare_metadata(context, SQLModel.metadata) == []
 
 
 def test_an_existing_database_is_kept_not_recreated(tmp_path, config, service):
@@ -127,7 +131,7 @@ def test_a_database_at_an_older_schema_is_migrated_with_its_cases_intact(tmp_pat
     old.close()
     db = open_database(path, config)
     with db.engine.connect() as conn:
-        assert schema.current_revision(conn) == schema.HEAD == "0006"
+        assert schema.current_revision(conn) == schema.HEAD == "0007"
         assert conn.execute(sa.text('SELECT reference FROM "case"')).scalar() == "CS-2019-00001"
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("stage")}
         assert {"ix_stage_requested", "ix_stage_declined"} <= indexes

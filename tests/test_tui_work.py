@@ -729,52 +729,6 @@ async def test_each_filter_keystroke_shows_what_sql_would(demo_db):
     connection.close()
 
 
-async def test_a_filter_keystroke_shows_the_first_rows_at_once_and_sql_the_whole_page_after(demo_db, monkeypatch):
-    """From a shorter text's page that was not complete, the narrowed rows are the first of the answer: they
-    show before SQL has answered, and SQL's page then carries on from them."""
-    import threading
-
-    import tui.data
-    from domain.calendar import WorkingCalendar
-    from store.views.caseload import CaseloadQuery, caseload_page
-
-    gate, held = threading.Event(), threading.Event()
-    gate.set()
-
-    def slow_page(*args, **kwargs):  # type: ignore[no-untyped-def]
-        held.set()
-        gate.wait(10)
-        return caseload_page(*args, **kwargs)
-
-    monkeypatch.setattr(tui.data, "caseload_page", slow_page)
-    connection = sqlite3.connect(demo_db)
-    calendar = WorkingCalendar.for_region("ENG")
-
-    def sql(text: str) -> list[str]:
-        return [r.reference for r in caseload_page(connection, TODAY, calendar, CONFIG.rules,
-                                                   query=CaseloadQuery(view="history", text=text))]
-
-    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
-    async with app.run_test(size=(120, 20)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("8", "slash", "e")  # all history; "e": more than a page of 1,200 cases
-        await settle(app, pilot)
-        table = app.query_one(CaseloadTable)
-        assert column(table, 1) == sql("e") and table.row_count == 200
-        gate.clear()
-        held.clear()
-        await pilot.press("r")
-        first = column(table, 1)
-        assert held.wait(5)  # SQL is still reading "er"...
-        full = sql("er")
-        assert table.row_count >= table.scrollable_content_region.height  # ...and a screenful shows already,
-        assert first == full[:len(first)] and len(first) < len(full)  # the first rows of the answer
-        gate.set()
-        await settle(app, pilot)
-        assert column(table, 1) == full
-    connection.close()
-
-
 def _answered(svc: CaseService) -> str:
     ref = svc.log("statutory", date(2026, 9, 1), complainant="Pat Example", summary="Late assessment")
     svc.respond(ref, "not_upheld", date(2026, 9, 10))

@@ -42,6 +42,7 @@ from tui.messages import (
     FiguresExported,
     LoadFailed,
 )
+from tui.saved_views import SAVED_VIEW_KEYS, SavedViewActions
 from tui.text import plain
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def demo_database_path() -> str:
     return str(user_data_path(data.APP_NAME) / "demo.db")
 
 
-class ComplaintsApp(NeverClosesTheApp, DashboardKeys, FormFlow):
+class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow):
     """The caseload an officer lives in, and the screens over it."""
 
     TITLE = "complaints"
@@ -84,6 +85,7 @@ class ComplaintsApp(NeverClosesTheApp, DashboardKeys, FormFlow):
         *(Binding(a.key, f"form('{a.id}')", a.title, id=f"action.{a.id}", tooltip=a.tooltip,
                   show=a.id in ("log", "extend", "respond"))
           for a in ACTIONS if a.key),
+        *SAVED_VIEW_KEYS,
     ]
 
     def __init__(self, url: str, *, config: Config, today: date, offer_demo: bool = False,
@@ -212,6 +214,7 @@ class ComplaintsApp(NeverClosesTheApp, DashboardKeys, FormFlow):
 
     def on_database_opened(self, message: DatabaseOpened) -> None:
         store = self.data = message.data
+        self.list_views()  # the user's own views, for the palette
         pending, self.pending = self.pending, None
         if pending is not None:  # asked for while the store was opening: now it can be done
             self.call_later(pending)

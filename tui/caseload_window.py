@@ -62,7 +62,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the database…", id="status")
-        yield Input(placeholder="Filter: reference, name or summary (esc to clear)", id="filter")
+        yield Input(placeholder="Search: anything a case holds, notes and emails too (esc to clear)", id="filter")
         yield CaseloadTable(id="caseload")
 
     def on_mount(self) -> None:
@@ -279,11 +279,12 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         more = "+" if not self.exhausted else ""
         overdue = sum(1 for r in rows if r.state.value == "overdue")
         shown = table.first + table.row_count
-        what = ("case" if query.history else "deadline") + ("" if shown == 1 and not more else "s")
+        what = ("case" if query.history or query.searching else "deadline") + ("" if shown == 1 and not more else "s")
         text = query.text.strip()
         filtered = f" matching “{text}”" if text else ""
-        order = {"history": "newest first", "compliments": "by team, newest first"}.get(query.view,
-                                                                                        f"by {query.sort}")
+        order = "best first" if query.searching else {"history": "newest first", "compliments": "by team, newest "
+                                                                                              "first"}.get(
+            query.view, f"by {query.sort}")
         self.query_one("#status", Static).update(  # one line, always: no layout needed; typed text is no markup
             plain(f"{query.label or f'{view.key} {view.name}'}: {shown}{more}"
                   f" {what}{filtered} · {overdue}{more if overdue else ''} "
@@ -336,29 +337,10 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             self._filter(event.value.strip())
 
     def _filter(self, text: str) -> None:
-        """A filter keystroke: rows already known for ``text`` show in the same frame; otherwise ask SQL.
-
-        Known: what SQL gave for ``text`` earlier while typing (a backspace), or the rows of a shorter
-        text that SQL gave complete, narrowed by the filter's own rule (``matches``). Narrowed from a
-        page that was not complete, they are still the first rows of the answer: shown at once when
-        they fill the screen, while SQL reads the page.
-        """
+        """A filter keystroke: rows SQL gave for ``text`` earlier while typing (a backspace) show in the same
+        frame; otherwise SQL searches everything (the full-text index: notes and documents too, which no row
+        loaded holds, so nothing is narrowed in memory)."""
         known = self.filter_results.get(text)
-        if known is None and self.app.data is not None and data.narrowable(text):
-            wider = [t for t in self.filter_results if text.startswith(t)]
-            if wider:
-                rows = self.filter_results[max(wider, key=len)]
-                narrowed = [r for r in rows if data.matches(r, text)]
-                if len(rows) < PAGE_SIZE:
-                    known = narrowed
-                elif len(narrowed) >= self.table.scrollable_content_region.height:
-                    # The shorter text's rows are its first in the view's order, so these are the first rows
-                    # of this text's result, every one up to the last of them: the screen is right at once,
-                    # and SQL brings the whole page behind it.
-                    self.generation += 1
-                    self._show_first(narrowed, self.generation, partial=True)
-                    self._load_first_page()
-                    return
         if known is None:
             self._load_first_page()
             return

@@ -29,6 +29,12 @@ class ComplaintsCommands(Provider):
         for action in ACTIONS:
             key = f" (key {action.key})" if action.key else ""
             yield action.title, partial(app.action_form, action.id), action.tooltip + key
+        for saved in app.saved:  # the user's own views (tui.saved_views)
+            yield (f"Saved view {saved.slot}: {saved.name}", partial(app.action_saved_view, saved.slot),
+                   f"Show it (shift+{saved.slot})")
+            yield f"Rename saved view {saved.slot}: {saved.name}", partial(app.rename_view, saved), "Give it a new name"
+            yield (f"Delete saved view {saved.slot}: {saved.name}", partial(app.delete_view, saved),
+                   "The built-in views stay")
         detail = getattr(self.screen, "detail", None)  # a case on screen: its linked cases open from here
         for reference, kind, received, state in getattr(detail, "case_links", ()):
             yield (f"Open linked case {reference}", partial(app.open_case, reference),

@@ -24,8 +24,6 @@ from store.views.caseload import (
     CaseloadRow,
     caseload_page,
     count_cases,
-    matches,
-    narrowable,
     warm_open_work,
 )
 from store.views.dashboard import BY_STAGE, FIGURE_BY_ID, PER_PERSON, Dashboard, behind
@@ -45,12 +43,13 @@ if TYPE_CHECKING:
     from store.views.figures import WriteWatch
     from store.views.notes import NoteLine
     from store.views.person import PersonDetail
+    from store.views.saved import Saved
     from tui.actions import Action
 
 __all__ = ["APP_NAME", "BY_STAGE", "FIGURE_BY_ID", "PAGE_SIZE", "PER_PERSON", "Dashboard", "behind",
            "SORTS", "VIEWS", "VIEW_BY_ID", "CaseDetail", "CaseService", "CaseloadQuery",
            "CaseloadRow", "CouncilLists", "Data", "DocumentLine", "EarlyPage", "NoteLine", "PersonDetail", "Refused",
-           "caseload_page", "documents_folder", "failure_said", "load_config", "matches", "narrowable", "quick_page",
+           "caseload_page", "documents_folder", "failure_said", "load_config", "quick_page",
            "resolve_url"]
 
 DEMO_CASES = 3000
@@ -249,6 +248,27 @@ class Data:
             return self._dashboard[1] if version is not None and self._dashboard[0] == version else None
         finally:
             self._dashing.release()
+    def saved_views(self) -> list[Saved]:
+        """This user's own views of the caseload (``store.views.saved``)."""
+        from store.views.saved import saved_views
+
+        return saved_views(self.db, self.config.user)
+
+    def change_views(self, change: str, slot: int = 0, query: CaseloadQuery | None = None, name: str = "") -> str:
+        """Save ``query`` as a view (``change`` save), or rename or delete the one on ``slot``: what was done."""
+        from store.views import saved
+
+        try:
+            if change == "save" and query is not None:
+                made = saved.save_view(self.db, self.config.user, query.view, query.text, query.sort)
+                return f"Saved as view {made.slot} (shift+{made.slot}): {made.name}"
+            if change == "rename":
+                saved.rename_view(self.db, self.config.user, slot, name)
+                return f"Saved view {slot} renamed {name.strip()}"
+            saved.delete_view(self.db, self.config.user, slot)
+            return f"Saved view {slot} deleted"
+        except ComplaintsError as exc:
+            raise Refused(str(exc)) from exc
 
     def case(self, reference: str) -> CaseDetail:
         from store.views.case import case_detail

@@ -380,3 +380,18 @@ class CodeSelfAssessment(SQLModel, table=True):
     actions: str | None = Field(default=None, sa_type=sa.Text)
     assessed_by: str = Field(default="", max_length=120)
     assessed_on: date | None = None
+class SavedView(SQLModel, table=True):
+    """A view of the caseload a user saved (a view, the text searched, a sort), on a key of their own (``slot``
+    1-9: shift+1..9). Kept in the database by login rather than in the settings file: that file is the user's
+    own, hand-written and commented, and a team's login finds its views on any machine."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (sa.UniqueConstraint("login", "slot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=120)
+    slot: int
+    name: str = Field(max_length=120)
+    view: str = Field(max_length=32)
+    text: str = Field(default="", max_length=200)
+    sort: str = Field(default="due", max_length=16)

@@ -55,6 +55,7 @@ from store.db.models import (
     Theme,
 )
 from store.db.names import mentions, name_key, name_words
+from store.db.search_index import SEARCH_PURGE
 from store.housekeeping.privacy_casefile import case_file_of, forget_case_files, forget_people, person_file_of
 from store.lifecycle.base import ServiceBase, row_id
 
@@ -356,6 +357,10 @@ class Retention(ServiceBase):
             done.batches += 1
             if progress is not None:
                 progress(done)
+        if done.references and self.db.is_sqlite:  # the search index's old segments still hold the words
+            with self._writing() as session:
+                for merge in SEARCH_PURGE:
+                    session.execute(sa.text(merge))
         _purge_old_pages(self.db)
         return done
 

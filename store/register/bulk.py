@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
+from store.db import search_index
 from store.db.models import (
     Assignment,
     Case,
@@ -77,6 +78,8 @@ class IndexesSetAside:
         self.indexes: list[tuple[str, str]] = self.cursor.fetchall()
         for name, _ in self.indexes:
             self.cursor.execute(f'DROP INDEX "{name}"')
+        for name in search_index.SQLITE_TRIGGER_NAMES:  # the search index is built once, at the end
+            self.cursor.execute(f"DROP TRIGGER {name}")
 
     @classmethod
     def for_first_load(cls, conn: sa.Connection) -> IndexesSetAside | None:
@@ -86,9 +89,12 @@ class IndexesSetAside:
         return cls(conn)
 
     def restore(self) -> None:
-        """Build every index again, exactly as it was defined."""
+        """Build every index again, exactly as it was defined; the search index's triggers again, and its rows."""
         for _, sql in self.indexes:
             self.cursor.execute(sql)
+        for sql in search_index.sqlite_triggers():
+            self.cursor.execute(sql)
+        search_index.rebuild(self.cursor, postgres=False)
 
 
 class BulkWriter:

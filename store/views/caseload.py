@@ -22,10 +22,10 @@ from domain.calendar import WorkingCalendar
 from domain.clock import State, classify
 from domain.timescales import RuleBook
 from domain.vocab import ENQUIRY_KINDS, Kind
-from store.db.names import name_key
 from store.db.sql import execute
 from store.db.values import day
 from store.views.digest import describe_stage
+from store.views.search import matching
 
 #: Open work: one arm per kind of deadline, each with the same columns (named in the first, for ORDER BY).
 #: Row ids: a stage's own; an acknowledgement owed or an Ombudsman deadline gets its case's or enquiry's id
@@ -180,7 +180,6 @@ class CaseloadRow:
     state: State
     case_id: int = 0
     repeat: bool = False  # the complainant has other cases
-    searched: tuple[str, str, str] = ("", "", "")  # reference, name key, summary, ASCII letters lowered
     provisional: bool = False  # the due date counts from an acknowledgement not yet recorded
 
     def key(self, view: str) -> tuple[date, int]:
@@ -218,7 +217,14 @@ class CaseloadQuery:
 
     def keyset(self) -> bool:
         """Whether pages follow on by key (indexed, any depth) rather than by offset."""
+        if self.searching:
+            return False
         return self.view == "history" or (not self.history and self.sort == "due")
+
+    @property
+    def searching(self) -> bool:
+        """Text typed: the caseload shows the cases it finds, best first, whatever the view (``searched``)."""
+        return bool(self.text.strip()) and self.case is None
 
     @property
     def history(self) -> bool:
@@ -272,46 +278,7 @@ def _where(query: CaseloadQuery, today: date, calendar: WorkingCalendar, postgre
     elif query.view == "enquiries":
         # Not through the index of kinds (whose rows are mostly closed): each arm's due index keeps the order.
         where.append(f"c.kind || '' IN ({_ENQUIRIES})")
-    text = query.text.strip()
-    if text:
-        # SQLite's LIKE ignores case already (lower() would only slow the scan); PostgreSQL's needs lower().
-        # What is typed is matched as it is: % and _ are escaped, not wildcards (as ``matches`` does).
-        # A name is matched by its key (punctuation and case aside); text with no letter or digit ("%", "'")
-        # has an empty key, which every name contains: it is then matched as text alone.
-        key = name_key(text)
-        lower = "lower" if postgres else ""  # SQLite's LIKE ignores ASCII case already
-        name = r" OR p.name_key LIKE :name ESCAPE '\'" if key else ""
-        where.append(rf"({lower}(c.reference) LIKE :text ESCAPE '\'{name} OR {lower}(c.summary) LIKE :text ESCAPE '\')")
-        args["text"] = f"%{_literal(text.lower())}%"
-        if key:
-            args["name"] = f"%{_literal(key)}%"
     return where, args
-
-
-def _literal(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def narrowable(text: str) -> bool:
-    """Whether ``matches`` agrees with SQL for ``text``: for plain ASCII text, on either database.
-
-    Beyond ASCII, case folding belongs to the database (SQLite folds ASCII only; PostgreSQL follows
-    its locale), so only SQL can say.
-    """
-    return text.isascii()
-
-
-def matches(row: CaseloadRow, text: str) -> bool:
-    """Whether the filter ``text`` (``narrowable``) keeps ``row``: the SQL filter's rule, for rows loaded."""
-    text = text.strip()
-    if not text:
-        return True
-    reference, name, summary = row.searched
-    needle, key = text.lower(), name_key(text)
-    return needle in reference or bool(key) and key in name or needle in summary
 
 
 def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, *,
@@ -324,6 +291,8 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
     ``inclusive``: start at the row of ``after`` itself (reading a stretch already shown again).
     """
     query = query or CaseloadQuery()
+    if query.searching:
+        return searched(connection, today, calendar, rules, query.text, offset, limit, placeholder)
     postgres = placeholder != "?"
     key = after or before
     back = before is not None and after is None
@@ -367,6 +336,20 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
     return rows[::-1] if back and query.keyset() else rows
 
 
+def searched(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, text: str, offset: int,
+             limit: int, placeholder: str = "?") -> list[CaseloadRow]:
+    """Search everything (``store.views.search``): the cases found, best first, each as in history (its latest
+    stage); ``offset`` cases on. Text with no letter or digit ("%", "*") holds no word, and finds nothing."""
+    ids = [case_id for case_id, _ in matching(connection, text, offset + limit, placeholder)[offset:]]
+    if not ids:
+        return []
+    marks = ", ".join(f":c{i}" for i in range(len(ids)))
+    found = execute(connection.cursor(), f"{HISTORY} WHERE c.id IN ({marks})",
+                    {f"c{i}": case_id for i, case_id in enumerate(ids)}, placeholder).fetchall()
+    rows = {row.case_id: row for row in (_row(r, today, calendar, rules) for r in found)}
+    return [rows[case_id] for case_id in ids if case_id in rows]
+
+
 def all_open_work(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, query: CaseloadQuery,
                   *, placeholder: str = "?", page: int = 1_000) -> list[CaseloadRow]:
     """Every row of ``query``, a view of open work by due date, read a page at a time (the digest's list)."""
@@ -391,7 +374,7 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
     100,000-case demo database, medians of 3 runs; the cost is per row, whatever the size of the database).
     """
     (stage_id, due_on, ref, kind, number, round_, step, paused, name, persistent, group, advocate,
-     team, officer, received, case_id, responded, declined, contacts, key, summary) = r
+     team, officer, received, case_id, responded, declined, contacts, _key, _summary) = r
     due_date = day(due_on)
     provisional = step is not None and step.endswith("?")
     step = step[:-1] if provisional else step
@@ -404,9 +387,7 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
         stage += " (declined)" if declined is not None and responded is None else ""
     return CaseloadRow(stage_id or 0, ref, kind, stage, name or "", bool(persistent), group == "child",
                        advocate is not None, team or "", officer or "", day(received) or date.min, due_date,
-                       left, state, case_id, (contacts or 0) > 1,
-                       ((ref or "").translate(_ASCII_LOWER), key or "", (summary or "").translate(_ASCII_LOWER)),
-                       provisional)
+                       left, state, case_id, (contacts or 0) > 1, provisional=provisional)
 
 
 def count_cases(connection: Any) -> int:

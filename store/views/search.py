@@ -1,0 +1,165 @@
+"""Search everything: cases found by the full-text index (``store.db.search_index``), best first, each with where
+it matched ("complainant: Jo Example", "note 3: ...phoned about the visit...").
+
+What is typed is only ever words: letters and digits, whole words but the last, which may be the start of a
+word (it may be still being typed), all of them in one row (a case's own fields, one note or one document).
+Quotes, ``*``, ``NEAR``, ``-`` or ``:`` are never the index's syntax; the text is cut at ``SEARCH_TEXT``
+characters and ``SEARCH_WORDS`` words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from store.db.search_index import COLUMNS, TIERS
+from store.db.sql import fetch
+
+SEARCH_TEXT = 200  # characters of a search read; the rest is ignored
+SEARCH_WORDS = 8
+_WORD = re.compile(r"[^\W_]+")
+LABELS = {"reference": "reference", "complainant": "complainant", "child": "child", "advocate": "advocate",
+          "contact": "contact", "team": "team", "area": "service area", "officer": "officer", "themes": "themes",
+          "summary": "summary"}
+SHOWN = 70  # characters of matched text shown
+
+
+@dataclass
+class SearchHit:
+    """One case found: its reference, kind, complainant, and where it matched, best first."""
+
+    reference: str
+    kind: str
+    name: str | None
+    closed: bool
+    where: list[str] = field(default_factory=list)
+
+
+def words(text: str, postgres: bool = False) -> list[str]:
+    """The words searched for in ``text``: letters and digits only, folded, at most ``SEARCH_WORDS``.
+
+    SQLite's index folds accents ("zoe" finds Zoë); PostgreSQL's (the "simple" configuration, no extension
+    needed) keeps them, so there only the case is folded."""
+    found = _WORD.findall(text[:SEARCH_TEXT])[:SEARCH_WORDS]
+    return [w.casefold() for w in found] if postgres else [_fold(w) for w in found]
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def tier_query(found: list[str], tier: int, postgres: bool) -> str:
+    """The index's query for the rows of ``TIERS[tier]``: every word in the row, one of them in the tier's
+    columns (SQLite's first tier: every word in the names' own index)."""
+    if postgres:
+        letter, above = "ABCD"[tier], "ABCD"[:tier]
+        typed = [f"{w}:" for w in found[:-1]] + [f"{found[-1]}:*"]  # the last word may be still being typed
+        head = f"({' & '.join(t.rstrip(':') for t in typed)}) & ({' | '.join(f'{t}{letter}' for t in typed)})"
+        return head + (f" & !({' | '.join(f'{t}{above}' for t in typed)})" if above else "")
+    typed = [f'"{w}"' for w in found[:-1]] + [f'"{found[-1]}"*']  # the last word may be still being typed
+    every = " ".join(typed)
+    if tier == 0:
+        return every
+    anyone = " OR ".join(typed)
+    query = f"({every}) AND {{{' '.join(TIERS[tier])}}} : ({anyone})"
+    if tier == 2:
+        query += f" NOT {{{' '.join(TIERS[1])}}} : ({anyone})"
+    return query
+
+
+def matching(connection: Any, text: str, limit: int, placeholder: str = "?") -> list[tuple[int, list[dict[str, Any]]]]:
+    """The first ``limit`` cases matching ``text``, best first (``TIERS``), each with its rows that matched.
+
+    Each tier is read in the index's order (newest case first) and stops at the rows it needs; a case already
+    found in a tier above is passed over."""
+    postgres = placeholder != "?"
+    found = words(text, postgres)
+    if not found:
+        return []
+    cols = ", ".join(f"s.{c}" for c in COLUMNS)
+    cursor = connection.cursor()
+    order: dict[int, list[dict[str, Any]]] = {}
+    last = len(TIERS) - 1
+    for tier in range(len(TIERS)):
+        want = limit - len(order)
+        if want <= 0:
+            break
+        # notes and documents may be several of one case: read more of them
+        args = {"fts": tier_query(found, tier, postgres), "rows": len(order) + (want if tier < last else want * 4)}
+        if postgres:
+            sql = (f"SELECT s.case_id, s.id AS row_id, {cols} FROM search_text s WHERE s.tsv @@ to_tsquery('simple', "
+                   ":fts) ORDER BY s.id LIMIT :rows")
+        elif tier == 0:
+            sql = (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_name n CROSS JOIN search_text s "
+                   "ON s.rowid = n.rowid WHERE search_name MATCH :fts LIMIT :rows")
+        else:  # case rows are below zero, notes' and documents' above
+            side = "s.rowid > 0" if tier == last else "s.rowid < 0"
+            sql = (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_text s WHERE search_text MATCH :fts "
+                   f"AND {side} LIMIT :rows")
+        seen = set(order)
+        for row in fetch(cursor, sql, args, placeholder):
+            case_id = int(row["case_id"])
+            if case_id not in seen and (case_id in order or len(order) < limit):
+                order.setdefault(case_id, []).append(row)
+    return list(order.items())[:limit]
+
+
+def search(connection: Any, text: str, *, limit: int = 50, placeholder: str = "?") -> list[SearchHit]:
+    """The first ``limit`` cases matching ``text``, best first, each with where it matched."""
+    found = words(text)
+    chosen = matching(connection, text, limit, placeholder)
+    if not chosen:
+        return []
+    cursor = connection.cursor()
+    marks = ", ".join(f":c{i}" for i in range(len(chosen)))
+    ids = {f"c{i}": case_id for i, (case_id, _) in enumerate(chosen)}
+    cases = {r["id"]: r for r in fetch(cursor, f"""SELECT c.id, c.reference, c.kind, p.name, c.closed
+        FROM "case" c LEFT JOIN person p ON p.id = c.person_id WHERE c.id IN ({marks})""", ids, placeholder)}
+    hits = []
+    for case_id, rows in chosen:
+        case = cases.get(case_id)
+        if case is None:
+            continue
+        hit = SearchHit(case["reference"], case["kind"], case["name"], case["closed"] is not None)
+        for row in rows:
+            hit.where += _where(cursor, row, found, placeholder)
+        hits.append(hit)
+    return hits
+
+
+def _where(cursor: Any, row: dict[str, Any], found: list[str], placeholder: str) -> list[str]:
+    """Where a row matched: each of its fields holding one of the words, with the text around it."""
+    row_id = int(row["row_id"])
+    if row_id > 0:
+        return [f"{_ordinal(cursor, row_id, placeholder)}: {_around(row['text'] or '', found)}"]
+    return [f"{LABELS[c]}: {_around(row[c], found)}" for c in COLUMNS[:-1]
+            if row[c] and any(_starts(w, row[c]) for w in found)]
+
+
+def _ordinal(cursor: Any, row_id: int, placeholder: str) -> str:
+    """"note 3" or "document 2": the row's place on its case, oldest first (as the case screen lists them)."""
+    table, at, item = ("note", "contact_at", row_id // 2) if row_id % 2 == 0 else ("document", "added_at", row_id // 2)
+    place = fetch(cursor, f"""SELECT count(*) AS n FROM {table} x JOIN {table} y ON y.case_id = x.case_id
+        WHERE x.id = :item AND (y.{at} < x.{at} OR (y.{at} = x.{at} AND y.id <= x.id))""", {"item": item}, placeholder)
+    return f"{table} {place[0]['n']}"
+
+
+def _starts(word: str, text: str) -> bool:
+    return any(w.startswith(word) for w in (_fold(t) for t in _WORD.findall(text)))
+
+
+def _around(text: str, found: list[str]) -> str:
+    """The text around the first word matched, on one line, cut to ``SHOWN`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= SHOWN:
+        return text
+    start = 0
+    for match in _WORD.finditer(text):
+        if any(_fold(match.group()).startswith(w) for w in found):
+            start = match.start()
+            break
+    begin = max(0, start - 20)
+    piece = text[begin:begin + SHOWN]
+    return ("..." if begin else "") + piece + ("..." if begin + SHOWN < len(text) else "")

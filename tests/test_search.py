@@ -1,0 +1,211 @@
+"""Search everything: each field the index covers, best first, where it matched, kept current by every write,
+hostile text, both databases, the caseload's `/` and `complaints search`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from domain.config import Config
+from store.db.database import open_database
+from store.db.location import resolve_url
+from store.lifecycle.service import CaseService
+from store.views.search import search
+from tests.test_cli import run
+from tests.tui_helpers import settle
+from tui.app import create_app
+from tui.caseload import CaseloadTable
+
+TODAY = date(2026, 11, 22)
+CONFIG = Config(user="tester")
+EML = (b'From: "Ann Example" <ann@example.org>\r\nTo: complaints@council.example\r\n'
+       b"Subject: Respite weekends cancelled\r\nDate: Mon, 16 Nov 2026 09:30:00 +0000\r\n"
+       b"Content-Type: text/plain; charset=utf-8\r\n\r\nThe Kestrelwood unit cancelled three weekends.\r\n")
+
+#: What is typed, and where each one is expected to have matched (the first case logged holds them all).
+FIELDS = [("CS-2026-00001", "reference: CS-2026-00001"), ("Quillfeather", "complainant: Ottoline Quillfeather"),
+          ("Brackenbury", "child: Jasper Brackenbury"), ("nyas", "advocate: nyas"),
+          ("Marchbank", "team: Marchbank Fostering"), ("Lantern", "service area: Lantern Services"),
+          ("Wintergreen", "officer: Posy Wintergreen"), ("Drizzlewick", "themes: Drizzlewick delays"),
+          ("Saltmarsh", "summary: Saltmarsh placement ended without notice"),
+          ("Honeysuckle", "note 1: Ms Teasel Phoned about the Honeysuckle visit"),
+          ("Kestrelwood", "document 1: ...kends cancelled The Kestrelwood unit cancelled three weekends.")]
+
+
+def _cases(db, today=TODAY) -> tuple[CaseService, str, str]:  # type: ignore[no-untyped-def]
+    svc = CaseService(db, CONFIG, today=today)
+    first = svc.log("statutory", date(2026, 11, 2), complainant="Ottoline Quillfeather",
+                    child_name="Jasper Brackenbury", advocate="nyas", service_area="Lantern Services",
+                    team="Marchbank Fostering", officer="Posy Wintergreen", themes=["Drizzlewick delays"],
+                    summary="Saltmarsh placement ended without notice")
+    svc.add_note(first, "Phoned about the Honeysuckle visit", kind="phone", with_whom="Ms Teasel")
+    svc.attach(first, "complaint.eml", EML)
+    second = svc.log("corporate", date(2026, 11, 3), complainant="Rowan Ashby",
+                     summary="Letter mentions Quillfeather once")
+    return svc, first, second
+
+
+@pytest.fixture
+def both(database_url):  # type: ignore[no-untyped-def]
+    db = open_database(database_url, CONFIG)
+    yield (db, *_cases(db))
+    db.close()
+
+
+def _search(db, text: str) -> list[tuple[str, list[str]]]:  # type: ignore[no-untyped-def]
+    with db.dbapi() as connection:
+        return [(h.reference, h.where) for h in search(connection, text, placeholder=db.placeholder)]
+
+
+def test_every_field_is_found_and_says_where_it_matched(both):
+    db, _, first, _ = both
+    for typed, where in FIELDS:
+        found = _search(db, typed)
+        assert found and found[0] == (first, [where]), typed
+        assert _search(db, typed.lower()[:5])[0][0] == first  # the start of a word (the last), any case
+
+
+def test_best_first_a_name_before_a_mention(both):
+    db, _, first, second = both
+    assert _search(db, "quillfeather") == [(first, ["complainant: Ottoline Quillfeather"]),
+                                          (second, ["summary: Letter mentions Quillfeather once"])]
+    assert _search(db, "quillfeather rowan") == [  # every word in one place: the case's own details
+        (second, ["complainant: Rowan Ashby", "summary: Letter mentions Quillfeather once"])]
+    assert _search(db, "quillfeather honeysuckle") == []  # one in the case, the other in a note
+    assert _search(db, "letter quill") == [(second, ["summary: Letter mentions Quillfeather once"])]
+
+
+@pytest.mark.parametrize("typed", ['"', '"quill', "quill*", "NEAR(quill)", "-quill", "summary:quill", "quill OR x",
+                                   "(", "'); DROP TABLE search_text; --", "^quill", "a" * 5000, "%", "\\", "{}"])
+def test_hostile_text_is_searched_as_words_never_syntax(both, typed):
+    db, _, first, _ = both
+    found = _search(db, typed)
+    if "quill" in typed.lower() and not any(w in typed for w in ("NEAR", "summary", " OR ")):
+        assert found[0][0] == first, typed
+    elif "quill" not in typed.lower():
+        assert first not in [r for r, _ in found]
+
+
+def test_kept_current_by_an_edit_a_note_an_edited_note_a_rename_and_a_merge(both):
+    db, svc, first, second = both
+    svc.edit_case(first, "summary", "Gorsebrook transport")
+    assert _search(db, "saltmarsh") == [] and _search(db, "gorsebrook")[0][0] == first
+    note = svc.add_note(second, "Emailed Mr Pimpernel", kind="email")
+    assert _search(db, "pimpernel") == [(second, ["note 1: Emailed Mr Pimpernel"])]
+    svc.edit_note(note, "Emailed Mr Foxglove", reason="wrong name")
+    assert _search(db, "pimpernel") == [] and _search(db, "foxglove")[0][0] == second
+    svc.edit_case(first, "complainant", "Ottoline Ravensworth")
+    assert _search(db, "ravensworth")[0] == (first, ["complainant: Ottoline Ravensworth"])
+    svc.edit_case(second, "team", "Marchbank Fostering")
+    assert sorted(r for r, _ in _search(db, "marchbank")) == sorted([first, second])
+    manager = CaseService(db, Config(user="boss", managers=("boss",)), today=TODAY)
+    manager.merge_cases(second, first, "the same letter")
+    assert [r for r, _ in _search(db, "foxglove")] == [first]
+
+
+def test_an_import_is_searchable_at_once(tmp_path):
+    path = tmp_path / "reg.csv"
+    path.write_text("reference,kind,received,complainant,themes,team\n"
+                    "CS-1,statutory,02/05/2024,Ann Thistlewood,Delays,Fostering\n"
+                    "CS-2,corporate,03/05/2024,Bo Sample,Bins,Thistle Team\n", encoding="utf-8")
+    db = str(tmp_path / "c.db")
+    assert run("import", str(path), "--db", db).exit_code == 0
+    assert run("search", "thistle", "--db", db).stdout == (  # a name weighs more than a team
+        "CS-1  Ann Thistlewood  (statutory, open)\n    complainant: Ann Thistlewood\n"
+        "CS-2  Bo Sample  (corporate, open)\n    team: Thistle Team\n")
+
+
+def test_the_cli_prints_cases_best_first_with_where_and_json(tmp_path):
+    db = tmp_path / "c.db"
+    database = open_database(db, CONFIG)
+    _, first, second = _cases(database)
+    database.close()
+    said = run("search", "Quillfeather", "--db", str(db))
+    assert said.exit_code == 0 and said.stdout == (
+        f"{first}  Ottoline Quillfeather  (statutory, open)\n    complainant: Ottoline Quillfeather\n"
+        f"{second}  Rowan Ashby  (corporate, open)\n    summary: Letter mentions Quillfeather once\n")
+    assert json.loads(run("search", "honeysuckle", "--format", "json", "--db", str(db)).stdout) == [
+        {"reference": first, "kind": "statutory", "complainant": "Ottoline Quillfeather", "closed": False,
+         "matched": ["note 1: Ms Teasel Phoned about the Honeysuckle visit"]}]
+    assert run("search", '"NEAR*', "--db", str(db)).stdout == "No case holds '\"NEAR*'.\n"
+    assert run("search", "x\x1b[2Jy", "--db", str(db)).exit_code != 0  # a control character: refused
+
+
+def test_retention_takes_anonymised_text_out_of_the_index_and_the_file(tmp_path):
+    from store.housekeeping.privacy import Retention
+
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    svc, first, _ = _cases(db)
+    svc.withdraw(first, date(2026, 11, 20), reason="sorted")
+    boss = Config(user="boss", managers=("boss",))
+    Retention(db, boss, today=date(2033, 1, 10)).apply(6)
+    assert _search(db, "quillfeather")[0][1] == ["summary: Letter mentions Quillfeather once"]
+    assert _search(db, "brackenbury") == _search(db, "honeysuckle") == _search(db, "kestrelwood") == []
+    db.close()
+    raw = b"".join(Path(f"{path}{s}").read_bytes() for s in ("", "-wal") if Path(f"{path}{s}").exists())
+    assert [w for w in (b"brackenbury", b"honeysuckle", b"kestrelwood", b"saltmarsh")
+            if w in raw.lower()] == []
+
+
+async def test_slash_searches_everything_from_the_caseload(tmp_path):
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    _, first, second = _cases(db)
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        await pilot.press("8", "slash")  # all history
+        await settle(app, pilot)
+        for typed, _ in FIELDS[:1] + FIELDS[2:]:  # the complainant's name is in the other case's summary too
+            app.query_one("#filter").value = ""
+            await settle(app, pilot)
+            if typed.isalpha():
+                await pilot.press(*typed.lower())  # typed, a key at a time
+            else:
+                app.query_one("#filter").value = typed
+            await settle(app, pilot)
+            assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [first], typed
+        app.query_one("#filter").value = ""
+        await pilot.press(*"quillfeather")
+        await settle(app, pilot)
+        assert table.row_count == 2
+        await pilot.press("quotation_mark", "asterisk")  # syntax characters are not syntax: no error
+        await settle(app, pilot)
+        assert table.row_count == 2 and app.is_running
+        app.query_one("#filter").value = ""
+        await pilot.press("quotation_mark", "asterisk", "minus", "colon")  # no word at all: nothing found
+        await settle(app, pilot)
+        assert table.row_count == 0 and app.is_running
+
+
+def test_the_index_matches_sql_on_the_raw_file(tmp_path):
+    """The index holds one row per case, note and document (SQLite: read straight from the file)."""
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    _cases(db)
+    db.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM search_text").fetchone()[0] == 2 + 1 + 1
+    conn.close()
+
+
+def test_a_copy_is_searchable_there_too(tmp_path, database_url):
+    """`complaints copy` to PostgreSQL (or another SQLite file): the triggers index the rows as they arrive."""
+    source = tmp_path / "source.db"
+    db = open_database(source, CONFIG)
+    _, first, second = _cases(db)
+    db.close()
+    assert run("copy", "--db", str(source), "--to", database_url).exit_code == 0
+    copied = open_database(database_url, CONFIG)
+    try:
+        assert _search(copied, "kestrelwood")[0][0] == first
+        assert [r for r, _ in _search(copied, "quillfeather")] == [first, second]
+    finally:
+        copied.close()
