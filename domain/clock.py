@@ -267,7 +267,8 @@ def escalation_ack_due(stage: StageFacts, rules: RuleBook, calendar: WorkingCale
     """When an escalation's acknowledgement is owed (the Code's Stage 2), or None: not under the Code, or
     acknowledged, or closed."""
     if stage.number < 2 or stage.acknowledged is not None or is_closed(stage) \
-            or not rules.under_code(stage.procedure, stage.case_received):
+            or not rules.under_code(stage.procedure, stage.case_received) \
+            or stage.number > rules.stages(stage.procedure, stage.case_received):  # a Stage 3 from before
         return None
     owed = rules.timescale(stage.procedure, f"stage{stage.number}_acknowledgement", stage.requested,
                            stage.case_received)

@@ -155,14 +155,15 @@ class RuleBook:
         """The rule for ``step`` of ``procedure`` whose clock starts on ``on``; later rules win.
 
         A corporate case ``received`` on or after ``code_from`` keeps the Code's rules for all its stages
-        (a case keeps the rules it was received under); any other by the day its clock starts.
+        (a case keeps the rules it was received under); any other by the day its clock starts. A step the Code
+        does not have (a Stage 3 recorded before the Code's clocks) keeps the earlier rules.
         """
         if self.under_code(procedure, received):
             for rule in (*reversed(self.code_extra), *self.code_timescales):
                 if rule.procedure == procedure and rule.step == step and rule.in_force(on):
                     return rule
-            raise RuleError(f"the Complaint Handling Code has no {step.replace('_', ' ')} step for {procedure} "
-                            "complaints (it has two stages)")
+            # a step the Code does not have (a Stage 3 a database held before the Code's clocks came in; no new
+            # one is begun: ``stages`` says two) keeps the rules in force when its clock started
         for rule in reversed(self.extra):
             if rule.procedure == procedure and rule.step == step and rule.in_force(on):
                 return rule

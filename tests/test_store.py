@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import stat
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -135,4 +136,34 @@ def test_a_database_at_an_older_schema_is_migrated_with_its_cases_intact(tmp_pat
         assert conn.execute(sa.text('SELECT reference FROM "case"')).scalar() == "CS-2019-00001"
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("stage")}
         assert {"ix_stage_requested", "ix_stage_declined"} <= indexes
+    db.close()
+
+
+def test_a_database_of_the_case_file_release_with_stages_issues_and_a_stage_3_migrates_to_head(tmp_path, config):
+    """0006 added columns to ``stage``: a batch that recreated the table failed on a real database (SQLite will not
+    drop a table whose rows issues refer to), and a corporate Stage 3 begun before the Code's clocks had no rule."""
+    from store.db.database import Database, _sqlite_engine
+    from store.lifecycle.service import CaseService
+
+    path = tmp_path / "0005.db"
+    url = resolve_url(path)
+    old = Database(url, _sqlite_engine(url, immediate=False), _sqlite_engine(url, immediate=True))
+    schema.upgrade(old, "0005")
+    with old.write_engine.begin() as conn:
+        conn.execute(sa.text('INSERT INTO "case" (id, reference, kind, received, version) '
+                             "VALUES (1, 'CC-2026-00001', 'corporate', '2026-05-04', 1)"))
+        for number, requested, responded in ((1, "2026-05-04", "2026-05-20"), (2, "2026-06-01", "2026-07-10"),
+                                             (3, "2026-07-20", None)):
+            conn.execute(sa.text("INSERT INTO stage (id, case_id, procedure, number, round, requested, responded, "
+                                 "late_request, paused_days, outcome_overridden, due) VALUES (:n, 1, 'corporate', :n, "
+                                 "0, :r, :d, 0, 0, 0, :due)"),
+                         {"n": number, "r": requested, "d": responded, "due": None if responded else "2026-08-17"})
+        conn.execute(sa.text("INSERT INTO complaint_issue (stage_id, number, description) VALUES (2, 1, 'Delay')"))
+    old.close()
+    db = open_database(path, config)
+    with db.engine.connect() as conn:
+        assert schema.current_revision(conn) == schema.HEAD
+        assert conn.execute(sa.text("SELECT count(*) FROM complaint_issue")).scalar() == 1
+    clock = CaseService(db, config, today=date(2026, 11, 22)).clock("CC-2026-00001")
+    assert clock.stage == "Corporate Stage 3" and clock.reading.deadline is not None  # the rules it began under
     db.close()

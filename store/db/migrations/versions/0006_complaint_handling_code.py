@@ -22,17 +22,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("stage") as batch:
-        batch.add_column(sa.Column("acknowledged", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("case_received", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("handler_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("provisional", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.create_foreign_key("fk_stage_handler", "officer", ["handler_id"], ["id"])
-    with op.batch_alter_table("case") as batch:
-        batch.add_column(sa.Column("not_accepted", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("exclusion", sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column("exclusion_note", sa.Text(), nullable=True))
-        batch.create_index("ix_case_not_accepted", ["not_accepted"], unique=False)
+    # Columns added in place (ALTER TABLE ... ADD COLUMN, the foreign key with it): a batch that recreated
+    # ``stage`` would have to drop it, which SQLite refuses while issues and assignments refer to its rows.
+    op.add_column("stage", sa.Column("acknowledged", sa.Date(), nullable=True))
+    op.add_column("stage", sa.Column("case_received", sa.Date(), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":  # its ALTER TABLE takes the reference with the column
+        op.execute("ALTER TABLE stage ADD COLUMN handler_id INTEGER REFERENCES officer (id)")
+    else:
+        op.add_column("stage", sa.Column("handler_id", sa.Integer(), nullable=True))
+        op.create_foreign_key("fk_stage_handler", "stage", "officer", ["handler_id"], ["id"])
+    op.add_column("stage", sa.Column("provisional", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("case", sa.Column("not_accepted", sa.Date(), nullable=True))
+    op.add_column("case", sa.Column("exclusion", sa.String(length=32), nullable=True))
+    op.add_column("case", sa.Column("exclusion_note", sa.Text(), nullable=True))
+    op.create_index("ix_case_not_accepted", "case", ["not_accepted"], unique=False)
     op.execute('UPDATE stage SET case_received = (SELECT c.received FROM "case" c WHERE c.id = stage.case_id)')
     op.execute('UPDATE stage SET acknowledged = (SELECT c.acknowledged FROM "case" c WHERE c.id = stage.case_id) '
                "WHERE number = 1")
