@@ -463,3 +463,24 @@ async def test_n_refuses_a_file_that_is_not_an_email_and_keeps_the_form(tui_db, 
         await settle(app, pilot)
         assert isinstance(app.screen, FormScreen) and app.screen.action.id == "email"
         assert "junk.eml is not an email" in str(app.screen.query_one("#form-error").render())
+
+
+def test_a_case_from_an_email_belongs_to_the_address_never_to_a_namesake(service, cli_db, tmp_path):
+    """Two families can share a name: an email from ann@example.org is Ann Example with that address, or a new
+    person, never the Ann Example on record with another address (a letter would go to her); the officer is told."""
+    known = service.log("statutory", date(2026, 11, 2), complainant="Ann Example", complainant_email="ann@family.org")
+    first = service.intake_email("statutory", "complaint.eml", EML)
+    assert detail(service, first).person.name == "Ann Example"
+    assert "someone else named Ann Example is on record" in (first.warning or "")
+    again = service.intake_email("corporate", "complaint.eml", EML)  # the same address: the same person
+    assert not again.warning
+    ids = {reference: detail(service, reference).person for reference in (known, first, again)}
+    assert ids[first] == ids[again] and ids[first] != ids[known]
+    source = tmp_path / "complaint.eml"
+    source.write_bytes(EML)
+    result = run("intake", str(source), "--db", cli_db)
+    assert result.exit_code == 0 and result.stdout.count("\n") == 1  # the reference alone on stdout
+    future = tmp_path / "future.eml"
+    future.write_bytes(EML.replace(b"Mon, 16 Nov 2026", b"Fri, 01 Jan 2027"))
+    result = run("intake", str(future), "--db", cli_db)
+    assert result.exit_code == 0 and "Warning: the email is dated 01/01/2027: logged as received" in result.stderr

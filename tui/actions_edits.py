@@ -32,7 +32,7 @@ EDIT_FIELDS = (
     Field("service_area", "Service area", limit=limits.LIST_NAME, pick="service_area"),
     Field("team", "Team", limit=limits.LIST_NAME, pick="team"),
     Field("themes", "Themes", "list", limit=limits.LIST_NAME, most=limits.THEMES, pick="theme"),
-    Field("summary", "Summary", limit=limits.TEXT),
+    Field("summary", "Summary", "multiline", limit=limits.TEXT),  # the CLI and imports may give it several lines
     Field("officer", "Officer", limit=limits.LIST_NAME, pick="officer"),
     Field("kind", "Kind", "choice", True, values(Kind)),
 )

@@ -29,7 +29,7 @@ from store.db.models import Case, Document, DocumentContent
 from store.lifecycle.base import NotFound, ServiceBase, row_id
 
 if TYPE_CHECKING:
-    from store.lifecycle.intake import IntakeMixin
+    from store.lifecycle.intake import IntakeMixin, Logged
 
 ORIGINS = ("attached", "letter")
 
@@ -127,7 +127,7 @@ class DocumentsMixin(ServiceBase):
         """A file's name and bytes, to attach (``read_file``)."""
         return read_file(path)
 
-    def intake_email(self, kind: str, name: str, content: bytes, **overrides: object) -> str:
+    def intake_email(self, kind: str, name: str, content: bytes, **overrides: object) -> Logged:
         """A new case from an email (``.eml`` or ``.msg``), the email attached to it; its reference. The case's
         facts are the email's (``Mail.case_values``), then ``overrides``."""
         name = check_name(name)
@@ -139,6 +139,10 @@ class DocumentsMixin(ServiceBase):
         values = mail.case_values(self.today()) | {k: v for k, v in overrides.items() if v is not None}
         reference = cast("IntakeMixin", self).log(kind, **values)  # CaseService is both
         self.attach(reference, name, content)
+        sent = mail.received(self.today())
+        if sent != values["received"] and "received" not in overrides:  # said, never changed quietly
+            dated = f"the email is dated {sent:%d/%m/%Y}: logged as received {values['received']:%d/%m/%Y}"
+            reference.warning = "; ".join(w for w in (reference.warning, dated) if w)
         return reference
 
     def document(self, document_id: int, reference: str | None = None) -> tuple[Document, bytes]:
