@@ -47,11 +47,14 @@ def tables(db, *, skip=("event", "merge_record")) -> dict[str, list[tuple]]:
         metadata = sa.MetaData()
         metadata.reflect(session.connection())
         for name, table in metadata.tables.items():
-            if name in skip or name == "alembic_version":
-                continue
+            if name in skip or name == "alembic_version" or (db.is_sqlite and name.startswith("search_")):
+                continue  # SQLite's full-text index's own tables: compared by what they hold, below
             columns = [c for c in table.c if not (name == "case" and c.name in ("version", "updated_at"))]
             rows = session.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()
             found[name] = [tuple(r) for r in rows]
+        if db.is_sqlite:  # the index: the same text for the same rows, however FTS5 stores it
+            found["search_text"] = sorted(tuple(r) for r in session.execute(sa.text(
+                "SELECT rowid, * FROM search_text")).all())
     return found
 
 

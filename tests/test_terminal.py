@@ -58,7 +58,7 @@ def test_open_extend_and_see_the_due_date_move(tmp_path):
     try:
         wait_for(session, "All open:")
         keys("/")
-        wait_for(session, "Filter: reference")
+        wait_for(session, "Search: anything")
         keys("-l", reference)
         wait_for(session, f"matching “{reference}”")
         keys("Enter")

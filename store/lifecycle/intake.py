@@ -104,7 +104,8 @@ class IntakeMixin(CodeMixin):
                 session.add(Stage(**as_columns(rows.stage) | {"case_id": row_id(case)}))
             self._event(session, case, rows.event.action, rows.event.detail, rows.event.old, rows.event.new)
             logged = Logged(case.reference)
-            logged.warning = "; ".join(w for w in (persistent_warning(session, complainant, person), namesake) if w)
+            warnings = (persistent_warning(session, complainant, person), namesake)
+            logged.warning = "; ".join(w for w in warnings if w) or None
             if logged.warning:
                 self._event(session, case, "persistent warning", None, None, None, logged.warning)
             return logged
