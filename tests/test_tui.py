@@ -338,3 +338,17 @@ def test_case_file_snapshot(snap_compare, case_file_db, tab):
         await still(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_case)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+@pytest.mark.parametrize("key", ["b", "question_mark"], ids=["dashboard", "help"])
+def test_dashboard_and_help_snapshot(snap_compare, demo_db, key, size):
+    """The team dashboard (b) and the help (?) that lists this screen's own keys first, at both sizes."""
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+
+    async def press(pilot):
+        await settle(app, pilot)
+        await pilot.press(key)
+        await still(app, pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=press)
