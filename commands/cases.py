@@ -93,6 +93,7 @@ def person(
     who: Annotated[str, typer.Argument(metavar="PERSON", help="complainant_id, or the person's name.")],
     export_to: Annotated[Path, typer.Option("--export", metavar="FILE.json",
                                             help="Write everything held about them to this file.")],
+    force: Annotated[bool, typer.Option("--force", help="Write over an earlier export of that name.")] = False,
     db: DbOption = None,
 ) -> None:
     """Everything held about one person, for a subject access request (owner-only JSON file).
@@ -112,6 +113,9 @@ def person(
     folder = export_to.parent / f"{export_to.stem}-documents"
     with opened(db) as (database, _):
         record = person_record(database, who)
+        if not force and (export_to.exists() or folder.exists()):  # another request's answer: never lost quietly
+            fail(f"{export_to if export_to.exists() else folder} already exists: nothing was written (another name, "
+                 "or --force)")
         try:  # each document's bytes, owner-only, in a folder beside the JSON that names them
             documents = write_documents(database, record, folder)
         except OSError as exc:

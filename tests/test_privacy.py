@@ -68,7 +68,7 @@ def people(tmp_path, config):
 
 
 def _export(db: str, who: str, out: Path) -> tuple[str, dict]:
-    result = run("person", who, "--export", str(out), "--db", db)
+    result = run("person", who, "--export", str(out), "--force", "--db", db)  # tests export again to one name
     assert result.exit_code == 0, result.output
     return result.stdout, json.loads(out.read_text())
 
@@ -414,3 +414,16 @@ def test_subject_access_and_retention_alike_on_both_databases(database_url):
             person_record(db, "Sam Example")
     finally:
         db.close()
+
+
+def test_an_export_never_writes_over_an_earlier_one_unless_forced(people, tmp_path):
+    """Two requests, one file name: the second would replace the first's answer without a word."""
+    out = tmp_path / "sar.json"
+    assert run("person", "Bo Sample", "--export", str(out), "--db", people["db"]).exit_code == 0
+    first = out.read_text()
+    again = run("person", "Alex Example", "--export", str(out), "--db", people["db"])
+    assert again.exit_code == 1 and again.stderr == (f"Error: {out} already exists: nothing was written (another "
+                                                     "name, or --force)\n")
+    assert out.read_text() == first
+    assert run("person", "Alex Example", "--export", str(out), "--force", "--db", people["db"]).exit_code == 0
+    assert out.read_text() != first
