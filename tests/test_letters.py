@@ -367,8 +367,10 @@ def test_letters_are_in_a_subject_access_export_and_removed_by_retention(tmp_pat
     ref = svc.log("statutory", date(2018, 3, 1), complainant="Quinn Example", complainant_id="Q1")
     svc.edit_fields(ref, {"address": "2 Low Road\nAnytown"})
     svc.respond(ref, "upheld", date(2018, 3, 14))
-    made = svc.produce_letter(ref, "stage1-response", "docx")
+    saved = svc.default_letter_path(ref, "stage1-response", "docx")  # the tool's own folder, as the CLI saves it
+    made = svc.produce_letter(ref, "stage1-response", "docx", output=saved)
     db.close()
+    assert saved.exists()
     out = tmp_path / "sar.json"
     result = run("person", "Q1", "--export", str(out), "--db", str(path))
     assert result.exit_code == 0, result.output
@@ -379,6 +381,7 @@ def test_letters_are_in_a_subject_access_export_and_removed_by_retention(tmp_pat
     db = open_database(path, boss)
     assert Retention(db, boss, today=date(2026, 11, 22)).apply(6).references == [ref]
     db.close()
+    assert not saved.exists()  # the copy the tool saved goes with the case's personal data
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM document WHERE id = ?", (made.document_id,)).fetchone() == (0,)
     assert conn.execute("SELECT count(*) FROM document_content").fetchone() == (0,)

@@ -357,6 +357,7 @@ class Retention(ServiceBase):
             done.batches += 1
             if progress is not None:
                 progress(done)
+        _forget_saved_copies(done.references)
         if done.references and self.db.is_sqlite:  # the search index's old segments still hold the words
             with self._writing() as session:
                 for merge in SEARCH_PURGE:
@@ -438,6 +439,19 @@ class Retention(ServiceBase):
                         .values(old=None, new=None, reason=None).execution_options(synchronize_session=False))
         self._event(session, None, "anonymised", "deleted cases", None, len(event_ids), why)
         return len(event_ids)
+
+
+def _forget_saved_copies(references: Iterable[str]) -> None:
+    """Letters and documents the tool saved for these cases in its own folder (``REF-...``: a letter's default
+    place) go with the cases' personal data; files an officer saved elsewhere are theirs to keep or delete."""
+    from store.lifecycle.documents import documents_folder
+
+    folder = documents_folder()
+    if not folder.is_dir():
+        return
+    for reference in references:
+        for copy in folder.glob(f"{reference}-*"):
+            copy.unlink(missing_ok=True)
 
 
 def _anonymise_person(person: Person) -> None:
