@@ -67,8 +67,8 @@ def filtered_to(term: tb.Terminal, reference: str) -> None:
     time.sleep(0.3)
     term.press(reference.encode())
     term.press(tb.ENTER)
-    term.wait_for(lambda lines: sum(1 for line in lines if tb.REFERENCE.search(line)) == 1
-                  and any(reference in line for line in lines))
+    term.wait_for(lambda lines: any("best first" in line for line in lines)  # the search's results, on the status
+                  and sum(1 for line in lines if reference in line) >= 2)  # line and in the one row found
     term.idle()
 
 

@@ -132,7 +132,7 @@ def test_a_database_at_an_older_schema_is_migrated_with_its_cases_intact(tmp_pat
     old.close()
     db = open_database(path, config)
     with db.engine.connect() as conn:
-        assert schema.current_revision(conn) == schema.HEAD == "0007"
+        assert schema.current_revision(conn) == schema.HEAD == "0008"
         assert conn.execute(sa.text('SELECT reference FROM "case"')).scalar() == "CS-2019-00001"
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("stage")}
         assert {"ix_stage_requested", "ix_stage_declined"} <= indexes

@@ -129,7 +129,7 @@ class Case(SQLModel, table=True):
     not_accepted: date | None = Field(default=None, index=True)  # a contact not accepted as a complaint
     exclusion: str | None = Field(default=None, max_length=32)  # Exclusion: why
     exclusion_note: str | None = Field(default=None, sa_type=sa.Text)
-    linked_case_id: int | None = Field(default=None, foreign_key="case.id")
+    linked_case_id: int | None = Field(default=None, foreign_key="case.id", index=True)
     version: int = Field(default=1, sa_column=_CASE_VERSION)
     updated_at: datetime | None = Field(default=None, sa_type=sa.DateTime)
 
