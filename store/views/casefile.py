@@ -12,22 +12,9 @@ from sqlmodel import col, select
 from domain.calendar import WorkingCalendar
 from domain.timescales import RuleBook
 from store.db.database import Database
-from store.db.models import Case, CaseLink, Document
+from store.db.models import Case, CaseLink
 from store.views.case import CaseDetail, case_detail
-
-
-@dataclass(frozen=True)
-class DocumentLine:
-    id: int
-    name: str
-    size: int
-    media_type: str
-    sha256: str
-    added_by: str
-    added_at: datetime
-    email_from: str | None = None
-    email_date: datetime | None = None
-    email_subject: str | None = None
+from store.views.documents import DocumentLine
 
 
 @dataclass(frozen=True)
@@ -42,7 +29,7 @@ class LinkLine:
 @dataclass
 class CaseFile:
     detail: CaseDetail
-    documents: list[DocumentLine] = field(default_factory=list)
+    documents: list[DocumentLine] = field(default_factory=list)  # the case screen's list (never the bytes)
     links: list[LinkLine] = field(default_factory=list)
 
 
@@ -50,10 +37,6 @@ def case_file(db: Database, reference: str, today: date, calendar: WorkingCalend
     """The case called ``reference``, whole; RuleError when there is none."""
     detail = case_detail(db, reference, today, calendar, rules)
     with db.read() as session:
-        documents = [DocumentLine(d.id or 0, d.name, d.size, d.media_type, d.sha256, d.added_by, d.added_at,
-                                  d.email_from, d.email_date, d.email_subject)
-                     for d in session.exec(select(Document).where(Document.case_id == detail.id)
-                                           .order_by(col(Document.added_at), col(Document.id)))]
         links = []
         for link in session.exec(select(CaseLink).where(sa.or_(col(CaseLink.case_id) == detail.id,
                                                                col(CaseLink.other_id) == detail.id))):
@@ -61,4 +44,4 @@ def case_file(db: Database, reference: str, today: date, calendar: WorkingCalend
             if other is not None:
                 links.append(LinkLine(other.reference, other.kind, other.received, link.linked_by, link.linked_at))
         links.sort(key=lambda line: line.reference)
-    return CaseFile(detail, documents, links)
+    return CaseFile(detail, detail.documents, links)
