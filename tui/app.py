@@ -36,6 +36,7 @@ from tui.footer import Footer
 from tui.form_flow import FormFlow
 from tui.messages import (
     CaseOpened,
+    CaseWarmed,
     DatabaseFailed,
     DatabaseOpened,
     ExportFailed,
@@ -134,7 +135,9 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
         """Once the screen is up, load what the first keystrokes would otherwise wait for: the bank holidays
         around today, the pages of open work a filter reads, the first case's reads and the year-end screen."""
         self.calendar.elapsed(date(self.today.year - 1, 1, 1), date(self.today.year + 1, 12, 31))
-        store.warm()
+        detail = store.warm()
+        if detail is not None:
+            self.post_message(CaseWarmed(detail))
         store.dashboard()  # kept: `b` paints the team dashboard in its first frame
         import tui.reports_screen  # noqa: F401 - its charts' library, before the first y
 
@@ -259,6 +262,19 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
 
     def on_case_opened(self, message: CaseOpened) -> None:
         self.push_screen(self._case_screen(message.detail))
+
+    def on_case_warmed(self, message: CaseWarmed) -> None:
+        """Build the case screen (compose, mount, style: 100-150 ms, the slowest Enter of a session, so the p95)
+        before any case is opened, off screen: Textual's own first step of pushing a screen, without the push.
+        A private method of Textual's, so only where it is found; without it the first case builds the screen."""
+        from tui.case_screen import CaseScreen
+
+        message.stop()
+        build = getattr(self, "_get_screen", None)
+        if self.is_screen_installed("case") or build is None:
+            return
+        self.install_screen(CaseScreen(message.detail), "case")
+        build("case")
 
     def _case_screen(self, detail: CaseDetail) -> CaseScreen | str:
         """The case screen, built once and kept: its tabs and tables cost 100-200 ms to build for every case.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -260,6 +260,16 @@ class CaseScreen(ComplaintsScreen[None]):
 
     def on_mount(self) -> None:
         self.show(self.detail)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Kept between cases, the screen is styled once: Textual styles every node of a screen again each time it
+        is pushed (40-60 ms of the 90 ms from Enter to a case painted), though nothing here changes its style while
+        it is away. The app's CSS changing (a theme chosen) still styles it again. Textual's own handler runs next.
+        """
+        styled = getattr(self.app, "_css_update_count", None)
+        if styled is not None and styled == getattr(self, "_styled_at", None):
+            event.refresh_styles = False
+        self._styled_at = styled
 
     def open(self, detail: CaseDetail) -> None:
         """Another case on this screen, kept between cases (building its tabs took 100-200 ms a case): shown as

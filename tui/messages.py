@@ -80,6 +80,14 @@ class CaseOpened(Message):
         self.detail = detail
 
 
+class CaseWarmed(Message):
+    """A case read while the app warms up: the case screen is built on it, not shown."""
+
+    def __init__(self, detail: CaseDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+
 class FormFilled(Message):
     """The case an edit's form opens on, read: the form shows its fields as they are (``Action.prefill``)."""
 

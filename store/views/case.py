@@ -211,12 +211,12 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
         return detail
 
 
-def warm_case_reads(db: Database, today: date, calendar: WorkingCalendar, rules: RuleBook) -> None:
-    """Read one case the full way and forget it: SQLAlchemy configures its mappers and compiles these queries
-    on the first read (150-200 ms), which would otherwise land on the first case an officer opens."""
+def warm_case_reads(db: Database, today: date, calendar: WorkingCalendar, rules: RuleBook) -> CaseDetail | None:
+    """Read one case the full way: SQLAlchemy configures its mappers and compiles these queries on the first read
+    (150-200 ms), which would otherwise land on the first case an officer opens. The case read (the newest), or
+    None in an empty database: the TUI builds its case screen on it before any is asked for."""
     with db.dbapi() as connection:
         cursor = connection.cursor()
         cursor.execute('SELECT reference FROM "case" ORDER BY id DESC LIMIT 1')
         row = cursor.fetchone()
-    if row is not None:
-        case_detail(db, row[0], today, calendar, rules)
+    return case_detail(db, row[0], today, calendar, rules) if row is not None else None
