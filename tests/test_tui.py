@@ -357,3 +357,32 @@ def test_dashboard_and_help_snapshot(snap_compare, demo_db, key, size):
         await still(app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=press)
+
+
+async def test_the_case_screen_is_built_before_the_first_case_is_opened_and_restyled_for_a_new_theme(demo_db):
+    """The first Enter finds the case screen composed and styled (built while the app warms up), shows the case
+    asked for on it, and a theme chosen while it was away still reaches it (it skips restyling only otherwise)."""
+    from textual.widgets import Static
+
+    from tui.case_screen import CaseScreen
+
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(0.5)  # the warm-up starts 0.3 s after the store opens
+        await settle(app, pilot)
+        assert app.is_screen_installed("case")
+        built = app.get_screen("case")
+        assert isinstance(built, CaseScreen) and built.is_running and built.query_one("#case-overview", Static)
+        table = app.query_one(CaseloadTable)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert app.screen is built and built.reference == str(table.get_row_at(1)[1])
+        await pilot.press("escape")
+        await settle(app, pilot)
+        before = built.styles.background
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is built and built.styles.background != before
+        assert built.styles.background == app.screen_stack[0].styles.background  # the caseload's, in the new theme
