@@ -132,7 +132,7 @@ def test_a_database_at_an_older_schema_is_migrated_with_its_cases_intact(tmp_pat
     old.close()
     db = open_database(path, config)
     with db.engine.connect() as conn:
-        assert schema.current_revision(conn) == schema.HEAD == "0008"
+        assert schema.current_revision(conn) == schema.HEAD == "0009"
         assert conn.execute(sa.text('SELECT reference FROM "case"')).scalar() == "CS-2019-00001"
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("stage")}
         assert {"ix_stage_requested", "ix_stage_declined"} <= indexes
@@ -166,4 +166,37 @@ def test_a_database_of_the_case_file_release_with_stages_issues_and_a_stage_3_mi
         assert conn.execute(sa.text("SELECT count(*) FROM complaint_issue")).scalar() == 1
     clock = CaseService(db, config, today=date(2026, 11, 22)).clock("CC-2026-00001")
     assert clock.stage == "Corporate Stage 3" and clock.reading.deadline is not None  # the rules it began under
+    db.close()
+
+
+def test_a_database_of_the_search_release_gains_the_prefix_index_and_finds_what_it_held(tmp_path, config):
+    """0009 makes SQLite's search tables again with prefix indexes: the rows an 0008 database held are found after
+    it, by the first letter of a word as by the whole word, and the triggers keep new writes in the index."""
+    from store.db.database import Database, _sqlite_engine
+    from store.views.search import search
+
+    PERSON = "INSERT INTO person (id, name, name_key, persistent, anonymised) VALUES (:id, :name, lower(:name), 0, 0)"
+    path = tmp_path / "0008.db"
+    url = resolve_url(path)
+    old = Database(url, _sqlite_engine(url, immediate=False), _sqlite_engine(url, immediate=True))
+    schema.upgrade(old, "0008")
+    with old.write_engine.begin() as conn:
+        conn.execute(sa.text(PERSON), {"id": 1, "name": "Zara Quennell"})
+        conn.execute(sa.text('INSERT INTO "case" (id, reference, kind, received, version, person_id) '
+                             "VALUES (1, 'CS-2026-00001', 'statutory', '2026-05-04', 1, 1)"))
+        made = conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = 'search_text'")).scalar()
+        assert "prefix" not in made
+    old.close()
+    db = open_database(path, config)
+    with db.engine.begin() as conn:
+        assert schema.current_revision(conn) == schema.HEAD
+        for table in ("search_text", "search_name"):
+            assert "prefix = '1 2 3'" in conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = :t"),
+                                                     {"t": table}).scalar()
+        conn.execute(sa.text(PERSON), {"id": 2, "name": "Quentin Zeal"})
+        conn.execute(sa.text('INSERT INTO "case" (id, reference, kind, received, version, person_id) '
+                             "VALUES (2, 'CS-2026-00002', 'statutory', '2026-05-05', 1, 2)"))
+    with db.dbapi() as connection:
+        assert [h.reference for h in search(connection, "Quennell")] == ["CS-2026-00001"]
+        assert [h.reference for h in search(connection, "q")] == ["CS-2026-00002", "CS-2026-00001"]
     db.close()

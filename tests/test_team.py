@@ -77,7 +77,7 @@ def run_setup_as_written(server: Server, tmp_path: Path) -> None:
                 SERVER_IN_README, f"@/complaints?host={server.root}")
         done = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, f"{line}\n{done.stderr}"
-    assert done.stdout.endswith(": tables at schema 0008, the newest this version knows\n")
+    assert done.stdout.endswith(": tables at schema 0009, the newest this version knows\n")
 
 
 def service(server: Server, login: str, config: Config) -> CaseService:
@@ -325,7 +325,7 @@ def test_copy_and_migrate_as_the_owner_still_work_with_the_guards(server, tmp_pa
     engine.dispose()
     assert [tuple(e) for e in events] == [("dee", "logged", "kind"), ("dee", "deleted", gone)] and kept
     again = subprocess.run([script, "migrate", "--db", target], env=env, capture_output=True, text=True, timeout=120)
-    assert again.stdout.endswith(": tables at schema 0008, the newest this version knows\n"), again.stderr
+    assert again.stdout.endswith(": tables at schema 0009, the newest this version knows\n"), again.stderr
 
 
 def psql(server: Server, sql: str, database: str = "complaints") -> None:

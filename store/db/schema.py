@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from store.db.database import Database
 
 #: Every migration revision, oldest first; the last is the head this version of complaints writes.
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -50,9 +50,16 @@ SQLITE_THEMES = "group_concat(th.name, ', ')"
 POSTGRES_THEMES = "string_agg(th.name, ', ')"
 
 
-def sqlite_tables() -> list[str]:
+#: SQLite: the index also keeps every word's first 1, 2 and 3 letters, so that a word still being typed ("c",
+#: "chi") is one lookup, not a merge of every word it starts. At 1,000,000 cases a search for "Disabled C" read
+#: for 1.0 s and "Chi" for 0.2 s without them; with them 100,000 cases: 102 -> 1 ms and 22 -> 0 ms for the
+#: tier that answered; the database (vacuumed) 125 -> 168 MB, the index's rebuild 13 -> 21 s (30 Nov 2026).
+PREFIX = "prefix = '1 2 3', "
+
+
+def sqlite_tables(prefix: bool = True) -> list[str]:
     cols = ", ".join(COLUMNS)
-    tokens = "tokenize = 'unicode61 remove_diacritics 2'"
+    tokens = (PREFIX if prefix else "") + "tokenize = 'unicode61 remove_diacritics 2'"
     return [f"CREATE VIRTUAL TABLE search_text USING fts5(case_id UNINDEXED, {cols}, {tokens})",
             f"CREATE VIRTUAL TABLE search_name USING fts5({', '.join(TIERS[0])}, {tokens})"]
 
