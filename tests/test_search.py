@@ -209,3 +209,47 @@ def test_a_copy_is_searchable_there_too(tmp_path, database_url):
         assert [r for r, _ in _search(copied, "quillfeather")] == [first, second]
     finally:
         copied.close()
+
+
+async def test_keys_typed_while_a_search_is_read_wait_for_it_and_only_the_last_text_is_read(tmp_path, monkeypatch):
+    """A slow search (a big database) while the officer types: one read at a time, never one per key beside the
+    others, and what shows in the end is the whole text's answer."""
+    import threading
+    import time
+
+    from tui.data import Data
+
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    _, first, _ = _cases(db)
+    db.close()
+    reads: list[str] = []
+    running, most = [0], [0]
+    lock = threading.Lock()
+    page = Data.page
+
+    def slow(self, query, **kwargs):  # type: ignore[no-untyped-def]
+        if not query.searching:
+            return page(self, query, **kwargs)
+        with lock:
+            reads.append(query.text)
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.15)
+        try:
+            return page(self, query, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(Data, "page", slow)
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("8", "slash", *"brackenbury")
+        await settle(app, pilot)
+        await pilot.pause(0.4)
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [first]
+        assert most[0] == 1 and reads[-1] == "brackenbury" and len(reads) < len("brackenbury"), reads

@@ -59,6 +59,9 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         self.quick_reading = False  # a first page straight from the file is on its way
         self.loading = False  # a next page, or the page above, is on its way
         self.exhausted = False  # the last row of the view is loaded
+        self.searching: Worker[None] | None = None  # a search's first page being read
+        self.search_waiting = False  # typed while it was read: read the text as it is once it is back
+        self._last_read: Worker[None] | None = None  # the first page's read last begun
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the database…", id="status")
@@ -139,6 +142,12 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self.app.worker_failed(event.worker, self._recover)
+        if event.worker is self.searching and event.state in (WorkerState.SUCCESS, WorkerState.ERROR,
+                                                              WorkerState.CANCELLED):
+            self.searching = None
+            if self.search_waiting:  # the text typed meanwhile, as it is now
+                self.search_waiting = False
+                self._filter(self.query_state.text.strip())
 
     def _recover(self, worker: Worker[Any], _: str) -> bool:
         """After a read failed: True if nothing need be said (the quick read's page comes the full way)."""
@@ -163,7 +172,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             self._read_quick(self.app.url, copy(self.query_state), self.generation)
             return
         self.exhausted = False
-        self._read_first(store, copy(self.query_state), self.generation)
+        self._last_read = self._read_first(store, copy(self.query_state), self.generation)
 
     def store_opened(self, demo: bool) -> None:
         """The full store is open: read the first page its way, unless the quick one is shown (or coming) for
@@ -341,8 +350,17 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         frame; otherwise SQL searches everything (the full-text index: notes and documents too, which no row
         loaded holds, so nothing is narrowed in memory)."""
         known = self.filter_results.get(text)
+        if known is None and self.searching is not None and self.app.data is not None:
+            # One search read at a time: a key typed while one runs waits for it, and then only the text as it is
+            # by then is read. A read cannot be stopped once begun (a thread), and each key's read beside the
+            # others' (8 at once for a surname typed) slowed the last, the one awaited, by all of them.
+            self.generation += 1  # what is on its way answers older text: not shown
+            self.search_waiting = True
+            return
         if known is None:
             self._load_first_page()
+            if self.query_state.searching and self.app.data is not None:
+                self.searching = self._last_read
             return
         self.generation += 1
         self._show_first(known, self.generation)
