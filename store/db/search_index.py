@@ -3,8 +3,10 @@
 SQLite holds it in an FTS5 table, PostgreSQL in a table with a ``tsvector`` column and a GIN index. The
 triggers (created by migration 0007 from the SQL here) rewrite a case's row whenever what it shows changes
 (the case, its complainant, team, service area, officer or themes) and a note's or document's row with it, in
-the same transaction as the write, whatever makes it: a form, the import, an edit, a merge, retention, a copy.
+the same transaction as the write, whatever makes it: a form, the import, an edit, a merge, retention.
 Triggers rather than the services: every write path is covered, the ones to come as well, on both databases.
+A bulk load into a database without cases (a first import on SQLite, a copy) sets them aside and builds the
+index once at the end, in its own transaction (``TriggersAside``; the import's ``IndexesSetAside``).
 
 Row ids: a case's row is ``-case.id``, a note's ``2 * note.id``, a document's ``2 * document.id + 1``.
 """
