@@ -197,7 +197,7 @@ def test_the_index_matches_sql_on_the_raw_file(tmp_path):
 
 
 def test_a_copy_is_searchable_there_too(tmp_path, database_url):
-    """`complaints copy` to PostgreSQL (or another SQLite file): the triggers index the rows as they arrive."""
+    """`complaints copy` to PostgreSQL (or another SQLite file): the index is built there (see test_copy_search)."""
     source = tmp_path / "source.db"
     db = open_database(source, CONFIG)
     _, first, second = _cases(db)

@@ -25,6 +25,7 @@ from store.db.database import StoreError, open_database
 from store.db.team_roles import Identity
 from store.housekeeping.privacy import Retention
 from store.lifecycle.service import CaseService
+from store.views.search import search
 from tests.conftest import no_server
 from tests.postgres import Server, server_binaries
 
@@ -324,8 +325,45 @@ def test_copy_and_migrate_as_the_owner_still_work_with_the_guards(server, tmp_pa
         events = conn.execute(sa.text("SELECT who, action, detail FROM event ORDER BY id")).all()
     engine.dispose()
     assert [tuple(e) for e in events] == [("dee", "logged", "kind"), ("dee", "deleted", gone)] and kept
+    assert search_state(target) == (1, 10)  # the owner set the index's triggers aside, built it, turned them on
     again = subprocess.run([script, "migrate", "--db", target], env=env, capture_output=True, text=True, timeout=120)
     assert again.stdout.endswith(": tables at schema 0009, the newest this version knows\n"), again.stderr
+
+
+def search_state(target: str) -> tuple[int, int]:
+    """The search index's rows, and its triggers enabled (10: all of them)."""
+    engine = sa.create_engine(target)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT count(*) FROM search_text")).scalar()
+        on = conn.execute(sa.text("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'O' "
+                                  "AND tgname LIKE 'search%'")).scalar()
+    engine.dispose()
+    return int(rows or 0), int(on or 0)
+
+
+def test_a_manager_who_does_not_own_the_tables_copies_with_the_triggers_indexing_each_row(server, tmp_path):
+    """ALTER TABLE ... DISABLE TRIGGER is the owner's: a manager's copy keeps the triggers, and the index is whole."""
+    source = tmp_path / "manager.db"
+    cfg = Config(user="bina")
+    svc = CaseService(open_database(source, cfg), cfg, today=TODAY)
+    ref = svc.log("statutory", date(2026, 11, 2), complainant="Ivy Quillfeather", themes=["Respite"])
+    svc.add_note(ref, "Phoned about the Honeysuckle visit", kind="phone")
+    svc.db.close()
+    psql(server, "CREATE DATABASE by_manager OWNER complaints_admin", "postgres")
+    grants = (ROOT / "docs" / "team-roles.sql").read_text().split("CREATE ROLE complaints_auditor NOLOGIN;", 1)[1]
+    psql(server, grants.replace("DATABASE complaints", "DATABASE by_manager"), "by_manager")
+    target = url(server, "complaints_admin").replace("/complaints?", "/by_manager?")
+    open_database(target).close()  # the owner creates the tables
+    manager = open_database(target.replace("complaints_admin@", "bina@"), cfg)
+    try:
+        from store.housekeeping.copy import copy_database
+
+        assert copy_database(open_database(source, cfg), manager, cfg).mismatches == []
+        with manager.dbapi() as connection:
+            assert [h.reference for h in search(connection, "honeysuckle", placeholder=manager.placeholder)] == [ref]
+    finally:
+        manager.close()
+    assert search_state(target) == (2, 10)
 
 
 def psql(server: Server, sql: str, database: str = "complaints") -> None:

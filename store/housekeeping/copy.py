@@ -1,7 +1,10 @@
 """Moving a whole database to another (SQLite to PostgreSQL for a team, or back), then proving it arrived.
 
 Every table is copied row for row, with its ids, in one transaction on the target; then the counts of
-every table and the year-end figures of every year are compared between the two. A value one database
+every table and the year-end figures of every year are compared between the two. The search index's
+triggers are set aside while the rows go in and the index is built once at the end, in the same
+transaction (``store.db.search_index.TriggersAside``). Documents' bytes travel a few at a time, never
+more than ``CHUNK_BYTES`` of them held at once. A value one database
 took and the other cannot hold (a SQLite database filled before the limits of ``domain.limits`` were
 checked at the door: a text longer than its column, a NUL, an amount past NUMERIC(12, 2)) stops the copy
 before it is written, naming its table, row and column, never the value.
@@ -22,10 +25,14 @@ from domain.config import Config
 from domain.vocab import Role
 from domain.year import FinancialYear
 from store.db.database import Database, StoreError
+from store.db.search_index import TriggersAside
 from store.lifecycle.references import lock_for_bulk
 from store.views.figures import FiguresSource
 
 CHUNK = 5000
+#: A table with bytes (documents' contents, up to 25 MB each) is read ``BYTES_ROWS`` rows at a time and written
+#: once ``CHUNK_BYTES`` have gathered: 5,000 documents at once could be gigabytes.
+BYTES_ROWS, CHUNK_BYTES = 8, 32 * 1024 * 1024
 #: Rows the target writes for itself when it is created (calendar, settings): replaced by the source's.
 OWN_ROWS = ("setting", "non_working_day", "reference_counter")
 
@@ -58,13 +65,14 @@ def copy_database(source: Database, target: Database, config: Config,
     report = CopyReport()
     with target.write_engine.begin() as out, source.engine.connect() as inp:
         lock_for_bulk(out)
+        search = TriggersAside(out.connection.driver_connection.cursor(),  # type: ignore[union-attr]
+                               out.dialect.name == "postgresql")
         for name in OWN_ROWS:
             out.execute(SQLModel.metadata.tables[name].delete())
         for table in _tables():
-            rows = inp.execution_options(yield_per=CHUNK).execute(sa.select(table))
             copied = 0
             check = _checks(table)
-            for chunk in rows.partitions(CHUNK):
+            for chunk in _chunks(inp, table):
                 _refuse_unstorable(table, check, chunk)
                 if out.dialect.name == "postgresql":  # COPY: several times faster than INSERTs
                     _copy_rows(out, table, chunk)
@@ -79,6 +87,7 @@ def copy_database(source: Database, target: Database, config: Config,
                 if "id" in table.c and isinstance(table.c.id.type, sa.Integer) and report.counts[table.name]:
                     out.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
                                         f'(SELECT max(id) FROM "{table.name}"))'))
+        search.restore()
     for table in _tables():
         here, there = _count(source, table), _count(target, table)
         if here != there:
@@ -86,6 +95,26 @@ def copy_database(source: Database, target: Database, config: Config,
     report.years, mismatched = compare_figures(source, target, config)
     report.mismatches += mismatched
     return report
+
+
+def _chunks(inp: sa.Connection, table: sa.Table) -> Iterator[Sequence[sa.Row]]:
+    """``table``'s rows a chunk at a time, streamed from the source: ``CHUNK`` rows, or for a table with bytes
+    as many rows as hold ``CHUNK_BYTES`` (one row if it alone holds more)."""
+    binary = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.LargeBinary)]
+    rows = inp.execution_options(yield_per=BYTES_ROWS if binary else CHUNK).execute(sa.select(table))
+    if not binary:
+        yield from rows.partitions(CHUNK)
+        return
+    chunk: list[sa.Row] = []
+    held = 0
+    for row in rows:
+        chunk.append(row)
+        held += sum(len(row[i]) for i in binary if row[i] is not None)
+        if held >= CHUNK_BYTES or len(chunk) >= CHUNK:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
 
 
 Check = tuple[int, str, Callable[[Any], str | None]]
