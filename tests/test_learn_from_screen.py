@@ -15,6 +15,7 @@ from store.housekeeping.demo import generate
 from tests.tui_helpers import settle
 from tui.actions import ACTIONS
 from tui.app import create_app
+from tui.caseload import COLUMNS
 from tui.help_panel import AppHelpPanel
 
 TODAY = date(2026, 11, 22)
@@ -100,9 +101,7 @@ async def test_at_80_by_24_nothing_an_officer_needs_is_cut_off(demo_db):
         actions = {getattr(k, "action", None) for k in keys}
         assert {"quit", "help", "filter", "form('log')", "command_palette"} <= actions  # the essentials stay
         table = app.caseload.table
-        header = "".join(s.text for s in table._line(("", "Reference", "Kind / stage", "Due", "Working days",
-                                                       "Complainant", "Team", "Officer", "Received"),
-                                                      table.rich_style, None))
+        header = "".join(s.text for s in table._line(COLUMNS, table.rich_style, None))
         assert "Complainant" in header and "Received" not in header and len(header.rstrip()) <= 80
         # A form's field error wraps inside the screen.
         app.action_form("log")
@@ -115,7 +114,5 @@ async def test_at_80_by_24_nothing_an_officer_needs_is_cut_off(demo_db):
     app = create_app(str(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        header = "".join(s.text for s in app.caseload.table._line(
-            ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant", "Team", "Officer", "Received"),
-            app.caseload.table.rich_style, None))
+        header = "".join(s.text for s in app.caseload.table._line(COLUMNS, app.caseload.table.rich_style, None))
         assert "Received" in header and "Team" in header

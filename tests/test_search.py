@@ -163,7 +163,7 @@ async def test_slash_searches_everything_from_the_caseload(tmp_path):
         table = app.query_one(CaseloadTable)
         await pilot.press("8", "slash")  # all history
         await settle(app, pilot)
-        for typed, _ in FIELDS[:1] + FIELDS[2:]:  # the complainant's name is in the other case's summary too
+        for typed, where in FIELDS[:1] + FIELDS[2:]:  # the complainant's name is in the other case's summary too
             app.query_one("#filter").value = ""
             await settle(app, pilot)
             if typed.isalpha():
@@ -172,6 +172,7 @@ async def test_slash_searches_everything_from_the_caseload(tmp_path):
                 app.query_one("#filter").value = typed
             await settle(app, pilot)
             assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [first], typed
+            assert table.get_row_at(0)[-1] == where  # each result says where it matched, in a column of its own
         app.query_one("#filter").value = ""
         await pilot.press(*"quillfeather")
         await settle(app, pilot)

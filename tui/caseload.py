@@ -48,13 +48,18 @@ def state_style(app: App[object], state: State) -> Style:
     return _style(spec)
 
 
-COLUMNS = ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant", "Team", "Officer", "Received")
+COLUMNS = ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant", "Team", "Officer", "Received",
+           "Found in")
 #: The narrowest each column may become in a narrow terminal; None: it keeps its width (dates, references).
-MINIMUM = (None, None, 19, None, None, 10, 6, 6, None)  # 19: 'Statutory · Stage 1'
+MINIMUM = (None, None, 19, None, None, 10, 6, 6, None, 16)  # 19: 'Statutory · Stage 1'
+#: The widths the columns start from before any row: "Found in" (a search's, where each case matched) is not drawn
+#: until a row has something in it.
+HEADER_WIDTHS = [len(c) for c in COLUMNS[:-1]] + [0]
 GAP = 1  # space between columns
 #: Columns dropped, in this order, when even at their narrowest the row is wider than the terminal: when the case
-#: came in, then the team, then the officer (the reference, state, due date and complainant always stay).
-DROPPED = (8, 6, 7)
+#: came in, then the team, then the officer (the reference, state, due date and complainant always stay); a
+#: search's rows, where each matched then stays at 80 columns in place of the working days left (the due date says).
+DROPPED = (8, 6, 7, 4)
 #: Rows kept at most. Past it, the half farthest from the cursor goes, and is read again if the officer
 #: comes back: paging through a million cases never holds more than this.
 WINDOW = 2_000
@@ -79,14 +84,14 @@ def texts(row: CaseloadRow) -> list[str]:
     return [f"{row.state.symbol} {flags}" if flags else row.state.symbol, shown(row.reference),
             f"{row.stage} · {kind}" if row.is_followup else f"{kind} · {row.stage}", due, left, name,
             shown(row.team), shown(row.officer),
-            f"{row.received:%d/%m/%Y}"]
+            f"{row.received:%d/%m/%Y}", shown(row.found)]
 
 
 def fit(natural: list[int], width: int) -> list[int]:
     """Column widths within ``width``: the widest free-text columns give way first, down to MINIMUM; then whole
     columns go, in the order of DROPPED (a width of 0: not drawn)."""
     widths = list(natural)
-    excess = sum(widths) + GAP * (len(widths) - 1) + 1 - width
+    excess = sum(widths) + GAP * (sum(1 for w in widths if w) - 1) + 1 - width  # a width of 0 has no gap
     dropping = list(DROPPED)
     while excess > 0:
         shrinkable = [i for i, floor in enumerate(MINIMUM) if floor is not None and widths[i] > floor]
@@ -166,7 +171,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[CaseloadRow] = []
         self._texts: list[list[str]] = []
-        self._natural = [len(c) for c in COLUMNS]
+        self._natural = list(HEADER_WIDTHS)
         self._fitted: tuple[int, list[int]] = (-1, [])
         self.cursor_row = 0
         self.first = 0  # the place in the whole view of ``rows[0]``
@@ -178,7 +183,7 @@ class CaseloadTable(ScrollView, can_focus=True):
     def show(self, rows: list[CaseloadRow], *, reset: bool) -> None:
         """Show ``rows``: instead of what is there (``reset``), or after it (the next page)."""
         if reset:
-            self.rows, self._texts, self._natural = [], [], [len(c) for c in COLUMNS]
+            self.rows, self._texts, self._natural = [], [], list(HEADER_WIDTHS)
             self.cursor_row, self.first = 0, 0
             self.scroll_to(y=0, animate=False, immediate=True)
         cells = [texts(r) for r in rows]
@@ -230,7 +235,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         here = key(self.rows[self.cursor_row]) if 0 <= self.cursor_row < len(self.rows) else None
         cells = [texts(r) for r in rows]
         after = {key(r): t for r, t in zip(rows, cells, strict=True)}
-        self.rows, self._texts, self._natural = list(rows), cells, [len(c) for c in COLUMNS]
+        self.rows, self._texts, self._natural = list(rows), cells, list(HEADER_WIDTHS)
         self._measure(cells)
         keys = [key(r) for r in rows]
         self.cursor_row = keys.index(here) if here in after else min(self.cursor_row, max(0, len(rows) - 1))

@@ -14,7 +14,7 @@ so the caseload appears before SQLAlchemy has even been imported; psycopg for Po
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -25,7 +25,7 @@ from domain.vocab import ENQUIRY_KINDS, Kind
 from store.db.sql import execute
 from store.db.values import day
 from store.views.digest import describe_stage
-from store.views.search import matching
+from store.views.search import matching, where_matched, words
 
 #: Open work: one arm per kind of deadline, each with the same columns (named in the first, for ORDER BY).
 #: Row ids: a stage's own; an acknowledgement owed or an Ombudsman deadline gets its case's or enquiry's id
@@ -181,6 +181,7 @@ class CaseloadRow:
     case_id: int = 0
     repeat: bool = False  # the complainant has other cases
     provisional: bool = False  # the due date counts from an acknowledgement not yet recorded
+    found: str = ""  # a search's row: where the case matched ("complainant: Jo Example", "note 3: ...")
 
     def key(self, view: str) -> tuple[date, int]:
         """Where the next page of ``view`` starts (keyset): receipt for history, the due date for open work."""
@@ -339,15 +340,19 @@ def caseload_page(connection: Any, today: date, calendar: WorkingCalendar, rules
 def searched(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, text: str, offset: int,
              limit: int, placeholder: str = "?") -> list[CaseloadRow]:
     """Search everything (``store.views.search``): the cases found, best first, each as in history (its latest
-    stage); ``offset`` cases on. Text with no letter or digit ("%", "*") holds no word, and finds nothing."""
-    ids = [case_id for case_id, _ in matching(connection, text, offset + limit, placeholder)[offset:]]
-    if not ids:
+    stage) and where it matched first; ``offset`` cases on. Text with no letter or digit ("%", "*") holds no word,
+    and finds nothing."""
+    chosen = matching(connection, text, offset + limit, placeholder)[offset:]
+    if not chosen:
         return []
+    ids = [case_id for case_id, _ in chosen]
+    typed, cursor = words(text), connection.cursor()
+    where = {case_id: (where_matched(cursor, rows[0], typed, placeholder) or [""])[0] for case_id, rows in chosen}
     marks = ", ".join(f":c{i}" for i in range(len(ids)))
     found = execute(connection.cursor(), f"{HISTORY} WHERE c.id IN ({marks})",
                     {f"c{i}": case_id for i, case_id in enumerate(ids)}, placeholder).fetchall()
     rows = {row.case_id: row for row in (_row(r, today, calendar, rules) for r in found)}
-    return [rows[case_id] for case_id in ids if case_id in rows]
+    return [replace(rows[case_id], found=where[case_id]) for case_id in ids if case_id in rows]
 
 
 def all_open_work(connection: Any, today: date, calendar: WorkingCalendar, rules: RuleBook, query: CaseloadQuery,

@@ -124,12 +124,12 @@ def search(connection: Any, text: str, *, limit: int = 50, placeholder: str = "?
             continue
         hit = SearchHit(case["reference"], case["kind"], case["name"], case["closed"] is not None)
         for row in rows:
-            hit.where += _where(cursor, row, found, placeholder)
+            hit.where += where_matched(cursor, row, found, placeholder)
         hits.append(hit)
     return hits
 
 
-def _where(cursor: Any, row: dict[str, Any], found: list[str], placeholder: str) -> list[str]:
+def where_matched(cursor: Any, row: dict[str, Any], found: list[str], placeholder: str) -> list[str]:
     """Where a row matched: each of its fields holding one of the words, with the text around it."""
     row_id = int(row["row_id"])
     if row_id > 0:
