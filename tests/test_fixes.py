@@ -1,0 +1,74 @@
+"""Defects found after issues 17-19: each test failed before its fix (letters, years, money, restore, extend,
+Ctrl-C during an export, the caseload's count)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from domain.config import Config
+from store.db.database import open_database
+from store.db.location import resolve_url
+from store.housekeeping.demo import generate
+from store.lifecycle.service import CaseService
+from tests.test_cli import run
+from tests.tui_helpers import settle
+
+TODAY = date(2026, 11, 22)
+CONFIG = Config(user="tester")
+
+
+# -- 9. the caseload's count follows the rows read ---------------------------------------------------------
+
+@pytest.mark.parametrize("view", ["8"], ids=["history"])
+async def test_the_status_line_counts_every_row_read_as_the_officer_pages(tmp_path, monkeypatch, view):
+    """View 8 (All history) said "20+ cases" however far the officer paged, and never the whole count."""
+    import tui.caseload
+    import tui.caseload_window
+    from store.views.caseload import VIEW_BY_ID, CaseloadQuery, caseload_page
+    from tui.app import create_app
+    from tui.caseload import CaseloadTable
+
+    path = tmp_path / "demo.db"
+    db = open_database(path, CONFIG)
+    generate(db, CONFIG, cases=400, seed=5, today=TODAY)
+    db.close()
+    monkeypatch.setattr(tui.caseload, "WINDOW", 60)
+    monkeypatch.setattr(tui.caseload_window, "PAGE_SIZE", 20)
+    monkeypatch.setattr(tui.caseload_window, "PREFETCH", 10)
+    query = CaseloadQuery(view=next(v.id for v in VIEW_BY_ID.values() if v.key == view))
+    connection = sqlite3.connect(path)
+    everything = caseload_page(connection, TODAY, CONFIG.calendar(), CONFIG.rules, query=query, limit=100_000)
+    connection.close()
+    assert len(everything) > 60
+    late = [r.state.value == "overdue" for r in everything]
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(160, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(view)
+        await settle(app, pilot)
+        table = app.query_one(CaseloadTable)
+        name = VIEW_BY_ID[query.view].name
+        what = "cases"
+
+        def status() -> str:
+            return " · ".join(str(app.query_one("#status").render()).split(" · ")[:2])
+
+        for _ in range(len(everything) // 5):
+            await pilot.press("pagedown")
+            await settle(app, pilot)
+            read = table.first + table.row_count
+            more = "" if app.caseload.exhausted else "+"
+            overdue = sum(late[:read])
+            assert status() == f"{view} {name}: {read}{more} {what} · {overdue}{more if overdue else ''} overdue"
+        assert table.current_reference == everything[-1].reference and table.first > 0
+        assert status() == f"{view} {name}: {len(everything)} {what} · {sum(late)} overdue"
+        for _ in range(len(everything) // 5):  # back up: the rows above are read again, the count stays whole
+            await pilot.press("pageup")
+            await settle(app, pilot)
+        read = table.first + table.row_count
+        more = "" if app.caseload.exhausted else "+"
+        overdue = sum(late[:read])
+        assert status() == f"{view} {name}: {read}{more} {what} · {overdue}{more if overdue else ''} overdue"
