@@ -72,3 +72,26 @@ async def test_the_status_line_counts_every_row_read_as_the_officer_pages(tmp_pa
         more = "" if app.caseload.exhausted else "+"
         overdue = sum(late[:read])
         assert status() == f"{view} {name}: {read}{more} {what} · {overdue}{more if overdue else ''} overdue"
+
+
+# -- 4. a year out of all reason -----------------------------------------------------------------------------
+
+RANGE = "is out of range: a financial year from 1991/92 (the Children Act 1989's procedure began in October 1991) " \
+        "to this one\n"
+
+
+@pytest.mark.parametrize("year", ["1900", "1990/91", "99999", "2201", "9" * 5000])
+@pytest.mark.parametrize("command", ["summary", "export"])
+def test_an_absurd_year_is_refused_naming_the_option(tmp_path, year, command):
+    path = tmp_path / "y.db"
+    open_database(path, CONFIG).close()
+    result = run(command, "--year", year, "--db", str(path), "--today", "2026-11-22")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == f"Error: --year: {year[:20]!r} " + RANGE
+
+
+def test_the_first_year_of_the_procedure_is_reported(tmp_path):
+    path = tmp_path / "y.db"
+    open_database(path, CONFIG).close()
+    result = run("summary", "--year", "1991/92", "--format", "text", "--db", str(path), "--today", "2026-11-22")
+    assert result.exit_code == 0 and "1991/92" in result.stdout
