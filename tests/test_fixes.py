@@ -95,3 +95,27 @@ def test_the_first_year_of_the_procedure_is_reported(tmp_path):
     open_database(path, CONFIG).close()
     result = run("summary", "--year", "1991/92", "--format", "text", "--db", str(path), "--today", "2026-11-22")
     assert result.exit_code == 0 and "1991/92" in result.stdout
+
+
+# -- 6. a restore of the database onto itself --------------------------------------------------------------
+
+def test_restoring_the_database_onto_itself_is_refused_and_changes_nothing(tmp_path):
+    from store.db.database import StoreError
+    from store.housekeeping.backup import restore
+
+    path = tmp_path / "live.db"
+    db = open_database(path, CONFIG)
+    CaseService(db, CONFIG, today=TODAY).log("statutory", TODAY, complainant="Alex Example")
+    db.close()
+    before = path.read_bytes()
+    (tmp_path / "link.db").symlink_to(path)
+    for source in (path, tmp_path / "link.db", tmp_path / "sub" / ".." / "live.db"):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        with pytest.raises(StoreError, match="is the database itself, not a backup of it: nothing was restored"):
+            restore(resolve_url(path), source, force=True)
+        result = run("restore", str(source), "--force", "--db", str(path))
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr == (f"Error: {source} is the database itself, not a backup of it: nothing was "
+                                 f"restored (give a backup file, such as one in {tmp_path / 'backups'})\n")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.db", "live.db", "sub"]  # nothing kept aside
