@@ -119,3 +119,47 @@ def test_restoring_the_database_onto_itself_is_refused_and_changes_nothing(tmp_p
                                  f"restored (give a backup file, such as one in {tmp_path / 'backups'})\n")
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.db", "live.db", "sub"]  # nothing kept aside
+
+
+# -- 5. a negative amount of money, however it comes ---------------------------------------------------------
+
+BELOW = "'-5' is below zero: an amount of money is 0 or more"
+
+
+@pytest.mark.parametrize("typed", ["-5", "£-5", "-£5", " -5.00", "−5"])
+def test_a_negative_amount_in_a_form_says_it_is_below_zero(typed):
+    from domain.timescales import RuleError
+    from tui.action_kit import Field
+
+    with pytest.raises(RuleError) as caught:
+        Field("payment", "Payment", "money").read(typed)
+    assert str(caught.value) == f"{typed.strip()!r} is below zero: an amount of money is 0 or more"
+    assert Field("payment", "Payment", "money").read("-0") == 0
+
+
+def test_the_service_names_the_amount_it_refuses(tmp_path):
+    from domain.timescales import RuleError
+
+    db = open_database(tmp_path / "m.db", CONFIG)
+    svc = CaseService(db, CONFIG, today=TODAY)
+    ref = svc.log("statutory", date(2026, 11, 2), complainant="Alex Example")
+    svc.lgo_enquiry(ref, date(2026, 11, 10))
+    with pytest.raises(RuleError) as caught:
+        svc.lgo_remedy(ref, ["apology"], payment="-5")
+    assert str(caught.value) == f"the Ombudsman payment: {BELOW}"
+    with pytest.raises(RuleError) as caught:
+        svc.record_cost(ref, "-5")
+    assert str(caught.value) == f"the cost: {BELOW}"
+    db.close()
+
+
+def test_an_import_names_the_row_and_column_of_a_negative_amount(tmp_path):
+    path = tmp_path / "reg.csv"
+    path.write_text("reference,kind,received,complainant,stage2_cost,lgo_payment\n"
+                    "CS-1,statutory,02/05/2024,Ann Example,-5,\n"
+                    "CS-2,statutory,02/05/2024,Bob Example,,-5\n", encoding="utf-8")
+    db = tmp_path / "i.db"
+    open_database(db, CONFIG).close()
+    result = run("import", str(path), "--db", str(db))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:] == [f"  row 2, stage2_cost: {BELOW}", f"  row 3, lgo_payment: {BELOW}"]
