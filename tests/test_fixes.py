@@ -163,3 +163,90 @@ def test_an_import_names_the_row_and_column_of_a_negative_amount(tmp_path):
     result = run("import", str(path), "--db", str(db))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[1:] == [f"  row 2, stage2_cost: {BELOW}", f"  row 3, lgo_payment: {BELOW}"]
+
+
+# -- 7. a stage already extended ------------------------------------------------------------------------------
+
+AGAIN = "{} Stage 1 was already extended on 10/11/2026 to 20 working days: a stage is extended once, to its " \
+        "maximum, and cannot be extended again"
+
+
+def test_a_second_extension_is_refused_as_such_even_under_the_code(tmp_path):
+    """Under the Complaint Handling Code a second extension without a reason was refused for want of a reason."""
+    from domain.timescales import RuleError
+
+    db = open_database(tmp_path / "x.db", CONFIG)
+    svc = CaseService(db, CONFIG, today=TODAY)
+    for kind in ("statutory", "corporate"):
+        ref = svc.log(kind, date(2026, 11, 2), complainant="Alex Example")
+        svc.acknowledge(ref, date(2026, 11, 3))
+        assert svc.extension_preview(ref).startswith(f"{kind.capitalize()} Stage 1 is due ")
+        svc.extend(ref, date(2026, 11, 10), reason="awaiting records")
+        for reason in (None, "more records"):
+            with pytest.raises(RuleError) as caught:
+                svc.extend(ref, date(2026, 11, 12), reason=reason)
+            assert str(caught.value) == AGAIN.format(kind.capitalize())
+        with pytest.raises(RuleError) as caught:
+            svc.extension_preview(ref)
+        assert str(caught.value) == AGAIN.format(kind.capitalize())
+    db.close()
+
+
+def test_the_next_steps_of_an_extended_stage_offer_no_second_extension():
+    from domain.clock import StageDates
+    from domain.next_steps import next_steps
+
+    stage = StageDates("statutory", 1, date(2026, 11, 2), acknowledged=date(2026, 11, 3))
+    assert "extend" in next_steps("statutory", [stage], acknowledged=True, closed=False)[0].actions
+    stage.extended_on, stage.extended_days = date(2026, 11, 10), 20
+    [step] = next_steps("statutory", [stage], acknowledged=True, closed=False)
+    assert step.says == "Stage 1 under way (extended on 10/11/2026): respond or pause the clock"
+    assert step.actions == ("respond", "pause")
+
+
+async def test_x_on_an_extended_stage_says_so_as_the_form_opens_and_saves_nothing(tmp_path):
+    from textual.widgets import Static
+
+    from tui.app import create_app
+    from tui.case_screen import CaseScreen
+    from tui.form import FormScreen
+
+    path = tmp_path / "x.db"
+    db = open_database(path, CONFIG)
+    svc = CaseService(db, CONFIG, today=TODAY)
+    ref = svc.log("statutory", date(2026, 11, 2), complainant="Alex Example")
+    svc.acknowledge(ref, date(2026, 11, 3))
+    fresh = svc.log("statutory", date(2026, 11, 20), complainant="Bea Example")
+    svc.extend(ref, date(2026, 11, 10))
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("/", *ref, "enter")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.detail.reference == ref
+        version = app.screen.detail.version
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen) and app.screen.action.id == "extend"
+        assert str(app.screen.query_one("#form-error", Static).render()) == AGAIN.format("Statutory")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert str(app.screen.query_one("#form-error", Static).render()) == AGAIN.format("Statutory")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.detail.version == version
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("escape", "/", *fresh, "enter")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#form-preview", Static).render()) == (
+            "Statutory Stage 1 is due 04/12/2026; it may be extended once, to at most 20 working days from receipt")
+        assert str(app.screen.query_one("#form-error", Static).render()) == ""
