@@ -250,3 +250,50 @@ async def test_x_on_an_extended_stage_says_so_as_the_form_opens_and_saves_nothin
         assert str(app.screen.query_one("#form-preview", Static).render()) == (
             "Statutory Stage 1 is due 04/12/2026; it may be extended once, to at most 20 working days from receipt")
         assert str(app.screen.query_one("#form-error", Static).render()) == ""
+
+
+# -- 1. the letter form offers the letters that fit ------------------------------------------------------
+
+async def test_l_offers_only_the_letters_that_fit_and_refuses_another_as_it_is_typed(tmp_path):
+    from textual.widgets import Input, Label, Static
+
+    from tui.app import create_app
+    from tui.case_screen import CaseScreen
+    from tui.form import FormScreen
+    from tui.picker import Picker
+
+    path = tmp_path / "l.db"
+    db = open_database(path, CONFIG)
+    svc = CaseService(db, CONFIG, today=TODAY)
+    ref = svc.log("statutory", date(2026, 11, 16), complainant="Alex Example")
+    svc.edit_fields(ref, {"address": "1 High Street\nAnytown AN1 1AA"})
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("L")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action.id == "letter"
+        assert form.query_one("#picker-letter", Picker).labels == ["Acknowledgement", "Stage1 response"]
+        form.query_one("#field-letter", Input).value = "stage2_adjudication"
+        await settle(app, pilot)
+        said = ("Stage2 adjudication does not fit the case as it is now (these do: Acknowledgement, "
+                "Stage1 response)")
+        assert str(form.query_one("#error-letter", Label).render()) == said
+        form.query_one("#field-path", Input).value = str(tmp_path / "x.docx")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert str(form.query_one("#form-error", Static).render()) == (
+            f"Some fields need correcting (see beside them): Letter, {said}")
+        form.query_one("#field-letter", Input).value = "acknowledgement"
+        await settle(app, pilot)
+        assert str(form.query_one("#error-letter", Label).render()) == ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+    assert (tmp_path / "x.docx").exists()
