@@ -297,3 +297,52 @@ async def test_l_offers_only_the_letters_that_fit_and_refuses_another_as_it_is_t
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen)
     assert (tmp_path / "x.docx").exists()
+
+
+# -- 2. a template the sandbox blocks, said in plain words ------------------------------------------------
+
+def _template(path, *paragraphs: str) -> None:
+    from docx import Document as WordDocument
+
+    document = WordDocument()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+
+
+def test_check_says_what_a_blocked_template_does_and_in_which_paragraph(tmp_path):
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    _template(folder / "acknowledgement.docx", "Dear {{ complainant.salutation }}", "{{ reference() }}")
+    _template(folder / "extension.docx", "Hello", "", "{{ reference.__len__() }}")
+    _template(folder / "member-reply.docx", "{{ 'a' * 10 ** 10 }}")  # all the machine's memory, before
+    _template(folder / "stage1-response.docx", "{% for x in range(10 ** 9) %}{{ x }}{% endfor %}")
+    result = run("letter", "--check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "acknowledgement.docx: paragraph 2: it uses a field in a way that cannot work ('str' object is not callable)",
+        "extension.docx: paragraph 3: it tries to access '__len__', which a letter's template may not use (only the "
+        "letter's fields and plain tags such as {% if %} and {% for %})",
+        "member-reply.docx: paragraph 1: it asks for a repeat longer than 100,000, which a letter's template may "
+        "not do",
+        "stage1-response.docx: paragraph 1: it asks for more than a letter can hold (a range or a repeat far too "
+        "long)"]
+    assert "TypeError" not in result.output and "Error" not in result.stdout
+    assert result.stderr == "Error: 4 templates of 4 need putting right\n"
+
+
+def test_producing_from_a_blocked_template_says_so_in_plain_words(tmp_path):
+    from domain.letters import LetterError
+
+    config = Config(user="tester", path=tmp_path / "config.toml")
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    _template(folder / "acknowledgement.docx", "{{ reference + 1 }}")
+    db = open_database(tmp_path / "p.db", config)
+    svc = CaseService(db, config, today=TODAY)
+    ref = svc.log("statutory", date(2026, 11, 16), complainant="Alex Example")
+    with pytest.raises(LetterError) as caught:
+        svc.produce_letter(ref, "acknowledgement", "text")
+    assert str(caught.value) == ("acknowledgement.docx: it uses a field in a way that cannot work (can only "
+                                 "concatenate str (not \"int\") to str) (check it: complaints letter --check)")
+    db.close()
