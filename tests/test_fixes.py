@@ -346,3 +346,63 @@ def test_producing_from_a_blocked_template_says_so_in_plain_words(tmp_path):
     assert str(caught.value) == ("acknowledgement.docx: it uses a field in a way that cannot work (can only "
                                  "concatenate str (not \"int\") to str) (check it: complaints letter --check)")
     db.close()
+
+
+# -- 3. --output - is standard output ---------------------------------------------------------------------
+
+@pytest.fixture
+def letter_db(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a file named "-" would be written here
+    path = tmp_path / "l.db"
+    db = open_database(path, CONFIG)
+    svc = CaseService(db, CONFIG, today=TODAY)
+    ref = svc.log("statutory", date(2026, 11, 16), complainant="Alex Example")
+    svc.edit_fields(ref, {"address": "1 High Street\nAnytown AN1 1AA", "email": "alex@example.org"})
+    db.close()
+    return str(path), ref
+
+
+def _kept(path: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM document").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_output_dash_writes_a_text_letter_or_an_email_to_standard_output(letter_db, tmp_path):
+    import email
+
+    path, ref = letter_db
+    result = run("letter", ref, "acknowledgement", "--format", "text", "--output", "-", "--db", path,
+                 "--today", "2026-11-22")
+    assert result.exit_code == 0, result.output
+    assert "Our reference: " + ref in result.stdout and "kept as document" not in result.stdout
+    assert result.stderr == f"{ref}: Acknowledgement letter kept as document 1, written to standard output\n"
+    result = run("letter", ref, "acknowledgement", "--format", "eml", "--output", "-", "--db", path,
+                 "--today", "2026-11-22")
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes(result.stdout_bytes)
+    assert message["To"] == "alex@example.org" and message["X-Unsent"] == "1"
+    assert result.stderr == f"{ref}: Acknowledgement letter kept as document 2, written to standard output\n"
+    assert not (tmp_path / "-").exists() and _kept(path) == 2
+
+
+def test_output_dash_writes_a_word_letter_into_a_pipe_but_never_onto_a_terminal(letter_db, tmp_path, monkeypatch):
+    import io
+
+    from docx import Document as WordDocument
+
+    import commands.letters
+
+    path, ref = letter_db
+    result = run("letter", ref, "acknowledgement", "--output", "-", "--db", path, "--today", "2026-11-22")
+    assert result.exit_code == 0, result.output
+    assert "Alex Example" in [p.text for p in WordDocument(io.BytesIO(result.stdout_bytes)).paragraphs]
+    monkeypatch.setattr(commands.letters, "_terminal", lambda: True)
+    result = run("letter", ref, "acknowledgement", "--output", "-", "--db", path, "--today", "2026-11-22")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("Error: a Word letter is a binary file and is not written to a terminal: redirect it "
+                             "(--output - > letter.docx), save it (--output FILE), or print it as text (--format "
+                             "text --output -)\n")
+    assert not (tmp_path / "-").exists() and _kept(path) == 1  # the refused one was not kept
