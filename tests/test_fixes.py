@@ -406,3 +406,48 @@ def test_output_dash_writes_a_word_letter_into_a_pipe_but_never_onto_a_terminal(
                              "(--output - > letter.docx), save it (--output FILE), or print it as text (--format "
                              "text --output -)\n")
     assert not (tmp_path / "-").exists() and _kept(path) == 1  # the refused one was not kept
+
+
+# -- 8. Ctrl-C during an export ---------------------------------------------------------------------------
+
+@pytest.fixture
+def register_db(tmp_path):
+    path = tmp_path / "r.db"
+    db = open_database(path, CONFIG)
+    generate(db, CONFIG, cases=150, seed=2, today=TODAY)
+    db.close()
+    return str(path)
+
+
+@pytest.mark.parametrize("how", ["raised", "swallowed"])
+@pytest.mark.parametrize("where", ["stdout", "csv", "xlsx"])
+def test_ctrl_c_during_a_register_export_exits_130_saying_so_and_leaves_no_file(register_db, tmp_path, monkeypatch,
+                                                                                how, where):
+    """A Ctrl-C swallowed by a finalizer (``cli.INTERRUPTED`` set, no KeyboardInterrupt seen) used to let the export
+    run to the end and exit 0; one raised gave no word on standard error when the export went to standard output."""
+    import cli
+    from store.register.export import RegisterReader
+
+    reading = RegisterReader.rows
+
+    def interrupted(self, year=None):  # type: ignore[no-untyped-def]
+        for n, row in enumerate(reading(self, year)):
+            if n == 40:
+                if how == "raised":
+                    raise KeyboardInterrupt
+                monkeypatch.setattr(cli, "INTERRUPTED", [True])
+            yield row
+
+    monkeypatch.setattr(RegisterReader, "rows", interrupted)
+    out = tmp_path / "out" / f"register.{where}"
+    out.parent.mkdir()
+    result = run("export", "--register", "--db", register_db, *(["--output", str(out)] if where != "stdout" else []))
+    assert result.exit_code == 130 and not isinstance(result.exception, KeyboardInterrupt | AssertionError)
+    assert "Traceback" not in result.output
+    if where == "stdout":
+        assert 0 < len(result.stdout.splitlines()) < 150
+        assert result.stderr == ("\nInterrupted: the register on standard output stops part-way; export it again "
+                                 "for the whole of it.\n")
+    else:
+        assert result.stdout == "" and result.stderr == f"register.{where}: interrupted; nothing was written.\n"
+        assert list(out.parent.iterdir()) == []  # no file, whole or half, and no partial one beside it
