@@ -4,6 +4,7 @@ The same rules and record as the TUI's ``L`` (``store.lifecycle.letters``)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +22,9 @@ def letter(
                                      help="A Word letter, a draft email (.docx attached) or text.")] = "docx",
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="PATH",
                                                 help="Where to save it (default: your documents folder; "
-                                                     "text: printed).")] = None,
+                                                     "text: printed). - is standard output: text and eml, "
+                                                     "and docx only when piped or redirected, never to a "
+                                                     "terminal.")] = None,
     record: Annotated[bool, typer.Option("--record", help="Also record the step, today: acknowledged, or "
                                                           "responded (with --outcome).")] = False,
     outcome: Annotated[str | None, typer.Option("--outcome", metavar="OUTCOME",
@@ -39,7 +42,11 @@ def letter(
     case's clock gives them) comes from the case. It is kept in the case file with an event, and saved
     owner-only. A postal letter needs the complainant's address; an email, their email address.
 
+    --output - writes it to standard output (as curl does, a Word letter only into a pipe or file, never a terminal).
+
     Example: complaints letter CS-2026-00042 acknowledgement --record --output ~/letters/ack.docx
+
+    Example: complaints letter CS-2026-00042 acknowledgement --format eml --output - | sendmail -t
     """
     from store.db.config_file import load_config
 
@@ -50,6 +57,10 @@ def letter(
         fail("give a case's reference and a letter (complaints letter --list shows them)", 2)
     check_text(reference, "REFERENCE")
     check_text(template or "", "TEMPLATE")
+    to_stdout = output is not None and str(output) == "-"
+    if to_stdout and fmt == "docx" and not preview and not list_ and _terminal():
+        fail("a Word letter is a binary file and is not written to a terminal: redirect it (--output - > "
+             "letter.docx), save it (--output FILE), or print it as text (--format text --output -)", 2)
     from store.lifecycle.service import CaseService
 
     with opened(db) as (database, config):
@@ -62,17 +73,41 @@ def letter(
         if preview:
             typer.echo(shown(svc.letter_preview(reference, template), lines=True), nl=False)
             return
-        target = output
-        if target is None and fmt != "text":
+        target = None if to_stdout else output
+        if target is None and fmt != "text" and not to_stdout:
             target = svc.default_letter_path(reference, template, fmt)
         made = svc.produce_letter(reference, template, fmt, output=target, record=record, outcome=outcome,
                                   force=force)
+        if to_stdout:
+            _to_stdout(fmt, made.text, svc.document(made.document_id)[1])
+    if to_stdout:
+        if made.recorded:
+            typer.echo(f"{reference.strip()}: {made.recorded}", err=True)
+        typer.echo(f"{reference.strip()}: {made.letter.title} kept as document {made.document_id}, written to "
+                   "standard output", err=True)
+        return
     if fmt == "text" and output is None:
         typer.echo(shown(made.text, lines=True), nl=False)
     if made.recorded:
         typer.echo(f"{reference.strip()}: {made.recorded}")
     where = f", saved to {made.path}" if made.path else ""
     typer.echo(f"{reference.strip()}: {made.letter.title} kept as document {made.document_id}{where}")
+
+
+def _terminal() -> bool:
+    """Whether standard output is a terminal (a Word letter's bytes are never written onto one)."""
+    return sys.stdout.isatty()
+
+
+def _to_stdout(fmt: str, text: str, content: bytes) -> None:
+    """The letter to standard output: text as text (harmless on a terminal); an email or a Word letter as its
+    bytes, unless the terminal is the reader (an email is then shown harmlessly as text)."""
+    if fmt == "text" or (fmt == "eml" and _terminal()):
+        typer.echo(shown(text if fmt == "text" else content.decode("utf-8", "replace"), lines=True), nl=False)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(content)
+    sys.stdout.buffer.flush()
 
 
 def _templates(config: object, *, list_: bool, where: bool, copy: bool, check: bool) -> None:

@@ -122,22 +122,38 @@ def _unseen(what: str, done: int, total: int | None = None) -> None:
 
 
 def export_register(db: str | None, year_text: str | None, today_text: str | None, output: Path | None) -> None:
-    """``export --register``: every case, or those received in --year, to standard output (CSV) or --output."""
+    """``export --register``: every case, or those received in --year, to standard output (CSV) or --output.
+
+    Ctrl-C stops it with exit code 130 and a line saying so, never a traceback: a file is written whole or not at
+    all (an old one is left as it was); standard output, already read by whatever it goes to, is said to be cut
+    short."""
     from store.register.export import RegisterReader
     from store.register.files import RegisterFileError, write_csv, write_register
 
     year = parse_year(year_text, parse_today(today_text)) if year_text else None
-    with opened(db) as (database, _), database.dbapi() as conn:
-        reader = RegisterReader(conn, database.placeholder)
-        rows = (row.cells() for _, row in reader.rows(year))
-        if output is None:
-            write_csv(sys.stdout, rows)
-            return
-        try:
-            count = write_register(output, rows)
-        except RegisterFileError as exc:
-            fail(str(exc))
-        except KeyboardInterrupt:  # the file is written whole or not at all: an old one is left as it was
-            typer.echo(f"{output.name}: interrupted; nothing was written.", err=True)
-            raise typer.Exit(130) from None
+    try:
+        with opened(db) as (database, _), database.dbapi() as conn:
+            reader = RegisterReader(conn, database.placeholder)
+            rows = _stoppable(row.cells() for _, row in reader.rows(year))
+            if output is None:
+                write_csv(sys.stdout, rows)
+                sys.stdout.flush()
+                return
+            try:
+                count = write_register(output, rows)
+            except RegisterFileError as exc:
+                fail(str(exc))
+    except KeyboardInterrupt:
+        said = f"{output.name}: interrupted; nothing was written." if output is not None else (
+            "Interrupted: the register on standard output stops part-way; export it again for the whole of it.")
+        typer.echo(("\n" if output is None else "") + said, err=True)
+        raise typer.Exit(130) from None
     typer.echo(f"Wrote {count:,} cases{f' received in {year.label}' if year else ''} to {output}", err=True)
+
+
+def _stoppable(rows: Iterator[dict[str, str]]) -> Iterator[dict[str, str]]:
+    """The rows, stopped by a Ctrl-C that a finalizer swallowed (``cli.stop_if_interrupted``), every 100."""
+    for n, row in enumerate(rows):
+        if not n % 100:
+            stop_if_interrupted()
+        yield row

@@ -11,7 +11,7 @@ from datetime import date
 
 from domain.clock import StageFacts, step_and_start
 from domain.outcomes import derive_outcome
-from domain.timescales import RuleBook, RuleError
+from domain.timescales import RuleBook, RuleError, Timescale
 from domain.vocab import COMPLAINT_KINDS, IndependentRole, Outcome, Role, label
 
 STAGE_NAMES = {1: "Stage 1", 2: "Stage 2", 3: "Stage 3"}
@@ -40,25 +40,35 @@ def check_open(stage: StageFacts) -> None:
                         + (" (reopen it first)" if stage.number == 1 else ""))
 
 
+def extension_rule(stage: StageFacts, rules: RuleBook) -> Timescale:
+    """The rule an extension of ``stage`` would run under, or a refusal: a stage is extended once, to its
+    maximum (10 -> 20 working days; Stage 2, 25 -> 65), only while its clock runs for a response. Asked first,
+    before the extension's date, days or reason: by the Extend form as it opens, and again on save."""
+    check_open(stage)
+    if stage.extended_on is not None:
+        to = f" to {stage.extended_days} working days" if stage.extended_days else ""
+        raise RuleError(f"{stage_name(stage)} was already extended on {stage.extended_on:%d/%m/%Y}{to}: a stage is "
+                        "extended once, to its maximum, and cannot be extended again")
+    step, start = step_and_start(stage)
+    if step not in ("stage1", "stage2", "stage3", "response"):
+        raise RuleError(f"{stage_name(stage)} at step {step.replace('_', ' ')} cannot be extended")
+    rule = rules.timescale(stage.procedure, step, start, stage.case_received)
+    if rule.extended_days is None:
+        raise RuleError(f"{stage_name(stage)} has no extended timescale: it cannot be extended")
+    return rule
+
+
 def check_extend(stage: StageFacts, on: date, days: int | None, rules: RuleBook, today: date,
                  reason: str | None = None) -> int:
     """The agreed number of working days for an extension, or a refusal naming the maximum.
 
     Under the Complaint Handling Code an extension needs a reason (explained to the complainant)."""
-    check_open(stage)
-    step, start = step_and_start(stage)
+    rule = extension_rule(stage, rules)
+    assert rule.extended_days is not None
     if rules.under_code(stage.procedure, stage.case_received) and not (reason or "").strip():
         raise RuleError(f"Complaint Handling Code: extending {stage_name(stage)} needs a reason, explained to the "
                         "complainant with the Ombudsman's details")
-    if step not in ("stage1", "stage2", "stage3", "response"):
-        raise RuleError(f"{stage_name(stage)} at step {step.replace('_', ' ')} cannot be extended")
-    if stage.extended_on is not None:
-        raise RuleError(f"{stage_name(stage)} was already extended on {stage.extended_on:%d/%m/%Y}: "
-                        "a stage is extended once, to its maximum")
-    check_date("extension agreed", on, today, ("start of the clock", start))
-    rule = rules.timescale(stage.procedure, step, start, stage.case_received)
-    if rule.extended_days is None:
-        raise RuleError(f"{stage_name(stage)} has no extended timescale: it cannot be extended")
+    check_date("extension agreed", on, today, ("start of the clock", step_and_start(stage)[1]))
     agreed = rule.extended_days if days is None else days
     if agreed > rule.extended_days:
         more = "" if rule.starts == "receipt" else f" ({rule.extended_days - rule.days} more)"

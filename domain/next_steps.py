@@ -73,7 +73,7 @@ def _live(stage: StageFacts, accepted: bool) -> list[Step]:
     if stage.paused_since is not None:
         return [Step(f"Stage {n}'s clock is paused since {stage.paused_since:%d/%m/%Y}: resume it", ("resume",))]
     if stage.procedure not in COMPLAINT_KINDS:
-        return [Step("Awaiting the response: respond, extend or pause the clock", ("respond", "extend", "pause"))]
+        return [_running(stage, "Awaiting the response")]
     if n > 1 and not accepted and stage.statement_agreed is None:
         return [Step(f"Stage {n} requested: accept or decline", ("accept", "decline"))]
     if stage.procedure == "statutory" and n == 2 and stage.statement_agreed is None:
@@ -85,4 +85,12 @@ def _live(stage: StageFacts, accepted: bool) -> list[Step]:
         if stage.findings_on is None:
             return [Step(f"Panel on {stage.panel_on:%d/%m/%Y}: record its findings", ("findings",))]
         return [Step("Findings received: send the final response", ("respond",))]
-    return [Step(f"Stage {n} under way: respond, extend or pause the clock", ("respond", "extend", "pause"))]
+    return [_running(stage, f"Stage {n} under way")]
+
+
+def _running(stage: StageFacts, what: str) -> Step:
+    """A running clock's step: respond, extend (once: never a stage already extended) or pause."""
+    if stage.extended_on is not None:
+        return Step(f"{what} (extended on {stage.extended_on:%d/%m/%Y}): respond or pause the clock",
+                    ("respond", "pause"))
+    return Step(f"{what}: respond, extend or pause the clock", ("respond", "extend", "pause"))

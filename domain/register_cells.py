@@ -19,7 +19,7 @@ from domain.vocab import FINDING_NAMES, Remedy
 
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
-_MONEY = re.compile(r"£?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?")
+_MONEY = re.compile(r"([-−]?)£?\s*([-−]?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]{1,2})?")
 
 
 class BadCell(RuleError):
@@ -54,7 +54,8 @@ def parse_date(value: Any) -> date:
 
 
 def parse_money(value: Any) -> Decimal:
-    """``4017.98`` or ``£4,017.98`` (or Excel's number), from 0 to what the money columns hold."""
+    """``4017.98`` or ``£4,017.98`` (or Excel's number), from 0 to what the money columns hold: the one rule for
+    money however it comes (a form, the service, an import); ``-5`` is read, to be refused as below zero."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         text, amount = str(value), Decimal(str(value))
     else:
@@ -62,7 +63,9 @@ def parse_money(value: Any) -> Decimal:
         m = _MONEY.fullmatch(text)
         if not m:
             raise BadCell(f"{quoted(text)} is not an amount of money: write 4017.98 or £4,017.98")
-        amount = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
+        amount = Decimal(m.group(3).replace(",", "") + (m.group(4) or ""))
+        if (m.group(1) or m.group(2)) and amount:
+            amount = -amount
     try:
         return check_money(amount)
     except RuleError as exc:

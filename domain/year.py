@@ -10,6 +10,11 @@ from fractions import Fraction
 
 from domain.errors import ComplaintsError
 
+#: The first financial year there can be figures for: the Children Act 1989's representations procedure began on
+#: 14 October 1991 (an earlier year is a mistyped one, and its report would be a page of zeros).
+FIRST_YEAR = 1991
+LAST_YEAR = 2200
+
 MONTHS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
 
 
@@ -31,18 +36,21 @@ class FinancialYear:
     @classmethod
     def parse(cls, text: str) -> FinancialYear:
         """``2024``, ``2024/25``, ``2024-25`` or ``2024/2025`` -> the year from 1 April 2024."""
-        m = re.fullmatch(r"\s*(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?\s*", text or "")
+        m = re.fullmatch(r"\s*(\d{4,})(?:\s*[/-]\s*(\d{2}|\d{4}))?\s*", text or "")
         if not m:
             raise YearError(f"{text!r} is not a financial year: write 2024, 2024/25 or 2024-25")
-        first = int(m.group(1))
+        digits = m.group(1)
+        first = int(digits) if len(digits) <= 6 else LAST_YEAR + 1  # never a 5,000-digit int
+        if not FIRST_YEAR <= first <= LAST_YEAR:
+            raise YearError(f"{text.strip()[:20]!r} is out of range: a financial year from {FIRST_YEAR}/"
+                            f"{(FIRST_YEAR + 1) % 100:02d} (the Children Act 1989's procedure began in October "
+                            f"{FIRST_YEAR}) to this one")
         if m.group(2):
             second = int(m.group(2))
             expected = first + 1 if len(m.group(2)) == 4 else (first + 1) % 100
             if second != expected:
                 raise YearError(f"{text!r} is not a financial year: the second year must follow the first "
                                 f"(did you mean {first}/{(first + 1) % 100:02d}?)")
-        if not 1900 <= first <= 2200:
-            raise YearError(f"{text!r} is out of range: years from 1900 to 2200")
         return cls(first)
 
     @classmethod

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from domain.harmless import shown
@@ -30,10 +31,59 @@ def _finalize(value: Any) -> Any:
     return shown(value, lines=True) if isinstance(value, str) else value
 
 
+#: The most characters (or items) a template's ``*`` may make, and the largest power its ``**`` may raise to: a
+#: template's ``{{ 'a' * 10 ** 10 }}`` took all the memory of the machine checking it.
+MOST_REPEATED = 100_000
+MOST_POWER = 64
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with ``*`` and ``**`` kept to sizes a letter could use."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > MOST_POWER:
+            raise SecurityError(f"a power of more than {MOST_POWER}")
+        if operator == "*":
+            times, repeated = (right, left) if isinstance(left, str | list | tuple) else (left, right)
+            if isinstance(repeated, str | list | tuple) and isinstance(times, int) and \
+                    len(repeated) * times > MOST_REPEATED:
+                raise SecurityError(f"a repeat longer than {MOST_REPEATED:,}")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment(*, autoescape: bool) -> SandboxedEnvironment:
     """The one template environment: sandboxed, strict (an unknown field is an error, never a blank)."""
-    return SandboxedEnvironment(autoescape=autoescape, undefined=StrictUndefined, finalize=_finalize,
-                                keep_trailing_newline=True)
+    return _Sandbox(autoescape=autoescape, undefined=StrictUndefined, finalize=_finalize, keep_trailing_newline=True)
+
+
+def in_plain_words(exc: BaseException) -> str:
+    """What is wrong with a template that could not be filled in, for a council officer (never "TypeError")."""
+    message = str(getattr(exc, "message", None) or exc)
+    if isinstance(exc, SecurityError):
+        reached = re.search(r"attribute '(\w+)'", message)
+        if reached:
+            return (f"it tries to access {reached.group(1)!r}, which a letter's template may not use (only the "
+                    "letter's fields and plain tags such as {% if %} and {% for %})")
+        return f"it asks for {message}, which a letter's template may not do"
+    if isinstance(exc, UndefinedError):
+        return f"it names a field the letter does not have ({shown(message[:120])})"
+    if isinstance(exc, OverflowError | MemoryError | RecursionError):
+        return "it asks for more than a letter can hold (a range or a repeat far too long)"
+    if isinstance(exc, TypeError | ValueError | ArithmeticError | LookupError):
+        return f"it uses a field in a way that cannot work ({shown(message[:120])})"
+    return f"it cannot be filled in ({shown(message[:120]) or type(exc).__name__})"
+
+
+def template_line(exc: BaseException) -> int:
+    """The line of the template (a paragraph, as ``check`` joins them) where filling it in failed; 0: unknown."""
+    line, trace = 0, exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":  # Jinja puts the template's own lines in the trace
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
 
 
 def council_folder(settings: Path | None) -> Path:
@@ -104,21 +154,28 @@ def render(name: str, fields: dict[str, Any], folder: Path | None) -> Rendered:
         raise LetterError(f"there is no template {name!r} (complaints letter --list shows them)")
     try:
         template = DocxTemplate(str(path))
+        template.init_docx()
+    except Exception as exc:  # a damaged .docx: python-docx and lxml raise many kinds
+        raise LetterError(f"{path.name} cannot be read as a Word template ({type(exc).__name__})") from None
+    try:
         template.render(fields, jinja_env=environment(autoescape=True), autoescape=True)
         out = io.BytesIO()
         template.save(out)
-    except TemplateError as exc:
-        raise LetterError(f"{path.name}: {exc.message or type(exc).__name__} (check it: complaints letter "
+    except TemplateSyntaxError as exc:
+        raise LetterError(f"{path.name}: {exc.message or 'not a template'} (check it: complaints letter "
                           "--check)") from None
-    except Exception as exc:  # a damaged .docx: python-docx and lxml raise many kinds
-        raise LetterError(f"{path.name} cannot be read as a Word template ({type(exc).__name__})") from None
+    except Exception as exc:  # noqa: BLE001 - a council's template can fail in any way: said in plain words
+        raise LetterError(f"{path.name}: {in_plain_words(exc)} (check it: complaints letter --check)") from None
     docx = out.getvalue()
     text_path = template_for(name, folder, ".txt")
     if text_path is not None:  # a council's own wording for the email body
         try:
             text = environment(autoescape=False).from_string(text_path.read_text(encoding="utf-8")).render(fields)
-        except TemplateError as exc:
-            raise LetterError(f"{text_path.name}: {exc.message or type(exc).__name__}") from None
+        except TemplateSyntaxError as exc:
+            raise LetterError(f"{text_path.name}: {exc.message or 'not a template'}") from None
+        except Exception as exc:  # noqa: BLE001 - as the Word template's
+            raise LetterError(f"{text_path.name}: {in_plain_words(exc)} (check it: complaints letter --check)"
+                              ) from None
     else:
         text = text_of(docx)
     return Rendered(docx, text, path)
@@ -147,7 +204,7 @@ def _problems_in(lines: list[str], where: str, sample: dict[str, Any]) -> list[s
     if not problems:
         try:
             env.from_string(source).render(sample)
-        except TemplateError as exc:
+        except UndefinedError as exc:
             message = exc.message or type(exc).__name__
             attribute = re.search(r"no attribute '(\w+)'", message)
             number, field = 0, None
@@ -159,6 +216,10 @@ def _problems_in(lines: list[str], where: str, sample: dict[str, Any]) -> list[s
                         field = found.group(0)
                         break
             problems.append(f"{where} {number}: unknown field {field!r}" if field else f"{where}: {message}")
+        except Exception as exc:  # noqa: BLE001 - the sandbox's refusals, and whatever else a template does
+            number = template_line(exc)
+            problems.append(f"{where} {number}: {in_plain_words(exc)}" if number else
+                            f"{where} unknown: {in_plain_words(exc)}")
     return problems
 
 

@@ -57,7 +57,7 @@ def test_money_with_or_without_pounds_and_commas(text, amount):
     assert parse_money(text) == Decimal(amount)
 
 
-@pytest.mark.parametrize("text", ["4,01", "£-5", "12.345", "ten pounds"])
+@pytest.mark.parametrize("text", ["4,01", "12.345", "ten pounds", "5-"])
 def test_money_that_is_not_money(text):
     with pytest.raises(ValueError, match="is not an amount of money"):
         parse_money(text)

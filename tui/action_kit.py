@@ -136,6 +136,9 @@ class Action:
     lookup: tuple[tuple[str, ...], Callable[[Data, dict[str, Any]], str | None]] | None = None
     #: What saving will do, read from the store when the form opens (an undo shows what it will undo).
     preview: Callable[[CaseService, str | None], str] | None = None
+    #: ``(field, call)``: the choices of ``field`` that fit the case as it is (the letters its state allows),
+    #: read from the store when the form opens: only they are offered, and any other is refused as you type.
+    fitting: tuple[str, Callable[[CaseService, str | None], tuple[str, ...]]] | None = None
 
 
 def on(values: dict[str, Any]) -> date | None:

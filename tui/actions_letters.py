@@ -24,13 +24,18 @@ PREVIEW_LINES = 24
 def _preview(svc: CaseService, ref: str | None) -> str:
     fitting = svc.letters_that_fit(ref or "")
     if not fitting:
-        return "No letter fits the case as it is now; any letter can still be chosen."
+        return "No letter fits the case as it is now: one can be produced once the case reaches its step."
     first = fitting[0]
     lines = svc.letter_preview(ref or "", first).splitlines()
     more = f"\n… {len(lines) - PREVIEW_LINES} more lines" if len(lines) > PREVIEW_LINES else ""
     return (f"Letters that fit: {', '.join(name.replace('-', '_') for name in fitting)}\n"
             f"The {first.replace('-', ' ')} letter, as it would be today:\n\n"
             + "\n".join(lines[:PREVIEW_LINES]) + more)
+
+
+def _fitting(svc: CaseService, ref: str | None) -> tuple[str, ...]:
+    """The letters the case's state allows, as the form's choices: the only ones it offers or accepts."""
+    return tuple(name.replace("-", "_") for name in svc.letters_that_fit(ref or ""))
 
 
 def _produce(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
@@ -55,6 +60,6 @@ ACTIONS: tuple[Action, ...] = (
         Field("record", "Also record the step today (acknowledged / responded)", "choice", choices=("yes", "no"),
               placeholder="no | yes"),
         Field("outcome", "Outcome, if recording a response", "choice", choices=values(Outcome))),
-        _produce, key="L", preview=_preview,
+        _produce, key="L", preview=_preview, fitting=("letter", _fitting),
         tooltip="A letter or email from the council's templates, filled in from the case, kept in its file"),
 )

@@ -71,6 +71,10 @@ def markers(row: CaseloadRow) -> str:
                    if on)
 
 
+def overdue(rows: list[CaseloadRow]) -> int:
+    return sum(1 for r in rows if r.state is State.OVERDUE)
+
+
 def texts(row: CaseloadRow) -> list[str]:
     """The row's cells as plain text, in the order of COLUMNS (the first: the state's symbol, then the markers);
     stored text shown harmlessly."""
@@ -175,6 +179,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._fitted: tuple[int, list[int]] = (-1, [])
         self.cursor_row = 0
         self.first = 0  # the place in the whole view of ``rows[0]``
+        self.overdue_above = 0  # overdue rows of the view above the window (dropped from its top)
         self.drawn = False  # a frame has drawn rows
         self.marked: list[str] = []  # the references marked (space), in the order marked
 
@@ -184,8 +189,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         """Show ``rows``: instead of what is there (``reset``), or after it (the next page)."""
         if reset:
             self.rows, self._texts, self._natural = [], [], list(HEADER_WIDTHS)
-            self.cursor_row, self.first = 0, 0
-            self.scroll_to(y=0, animate=False, immediate=True)
+            self.cursor_row, self.first, self.overdue_above = 0, 0, 0            self.scroll_to(y=0, animate=False, immediate=True)
         cells = [texts(r) for r in rows]
         self.rows += rows
         self._texts += cells
@@ -200,6 +204,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         cells = [texts(r) for r in rows]
         self.rows[:0], self._texts[:0] = rows, cells
         self.first -= count
+        self.overdue_above = max(0, self.overdue_above - overdue(rows))
         self.cursor_row += count
         self._measure(cells)
         self.scroll_to(y=self.scroll_y + count, animate=False, immediate=True)
@@ -213,6 +218,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         if gone <= 0:
             return 0
         if top:
+            self.overdue_above += overdue(self.rows[:gone])
             del self.rows[:gone], self._texts[:gone]
             self.first += gone
             self.cursor_row = max(0, self.cursor_row - gone)

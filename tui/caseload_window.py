@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from tui import data
 from tui.base import NeverClosesTheApp, the_app
-from tui.caseload import CaseloadTable
+from tui.caseload import CaseloadTable, overdue
 from tui.messages import (
     FirstPageLoaded,
     MineExplained,
@@ -254,7 +254,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             self.filter_results[self.query_state.text.strip()] = rows
         self.loading = False
         self.exhausted = len(rows) < PAGE_SIZE and not partial
-        self._status(rows)
+        self._status()
         box = self.query_one("#filter", Input)
         if not (box.display and self.app.focused is box):  # typing in the filter keeps the keyboard
             table.focus()
@@ -264,12 +264,14 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             self.table.show(message.rows, reset=False)
             self.loading = False
             self.exhausted = len(message.rows) < PAGE_SIZE
+            self._status()  # the count follows the rows read (it said the first page's "200+" for ever)
 
     def on_page_above_loaded(self, message: PageAboveLoaded) -> None:
         if message.generation == self.generation:
             self.loading = False
             if self.table.prepend(message.rows):  # the bottom of the window went: it is the next page again
                 self.exhausted = False
+            self._status()
 
     def on_window_reread(self, message: WindowReread) -> None:
         if message.generation != self.generation:
@@ -280,13 +282,15 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             table.move_cursor(row=table.references.index(message.focus))
         self.loading = False
         self.exhausted = len(message.rows) < message.limit
-        self._status(message.rows, f" · after the change: {changed} changed, {added} new, {removed} gone")
+        self._status(f" · after the change: {changed} changed, {added} new, {removed} gone")
 
-    def _status(self, rows: list[CaseloadRow], note: str = "") -> None:
+    def _status(self, note: str = "") -> None:
+        """The view's count: every row read down to the window's last (those above it too), and how many of
+        them are overdue; "+" while more are still to be read."""
         table, query = self.table, self.query_state
         view = data.VIEW_BY_ID[query.view]  # or the dashboard figure it shows (its label)
         more = "+" if not self.exhausted else ""
-        overdue = sum(1 for r in rows if r.state.value == "overdue")
+        late = table.overdue_above + overdue(table.rows)
         shown = table.first + table.row_count
         what = ("case" if query.history or query.searching else "deadline") + ("" if shown == 1 and not more else "s")
         text = query.text.strip()
@@ -296,7 +300,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             query.view, f"by {query.sort}")
         self.query_one("#status", Static).update(  # one line, always: no layout needed; typed text is no markup
             plain(f"{query.label or f'{view.key} {view.name}'}: {shown}{more}"
-                  f" {what}{filtered} · {overdue}{more if overdue else ''} "
+                  f" {what}{filtered} · {late}{more if late else ''} "
                   f"overdue · {order}{note or LEGEND}"), layout=False)  # relaxed rows say so in the legend
         if query.view == "mine" and not shown and not text and self.app.data is not None:
             self._whose(self.app.data, query.user)  # a newcomer is told how to see their work

@@ -340,6 +340,18 @@ class Data:
         except RuleError as exc:
             raise Refused(str(exc)) from exc
 
+    def fitting(self, action: Action, reference: str | None) -> tuple[str, ...]:
+        """The choices that fit the case as it is (``Action.fitting``); a refusal as ``Refused``."""
+        from store.lifecycle.service import CaseService
+
+        if action.fitting is None:
+            return ()
+        try:
+            return action.fitting[1](CaseService(self.db, self.config, today=self.today, calendar=self.calendar),
+                                     reference)
+        except RuleError as exc:
+            raise Refused(str(exc)) from exc
+
     def code_report(self, year: FinancialYear) -> str:
         """The Complaint Handling Code's annual report of ``year`` as text (``complaints summary --code``)."""
         from domain.code_report import compute

@@ -58,6 +58,13 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
             super().__init__()
             self.form, self.values = form, values
 
+    class Fitted(Message):
+        """The choices of a field that fit the case as it is (``Action.fitting``), read in the form's worker."""
+
+        def __init__(self, choices: tuple[str, ...]) -> None:
+            super().__init__()
+            self.choices = choices
+
     class Previewed(Message):
         """What saving will do (or why it would be refused), read from the store in the form's worker."""
 
@@ -83,6 +90,7 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
         self.version = version  # the case's version that text was read at, when no case screen is under the form
         self.lists: dict[str, tuple[list[str], list[str]]] | None = None  # list -> (every name, those offered)
         self.added: dict[str, list[str]] = {}  # field -> the new names the officer chose to add
+        self.fits: tuple[str, ...] | None = None  # the choices that fit the case (``Action.fitting``), once read
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form"):
@@ -139,6 +147,26 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
         if self.action.preview is not None and data is not None:
             self.query_one("#form-preview", Static).update("Reading what this will do…")
             self._preview(data)
+        if self.action.fitting is not None and data is not None:
+            self._fit(data)
+
+    @work(thread=True, exclusive=True, group="fitting", exit_on_error=False)  # a failure: said by the app
+    def _fit(self, data: Any) -> None:
+        from tui.data import Refused
+
+        try:
+            self.post_message(self.Fitted(data.fitting(self.action, self.reference)))
+        except Refused:  # the preview says why
+            return
+
+    def on_form_screen_fitted(self, message: Fitted) -> None:
+        """Only the choices that fit are offered from now on; one typed already is checked again."""
+        assert self.action.fitting is not None
+        self.fits = message.choices
+        name = self.action.fitting[0]
+        self.query_one(f"#picker-{name}", Picker).offer([_shown(c) for c in message.choices])
+        if self._text(name).strip():
+            self._check(name)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)  # a failure: said by the app
     def _preview(self, data: Any) -> None:
@@ -253,6 +281,15 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
         spelt = [every.get(n.casefold(), n) for n in names]
         return spelt if isinstance(value, list) else spelt[0]
 
+    def _fitted(self, field: Field, value: Any) -> Any:
+        """``value``, or ValueError if it is a choice that does not fit the case as it is (``Action.fitting``).
+        Before the choices are read, the store checks on save (it refuses a letter that does not fit)."""
+        fitting = self.action.fitting
+        if fitting is None or fitting[0] != field.name or self.fits is None or value is None or value in self.fits:
+            return value
+        fit = ", ".join(_shown(c) for c in self.fits) or "none"
+        raise ValueError(f"{_shown(value)} does not fit the case as it is now (these do: {fit})")
+
     def _narrowing(self, field: Field, text: str) -> bool:
         """Whether what is typed (its last item, in a list) still narrows the field's list to some entries: the
         officer is choosing, and the field says nothing yet."""
@@ -268,7 +305,7 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
             problem = widget.problem() if hasattr(widget, "problem") else None
             if problem:
                 raise ValueError(problem)
-            value = self._listed(field, field.read(self._text(name)))
+            value = self._fitted(field, self._listed(field, field.read(self._text(name))))
         except ValueError as exc:
             if not saving and self._narrowing(field, self._text(name)):
                 error.update("")

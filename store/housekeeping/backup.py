@@ -181,6 +181,9 @@ def restore(url: str, source: Path, *, force: bool = False) -> Path | None:
     online backup), which other connections see as any other commit.
     """
     path = _sqlite(url, "restore it")
+    if path.exists() and source.exists() and os.path.samefile(path, source):  # a link or another spelling too
+        raise StoreError(f"{source} is the database itself, not a backup of it: nothing was restored (give a "
+                         f"backup file, such as one in {path.parent / 'backups'})")
     check_backup(source)
     if path.exists() and not force:
         raise StoreError(f"{path} already exists: restoring would replace it. Run again with --force "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlmodel import Session, select
 
@@ -18,16 +18,15 @@ from store.lifecycle.base import row_id
 from store.lifecycle.stage_clock import StageClockMixin
 
 
-def money(value: Decimal | str | float | int) -> Decimal:
-    """An exact amount of money from 4017.98, '£4,017.98' and the like, refusing negatives."""
-    text = str(value).replace("£", "").replace(",", "").strip()
+def money(value: Decimal | str | float | int, what: str) -> Decimal:
+    """An exact amount of money from 4017.98, '£4,017.98' and the like, by the forms' and the import's one rule
+    (``domain.register_cells.parse_money``); a refusal names ``what`` ("the cost") and what is allowed."""
+    from domain.register_cells import parse_money
+
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise RuleError(f"{value!r} is not an amount of money (write it like 4017.98 or £4,017.98)") from None
-    if amount < 0 or not amount.is_finite():
-        raise RuleError(f"a cost cannot be negative ({value})")
-    return amount.quantize(Decimal("0.01"))
+        return parse_money(str(value) if isinstance(value, Decimal) else value)
+    except RuleError as exc:
+        raise RuleError(f"{what}: {exc}") from None
 
 
 class EscalationMixin(StageClockMixin):
@@ -150,7 +149,7 @@ class EscalationMixin(StageClockMixin):
                     expected_version: int | None = None) -> Decimal:
         """Record what an independent person's work on a stage cost (or the stage's total)."""
         on = on or self.today()
-        value = money(amount)
+        value = money(amount, "the cost")
         with self._writing() as session:
             case = self._case(session, reference, expected_version)
             stages = [s for s in self._stages(session, case) if s.number >= 2]

@@ -128,7 +128,7 @@ class FollowUpMixin(EscalationMixin):
         values = [_enum(Remedy, r, "remedy") for r in remedies]
         if not values:
             raise RuleError("a remedy names at least one of: " + ", ".join(r.value for r in Remedy))
-        amount = money(payment) if payment is not None else None
+        amount = money(payment, "the Ombudsman payment") if payment is not None else None
         if amount is not None and Remedy.PAYMENT.value not in values:
             values.append(Remedy.PAYMENT.value)
         with self._writing() as session:

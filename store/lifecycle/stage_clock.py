@@ -14,6 +14,7 @@ from domain.lifecycle import (
     check_pause,
     check_respond,
     check_resume,
+    extension_rule,
     resolve_outcome,
     stage_name,
 )
@@ -54,6 +55,16 @@ class StageClockMixin(ServiceBase):
             self._touch(case)
             assert stage.due is not None
             return stage.due
+
+    def extension_preview(self, reference: str) -> str:
+        """What an extension of the live stage would give, or the rules' refusal (already extended, closed): the
+        Extend form says it as it opens, so that no one fills in a form the save would refuse."""
+        with self.db.read() as session:
+            stage = self._live_stage(session, self._case(session, reference))
+            rule = extension_rule(stage, self.rules)
+        due = f"due {stage.due:%d/%m/%Y}; " if stage.due else ""
+        return (f"{stage_name(stage)} is {due}it may be extended once, to at most {rule.extended_days} working "
+                f"days from {rule.starts_label}")
 
     def pause(self, reference: str, reason: str, on: date | None = None, *,
               expected_version: int | None = None) -> None:
