@@ -189,7 +189,8 @@ class CaseloadTable(ScrollView, can_focus=True):
         """Show ``rows``: instead of what is there (``reset``), or after it (the next page)."""
         if reset:
             self.rows, self._texts, self._natural = [], [], list(HEADER_WIDTHS)
-            self.cursor_row, self.first, self.overdue_above = 0, 0, 0            self.scroll_to(y=0, animate=False, immediate=True)
+            self.cursor_row, self.first, self.overdue_above = 0, 0, 0
+            self.scroll_to(y=0, animate=False, immediate=True)
         cells = [texts(r) for r in rows]
         self.rows += rows
         self._texts += cells
