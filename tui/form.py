@@ -305,7 +305,15 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
             self._check((widget.id or "").removeprefix("field-"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_save()
+        """Enter saves from a plain field; in a field with a list it takes what is typed and moves on (a list of
+        several values stays for the next one): a choice is never a save (ctrl+s is)."""
+        picker = next((p for p in self.query(Picker) if p.target is event.input), None)
+        if picker is None:
+            self.action_save()
+            return
+        event.stop()
+        if not (picker.take_typed() and picker.many):
+            self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "form-save":
