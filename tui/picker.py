@@ -23,6 +23,7 @@ from textual.widgets import Input
 from textual_autocomplete import AutoComplete, DropdownItem, TargetState
 
 from domain.harmless import shown
+from tui.action_kit import SAID
 
 SEPARATOR = ";"
 NEAR = 0.75  # how alike a typed name and an entry are (difflib's ratio) for the entry to be offered as meant
@@ -45,7 +46,7 @@ class Picker(AutoComplete):
             self.picker, self.added = picker, added
 
     def __init__(self, target: Input | str, labels: Sequence[str] = (), *, many: bool = False, new: str = "",
-                 id: str | None = None) -> None:
+                 searched: bool = False, id: str | None = None) -> None:
         # tab takes the entry and, for one value, goes on to the next field as tab always does; for several
         # (themes), it stays for the next one
         super().__init__(target, candidates=None, id=id, prevent_default_tab=many)
@@ -53,6 +54,7 @@ class Picker(AutoComplete):
         self.many = many
         self.new = new  # what a new entry is called ("team"), when the officer may add one here
         self._adding: dict[str, str] = {}  # an "Add ..." entry's words -> the name it adds
+        self.searched = searched  # the store chose the entries for what is typed (other cases): shown as they come
 
     def offer(self, labels: Sequence[str]) -> None:
         """The entries, once read (a council's lists are read in a worker when the form opens)."""
@@ -95,6 +97,9 @@ class Picker(AutoComplete):
 
     def get_matches(self, target_state: TargetState, candidates: list[DropdownItem],
                     search_string: str) -> list[DropdownItem]:
+        if self.searched:  # the store's search chose and ordered them; none once one is taken
+            typed = search_string.casefold()
+            return [] if any(c.value.casefold() == typed for c in candidates) else candidates
         matches = super().get_matches(target_state, candidates, search_string)
         self._adding.clear()
         if self.new and search_string and search_string.casefold() not in {x.casefold() for x in self.labels}:
@@ -115,7 +120,8 @@ class Picker(AutoComplete):
         False if what is typed is no entry (the form checks it, and says so)."""
         state = self._get_target_state()
         typed = self.get_search_string(state).casefold()
-        entry = next((label for label in self.labels if label.casefold() == typed), None) if typed else None
+        entry = next((label for label in self.labels  # an entry's words, or its value (a reference, a number)
+                      if typed in (label.casefold(), label.split(SAID, 1)[0].casefold())), None) if typed else None
         if entry is None:
             return False
         with self.prevent(Input.Changed):
