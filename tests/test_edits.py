@@ -398,3 +398,36 @@ def test_undo_of_an_edit_is_refused_once_a_colleague_has_changed_the_case(servic
     with pytest.raises(RuleError, match="colleague changed the case since"):
         service.undo_last(ref)
     assert case_detail(service.db, ref, TODAY, service.calendar, service.rules).team == "CIN South"
+
+
+def _stage_row(service, ref):
+    stage = first_stage(service, ref)
+    return {k: v for k, v in stage.model_dump().items() if k != "id"}
+
+
+def _case_row(service, ref):
+    return {k: v for k, v in the_case(service, ref).model_dump().items() if k not in ("version", "updated_at")}
+
+
+@pytest.mark.parametrize("kind, new, close", [("concern", "statutory", False), ("concern", "statutory", True),
+                                              ("statutory", "concern", False), ("statutory", "corporate", False)])
+def test_undoing_a_change_of_kind_puts_back_the_kind_the_clocks_and_the_acknowledgement(service, lists, kind, new,
+                                                                                        close):
+    """The tryout: `z` after a concern became a complaint said "make the opposite change yourself" naming
+    ``ack_due``, and changing it back by hand lost the concern's acknowledgement. Undo puts the case back whole."""
+    ref = logged(service, kind, D(2026, 10, 1))
+    service.acknowledge(ref, D(2026, 10, 2))
+    boss = manager(service)
+    if close:
+        service.close(ref, D(2026, 10, 9), "not_upheld")
+    case_before, stage_before = _case_row(service, ref), _stage_row(service, ref)
+    (boss if close else service).edit_case(ref, "kind", new, reason="the complainant asked")
+    assert the_case(service, ref).kind == new
+    assert (boss if close else service).undo_preview(ref).startswith(f"your last change to {ref}: edited kind "
+                                                                     f"({kind} → {new})")
+    said = (boss if close else service).undo_last(ref)
+    assert "ack_due" not in said and "clock" not in said
+    assert _case_row(service, ref) == case_before
+    assert _stage_row(service, ref) == stage_before
+    assert the_case(service, ref).acknowledged == D(2026, 10, 2)
+    assert _events(service, ref, "undone")[-1] == ("undone", "edited kind", new, kind)

@@ -459,3 +459,34 @@ def test_follow_up_reads_alike_on_sqlite_and_postgresql(database_url, config):
         assert [(i.who, i.due) for i in due_reviews] == [("Alex Example", D(2026, 11, 26))]
     finally:
         db.close()
+
+
+async def test_D_chooses_the_learning_action_from_the_cases_open_ones(tui_db):
+    """The tryout: D asked for an action's number, typed. Now the case's open actions are offered with their text."""
+    from textual.widgets import OptionList
+
+    from tests.tui_helpers import settle
+    from tui.case_screen import CaseScreen
+    from tui.form import FormScreen
+    from tui.picker import Picker
+
+    path, first, _ = tui_db
+    app = app_for(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(first)
+        await settle(app, pilot)
+        await pilot.press("D")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.focused is form.query_one("#field-number")
+        await pilot.press(*"duty")
+        options = form.query_one("#picker-number", Picker).query_one(OptionList)
+        assert [str(options.get_option_at_index(i).prompt.plain) for i in range(options.option_count)] == [
+            "1 · Train the duty team (Duty manager, due 13/11/2026)"]
+        await pilot.press("enter", "enter", *"Duty team trained on call-backs")  # taken; then on to the next
+        assert form.query_one("#field-number").value.startswith("1 · Train")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen), form.query_one("#form-error").render()
+        assert "Duty team trained on call-backs" in shown_text(app.screen.query_one("#case-learning"))

@@ -440,3 +440,22 @@ def test_a_duplicate_whose_id_was_given_again_comes_back_under_a_new_one(service
     assert [e[2] for e in back.events][:2] == ["logged", "acknowledged"]
     assert case_id(db, third) == old_id or case_id(db, second) == old_id
     assert statutory_count(db) == 3
+
+
+def test_a_number_freed_by_undo_is_never_given_again(service, db):
+    """The tryout: a note taken back by undo gave its number to the next note, so "note 3" in the history named
+    two notes. The same for a document."""
+    ref = service.log("statutory", D(2026, 11, 2))
+    first = service.add_note(ref, "Rang the complainant")
+    taken_back = service.add_note(ref, "Typed on the wrong case")
+    service.undo_last(ref)
+    again = service.add_note(ref, "Emailed the team")
+    assert first < taken_back < again
+    document = service.attach(ref, "letter.txt", b"Dear Ms Example")
+    service.undo_last(ref)
+    assert service.attach(ref, "report.txt", b"Stage 2 report") > document
+    other = service.log("statutory", D(2026, 11, 3))
+    assert service.add_note(other, "A note on another case") > again
+    with db.read() as session:
+        numbers = [e.detail for e in session.exec(select(Event).where(Event.action == "note added"))]
+    assert len(numbers) == len(set(numbers)) == 4

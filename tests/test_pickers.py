@@ -293,3 +293,43 @@ def test_the_pickers_keys_have_ids_and_tooltips():
     for owner in (Picker, IssueOptions):
         for binding in owner.BINDINGS:
             assert binding.id and binding.tooltip, (owner.__name__, binding.key)
+
+
+async def test_a_near_miss_is_offered_before_adding_it_as_new(lists_db):
+    """The tryout: "CIN Nroth" offered only "+ Add CIN Nroth"; a near miss now offers the team meant, first."""
+    app = create_app(resolve_url(lists_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_log(app, pilot)
+        form.query_one("#field-team", Input).focus()
+        await pilot.press(*"CIN Nroth")
+        assert shown_options(form, "team") == ["CIN North", "+ Add 'CIN Nroth' as a new team"]
+        await pilot.press("enter")
+        assert form.query_one("#field-team", Input).value == "CIN North"
+        form.query_one("#field-themes", Input).focus()
+        await pilot.press(*"Dleays")
+        assert shown_options(form, "themes")[0] == "Delays"
+        form.query_one("#field-team", Input).focus()
+        await pilot.press("ctrl+u", *"fam sup")  # the letters of its words, in order
+        assert shown_options(form, "team")[0] == "Family Support"
+
+
+async def test_enter_in_a_picker_takes_what_is_typed_and_moves_on_never_saves(lists_db):
+    """The tryout: enter in a picker whose text was already an entry saved the whole form. Enter chooses (or moves
+    on); ctrl+s saves."""
+    app = create_app(resolve_url(lists_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_log(app, pilot)
+        kind = form.query_one("#field-kind", Input)
+        await pilot.press(*"statutory")  # the whole entry, in other letters: no list shown
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is form and kind.value == "Statutory" and not kind.has_focus
+        form.query_one("#field-team", Input).focus()
+        await pilot.press(*"CIN North", "enter")
+        await settle(app, pilot)
+        assert app.screen is form and form.query_one("#field-team", Input).value == "CIN North"
+        assert sqlite3.connect(lists_db).execute('SELECT count(*) FROM "case"').fetchone()[0] == 0
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen), form.query_one("#form-error").render()
+    assert sqlite3.connect(lists_db).execute('SELECT count(*) FROM "case"').fetchone()[0] == 1

@@ -147,3 +147,51 @@ async def test_a_linked_case_opens_from_the_palette(tmp_path):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen) and app.screen.reference == b
+
+
+def offered(form: FormScreen, name: str) -> list[str]:
+    from textual.widgets import OptionList
+
+    from tui.picker import Picker
+
+    picker = form.query_one(f"#picker-{name}", Picker)
+    options = picker.query_one(OptionList)
+    return [str(getattr(options.get_option_at_index(i).prompt, "plain", "")) for i in range(options.option_count)] \
+        if picker.display else []
+
+
+async def test_the_case_to_merge_into_is_chosen_from_the_complainants_and_recent_cases_or_as_typed(tmp_path):
+    """The tryout: the case to merge into was typed, not picked. ↓ offers the same complainant's cases, then the
+    newest; typing a name or a reference asks the store again (a LIMIT), never for the whole table."""
+    path, (a, b, c) = three_cases(tmp_path)
+    db = open_database(path, OFFICER)
+    again = CaseService(db, OFFICER, today=TODAY).log("statutory", date(2026, 11, 5), complainant="Person 2")
+    db.close()
+    app = create_app(resolve_url(path), config=BOSS, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await open_case(app, pilot, again)
+        await pilot.press("M")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.focused is form.query_one("#field-into")
+        await pilot.press("down")
+        assert offered(form, "into") == [f"{a} · Person 2, statutory, received 02/11/2026, the same complainant",
+                                         f"{c} · Person 4, statutory, received 04/11/2026",
+                                         f"{b} · Person 3, statutory, received 03/11/2026"]
+        await pilot.press("escape", *"Person 3")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert offered(form, "into") == [f"{b} · Person 3, statutory, received 03/11/2026"]
+        await pilot.press("ctrl+u", *a)  # a reference
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert offered(form, "into")[0].startswith(f"{a} · Person 2")
+        await pilot.press("enter")
+        assert form.query_one("#field-into").value.startswith(f"{a} · Person 2") and app.screen is form
+        form.query_one("#field-reason").value = "the same email, logged twice"
+        form.query_one("#field-confirm").value = "yes"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen), text(form.query_one("#form-error"))
+    assert sqlite3.connect(path).execute("SELECT duplicate FROM merge_record").fetchall() == [(again,)]

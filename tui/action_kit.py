@@ -17,6 +17,12 @@ from domain.limits import check_text, whole_number
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
     from tui.data import CaseDetail, CaseService, Data
 
+#: Lists a field picks from that the store reads for the form's case (``Data.choices``), not the council's: another
+#: case (read again as a reference or a name is typed: True) and the case's own open learning actions (once).
+FROM_STORE = {"case": True, "learning_action": False}
+#: Between an entry's value and what it is, in such a list ("CS-2026-00012 · Pat Example, statutory, ...").
+SAID = " · "
+
 
 @dataclass(frozen=True)
 class Field:
@@ -26,8 +32,9 @@ class Field:
     number, or the most items of a list (``domain.limits``). Every field but a multiline one (shown as a text
     area: tabs and line breaks allowed) is one line; none takes a control character.
     A field with ``choices`` is chosen from them (by display label or stored value); ``pick``: the council's
-    list its names are chosen from (``LISTS``; ``@field``: the list another field names), ``new``: the form may
-    offer to add a name not on it.
+    list its names are chosen from (``LISTS``; ``@field``: the list another field names; ``FROM_STORE``: another
+    case, a learning action of the case, each shown with what it is and read back as its value), ``new``: the form
+    may offer to add a name not on it.
     ``issues``: an ordered list of issues, one a line (the statement of complaint's editor);
     ``findings``: a finding per issue of the case's live stage (the Respond form).
     """
@@ -62,6 +69,8 @@ class Field:
         from domain.register_cells import parse_date, parse_money  # the register's rules: loaded with a form
 
         text = text.strip()
+        if self.pick in FROM_STORE:  # an entry as shown: its value, then what it is
+            text = text.split(SAID, 1)[0].strip()
         if not text:
             if self.required:
                 raise ValueError("required")

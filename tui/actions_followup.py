@@ -31,7 +31,8 @@ def _review(svc: CaseService, ref: str | None, v: dict[str, Any], version: int |
 
 ACTIONS: tuple[Action, ...] = (
     Action("action_done", "Learning action done", (
-        Field("number", "Action # (Learning tab)", "int", True, most=ACTION_NUMBER),
+        Field("number", "Learning action", "int", True, most=ACTION_NUMBER, pick="learning_action",
+              placeholder="type to choose, ↓ for the case's open actions"),
         Field("note", "What was done", required=True, placeholder="You said, we did", limit=limits.TEXT), ON),
         _done, key="D", tooltip="Mark a learning action done, with what was done"),
     Action("persistent_review", "Review the persistent procedure", (

@@ -50,8 +50,10 @@ def _undo_preview(svc: CaseService, ref: str | None) -> str:
     return f"This will undo {svc.undo_preview(ref or '')}. Save (ctrl+s) to undo it."
 
 
-OTHER = Field("other", "Other case's reference", required=True, limit=limits.REFERENCE)
-INTO = Field("into", "Into the case (reference, kept)", required=True, limit=limits.REFERENCE)
+OTHER = Field("other", "Other case", required=True, limit=limits.REFERENCE, pick="case",
+              placeholder="type a reference or a name, ↓ for the complainant's and recent cases")
+INTO = Field("into", "Into the case (kept)", required=True, limit=limits.REFERENCE, pick="case",
+             placeholder="type a reference or a name, ↓ for the complainant's and recent cases")
 
 ACTIONS: tuple[Action, ...] = (
     Action("link", "Link a case", (OTHER, Field("reason", "Why (optional)", limit=limits.TEXT)), _link, key="j",
@@ -60,7 +62,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("merge", "Merge into another case", (INTO, REASON, CONFIRM), _merge, key="M", removes=True,
            tooltip="Managers: this case is a duplicate; move everything into the other and remove it (reversible)"),
     Action("merge_person", "Merge duplicate complainant", (
-        Field("into", "Into the complainant of case (reference)", required=True, limit=limits.REFERENCE),
+        Field("into", "Into the complainant of case", required=True, limit=limits.REFERENCE, pick="case",
+              placeholder="type a reference or a name, ↓ for the complainant's and recent cases"),
         REASON, CONFIRM), _merge_person,
         tooltip="Managers: this case's complainant is recorded twice; their cases go to the other (reversible)"),
     Action("undo", "Undo my last change", (), _undo, key="z", preview=_undo_preview,

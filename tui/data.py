@@ -421,6 +421,17 @@ class Data:
         with self.db.dbapi() as connection:
             return officer_of(connection, login, self.db.placeholder)
 
+    def choices(self, pick: str, reference: str | None, typed: str = "") -> list[str]:
+        """A form's entries for a field that picks from the store (``tui.action_kit.FROM_STORE``), a few (a LIMIT):
+        other cases that ``typed`` may mean, or the case's open learning actions; each as "value · what it is"."""
+        from store.views.choices import open_actions, other_cases
+        from tui.action_kit import SAID
+
+        with self.db.dbapi() as connection:
+            found = (other_cases(connection, reference or "", typed, placeholder=self.db.placeholder) if pick == "case"
+                     else open_actions(connection, reference or "", placeholder=self.db.placeholder))
+        return [f"{choice.value}{SAID}{choice.said}" for choice in found]
+
     def lists(self) -> CouncilLists:
         from store.views.council_lists import council_lists
 

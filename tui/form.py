@@ -24,9 +24,10 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from domain.vocab import label
-from tui.action_kit import Field
+from tui.action_kit import FROM_STORE, Field
 from tui.actions import Action
 from tui.base import NeverClosesTheApp, the_app
+from tui.form_choices import ChoicesMixin
 from tui.form_lookup import LookupMixin
 from tui.issue_list import IssueFindings, IssueList
 from tui.picker import Picker
@@ -50,7 +51,7 @@ class ListsRead(Message):
         self.lists, self.issues = lists, issues
 
 
-class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
+class FormScreen(ChoicesMixin, LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | None]):
     """Posts ``Submitted`` with the checked values on save; the app runs the action and closes the form."""
 
     class Submitted(Message):
@@ -132,13 +133,15 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
     def _picker(self, field: Field) -> Picker:
         new = field.pick.replace("_", " ") if field.new else ""
         return Picker(f"#field-{field.name}", [_shown(c) for c in field.choices], many=field.kind == "list", new=new,
-                      id=f"picker-{field.name}")
+                      searched=FROM_STORE.get(field.pick, False), id=f"picker-{field.name}")
 
     def on_mount(self) -> None:
         inputs = self.query(Input)
         (inputs.first() if inputs else self.query_one("#form-save", Button)).focus()  # a form may have no field
         self._warn()
-        picks = any(f.pick for f in self.action.fields)
+        picks = any(f.pick and f.pick not in FROM_STORE for f in self.action.fields)
+        for field in self.action.fields:
+            self.read_choices(field)  # another case, a learning action: the store's, for this case
         findings = self.reference is not None and any(f.kind == "findings" for f in self.action.fields)
         if picks or findings:
             self._read(picks, findings)
@@ -215,7 +218,7 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
         if self.lists is None:
             return
         for field in self.action.fields:
-            if field.pick:
+            if field.pick and field.pick not in FROM_STORE:
                 every, active = self.lists.get(self._list_of(field), ([], []))
                 self.query_one(f"#picker-{field.name}", Picker).offer(every if field.pick.startswith("@") else active)
 
@@ -269,8 +272,8 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
     def _listed(self, field: Field, value: Any) -> Any:
         """``value`` as its list spells it; ValueError for a name neither on the list nor chosen to be added.
         Before the lists are read, the store checks (it refuses a name the officer did not choose to add)."""
-        if not field.pick or self.lists is None or value is None:
-            return value
+        if not field.pick or field.pick in FROM_STORE or self.lists is None or value is None:
+            return value  # a case or an action that is no longer there: the store says so
         every = {n.casefold(): n for n in self.lists.get(self._list_of(field), ([], []))[0]}
         added = {n.casefold() for n in self.added.get(field.name, [])}
         names = value if isinstance(value, list) else [value]
@@ -292,7 +295,7 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
 
     def _narrowing(self, field: Field, text: str) -> bool:
         """Whether what is typed (its last item, in a list) still narrows the field's list to some entries: the
-        officer is choosing, and the field says nothing yet."""
+        officer is choosing, and the field says nothing yet (a near miss is offered, and the field says why)."""
         typed = (text.rsplit(";", 1)[-1] if field.kind == "list" else text).strip().casefold()
         picker = next(iter(self.query(f"#picker-{field.name}").results(Picker)), None) if typed else None
         return picker is not None and any(typed in entry.casefold() for entry in picker.labels)
@@ -318,6 +321,9 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("field-"):
             self._changed(event.input.id.removeprefix("field-"))
+            field = next((f for f in self.action.fields if f.name == event.input.id.removeprefix("field-")), None)
+            if field is not None:
+                self.typed_in(field, event.value)
         else:
             self._check_editors()
 
@@ -342,7 +348,15 @@ class FormScreen(LookupMixin, NeverClosesTheApp, ModalScreen[dict[str, Any] | No
             self._check((widget.id or "").removeprefix("field-"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_save()
+        """Enter saves from a plain field; in a field with a list it takes what is typed and moves on (a list of
+        several values stays for the next one): a choice is never a save (ctrl+s is)."""
+        picker = next((p for p in self.query(Picker) if p.target is event.input), None)
+        if picker is None:
+            self.action_save()
+            return
+        event.stop()
+        if not (picker.take_typed() and picker.many):
+            self.focus_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "form-save":

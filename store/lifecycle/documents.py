@@ -27,6 +27,7 @@ from domain.vocab import Role
 from store.db.location import APP_NAME, written_whole
 from store.db.models import Case, Document, DocumentContent
 from store.lifecycle.base import NotFound, ServiceBase, row_id
+from store.lifecycle.numbers import next_number
 
 if TYPE_CHECKING:
     from store.lifecycle.intake import IntakeMixin, Logged
@@ -108,8 +109,8 @@ class DocumentsMixin(ServiceBase):
                             .where(Document.case_id == case.id)).one()
         if held >= limits.DOCUMENTS:
             raise RuleError(f"{case.reference} already has {held:,} documents: at most {limits.DOCUMENTS:,}")
-        document = Document(case_id=row_id(case), name=name, size=len(content), media_type=media_type,
-                            sha256=digest, origin=origin, added_by=self.user,
+        document = Document(id=next_number(session, self.db.is_sqlite, Document), case_id=row_id(case), name=name,
+                            size=len(content), media_type=media_type, sha256=digest, origin=origin, added_by=self.user,
                             added_at=datetime.now(UTC).replace(tzinfo=None), **_email_facts(mail))
         session.add(document)
         session.flush()

@@ -48,6 +48,9 @@ ELSEWHERE = {"received": "dates are corrected with `complaints correct` (receive
                          "the rules for closed stages", "channel": "the channel is how it arrived: it is not edited"}
 #: A stage's columns the new Stage 1 does not take from the builder: its place, and what ``_refresh`` sets.
 KEPT = ("id", "case_id", "round", "number", "procedure", "step", "due")
+#: What a complaint's clock starting sets on the case itself, in the order its events are written (undo reads them).
+CLOCK_CASE_COLUMNS = ("closed", "acknowledged", "ack_due")
+CLOCK_STARTED = "complaint's clock started"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"[0-9 +()\-]{3,}")
 
@@ -255,11 +258,10 @@ class EditMixin(ServiceBase):
             assert rows.stage is not None
             for column, value in as_columns(rows.stage).items():
                 if column not in KEPT and getattr(first, column) != value:
-                    self._set(session, case, first, column, value, "complaint's clock started", reason)
-            for column in ("closed", "acknowledged", "ack_due"):
+                    self._set(session, case, first, column, value, CLOCK_STARTED, reason)
+            for column in CLOCK_CASE_COLUMNS:
                 if getattr(case, column) != getattr(rows.case, column):
-                    self._set(session, case, case, column, getattr(rows.case, column), "complaint's clock started",
-                              reason)
+                    self._set(session, case, case, column, getattr(rows.case, column), CLOCK_STARTED, reason)
         elif case.ack_due is not None and first is not None:  # still owed: by the new kind's timescale
             case.ack_due = acknowledgement_due(self.rules, self.calendar, new, first.requested)
         for stage in stages:

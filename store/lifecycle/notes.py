@@ -19,6 +19,7 @@ from domain.timescales import RuleError
 from domain.vocab import Direction, NoteKind, parse_choice
 from store.db.models import Case, Note
 from store.lifecycle.base import NotFound, ServiceBase, row_id
+from store.lifecycle.numbers import next_number
 
 
 def _choice(enum: type, value: str, what: str) -> str:
@@ -58,8 +59,9 @@ class NotesMixin(ServiceBase):
             count = session.exec(select(sa.func.count()).select_from(Note).where(Note.case_id == case.id)).one()
             if count >= limits.NOTES:
                 raise RuleError(f"{case.reference} has {count:,} notes: at most {limits.NOTES:,} fit on one case")
-            note = Note(case_id=row_id(case), contact_at=when, kind=kind_value, direction=way, with_whom=whom,
-                        text=text, added_by=self.user, added_at=datetime.now(UTC).replace(tzinfo=None))
+            note = Note(id=next_number(session, self.db.is_sqlite, Note), case_id=row_id(case), contact_at=when,
+                        kind=kind_value, direction=way, with_whom=whom, text=text, added_by=self.user,
+                        added_at=datetime.now(UTC).replace(tzinfo=None))
             session.add(note)
             session.flush()
             self._event(session, case, "note added", f"note {row_id(note)}", None, text)

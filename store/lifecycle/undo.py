@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -19,9 +20,15 @@ from sqlmodel import Session, col, select
 
 from domain.clock import acknowledgement_due
 from domain.lifecycle import require_manager, stage_name
+from domain.new_case import StageRow, columns
 from domain.timescales import RuleError
 from store.db.models import Case, Document, DocumentContent, Event, LearningAction, Note
+from store.lifecycle.edits import CLOCK_CASE_COLUMNS, CLOCK_STARTED, KEPT
 from store.lifecycle.links import LinkMixin, merge_id_of
+from store.lifecycle.numbers import freed
+
+#: The columns a complaint's clock starting may set, in the order its events are written: Stage 1's, then the case's.
+CLOCK_COLUMNS = [("stage", c) for c in columns(StageRow) if c not in KEPT] + [("case", c) for c in CLOCK_CASE_COLUMNS]
 
 #: Changes whose events do not hold enough to take them back, and what to do instead.
 INSTEAD = {
@@ -50,6 +57,18 @@ class Undo:
     field: str | None = None
     value: str | None = None
     apply: Callable[[Session, Case], None] | None = None
+
+
+def _stored(model: Any, column: str, text: str | None) -> Any:
+    """An event's old value (as ``_describe`` wrote it) as the column holds it."""
+    if text is None:
+        return None
+    kind = model.__table__.c[column].type.python_type
+    if kind is date:
+        return date.fromisoformat(text)
+    if kind is bool:
+        return text == "True"
+    return int(text) if kind is int else text
 
 
 def _numbered(detail: str | None, word: str) -> int | None:
@@ -97,8 +116,14 @@ class UndoMixin(LinkMixin):
         if last.who != self.user:
             raise RuleError(f"{last.who} changed the case since: {what} ({when}); only your own last change can be "
                             "undone, and nothing was")
+        kind_change = self._kind_change(session, case, last)
+        if kind_change is not None:  # the kind, with the clocks it started: one change, taken back whole
+            last, clocks = kind_change
+            what = "edited kind"
         said = f"your last change to {case.reference}: {what}" + (
             f" ({last.old or '—'} → {last.new or '—'})" if last.old or last.new else "") + f", {when}"
+        if kind_change is not None:
+            return Undo(said, last, apply=partial(self._unkind, last, clocks))
         action = last.action
         if action == "undone":
             raise RuleError(f"your last change to {case.reference} was an undo ({last.detail}): make the change "
@@ -110,6 +135,50 @@ class UndoMixin(LinkMixin):
             instead = INSTEAD.get(action, "make the opposite change yourself")
             raise RuleError(f"{what} ({when}) cannot be undone: {instead}")
         return Undo(said, last, apply=plan)
+
+    def _kind_change(self, session: Session, case: Case, last: Event) -> tuple[Event, list[Event]] | None:
+        """The change of kind ``last`` ends (an edit's ``edited kind`` and the clock events it wrote after it,
+        oldest first), or None when ``last`` is not one."""
+        if last.action == "edited" and last.detail == "kind":
+            return last, []
+        if last.action != CLOCK_STARTED:
+            return None
+        recent = session.exec(select(Event).where(Event.case_id == case.id, col(Event.id) <= last.id)
+                              .order_by(col(Event.id).desc()).limit(len(CLOCK_COLUMNS) + 1))
+        clocks: list[Event] = []
+        for event in recent:
+            if event.who != last.who:
+                return None
+            if event.action == "edited" and event.detail == "kind":
+                return event, clocks[::-1]
+            if event.action != CLOCK_STARTED:
+                return None
+            clocks.append(event)
+        return None
+
+    def _unkind(self, edit: Event, clocks: list[Event], session: Session, case: Case) -> None:
+        """The case back as it was before its kind changed: the kind, every stage's procedure and clock, and
+        what the complaint's clock starting had reset (Stage 1's dates, the case's acknowledgement and closing)."""
+        stages = self._stages(session, case)
+        first = next((s for s in stages if s.number == 1 and s.round == 0), None)
+        at = 0
+        for event in clocks:  # written in CLOCK_COLUMNS' order: Stage 1's "acknowledged" comes before the case's
+            while at < len(CLOCK_COLUMNS) and CLOCK_COLUMNS[at][1] != event.detail:
+                at += 1
+            target = first if at < len(CLOCK_COLUMNS) and CLOCK_COLUMNS[at][0] == "stage" else case
+            if at == len(CLOCK_COLUMNS) or target is None:
+                raise RuleError(f"{case.reference}: its change of kind cannot be undone (its history is not as the "
+                                "tool writes it): change the kind back in the edit form (E)")
+            column = CLOCK_COLUMNS[at][1]
+            setattr(target, column, _stored(type(target), column, event.old))
+            at += 1
+        old = edit.old or case.kind
+        if not clocks and case.ack_due is not None and first is not None:  # owed by the old kind's timescale again
+            case.ack_due = acknowledgement_due(self.rules, self.calendar, old, first.requested)
+        case.kind = old
+        for stage in stages:
+            stage.procedure = old
+            self._refresh(stage)
 
     def _undo_here(self, session: Session, case: Case, last: Event) -> Callable[[Session, Case], None] | None:
         """How to take back ``last`` in the undo's transaction, or None when it cannot be."""
@@ -128,7 +197,7 @@ class UndoMixin(LinkMixin):
                 require_manager(self.role, "undoing a merge")
                 self._undo_merge(s, merge, "undo")
             return unmerge
-        if action == "acknowledged" and case.acknowledged is not None:
+        if action == "acknowledged" and last.detail == "acknowledged" and case.acknowledged is not None:
             def unacknowledge(s: Session, c: Case) -> None:
                 settled = c.closed is not None or any(st.responded is not None for st in self._stages(s, c))
                 c.acknowledged = None
@@ -172,5 +241,7 @@ class UndoMixin(LinkMixin):
         return row
 
     def _gone(self, session: Session, model: type, ident: int, case: Case) -> None:
-        session.delete(self._own(session, model, ident, case))
+        row = self._own(session, model, ident, case)
+        freed(session, self.db.is_sqlite, model, ident)  # "note 3" in the history stays that note
+        session.delete(row)
         session.flush()

@@ -1,0 +1,81 @@
+"""What a form offers to choose that is neither a fixed vocabulary nor a council list: another case (to merge
+into or link to) and a case's own learning actions, each as its value and a few words saying which it is.
+
+A few rows at a time (``CHOICES``, a LIMIT in the SQL), never a whole table: with nothing typed, the cases of the
+same complainant and then the newest; as a reference or a name is typed, the references that start so and the
+cases the search index finds (``store.views.search``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from store.db.sql import fetch
+from store.db.values import day
+from store.views.search import matching
+
+CHOICES = 20
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One entry of a form's list: what the field stores (a reference, an action's number) and what it is."""
+
+    value: str
+    said: str
+
+
+def other_cases(connection: Any, reference: str, typed: str, *, limit: int = CHOICES,
+                placeholder: str = "?") -> list[Choice]:
+    """Cases other than ``reference`` that ``typed`` may mean, best first, at most ``limit``."""
+    cursor = connection.cursor()
+    me = fetch(cursor, 'SELECT id, person_id FROM "case" WHERE reference = :ref', {"ref": reference.strip()},
+               placeholder)
+    own, person = (me[0]["id"], me[0]["person_id"]) if me else (None, None)
+    text = typed.strip()
+    ids: list[int] = []
+    same: set[int] = set()
+    if text:
+        start = text.upper()
+        ids += [r["id"] for r in fetch(cursor, 'SELECT id FROM "case" WHERE reference >= :lo AND reference < :hi '
+                                       "ORDER BY reference DESC LIMIT :n",
+                                       {"lo": start, "hi": start + "\uffff", "n": limit + 1}, placeholder)]
+        ids += [case_id for case_id, _ in matching(connection, text, limit + 1, placeholder)]
+    else:
+        if person is not None:
+            same = {r["id"] for r in fetch(cursor, 'SELECT id FROM "case" WHERE person_id = :p ORDER BY id DESC '
+                                           "LIMIT :n", {"p": person, "n": limit + 1}, placeholder)}
+            ids += sorted(same, reverse=True)
+        ids += [r["id"] for r in fetch(cursor, 'SELECT id FROM "case" ORDER BY id DESC LIMIT :n', {"n": limit + 1},
+                                       placeholder)]
+    chosen = [i for i in dict.fromkeys(ids) if i != own][:limit]
+    if not chosen:
+        return []
+    marks = ", ".join(f":c{n}" for n in range(len(chosen)))
+    rows = {r["id"]: r for r in fetch(cursor, f"""SELECT c.id, c.reference, c.kind, c.received, p.name
+        FROM "case" c LEFT JOIN person p ON p.id = c.person_id WHERE c.id IN ({marks})""",
+                                      {f"c{n}": i for n, i in enumerate(chosen)}, placeholder)}
+    said = []
+    for case_id in chosen:
+        row = rows.get(case_id)
+        if row is not None:
+            received = day(row["received"])
+            whose = "the same complainant" if case_id in same else None
+            said.append(Choice(row["reference"], ", ".join(w for w in (
+                row["name"] or "no complainant", row["kind"].replace("_", " "),
+                f"received {received:%d/%m/%Y}" if received else None, whose) if w)))
+    return said
+
+
+def open_actions(connection: Any, reference: str, *, limit: int = 100, placeholder: str = "?") -> list[Choice]:
+    """The learning actions of the case ``reference`` not yet done, by number, with what each is."""
+    rows = fetch(connection.cursor(), """SELECT a.id, a.description, a.owner, a.due FROM learning_action a
+        JOIN "case" c ON c.id = a.case_id WHERE c.reference = :ref AND a.done IS NULL ORDER BY a.id LIMIT :n""",
+                 {"ref": reference.strip(), "n": limit}, placeholder)
+    choices = []
+    for row in rows:
+        due = day(row["due"])
+        extra = ", ".join(w for w in (row["owner"], f"due {due:%d/%m/%Y}" if due else None) if w)
+        choices.append(Choice(str(row["id"]), row["description"] + (f" ({extra})" if extra else "")))
+    return choices
