@@ -254,3 +254,24 @@ async def test_keys_typed_while_a_search_is_read_wait_for_it_and_only_the_last_t
         table = app.query_one(CaseloadTable)
         assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [first]
         assert most[0] == 1 and reads[-1] == "brackenbury" and len(reads) < len("brackenbury"), reads
+
+
+async def test_keys_typed_straight_after_slash_are_the_searchs_never_the_caseloads(tmp_path):
+    """A fast typist's "/quill" arrives in one read: every key after "/" is the search's ("q" is not Quit, nor "n"
+    the new representation form), and nothing typed is lost."""
+    from textual import events
+
+    from tui.form import FormScreen
+
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    _cases(db)
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for key in ("slash", "n", "q", "u", "i", "l", "l"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))  # all queued before any is handled
+        await settle(app, pilot)
+        assert app.is_running and not isinstance(app.screen, FormScreen)
+        assert app.query_one("#filter").value == "nquill" and app.focused is app.query_one("#filter")

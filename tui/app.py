@@ -72,7 +72,8 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave complaints"),
         Binding("r", "reload", "Refresh", id="reload", tooltip="Read the caseload again from the database"),
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by reference, name or summary as you type"),
+        Binding("slash", "filter", "Filter", id="filter",
+                tooltip="Search everything as you type: references, people, teams, themes, notes, emails"),
         Binding("s", "sort", "Sort", id="sort", tooltip="Sort by due date, received, reference or complainant"),
         Binding("enter", "open_case", "Open", id="open_case", tooltip="Open the case under the cursor"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Show every key of this screen"),

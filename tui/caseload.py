@@ -52,6 +52,8 @@ COLUMNS = ("", "Reference", "Kind / stage", "Due", "Working days", "Complainant"
            "Found in")
 #: The narrowest each column may become in a narrow terminal; None: it keeps its width (dates, references).
 MINIMUM = (None, None, 19, None, None, 10, 6, 6, None, 16)  # 19: 'Statutory · Stage 1'
+FOUND = 9  # the column of where a search's case matched
+FOUND_WIDE, NARROW_TABLE = 30, 100  # its narrowest in a terminal this wide or wider (the others go first)
 #: The widths the columns start from before any row: "Found in" (a search's, where each case matched) is not drawn
 #: until a row has something in it.
 HEADER_WIDTHS = [len(c) for c in COLUMNS[:-1]] + [0]
@@ -97,8 +99,12 @@ def fit(natural: list[int], width: int) -> list[int]:
     widths = list(natural)
     excess = sum(widths) + GAP * (sum(1 for w in widths if w) - 1) + 1 - width  # a width of 0 has no gap
     dropping = list(DROPPED)
+    floors = list(MINIMUM)
+    floors[FOUND] = FOUND_WIDE if width >= NARROW_TABLE else MINIMUM[FOUND]
     while excess > 0:
-        shrinkable = [i for i, floor in enumerate(MINIMUM) if floor is not None and widths[i] > floor]
+        shrinkable = [i for i, floor in enumerate(floors) if floor is not None and widths[i] > floor]
+        # where a search's case matched is what the officer reads it for: it gives way after the others
+        shrinkable = [i for i in shrinkable if i != FOUND] or shrinkable
         if not shrinkable:
             if not dropping:
                 break

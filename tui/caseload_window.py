@@ -206,7 +206,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
     def show_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
-        box.focus()
+        self.screen.set_focus(box)  # at once: ``focus()`` waits for the keys already typed
 
     def say(self, text: str | Text) -> None:
         """Put ``text`` on the status line (the database opening, or failing to)."""
@@ -380,3 +380,21 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             box.display = False
             self.table.focus()
             event.stop()
+        elif self.app.focused is self.table and self._opens_search(event.key):
+            # Done here, as the key reaches the caseload, not as the app's binding once every key typed with it has
+            # gone by: the keyboard is the search box's at once, so the keys typed straight after it are the
+            # search's (before, "/n" typed fast opened the new representation form).
+            self.show_filter()
+            event.stop()
+            event.prevent_default()
+        elif self.app.focused is box and event.is_printable and event.character and event.control is not box:
+            # Typed straight after "/", before the search box had the keyboard: queued for the table then, the
+            # key is the search's (and never one of the caseload's keys: "/n" opened the new representation form).
+            box.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+
+    def _opens_search(self, key: str) -> bool:
+        """Whether ``key`` is the app's search key (``/`` unless the officer's settings moved it)."""
+        active = self.screen.active_bindings.get(key)
+        return active is not None and active.binding.action == "filter" and active.enabled
