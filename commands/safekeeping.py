@@ -110,10 +110,13 @@ def retention(
             plan = service.apply(years, progress=lambda batch: _batch_done(done, batch)) if apply else (
                 service.plan(years))
         except BaseException as exc:
+            stopped = 'Interrupted' if isinstance(exc, KeyboardInterrupt) else 'Stopped'
             if done:  # the batches before stay done: say so, and how to finish
-                typer.echo(f"{'Interrupted' if isinstance(exc, KeyboardInterrupt) else 'Stopped'} after "
-                           f"anonymising {retained(done[-1])}; each case is anonymised whole or not at all. "
-                           "Run it again to finish.", err=True)
+                typer.echo(f"{stopped} after anonymising {retained(done[-1])}; each case is anonymised whole or not "
+                           "at all. Run it again to finish.", err=True)
+            elif apply:  # stopped before a batch was counted here (one may have just been saved): say how to finish
+                typer.echo(f"{stopped}: each case is anonymised whole or not at all. Run it again to finish.",
+                           err=True)
             if isinstance(exc, KeyboardInterrupt):
                 raise typer.Exit(130) from None
             raise
