@@ -254,7 +254,8 @@ def test_the_index_matches_sql_on_the_raw_file(tmp_path):
 
 
 def test_a_copy_is_searchable_there_too(tmp_path, database_url):
-    """`complaints copy` to PostgreSQL (or another SQLite file): the triggers index the rows as they arrive."""
+    """`complaints copy` to PostgreSQL (the triggers index the rows as they arrive) or another SQLite file (the
+    triggers set aside, the rows indexed at the end, the triggers back)."""
     source = tmp_path / "source.db"
     db = open_database(source, CONFIG)
     _, first, second = _cases(db)
@@ -263,6 +264,9 @@ def test_a_copy_is_searchable_there_too(tmp_path, database_url):
     copied = open_database(database_url, CONFIG)
     try:
         assert _search(copied, "kestrelwood")[0][0] == first
+        assert _search(copied, "honeysuckle") == [(first, ["note 1: Ms Teasel Phoned about the Honeysuckle visit"])]
         assert [r for r, _ in _search(copied, "quillfeather")] == [first, second]
+        CaseService(copied, CONFIG, today=TODAY).edit_case(second, "summary", "Gorsebrook transport")
+        assert _search(copied, "gorsebrook") == [(second, ["summary: Gorsebrook transport"])]  # the triggers work
     finally:
         copied.close()

@@ -23,6 +23,7 @@ from domain.vocab import Role
 from domain.year import FinancialYear
 from store.db.database import Database, StoreError
 from store.lifecycle.references import lock_for_bulk
+from store.register.bulk import IndexesSetAside
 from store.views.figures import FiguresSource
 
 CHUNK = 5000
@@ -58,6 +59,7 @@ def copy_database(source: Database, target: Database, config: Config,
     report = CopyReport()
     with target.write_engine.begin() as out, source.engine.connect() as inp:
         lock_for_bulk(out)
+        aside = IndexesSetAside.for_bulk_load(out)  # SQLite: a 100,000-case copy 75 -> 39 s (CPU 50 -> 25 s)
         for name in OWN_ROWS:
             out.execute(SQLModel.metadata.tables[name].delete())
         for table in _tables():
@@ -74,6 +76,8 @@ def copy_database(source: Database, target: Database, config: Config,
                 if progress:
                     progress(table.name, copied)
             report.counts[table.name] = copied
+        if aside is not None:
+            aside.restore()
         if out.dialect.name == "postgresql":  # new rows must not collide with the copied ids
             for table in _tables():
                 if "id" in table.c and isinstance(table.c.id.type, sa.Integer) and report.counts[table.name]:
