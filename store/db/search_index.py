@@ -190,8 +190,9 @@ def sqlite_rows(case: str = "1", note: str = "1", document: str = "1") -> list[s
     In ascending row id order (a case's is ``-id``: newest first). FTS5 writes what it holds in memory to a new
     segment whenever a row id is not above the last one, so ``-c.id`` in ``c.id`` order made a segment per case,
     merged again and again, and left the content tables' pages half empty. Measured alone: a 100,000-row import's
-    index 8.7 -> 2.8 s (CPU 4.9 -> 1.2 s, medians of 5), the database 127 -> 101 MB; the 1,000,000-case demo
-    migrated from 0005 to 0008 in 147 -> 39-73 s (CPU 65 -> 25 s), 1.61 -> 1.28 GB. Searches are unchanged."""
+    index 8.7 -> 2.8 s (CPU 4.9 -> 1.2 s, medians of 5), the whole import 16.3 -> 12.2 s (medians of 6), the
+    database 127 -> 101 MB; the 1,000,000-case demo migrated from 0005 to 0008 in 147 -> 39-73 s (CPU 65 -> 25 s),
+    1.61 -> 1.28 GB. Searches are unchanged (the same cases in the same order, in the same time)."""
     return [_sqlite(CASE_ROWS, case) + " ORDER BY c.id DESC", _sqlite(NAME_ROWS, case) + " ORDER BY c.id DESC",
             _sqlite(NOTE_ROWS, note) + " ORDER BY n.id", _sqlite(DOCUMENT_ROWS, document) + " ORDER BY d.id"]
 
