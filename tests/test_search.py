@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from domain.config import Config
+from store.db import search_index
 from store.db.database import open_database
 from store.db.location import resolve_url
 from store.lifecycle.service import CaseService
@@ -119,6 +120,62 @@ def test_an_import_is_searchable_at_once(tmp_path):
         "CS-2  Bo Sample  (corporate, open)\n    team: Thistle Team\n")
 
 
+def _index(conn: sqlite3.Connection) -> tuple[list[tuple], list[tuple]]:
+    return (sorted(conn.execute("SELECT rowid, * FROM search_text")),
+            sorted(conn.execute("SELECT rowid, * FROM search_name")))
+
+
+def test_an_import_into_a_database_holding_cases_indexes_the_new_ones_and_brings_the_triggers_back(tmp_path):
+    """An import sets the search triggers aside (store.register.bulk.IndexesSetAside) and indexes the new cases
+    at the end, those alone: the index then holds what a rebuild from scratch would."""
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    _, first, _ = _cases(db)
+    db.close()
+    schema = "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+    with sqlite3.connect(path) as conn:
+        before = conn.execute(schema).fetchall()
+    register = tmp_path / "reg.csv"
+    register.write_text("reference,kind,received,complainant,themes,team\n"
+                        "CS-1,statutory,02/05/2024,Ann Thistlewood,Drizzlewick delays,Marchbank Fostering\n"
+                        "CS-2,corporate,03/05/2024,Bo Sample,Bins,Thistle Team\n", encoding="utf-8")
+    assert run("import", str(register), "--db", str(path)).exit_code == 0
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert conn.execute(schema).fetchall() == before  # every trigger back, as it was
+    held = _index(conn)
+    assert len(held[0]) == 2 + 1 + 1 + 2 and len(held[1]) == 2 + 2
+    conn.execute("BEGIN")
+    for sql in search_index.rebuild_statements(postgres=False):
+        conn.execute(sql)
+    assert _index(conn) == held
+    conn.execute("ROLLBACK")
+    conn.execute("INSERT INTO search_text (search_text, rank) VALUES ('integrity-check', 1)")
+    conn.execute("INSERT INTO search_name (search_name, rank) VALUES ('integrity-check', 1)")
+    conn.close()
+    db = open_database(path, CONFIG)
+    try:
+        assert [r for r, _ in _search(db, "marchbank")] == ["CS-1", first]  # newest first
+        CaseService(db, CONFIG, today=TODAY).edit_case("CS-2", "summary", "Gorsebrook transport")
+        assert _search(db, "gorsebrook") == [("CS-2", ["summary: Gorsebrook transport"])]  # the triggers work
+    finally:
+        db.close()
+
+
+def test_the_index_is_filled_in_row_id_order(tmp_path):
+    """FTS5 starts a new segment each time a row id is not above the last one written: the bulk statements
+    (a migration, an import, the demo) give theirs in ascending order (see ``search_index.sqlite_rows``)."""
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    svc, first, second = _cases(db)
+    svc.add_note(second, "Emailed Mr Pimpernel", kind="email")
+    svc.attach(second, "complaint.eml", EML)
+    db.close()
+    with sqlite3.connect(path) as conn:
+        for sql in search_index.sqlite_rows():
+            ids = [row[0] for row in conn.execute(sql.split("\n", 1)[1])]  # the SELECT of the INSERT
+            assert len(ids) == 2 and ids == sorted(ids), sql
+
+
 def test_the_cli_prints_cases_best_first_with_where_and_json(tmp_path):
     db = tmp_path / "c.db"
     database = open_database(db, CONFIG)
@@ -198,7 +255,8 @@ def test_the_index_matches_sql_on_the_raw_file(tmp_path):
 
 
 def test_a_copy_is_searchable_there_too(tmp_path, database_url):
-    """`complaints copy` to PostgreSQL (or another SQLite file): the index is built there (see test_copy_search)."""
+    """`complaints copy` to PostgreSQL or another SQLite file: the search triggers set aside, the rows indexed once
+    at the end, the triggers back (see test_copy_search)."""
     source = tmp_path / "source.db"
     db = open_database(source, CONFIG)
     _, first, second = _cases(db)
@@ -207,7 +265,10 @@ def test_a_copy_is_searchable_there_too(tmp_path, database_url):
     copied = open_database(database_url, CONFIG)
     try:
         assert _search(copied, "kestrelwood")[0][0] == first
+        assert _search(copied, "honeysuckle") == [(first, ["note 1: Ms Teasel Phoned about the Honeysuckle visit"])]
         assert [r for r, _ in _search(copied, "quillfeather")] == [first, second]
+        CaseService(copied, CONFIG, today=TODAY).edit_case(second, "summary", "Gorsebrook transport")
+        assert _search(copied, "gorsebrook") == [(second, ["summary: Gorsebrook transport"])]  # the triggers work
     finally:
         copied.close()
 

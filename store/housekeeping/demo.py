@@ -137,7 +137,7 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
         lock_for_bulk(conn)
         if conn.execute(sa.select(sa.func.count()).select_from(sa.table("case"))).scalar():
             raise ValueError(f"{db.describe()} already holds cases: demo data goes into an empty database")
-        aside = IndexesSetAside.for_first_load(conn)
+        aside = IndexesSetAside.for_bulk_load(conn)
         w = BulkWriter(conn)
         numbers = Numbers(conn, stored=False)
         gen = _Generator(rng, fake, calendar, rules, today, w, stats, numbers)

@@ -124,7 +124,7 @@ class RegisterImport(ServiceBase):
         try:
             with self.db.write_engine.begin() as conn:
                 lock_for_bulk(conn)
-                aside = IndexesSetAside.for_first_load(conn)
+                aside = IndexesSetAside.for_bulk_load(conn)
                 errors: list[CellError] = []
                 changes: list[Change] = []
                 for message in plan(conn):
