@@ -33,7 +33,10 @@ def search(
 
     check_text(text, "TEXT", TEXT)
     with opened(db, read_only=True, today=date.today()) as reading:
-        hits = find(reading.conn, text, limit=limit, placeholder=reading.placeholder)
+        hits = find(reading.conn, text, limit=limit + 1, placeholder=reading.placeholder)
+    more, hits = len(hits) > limit, hits[:limit]
+    if more:  # said apart from the answer (stderr), so that a program reading the JSON is not disturbed
+        typer.echo(f"More cases hold it than the first {limit} shown: --limit for more, or more words.", err=True)
     if fmt is Format.json:
         records = [{"reference": h.reference, "kind": h.kind, "complainant": h.name, "closed": h.closed,
                     "matched": h.where} for h in hits]

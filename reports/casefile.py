@@ -87,6 +87,8 @@ def case_file_lines(file: CaseFile) -> list[str]:
         state = f"done {_day(done)}" if done else f"due {_day(due)}" if due else "open"
         out.append(f"  action {ident}  {state}" + (f"  owner {owner}" if owner else ""))
         out += [f"    {line}" for line in description.split("\n")]
+        if ident in d.done_notes:  # what was done ("you said, we did")
+            out += [f"    done: {line}" for line in d.done_notes[ident].split("\n")]
     out += ["", f"Audit trail ({len(d.events)})"]
     for at, who, action, what, old, new, reason in d.events:
         line = f"  {at:%d/%m/%Y %H:%M}  {who}  {action}" + (f" {what}" if what else "")
@@ -139,8 +141,8 @@ def case_file_record(file: CaseFile) -> dict[str, Any]:
                        "email_subject": doc.email_subject} for doc in file.documents],
         "links": [{"reference": link.reference, "kind": link.kind, "received": _plain(link.received),
                    "linked_by": link.linked_by, "linked_at": _plain(link.linked_at)} for link in file.links],
-        "learning_actions": [{"id": i, "description": desc, "owner": owner, "due": _plain(due), "done": _plain(done)}
-                             for i, desc, owner, due, done in d.actions],
+        "learning_actions": [{"id": i, "description": desc, "owner": owner, "due": _plain(due), "done": _plain(done),
+                              "done_note": d.done_notes.get(i)} for i, desc, owner, due, done in d.actions],
         "audit_trail": [{"at": _plain(at), "who": who, "action": action, "detail": what, "old": old, "new": new,
                          "reason": reason} for at, who, action, what, old, new, reason in d.events],
     }

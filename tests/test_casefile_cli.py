@@ -126,3 +126,22 @@ def test_show_never_prints_a_raw_control_character(case_db):
         assert not any(c in result.output for c in "\x1b\x07\x9b\u202e"), fmt
     assert "evil ␛[2J\\x9b text\\u202e" in run("show", ref, "--db", path).output
     assert json.loads(run("show", ref, "--db", path, "--format", "json").output)["notes"][0]["with_whom"] == "A\x07B"
+
+
+def test_show_says_what_was_done_for_a_learning_action(tmp_path, config):
+    """"You said, we did": a done action's note is in the case file, text and JSON (it was only in the history)."""
+    path = tmp_path / "l.db"
+    db = open_database(path, config)
+    svc = CaseService(db, config, today=date(2026, 11, 22))
+    ref = svc.log("statutory", date(2026, 11, 2), complainant="Alex Example")
+    done = svc.add_action(ref, "Train the duty team", owner="Team manager", due=date(2026, 11, 30))
+    svc.add_action(ref, "Review the leaflet")
+    svc.complete_action(done, "Trained on 20 November\nCalls now returned in 2 days", date(2026, 11, 20),
+                        reference=ref)
+    db.close()
+    text = run("show", ref, "--db", str(path)).output
+    assert ("  action 1  done 20/11/2026  owner Team manager\n    Train the duty team\n"
+            "    done: Trained on 20 November\n    done: Calls now returned in 2 days\n"
+            "  action 2  open\n    Review the leaflet\n") in text
+    actions = json.loads(run("show", ref, "--db", str(path), "--format", "json").output)["learning_actions"]
+    assert [a["done_note"] for a in actions] == ["Trained on 20 November\nCalls now returned in 2 days", None]

@@ -126,3 +126,18 @@ async def test_the_dashboard_shows_the_figures_and_each_opens_its_cases(small_db
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.caseload.table.row_count == expected["stage2"]
+
+
+async def test_enter_on_a_dashboard_just_opened_opens_the_figure_not_the_caseload_case(small_db):
+    """b then enter, no other key: the team table has the focus, so enter opens its first figure's cases (the
+    scrolling body had it, and enter fell through to the app's "open the case under the caseload's cursor")."""
+    app = create_app(str(small_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.focused is app.screen.query_one("#dashboard-team", DataTable)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is app.caseload.screen and app.caseload.query_state.figure == TEAM[0]

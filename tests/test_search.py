@@ -192,6 +192,21 @@ def test_the_cli_prints_cases_best_first_with_where_and_json(tmp_path):
     assert run("search", "x\x1b[2Jy", "--db", str(db)).exit_code != 0  # a control character: refused
 
 
+def test_the_cli_says_when_more_cases_match_than_it_shows(tmp_path):
+    """Cut at --limit, it says so (on stderr: the JSON stays a list); with all shown it says nothing."""
+    db = tmp_path / "c.db"
+    database = open_database(db, CONFIG)
+    _, first, _ = _cases(database)
+    database.close()
+    cut = run("search", "Quillfeather", "--limit", "1", "--db", str(db))
+    assert cut.exit_code == 0 and cut.stdout.startswith(first) and cut.stdout.count("(statutory") == 1
+    assert cut.stderr == "More cases hold it than the first 1 shown: --limit for more, or more words.\n"
+    cut = run("search", "Quillfeather", "--limit", "1", "--format", "json", "--db", str(db))
+    assert [r["reference"] for r in json.loads(cut.stdout)] == [first] and "--limit" in cut.stderr
+    whole = run("search", "Quillfeather", "--limit", "2", "--db", str(db))
+    assert whole.stderr == "" and whole.stdout.count("    ") == 2
+
+
 def test_retention_takes_anonymised_text_out_of_the_index_and_the_file(tmp_path):
     from store.housekeeping.privacy import Retention
 

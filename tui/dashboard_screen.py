@@ -29,6 +29,7 @@ TEAM = (*data.BY_STAGE, "received", "received_before")
 class DashboardScreen(ComplaintsScreen[None]):
     """The whole team's work at a glance."""
 
+    AUTO_FOCUS = "#dashboard-team"  # not the scrolling body: enter there fell through to the app's "open the case"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="dashboard.back", tooltip="Back to the caseload"),
         Binding("r", "refresh_figures", "Refresh", id="dashboard.refresh", tooltip="Count the figures again"),
