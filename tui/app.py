@@ -67,7 +67,8 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
 
     TITLE = "complaints"
     CSS_PATH = "app.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # app.tcss: a form's columns under 100 columns
+    #: app.tcss: a form's columns under 100 columns; the dashboard's tables side by side from 140
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (140, "-widest")]
     COMMANDS = {ComplaintsCommands}  # the only provider: the app's commands, then Textual's (tui.commands)
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave complaints"),
