@@ -490,3 +490,29 @@ async def test_D_chooses_the_learning_action_from_the_cases_open_ones(tui_db):
         await settle(app, pilot)
         assert isinstance(app.screen, CaseScreen), form.query_one("#form-error").render()
         assert "Duty team trained on call-backs" in shown_text(app.screen.query_one("#case-learning"))
+
+
+async def test_D_refuses_an_entry_with_more_typed_after_it(tui_db):
+    """The tryout: the action chosen, the officer typed on into its field ("1 · Train the duty team… trained"):
+    read as action 1 and saved, the text lost. It is no entry of the list: said so, nothing saved."""
+    from tests.tui_helpers import settle
+    from tui.form import FormScreen
+
+    path, first, _ = tui_db
+    app = app_for(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(first)
+        await settle(app, pilot)
+        await pilot.press("D")
+        await settle(app, pilot)
+        form = app.screen
+        await pilot.press(*"duty")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the entry chosen, the cursor still in the field
+        form.query_one("#field-number").value += " trained on call-backs"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert "not an entry of the list" in str(form.query_one("#error-number").render())
+        assert app.screen is form

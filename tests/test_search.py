@@ -29,7 +29,7 @@ EML = (b'From: "Ann Example" <ann@example.org>\r\nTo: complaints@council.example
 
 #: What is typed, and where each one is expected to have matched (the first case logged holds them all).
 FIELDS = [("CS-2026-00001", "reference: CS-2026-00001"), ("Quillfeather", "complainant: Ottoline Quillfeather"),
-          ("Brackenbury", "child: Jasper Brackenbury"), ("nyas", "advocate: nyas"),
+          ("Brackenbury", "child: Jasper Brackenbury"), ("nyas", "advocate: NYAS"),
           ("Marchbank", "team: Marchbank Fostering"), ("Lantern", "service area: Lantern Services"),
           ("Wintergreen", "officer: Posy Wintergreen"), ("Drizzlewick", "themes: Drizzlewick delays"),
           ("Saltmarsh", "summary: Saltmarsh placement ended without notice"),
@@ -351,3 +351,27 @@ async def test_keys_typed_straight_after_slash_are_the_searchs_never_the_caseloa
         await settle(app, pilot)
         assert app.is_running and not isinstance(app.screen, FormScreen)
         assert app.query_one("#filter").value == "nquill" and app.focused is app.query_one("#filter")
+
+
+async def test_a_view_key_ends_the_search_and_down_goes_to_the_cases_found(tmp_path):
+    """The tryout: after a search, pressing a view's key showed the view under a box still holding the old text;
+    down in the box typed nothing and went nowhere. The status line says a search is a search, not the view."""
+    from textual.widgets import Input, Static
+
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    _cases(db)
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        box = app.query_one("#filter", Input)
+        await pilot.press("8", "slash", *"quill")
+        await settle(app, pilot)
+        assert str(app.query_one("#status", Static).render()).startswith("Search everything: 2 cases matching")
+        await pilot.press("down")
+        assert app.focused is app.query_one(CaseloadTable) and box.value == "quill"
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert box.value == "" and not box.display
+        assert "matching" not in str(app.query_one("#status", Static).render())

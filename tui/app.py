@@ -349,6 +349,7 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
             return
         state = self.caseload.query_state
         state.view, state.figure, state.who, state.label = view, "", None, ""  # a view: no dashboard figure
+        self.caseload.set_search("")  # nor an earlier search
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.action_reload()

@@ -208,6 +208,17 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         box.display = True
         self.screen.set_focus(box)  # at once: ``focus()`` waits for the keys already typed
 
+    def set_search(self, text: str) -> None:
+        """The search as a view, a saved view or a dashboard figure sets it (the caller reads the caseload again):
+        the box shows the text searched, and is hidden when there is none (it kept an old search's text)."""
+        self.query_state.text = text
+        box = self.query_one("#filter", Input)
+        with box.prevent(Input.Changed):
+            box.value = text
+        box.display = bool(text)
+        if not text and self.app.focused is box:
+            self.table.focus()
+
     def say(self, text: str | Text) -> None:
         """Put ``text`` on the status line (the database opening, or failing to)."""
         self.query_one("#status", Static).update(text)
@@ -299,7 +310,8 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
                                                                                               "first"}.get(
             query.view, f"by {query.sort}")
         self.query_one("#status", Static).update(  # one line, always: no layout needed; typed text is no markup
-            plain(f"{query.label or f'{view.key} {view.name}'}: {shown}{more}"
+            plain(f"{query.label or ('Search everything' if query.searching else f'{view.key} {view.name}')}: "
+                  f"{shown}{more}"
                   f" {what}{filtered} · {late}{more if late else ''} "
                   f"overdue · {order}{note or LEGEND}"), layout=False)  # relaxed rows say so in the legend
         if query.view == "mine" and not shown and not text and self.app.data is not None:
@@ -378,6 +390,9 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         if event.key == "escape" and self.app.focused is box:
             box.value = ""
             box.display = False
+            self.table.focus()
+            event.stop()
+        elif event.key == "down" and self.app.focused is box:  # on to the cases found, the search kept
             self.table.focus()
             event.stop()
         elif self.app.focused is self.table and self._opens_search(event.key):

@@ -30,6 +30,7 @@ class DashboardKeys:
         app: ComplaintsApp = self  # type: ignore[assignment]
         query.user = app.caseload.query_state.user
         app.caseload.query_state = query
+        app.caseload.set_search(query.text)
         while len(app.screen_stack) > 1:
             app.pop_screen()
         app.action_reload()

@@ -305,7 +305,7 @@ class FormScreen(ChoicesMixin, LookupMixin, NeverClosesTheApp, ModalScreen[dict[
         widget: Any = self.query_one(f"#field-{name}")
         error = self.query_one(f"#error-{name}", Label)
         try:
-            problem = widget.problem() if hasattr(widget, "problem") else None
+            problem = (widget.problem() if hasattr(widget, "problem") else None) or self.stray(field, self._text(name))
             if problem:
                 raise ValueError(problem)
             value = self._fitted(field, self._listed(field, field.read(self._text(name))))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 from textual.timer import Timer
 
-from tui.action_kit import FROM_STORE
+from tui.action_kit import FROM_STORE, SAID
 
 if TYPE_CHECKING:
     from tui.action_kit import Action, Field
@@ -57,8 +57,19 @@ class ChoicesMixin:
         if data is not None:
             self.post_message(ChoicesRead(name, data.choices(pick, self.reference, typed)))  # type: ignore[attr-defined]
 
+    def stray(self, field: Field, typed: str) -> str | None:
+        """Why ``typed`` is no entry of ``field``'s list, or None: an entry with more typed after it ("10 · Share
+        the learning… at the team meeting", an action's text run on into its field) was read as entry 10."""
+        text = typed.strip()
+        offered = self.__dict__.get("_offered", {}).get(field.name)
+        if field.pick not in FROM_STORE or SAID not in text or offered is None or text in offered:
+            return None
+        return "not an entry of the list: choose one (↓), or type only its number or reference"
+
     def on_choices_read(self, message: ChoicesRead) -> None:
         from tui.picker import Picker
+
+        self.__dict__.setdefault("_offered", {}).setdefault(message.name, []).extend(message.labels)
 
         for picker in self.query(f"#picker-{message.name}").results(Picker):  # type: ignore[attr-defined]
             picker.offer(message.labels)

@@ -145,11 +145,7 @@ class SavedViewActions:
         while len(app.screen_stack) > 1:
             app.pop_screen()
         caseload.query_state.view, caseload.query_state.sort = chosen.view, chosen.sort
-        caseload.query_state.text = chosen.text
-        box = caseload.query_one("#filter", Input)
-        with box.prevent(Input.Changed):
-            box.value = chosen.text
-        box.display = bool(chosen.text)
+        caseload.set_search(chosen.text)
         app.action_reload()
 
     def _app(self) -> ComplaintsApp:

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.vocab import label
 from store.db.search_index import COLUMNS, TIERS
 from store.db.sql import fetch
 
@@ -134,8 +135,8 @@ def where_matched(cursor: Any, row: dict[str, Any], found: list[str], placeholde
     row_id = int(row["row_id"])
     if row_id > 0:
         return [f"{_ordinal(cursor, row_id, placeholder)}: {_around(row['text'] or '', found)}"]
-    return [f"{LABELS[c]}: {_around(row[c], found)}" for c in COLUMNS[:-1]
-            if row[c] and any(_starts(w, row[c]) for w in found)]
+    return [f"{LABELS[c]}: {_around(label(row[c]) if c == 'advocate' else row[c], found)}" for c in COLUMNS[:-1]
+            if row[c] and any(_starts(w, row[c]) for w in found)]  # an advocate is stored as its vocabulary's code
 
 
 def _ordinal(cursor: Any, row_id: int, placeholder: str) -> str:
