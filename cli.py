@@ -247,7 +247,11 @@ def _opened(db: str | None, create: bool, reading_on: date | None) -> Iterator[A
     except Exception as exc:
         if not _for_the_user(exc):
             raise
-        fail(str(exc))
+        from domain.timescales import NotFound
+        from store.db.location import describe
+
+        # "no case has the reference ...": in which database (the demo's case looked for in one's own, say)
+        fail(f"{exc} in {describe(resolve_url(db))}" if isinstance(exc, NotFound) else str(exc))
     finally:
         if conn is not None:
             conn.close()

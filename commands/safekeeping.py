@@ -114,8 +114,8 @@ def retention(
             if done:  # the batches before stay done: say so, and how to finish
                 typer.echo(f"{stopped} after anonymising {retained(done[-1])}; each case is anonymised whole or not "
                            "at all. Run it again to finish.", err=True)
-            elif apply:  # stopped before a batch was counted here (one may have just been saved): say how to finish
-                typer.echo(f"{stopped}: each case is anonymised whole or not at all. Run it again to finish.",
+            elif apply and isinstance(exc, KeyboardInterrupt):  # before a batch was counted (one may be saved)
+                typer.echo("Interrupted: each case is anonymised whole or not at all. Run it again to finish.",
                            err=True)
             if isinstance(exc, KeyboardInterrupt):
                 raise typer.Exit(130) from None

@@ -132,6 +132,10 @@ class RuleError(ValueError, ComplaintsError):
     """A rule of the procedure refuses what was asked; the message names the rule."""
 
 
+class NotFound(RuleError):
+    """No row matches what the user named (a command then says in which database it looked)."""
+
+
 @dataclass(frozen=True)
 class RuleBook:
     """All timescale rules in force at any date, defaults first and a council's own rules after."""

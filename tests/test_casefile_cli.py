@@ -88,7 +88,7 @@ def test_show_json_has_the_whole_file(case_db):
 
 def test_show_refuses_an_unknown_case(case_db):
     result = run("show", "CS-NOPE", "--db", case_db[0])
-    assert result.exit_code == 1 and result.output == "Error: no case has the reference 'CS-NOPE'\n"
+    assert result.exit_code == 1 and result.output == f"Error: no case has the reference 'CS-NOPE' in {case_db[0]}\n"
 
 
 def test_note_adds_a_note_and_refuses_bad_input(case_db):

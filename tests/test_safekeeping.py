@@ -354,4 +354,4 @@ def test_deleting_a_case_needs_a_manager_and_a_reason_and_leaves_one_event(answe
     assert conn.execute("SELECT count(*) FROM stage").fetchone() == (1,)
     conn.close()
     assert run("delete", "CS-1999-00001", "--reason", "x", "--db", db, COMPLAINTS_CONFIG=boss).stderr == (
-        "Error: no case has the reference 'CS-1999-00001'\n")
+        f"Error: no case has the reference 'CS-1999-00001' in {db}\n")

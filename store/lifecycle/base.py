@@ -19,7 +19,7 @@ from domain.calendar import WorkingCalendar
 from domain.clock import deadline
 from domain.config import Config
 from domain.lifecycle import require_writer
-from domain.timescales import RuleError
+from domain.timescales import NotFound, RuleError  # noqa: F401 - NotFound: the services raise it from here
 from domain.vocab import Role
 from store.db.database import Database
 from store.db.models import Case, Event, Officer, Person, Stage
@@ -36,10 +36,6 @@ def same_name(session: Session, model: Any, name: str) -> Any:
         return exact
     folded = name.casefold()
     return next((row for row in session.exec(select(model)) if row.name.casefold() == folded), None)
-
-
-class NotFound(RuleError):
-    """No row matches what the user named."""
 
 
 class ConflictError(RuleError):

@@ -12,7 +12,7 @@ from domain.calendar import WorkingCalendar
 from domain.clock import ClockReading, Deadline, State, read_clock
 from domain.lifecycle import stage_name
 from domain.next_steps import Enquiry, Step, next_steps
-from domain.timescales import RuleBook, RuleError
+from domain.timescales import NotFound, RuleBook
 from domain.vocab import label
 from store.db.database import Database
 from store.db.models import (
@@ -133,7 +133,7 @@ def case_detail(db: Database, reference: str, today: date, calendar: WorkingCale
     with db.read() as session:
         case = session.exec(select(Case).where(Case.reference == reference.strip())).first()
         if case is None or case.id is None:
-            raise RuleError(f"no case has the reference {reference!r}")
+            raise NotFound(f"no case has the reference {reference!r}")
         stages = list(session.exec(select(Stage).where(Stage.case_id == case.id)
                                    .order_by(col(Stage.number), col(Stage.round))))
         live = [s for s in stages if s.due is not None]

@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from domain.lifecycle import stage_name
-from domain.timescales import RuleError
+from domain.timescales import NotFound, RuleError
 from store.db.database import Database
 from store.db.models import Case, PersistentReview, Person, Stage
 
@@ -52,7 +52,7 @@ def person_of_case(db: Database, reference: str) -> PersonDetail:
     with db.read() as session:
         case = session.exec(select(Case).where(Case.reference == reference.strip())).first()
         if case is None:
-            raise RuleError(f"no case has the reference {reference!r}")
+            raise NotFound(f"no case has the reference {reference!r}")
         person = session.get(Person, case.person_id) if case.person_id is not None else None
         if person is None:
             raise RuleError(f"{case.reference} names no complainant")
