@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header
@@ -45,6 +45,7 @@ from tui.messages import (
 )
 from tui.saved_views import SAVED_VIEW_KEYS, SavedViewActions
 from tui.text import plain
+from tui.tidy import QUICK, Tidy
 
 if TYPE_CHECKING:
     from domain.figures import Figures
@@ -102,6 +103,7 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
         self.opening = False
         self.form: FormScreen | None = None
         self.pending: Callable[[], None] | None = None  # a key pressed while the store was opening
+        self.tidy = Tidy()
         if config.keys:
             self.set_keymap(config.keys)
 
@@ -112,6 +114,11 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
 
     def on_mount(self) -> None:
         self.sub_title = f"as of {self.today:%a %d %b %Y}"
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.tidy.touched()
+        await super().on_event(event)
 
     @cached_property
     def caseload(self) -> CaseloadWindow:
@@ -227,6 +234,7 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
         # Everything imported and built so far lives as long as the app: moving it out of the collector's
         # reach keeps its full passes (70-90 ms over a million objects) from landing on a key press.
         gc.freeze()
+        self.set_interval(QUICK, self.tidy.tick)  # and again whenever the officer pauses (``tui.tidy``)
         if store.identity is not None:  # a team server says who you are and what you may do
             self.caseload.query_state.user = store.identity.user
             self.sub_title = f"as of {self.today:%a %d %b %Y} · {store.identity.user} ({store.identity.role.value})"
