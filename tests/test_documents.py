@@ -292,7 +292,7 @@ def test_cli_attach_then_document_saves_it_owner_only_and_whole(cli_db, tmp_path
     forced = run("document", "CS-2026-00001", "1", "--output", str(out), "--force", "--db", cli_db)
     assert forced.exit_code == 0 and out.read_bytes() == EML
     missing = run("document", "CS-2026-00001", "9", "--output", str(tmp_path / "x"), "--db", cli_db)
-    assert missing.exit_code == 1 and missing.output == "Error: there is no document 9 on CS-2026-00001\n"
+    assert missing.exit_code == 1 and missing.output == f"Error: there is no document 9 on CS-2026-00001 in {cli_db}\n"
 
 
 def test_cli_attach_refuses_a_file_too_big_in_megabytes(cli_db, tmp_path):

@@ -274,6 +274,30 @@ async def test_a_stale_save_shows_the_conflict_and_saves_nothing(demo_db):
     assert stage1(demo_db, reference, "extended_on") is None
 
 
+async def test_a_colleagues_change_while_the_form_is_open_is_refused_as_theirs_even_if_the_case_is_read_again(
+        demo_db):
+    """The form saves against the case as it was when the form opened: the case screen under it read again
+    meanwhile (it was, under load, in a team's two-terminal test) must not make a colleague's extension pass
+    for the officer's own view, refused only as "already extended" rather than as their change."""
+    app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        reference = await open_unextended(app, pilot, demo_db)
+        await pilot.press("x")
+        await settle(app, pilot)
+        form = app.screen
+        other = open_database(demo_db, Config(user="colleague"))
+        CaseService(other, Config(user="colleague"), today=TODAY).extend(reference, TODAY)
+        other.close()
+        app.screen_stack[-2].reload()  # the case screen under the form, read again
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        error = str(form.query_one("#form-error").render())
+        assert "changed by colleague" in error, error
+
+
 async def test_the_command_palette_offers_the_same_commands(demo_db):
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:

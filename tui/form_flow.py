@@ -79,8 +79,9 @@ class FormFlow(App[None]):
             return
         from tui.case_screen import CaseScreen
 
-        below = self._under_form()
-        version = below.detail.version if isinstance(below, CaseScreen) else message.form.version
+        below = self._under_form()  # the version the form was opened on: a colleague's change since is refused
+        version = message.form.version if message.form.version is not None else (
+            below.detail.version if isinstance(below, CaseScreen) else None)
         self._perform(self.data, message.form.action, message.form.reference, message.values, version)
 
     def on_action_done(self, message: ActionDone) -> None:
@@ -109,7 +110,7 @@ class FormFlow(App[None]):
                   initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
                   version: int | None = None) -> None:
         """A form for ``action`` over whatever is on screen; ``initial``: its fields' texts to start with;
-        ``version``: the case's version they were read at, when no case screen is under the form."""
+        ``version``: the case's version they were read at (the case screen's, when it is under the form)."""
         from tui.form import FormScreen
 
         form = self.form = FormScreen(action, reference, self.today, due, initial=initial, extra=extra,
@@ -146,7 +147,8 @@ class FormFlow(App[None]):
             self._fill_form(self.data, action.id, reference)  # read the case first: the form shows it as it is
         else:
             initial = action.prefill(case.detail) if action.prefill and case else None
-            self.open_form(action, reference, self.current_due() if action.warn else None, initial=initial)
+            self.open_form(action, reference, self.current_due() if action.warn else None, initial=initial,
+                           version=case.detail.version if case is not None else None)
 
     def on_form_filled(self, message: FormFilled) -> None:
         action = ACTION_BY_ID[message.action_id]
