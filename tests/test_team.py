@@ -441,7 +441,7 @@ def test_two_officers_in_two_terminals_the_second_save_shows_the_conflict(server
             keys(name, "x")
             wait_for(name, f"Extend · {ref}")
         keys(sessions["alice"], "C-s")
-        wait_for(sessions["alice"], "extended")
+        wait_for(sessions["alice"], f"{ref}: extended; now due")  # saved (the form itself says "may be extended")
         keys(sessions["bina"], "C-s")
         shown = wait_for(sessions["bina"], f"{ref} was changed by alice (extended")
         assert "nothing was saved" in " ".join(shown.split())
