@@ -171,8 +171,8 @@ def test_a_database_of_the_case_file_release_with_stages_issues_and_a_stage_3_mi
 
 def test_a_database_of_the_search_release_gets_its_index_made_again_in_order_and_finds_what_it_held(tmp_path,
                                                                                                     config):
-    """0009 makes SQLite's search index again in row id order: 0007 had filled it a segment per case (smaller and
-    far quicker to search after); what an 0008 database held is found, and the triggers keep new writes in it."""
+    """0009 makes SQLite's search index again in row id order (0007 had filled it a segment per case) with prefix
+    indexes; what an 0008 database held is found, and the triggers keep new writes in it."""
     from store.db.database import Database, _sqlite_engine
     from store.views.search import search
 
@@ -197,7 +197,10 @@ def test_a_database_of_the_search_release_gets_its_index_made_again_in_order_and
     db = open_database(path, config)
     with db.engine.begin() as conn:
         assert schema.current_revision(conn) == schema.HEAD
-        assert conn.execute(sa.text("SELECT count(*) FROM search_text_data")).scalar() < before
+        assert conn.execute(sa.text("SELECT count(*) FROM search_text_data")).scalar() < before * 2  # + prefixes
+        for table in ("search_text", "search_name"):
+            assert search_index.PREFIX in conn.execute(sa.text("SELECT sql FROM sqlite_master WHERE name = :t"),
+                                                       {"t": table}).scalar()
         conn.execute(sa.text(person), {"id": 301, "name": "Quentin Zeal"})
         conn.execute(sa.text(case), {"id": 301, "ref": "CS-2026-00301", "kind": "statutory", "day": "2026-05-05"})
     with db.dbapi() as connection:

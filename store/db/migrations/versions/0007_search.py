@@ -41,7 +41,7 @@ def upgrade() -> None:
         schema = op.get_bind().execute(sa.text("SELECT quote_ident(current_schema())")).scalar()
         statements = search_index.postgres_table() + search_index.postgres_functions(str(schema))
     else:
-        statements = [*search_index.sqlite_tables(), *search_index.sqlite_triggers()]
+        statements = [*search_index.sqlite_tables(prefix=False), *search_index.sqlite_triggers()]  # 0009: prefixes
     for sql in statements:
         op.execute(sql)
     for sql in search_index.rebuild_statements(postgres):
