@@ -163,10 +163,10 @@ def people(detail: CaseDetail) -> Table | Text:
     return table
 
 
-#: Each tab's content, drawn from the case (the documents' tab is a pane of its own).
-TABS: dict[str, Callable[[CaseDetail], Table | Text]] = {
+#: Each tab's content, drawn from the case; the documents' tab (None) is a pane of its own (``DocumentsPane``).
+TABS: dict[str, Callable[[CaseDetail], Table | Text] | None] = {
     "tab-overview": overview, "tab-stages": stages, "tab-timeline": timeline, "tab-learning": learning,
-    "tab-people": people, "tab-documents": lambda detail: Text()}
+    "tab-people": people, "tab-documents": None}
 
 
 class CaseScreen(ComplaintsScreen[None]):
@@ -315,11 +315,11 @@ class CaseScreen(ComplaintsScreen[None]):
         if tab not in self._stale:
             return
         self._stale.discard(tab)
-        detail = self.detail
-        if tab == "tab-documents":
-            self.query_one(DocumentsPane).show(detail.documents)
+        draw = TABS[tab]
+        if draw is None:
+            self.query_one(DocumentsPane).show(self.detail.documents)
         else:
-            self.query_one(f"#case-{tab.removeprefix('tab-')}", Static).update(TABS[tab](detail))
+            self.query_one(f"#case-{tab.removeprefix('tab-')}", Static).update(draw(self.detail))
 
     def _fill_rest(self) -> None:
         for tab in list(self._stale):

@@ -61,7 +61,6 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         self.exhausted = False  # the last row of the view is loaded
         self.searching: Worker[None] | None = None  # a search's first page being read
         self.search_waiting = False  # typed while it was read: read the text as it is once it is back
-        self._last_read: Worker[None] | None = None  # the first page's read last begun
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the database…", id="status")
@@ -164,15 +163,16 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         self.filter_results = {}
         self._load_first_page()
 
-    def _load_first_page(self) -> None:
+    def _load_first_page(self) -> Worker[None] | None:
+        """Read the first page of what is asked; the store's read (None: the quick one, from the file)."""
         self.generation += 1
         store = self.app.data
         if store is None:  # still opening: answer from the file meanwhile
             self.quick_reading = True
             self._read_quick(self.app.url, copy(self.query_state), self.generation)
-            return
+            return None
         self.exhausted = False
-        self._last_read = self._read_first(store, copy(self.query_state), self.generation)
+        return self._read_first(store, copy(self.query_state), self.generation)
 
     def store_opened(self, demo: bool) -> None:
         """The full store is open: read the first page its way, unless the quick one is shown (or coming) for
@@ -374,9 +374,9 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             self.search_waiting = True
             return
         if known is None:
-            self._load_first_page()
-            if self.query_state.searching and self.app.data is not None:
-                self.searching = self._last_read
+            read = self._load_first_page()
+            if self.query_state.searching:
+                self.searching = read
             return
         self.generation += 1
         self._show_first(known, self.generation)
