@@ -288,48 +288,99 @@ def test_a_copy_is_searchable_there_too(tmp_path, database_url):
         copied.close()
 
 
-async def test_keys_typed_while_a_search_is_read_wait_for_it_and_only_the_last_text_is_read(tmp_path, monkeypatch):
-    """A slow search (a big database) while the officer types: one read at a time, never one per key beside the
-    others, and what shows in the end is the whole text's answer."""
+def _slow_search(monkeypatch, rest: float, laps: int):  # type: ignore[no-untyped-def]
+    """Each search's read made slow on its own connection (one statement of ``laps`` rests of ``rest`` seconds,
+    which ``Data.stop_search`` can stop): what each read was for, how many ran at once, and which stopped."""
     import threading
     import time
 
-    from tui.data import Data
+    import tui.data
+    from store.db.database import is_interrupted
 
+    reads: list[str] = []
+    stopped: list[str] = []
+    running, most = [0], [0]
+    lock = threading.Lock()
+    page = tui.data.caseload_page
+
+    def slow(connection, today, calendar, rules, *, query, **kwargs):  # type: ignore[no-untyped-def]
+        if query.searching:
+            with lock:
+                reads.append(query.text)
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            try:
+                if hasattr(connection.driver_connection, "create_function"):  # SQLite: steps between the rests
+                    connection.driver_connection.create_function("rest", 1, time.sleep)
+                    connection.cursor().execute(
+                        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < ?) "
+                        "SELECT max(rest(?)) FROM r", (laps, rest)).fetchall()
+                else:
+                    connection.cursor().execute(f"SELECT pg_sleep({rest * laps})").fetchall()
+            except Exception as exc:
+                if is_interrupted(exc):
+                    stopped.append(query.text)
+                raise
+            finally:
+                with lock:
+                    running[0] -= 1
+        return page(connection, today, calendar, rules, query=query, **kwargs)
+
+    monkeypatch.setattr(tui.data, "caseload_page", slow)
+    return reads, stopped, most
+
+
+async def test_keys_typed_while_a_search_is_read_stop_it_and_only_the_last_text_is_read(tmp_path, monkeypatch):
+    """A slow search (a big database) while the officer types: a key typed stops the read under way (it no longer
+    waits for it), one read at a time, and what shows in the end is the whole text's answer."""
     path = tmp_path / "c.db"
     db = open_database(path, CONFIG)
     _, first, _ = _cases(db)
     db.close()
-    reads: list[str] = []
-    running, most = [0], [0]
-    lock = threading.Lock()
-    page = Data.page
-
-    def slow(self, query, **kwargs):  # type: ignore[no-untyped-def]
-        if not query.searching:
-            return page(self, query, **kwargs)
-        with lock:
-            reads.append(query.text)
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        time.sleep(0.15)
-        try:
-            return page(self, query, **kwargs)
-        finally:
-            with lock:
-                running[0] -= 1
-
-    monkeypatch.setattr(Data, "page", slow)
+    reads, stopped, most = _slow_search(monkeypatch, 0.002, 200)
     app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("8", "slash", *"brackenbury")
         await settle(app, pilot)
-        await pilot.pause(0.4)
+        await pilot.pause(0.6)
         await settle(app, pilot)
         table = app.query_one(CaseloadTable)
         assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [first]
         assert most[0] == 1 and reads[-1] == "brackenbury" and len(reads) < len("brackenbury"), reads
+        assert stopped and "brackenbury" not in stopped, (reads, stopped)  # stopped by the keys typed after
+
+
+def test_a_search_read_is_stopped_on_either_database(database_url, monkeypatch):
+    """``Data.stop_search`` stops the read under way from another thread (sqlite3's interrupt, PostgreSQL's
+    cancel): the read gives None at once, and the next read on the pool is answered whole."""
+    import threading
+    import time
+
+    from domain.calendar import WorkingCalendar
+    from store.views.caseload import CaseloadQuery
+    from tui.data import Data
+
+    data = Data.open(database_url, CONFIG, TODAY, WorkingCalendar.for_region("ENG"))
+    try:
+        _, first, _ = _cases(data.db)
+        reads, stopped, _ = _slow_search(monkeypatch, 0.01, 2_000)
+        answer: list[object] = []
+        began = time.perf_counter()
+        reader = threading.Thread(target=lambda: answer.append(
+            data.search_page(CaseloadQuery(view="open", text="brackenbury"), limit=50)))
+        reader.start()
+        while data._searching is None and reader.is_alive():  # the read has begun
+            time.sleep(0.01)
+        data.stop_search()
+        reader.join(10)
+        assert answer == [None] and stopped == ["brackenbury"] and time.perf_counter() - began < 5
+        monkeypatch.undo()
+        assert [row.reference for row in data.search_page(CaseloadQuery(view="open", text="brackenbury"),
+                                                          limit=50) or []] == [first]
+        data.stop_search()  # nothing under way: nothing happens
+    finally:
+        data.close()
 
 
 async def test_keys_typed_straight_after_slash_are_the_searchs_never_the_caseloads(tmp_path):

@@ -104,7 +104,9 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
 
     @work(thread=True, exclusive=True, group="page")
     def _read_first(self, store: Data, query: CaseloadQuery, generation: int) -> None:
-        self.post_message(FirstPageLoaded(store.page(query, limit=PAGE_SIZE), generation))
+        rows = store.search_page(query, limit=PAGE_SIZE) if query.searching else store.page(query, limit=PAGE_SIZE)
+        if rows is not None:  # None: a search stopped, newer text typed
+            self.post_message(FirstPageLoaded(rows, generation))
 
     @work(thread=True, exclusive=True, group="page")
     def _read_next(self, store: Data, query: CaseloadQuery, after: tuple[date, int] | None, offset: int,
@@ -367,11 +369,12 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         loaded holds, so nothing is narrowed in memory)."""
         known = self.filter_results.get(text)
         if known is None and self.searching is not None and self.app.data is not None:
-            # One search read at a time: a key typed while one runs waits for it, and then only the text as it is
-            # by then is read. A read cannot be stopped once begun (a thread), and each key's read beside the
-            # others' (8 at once for a surname typed) slowed the last, the one awaited, by all of them.
+            # One search read at a time: a key typed while one runs stops it, and the text as it is once it has
+            # stopped is read. Each key's read beside the others' (8 at once for a surname typed) slowed the last,
+            # the one awaited, by all of them; waiting for each to finish, by the one before it.
             self.generation += 1  # what is on its way answers older text: not shown
             self.search_waiting = True
+            self.app.data.stop_search()
             return
         if known is None:
             read = self._load_first_page()

@@ -9,8 +9,10 @@ writes (a form's save, an import, demo data, a migration): nothing was written, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,6 +66,63 @@ def is_busy(error: BaseException) -> bool:
     if code is not None:
         return code & 0xFF in _SQLITE_BUSY
     return getattr(error, "sqlstate", None) in _POSTGRES_BUSY
+
+
+_SQLITE_INTERRUPT, _POSTGRES_CANCELLED = 9, "57014"
+
+
+class Stop:
+    """Stops a read on one DB-API connection from another thread (``request``), whichever statement it has reached:
+    SQLite's progress handler asks between every thousand steps of its machine; PostgreSQL is sent a cancel request
+    until the read is over (a request that reaches the server between two statements is dropped there)."""
+
+    def __init__(self, connection: Any) -> None:
+        self._driver = getattr(connection, "driver_connection", connection)
+        self._asked, self._over = threading.Event(), threading.Event()
+        self._canceller: threading.Thread | None = None
+        if hasattr(self._driver, "set_progress_handler"):
+            self._driver.set_progress_handler(self._asked.is_set, 1_000)
+
+    def request(self) -> None:
+        """Stop the read: its statement fails as interrupted (``is_interrupted``). From any thread; at once."""
+        if self._asked.is_set() or self._over.is_set():
+            return
+        self._asked.set()
+        if not hasattr(self._driver, "set_progress_handler"):
+            self._canceller = threading.Thread(target=self._cancel, name="cancel", daemon=True)
+            self._canceller.start()
+
+    def _cancel(self) -> None:
+        while not self._over.is_set():
+            with contextlib.suppress(Exception):  # the connection gone: nothing to stop
+                self._driver.cancel()
+            self._over.wait(0.05)
+
+    def close(self) -> None:
+        """The read is over: no request reaches the connection after this (it goes back to the pool)."""
+        self._over.set()
+        if self._canceller is not None:
+            self._canceller.join()
+        if hasattr(self._driver, "set_progress_handler"):
+            self._driver.set_progress_handler(None, 0)
+
+
+@contextmanager
+def stoppable(connection: Any) -> Iterator[Stop]:
+    """A read on ``connection`` that ``Stop.request`` can stop from another thread."""
+    stop = Stop(connection)
+    try:
+        yield stop
+    finally:
+        stop.close()
+
+
+def is_interrupted(error: BaseException) -> bool:
+    """Whether a driver's error (sqlite3 or psycopg) means its statement was stopped (``Stop.request``)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF == _SQLITE_INTERRUPT)
+    return getattr(error, "sqlstate", None) == _POSTGRES_CANCELLED
 
 
 def _busy_is_plain(engine: Engine) -> None:
