@@ -80,6 +80,20 @@ def test_best_first_a_name_before_a_mention(both):
     assert _search(db, "letter quill") == [(second, ["summary: Letter mentions Quillfeather once"])]
 
 
+def test_every_word_in_a_team_comes_before_words_spread_over_a_case(database_url):
+    """A team's name typed: its cases first, before a newer case whose team holds one word and its summary the
+    other (``STEPS``: the tier's whole step), on both databases."""
+    db = open_database(database_url, CONFIG)
+    try:
+        svc = CaseService(db, CONFIG, today=TODAY)
+        older = svc.log("corporate", date(2026, 11, 2), team="Marchbank Fostering", summary="Visits")
+        newer = svc.log("corporate", date(2026, 11, 3), team="Fostering Hub", summary="Marchbank visits")
+        assert [r for r, _ in _search(db, "marchbank fostering")] == [older, newer]
+        assert [r for r, _ in _search(db, "fostering")] == [newer, older]  # one word: newest first
+    finally:
+        db.close()
+
+
 @pytest.mark.parametrize("typed", ['"', '"quill', "quill*", "NEAR(quill)", "-quill", "summary:quill", "quill OR x",
                                    "(", "'); DROP TABLE search_text; --", "^quill", "a" * 5000, "%", "\\", "{}"])
 def test_hostile_text_is_searched_as_words_never_syntax(both, typed):

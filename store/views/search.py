@@ -52,30 +52,41 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
-def tier_query(found: list[str], tier: int, postgres: bool) -> str:
+def tier_query(found: list[str], tier: int, postgres: bool, whole: bool = False) -> str:
     """The index's query for the rows of ``TIERS[tier]``: every word in the row, one of them in the tier's
-    columns (SQLite's first tier: every word in the names' own index)."""
+    columns (SQLite's first tier: every word in the names' own index); ``whole``: every word in the tier's columns
+    (``STEPS``)."""
     if postgres:
         letter, above = "ABCD"[tier], "ABCD"[:tier]
         typed = [f"{w}:" for w in found[:-1]] + [f"{found[-1]}:*"]  # the last word may be still being typed
-        head = f"({' & '.join(t.rstrip(':') for t in typed)}) & ({' | '.join(f'{t}{letter}' for t in typed)})"
+        if whole:
+            head = f"({' & '.join(f'{t}{letter}' for t in typed)})"
+        else:
+            head = f"({' & '.join(t.rstrip(':') for t in typed)}) & ({' | '.join(f'{t}{letter}' for t in typed)})"
         return head + (f" & !({' | '.join(f'{t}{above}' for t in typed)})" if above else "")
     typed = [f'"{w}"' for w in found[:-1]] + [f'"{found[-1]}"*']  # the last word may be still being typed
     every = " ".join(typed)
     if tier == 0:
         return every
     anyone = " OR ".join(typed)
-    query = f"({every}) AND {{{' '.join(TIERS[tier])}}} : ({anyone})"
+    columns = f"{{{' '.join(TIERS[tier])}}}"
+    query = f"{columns} : ({every})" if whole else f"({every}) AND {columns} : ({anyone})"
     if tier == 2:
         query += f" NOT {{{' '.join(TIERS[1])}}} : ({anyone})"
     return query
 
 
-def matching(connection: Any, text: str, limit: int, placeholder: str = "?") -> list[tuple[int, list[dict[str, Any]]]]:
-    """The first ``limit`` cases matching ``text``, best first (``TIERS``), each with its rows that matched.
+#: The order the tiers are read in: in the case's own tiers, a case whose every word is in the tier's columns
+#: comes before one whose words are spread over its fields (``whole``). It is also the cheaper query: a team's
+#: name at 1,000,000 cases, 9 ms for its first 200 rows where every word somewhere in the row took 30-46 ms.
+STEPS = ((0, False), (1, True), (1, False), (2, True), (2, False), (3, False))
 
-    Each tier is read in the index's order (newest case first) and stops at the rows it needs; a case already
-    found in a tier above is passed over."""
+
+def matching(connection: Any, text: str, limit: int, placeholder: str = "?") -> list[tuple[int, list[dict[str, Any]]]]:
+    """The first ``limit`` cases matching ``text``, best first (``STEPS``), each with its rows that matched.
+
+    Each step is read in the index's order (newest case first) and stops at the rows it needs; a case already
+    found in a step above is passed over."""
     postgres = placeholder != "?"
     found = words(text, postgres)
     if not found:
@@ -84,12 +95,15 @@ def matching(connection: Any, text: str, limit: int, placeholder: str = "?") -> 
     cursor = connection.cursor()
     order: dict[int, list[dict[str, Any]]] = {}
     last = len(TIERS) - 1
-    for tier in range(len(TIERS)):
+    for tier, whole in STEPS:
         want = limit - len(order)
         if want <= 0:
             break
+        if len(found) == 1 and not whole and (tier, True) in STEPS:  # one word: its whole step was the same
+            continue
         # notes and documents may be several of one case: read more of them
-        args = {"fts": tier_query(found, tier, postgres), "rows": len(order) + (want if tier < last else want * 4)}
+        args = {"fts": tier_query(found, tier, postgres, whole),
+                "rows": len(order) + (want if tier < last else want * 4)}
         if postgres:
             sql = (f"SELECT s.case_id, s.id AS row_id, {cols} FROM search_text s WHERE s.tsv @@ to_tsquery('simple', "
                    ":fts) ORDER BY s.id LIMIT :rows")
