@@ -71,8 +71,8 @@ def intake(
     with opened(db) as (database, config):
         reference = CaseService(database, config, today=parse_today(today)).intake_email(kind, name, content)
     typer.echo(reference)
-    if reference.warning:  # a persistent complainant, a namesake, a date: to stderr, the reference alone on stdout
-        typer.echo(f"Warning: {shown(reference.warning)}", err=True)
+    for warning in (reference.warning or "").splitlines():  # a persistent complainant, a namesake, a date, a
+        typer.echo(f"Warning: {shown(warning)}", err=True)  # sender the email lacks: to stderr, a line each
 
 
 def _read(file: Path) -> tuple[str, bytes]:

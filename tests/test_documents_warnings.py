@@ -172,7 +172,7 @@ def test_an_email_without_a_sender_is_taken_with_the_complainant_blank(service):
     shown = case_detail(service.db, logged, TODAY, service.calendar, service.rules)
     assert (shown.person, shown.summary, shown.channel) == (None, "Missed visit", "email")
     assert [d.name for d in shown.documents] == ["visit.eml"]
-    assert logged.warning == f"{DATE_WARNING}; {SENDER_WARNING}"
+    assert logged.warning == f"{DATE_WARNING}\n{SENDER_WARNING}"
     named = service.intake_email("statutory", "visit.eml", NO_FROM, complainant="Bo Sample")
     assert named.warning == DATE_WARNING  # the officer named the complainant
 
@@ -182,7 +182,7 @@ def test_cli_intake_takes_an_email_without_sender_or_subject(cli_db, tmp_path):
     source.write_bytes(NO_FROM)
     result = run("intake", str(source), "--db", cli_db)
     assert result.exit_code == 0 and result.stdout == "CS-2026-00002\n", result.output
-    assert result.stderr == f"Warning: {DATE_WARNING}; {SENDER_WARNING}\n"
+    assert result.stderr == f"Warning: {DATE_WARNING}\nWarning: {SENDER_WARNING}\n"
     source.write_bytes(b"From: Bo Sample <bo@example.net>\r\nDate: Thu, 12 Nov 2026 16:45:00 +0000\r\n\r\n")
     result = run("intake", str(source), "--db", cli_db)
     assert result.exit_code == 0 and result.stdout == "CS-2026-00003\n", result.output

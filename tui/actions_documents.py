@@ -43,7 +43,7 @@ def _from_email(svc: CaseService, v: dict[str, Any]) -> tuple[dict[str, str], di
     values = mail.case_values(svc.today())
     initial = {field: value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value)
                for field, value in values.items() if value}
-    return initial, {"email": (name, content)}, "; ".join(mail.warnings(svc.today()))
+    return initial, {"email": (name, content)}, "\n".join(mail.warnings(svc.today()))
 
 
 def attach_email(svc: CaseService, reference: str, email: tuple[str, bytes] | None) -> None:

@@ -141,7 +141,8 @@ class DocumentsMixin(ServiceBase):
         reference = cast("IntakeMixin", self).log(kind, **values)  # CaseService is both
         self.attach(reference, name, content)
         given = {k for k, v in overrides.items() if v is not None}  # what the email lacks is said, never quietly
-        reference.warning = "; ".join([*filter(None, [reference.warning]), *mail.warnings(self.today(), given)]) or None
+        warnings = [*filter(None, [reference.warning]), *mail.warnings(self.today(), given)]
+        reference.warning = "\n".join(warnings) or None  # a line each
         return reference
 
     def document(self, document_id: int, reference: str | None = None) -> tuple[Document, bytes]:
