@@ -60,7 +60,8 @@ def intake(
     today: TodayOption = None,
 ) -> None:
     """Log a new case from an email: received the day it was sent, by email, from its sender (name and address),
-    its subject as the summary; the email is attached. Prints the new reference.
+    its subject as the summary; the email is attached. Prints the new reference; what to check goes to stderr
+    (a date that could not be read is taken as today; a sender or subject the email lacks is left blank).
 
     Example: complaints intake ~/Downloads/complaint.eml --kind corporate
     """
