@@ -60,7 +60,8 @@ def intake(
     today: TodayOption = None,
 ) -> None:
     """Log a new case from an email: received the day it was sent, by email, from its sender (name and address),
-    its subject as the summary; the email is attached. Prints the new reference.
+    its subject as the summary; the email is attached. Prints the new reference; what to check goes to stderr
+    (a date that could not be read is taken as today; a sender or subject the email lacks is left blank).
 
     Example: complaints intake ~/Downloads/complaint.eml --kind corporate
     """
@@ -71,8 +72,8 @@ def intake(
     with opened(db) as (database, config):
         reference = CaseService(database, config, today=parse_today(today)).intake_email(kind, name, content)
     typer.echo(reference)
-    if reference.warning:  # a persistent complainant, a namesake, a date: to stderr, the reference alone on stdout
-        typer.echo(f"Warning: {shown(reference.warning)}", err=True)
+    for warning in (reference.warning or "").splitlines():  # a persistent complainant, a namesake, a date, a
+        typer.echo(f"Warning: {shown(warning)}", err=True)  # sender the email lacks: to stderr, a line each
 
 
 def _read(file: Path) -> tuple[str, bytes]:

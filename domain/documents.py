@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from domain import limits
+from domain.harmless import shown
 from domain.limits import control_problem
 from domain.timescales import RuleError
 
@@ -43,7 +44,11 @@ _ZIPS = {
 }
 #: An email's first line: a header's name, a colon (an mbox's "From " line is allowed too).
 _HEADER = re.compile(rb"^(?:[!-9;-~]{1,76}:|From )")
-_EMAIL_HEADERS = (b"from:", b"subject:", b"date:", b"to:", b"message-id:", b"received:", b"mime-version:")
+_EMAIL_HEADERS = (b"from:", b"subject:", b"date:", b"to:", b"message-id:", b"received:", b"mime-version:",
+                  b"cc:", b"bcc:", b"reply-to:", b"sender:", b"return-path:", b"in-reply-to:", b"references:",
+                  b"delivered-to:", b"content-type:", b"content-transfer-encoding:", b"x-mailer:", b"thread-topic:")
+#: A header's line: its name, a colon; or the folded rest of the one above (it starts with a space or a tab).
+_HEADER_LINE = re.compile(rb"[!-9;-~]{1,76}:|[ \t]")
 
 
 def extension(name: str) -> str:
@@ -71,12 +76,17 @@ def sniff(name: str, content: bytes) -> str:
 
 
 def _looks_like_email(head: bytes) -> bool:
-    """Headers first (a name, a colon), and among them at least two an email has."""
+    """Headers first (a name, a colon), and among them at least two an email has; or one (an email saved without
+    its From:, Subject: or Date:) when every line above the blank line that ends them is a header's."""
     block = head.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
     if not _HEADER.match(block) or b"\x00" in block:
         return False
     names = {line.split(b":", 1)[0].strip().lower() + b":" for line in block.splitlines() if b":" in line}
-    return len(names.intersection(_EMAIL_HEADERS)) >= 2
+    known = len(names.intersection(_EMAIL_HEADERS))
+    if known >= 2:
+        return True
+    ended = len(block) < len(head)  # a blank line after the headers (the body follows)
+    return known == 1 and ended and all(_HEADER_LINE.match(line) for line in block.splitlines())
 
 
 def megabytes(size: int) -> str:
@@ -89,11 +99,19 @@ def megabytes(size: int) -> str:
     return f"{size} bytes"
 
 
-def check_size(size: int) -> None:
-    """RuleError, said in MB, when a file is too big to attach."""
+def check_size(size: int, name: str) -> None:
+    """RuleError naming the file (``name``: its base name, shown harmlessly and cut short) and the limit, said in
+    MB, when it is too big to attach."""
     if size > limits.DOCUMENT_BYTES:
-        raise RuleError(f"the file is {megabytes(size)}: at most {megabytes(limits.DOCUMENT_BYTES)} can be "
+        raise RuleError(f"{named(name)} is {megabytes(size)}: at most {megabytes(limits.DOCUMENT_BYTES)} can be "
                         "attached to a case (save a smaller copy, or split it)")
+
+
+def named(name: str, most: int = 80) -> str:
+    """A file's base name for a message: no folder, its control characters shown harmlessly, at most ``most``
+    characters (the middle left out, so that its extension still shows)."""
+    base = shown(re.split(r"[/\\]", name.strip())[-1]) or "the file"
+    return base if len(base) <= most else f"{base[: most - 12]}…{base[-11:]}"
 
 
 def check_name(name: str) -> str:

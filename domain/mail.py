@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
@@ -69,6 +69,25 @@ class Mail:
         return {"received": received, "channel": "email",
                 "complainant": (self.sender_name or self.sender_address or "")[:NAME] or None,
                 "complainant_email": self.sender_address, "summary": self.subject}
+
+    def warnings(self, today: date, given: Collection[str] = ()) -> list[str]:
+        """What the officer must check in a case logged from this email (the one rule for the TUI's form and the
+        CLI's intake): a date that could not be read or was moved to today, a sender or subject it lacks. A fact
+        in ``given`` (typed by the officer) is theirs: nothing is said of it."""
+        said = []
+        received = self.case_values(today)["received"]
+        if "received" not in given:
+            if self.sent is None:
+                said.append(f"the email's date could not be read; received date set to today ({today:%d/%m/%Y}); "
+                            "check it")
+            elif received != self.received(today):
+                said.append(f"the email is dated {self.received(today):%d/%m/%Y}: logged as received "
+                            f"{received:%d/%m/%Y}")
+        if "complainant" not in given and not (self.sender_name or self.sender_address):
+            said.append("the email's sender could not be read; the complainant is left blank: fill it in")
+        if "summary" not in given and not self.subject:
+            said.append("the email has no subject; the summary is left blank")
+        return said
 
     @property
     def sent_utc(self) -> datetime | None:

@@ -1,6 +1,7 @@
 """Filling a letter in: the council's Word template (docxtpl: Jinja in a .docx) or a text template (Jinja2),
-both in a SANDBOXED environment (a template cannot call code, import or read files), values escaped for the
-XML, control characters shown as symbols (a hostile name cannot become markup, a field code or a template).
+both in a SANDBOXED environment (``letters.sandbox``: a template cannot call code, import or read files, and the
+work it may do is bounded), values escaped for the XML, control characters shown as symbols (a hostile name
+cannot become markup, a field code or a template).
 
 Templates are found in the council's folder first (``letters`` beside the settings file), then in the defaults
 shipped in ``letters/templates``. ``check`` says which paragraph of a template is wrong.
@@ -15,47 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta
+from jinja2 import TemplateSyntaxError, UndefinedError, meta
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
 from domain.harmless import shown
 from domain.letters import FIELDS, LETTERS, LetterError
+from letters.sandbox import environment
 
 DEFAULTS = Path(__file__).parent / "templates"
 FOLDER_NAME = "letters"
 _DOCXTPL_TAG = re.compile(r"([{][{%])([prc]|tr|tc) ")
-
-
-def _finalize(value: Any) -> Any:
-    return shown(value, lines=True) if isinstance(value, str) else value
-
-
-#: The most characters (or items) a template's ``*`` may make, and the largest power its ``**`` may raise to: a
-#: template's ``{{ 'a' * 10 ** 10 }}`` took all the memory of the machine checking it.
-MOST_REPEATED = 100_000
-MOST_POWER = 64
-
-
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox, with ``*`` and ``**`` kept to sizes a letter could use."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > MOST_POWER:
-            raise SecurityError(f"a power of more than {MOST_POWER}")
-        if operator == "*":
-            times, repeated = (right, left) if isinstance(left, str | list | tuple) else (left, right)
-            if isinstance(repeated, str | list | tuple) and isinstance(times, int) and \
-                    len(repeated) * times > MOST_REPEATED:
-                raise SecurityError(f"a repeat longer than {MOST_REPEATED:,}")
-        return super().call_binop(context, operator, left, right)
-
-
-def environment(*, autoescape: bool) -> SandboxedEnvironment:
-    """The one template environment: sandboxed, strict (an unknown field is an error, never a blank)."""
-    return _Sandbox(autoescape=autoescape, undefined=StrictUndefined, finalize=_finalize, keep_trailing_newline=True)
 
 
 def in_plain_words(exc: BaseException) -> str:
@@ -78,7 +48,7 @@ def in_plain_words(exc: BaseException) -> str:
 
 def template_line(exc: BaseException) -> int:
     """The line of the template (a paragraph, as ``check`` joins them) where filling it in failed; 0: unknown."""
-    line, trace = 0, exc.__traceback__
+    line, trace = int(getattr(exc, "lineno", None) or 0), exc.__traceback__
     while trace is not None:
         if trace.tb_frame.f_code.co_filename == "<template>":  # Jinja puts the template's own lines in the trace
             line = trace.tb_lineno

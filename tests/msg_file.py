@@ -15,16 +15,18 @@ def _filetime(when: datetime) -> int:
     return int((when - datetime(1601, 1, 1, tzinfo=UTC)).total_seconds() * 10_000_000)
 
 
-def msg_bytes(*, subject: str, sender_name: str, sender_email: str, body: str, sent: datetime) -> bytes:
-    """A message's .msg file: its class, subject, sender, body and submit time."""
+def msg_bytes(*, subject: str, sender_name: str, sender_email: str, body: str, sent: datetime | None) -> bytes:
+    """A message's .msg file: its class, subject, sender, body and submit time (an empty text, or no ``sent``:
+    the message lacks that property)."""
     strings = {0x001A: "IPM.Note", 0x0037: subject, 0x0C1A: sender_name, 0x0C1F: sender_email,
-               0x0C1E: "SMTP", 0x5D01: sender_email, 0x1000: body, 0x0E04: "Complaints Team"}
+               0x0C1E: "SMTP" if sender_email else "", 0x5D01: sender_email, 0x1000: body, 0x0E04: "Complaints Team"}
+    strings = {pid: text for pid, text in strings.items() if text}
     streams: dict[str, bytes] = {f"__substg1.0_{pid:04X}001F": text.encode("utf-16-le")
                                  for pid, text in strings.items()}
     props = bytearray(32)  # the top level's header: reserved, next ids, counts, reserved
     for pid, data in sorted((pid, streams[f"__substg1.0_{pid:04X}001F"]) for pid in strings):
         props += struct.pack("<IIII", (pid << 16) | 0x001F, 0x6, len(data) + 2, 0)
-    for pid in (0x0039, 0x0E06):  # client submit time, message delivery time
+    for pid in (0x0039, 0x0E06) if sent is not None else ():  # client submit time, message delivery time
         props += struct.pack("<IIQ", (pid << 16) | 0x0040, 0x6, _filetime(sent))
     streams["__properties_version1.0"] = bytes(props)
     storages = {"__nameid_version1.0": {"__substg1.0_00020102": b"", "__substg1.0_00030102": b"",

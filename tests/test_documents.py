@@ -92,12 +92,12 @@ def test_a_name_must_be_a_plain_file_name(service, case, name, why):
 
 
 def test_too_big_is_said_in_megabytes(service, case, tmp_path):
-    with pytest.raises(RuleError, match=r"the file is 25\.0 MB|the file is 26 MB"):
+    with pytest.raises(RuleError, match=r"^big\.pdf is 25\.0 MB: at most 25 MB can be attached"):
         service.attach(case, "big.pdf", b"%PDF-" + bytes(limits.DOCUMENT_BYTES))
     big = tmp_path / "big.bin"
     with big.open("wb") as f:
         f.truncate(30 * 1024 * 1024)
-    with pytest.raises(RuleError, match=r"the file is 30 MB: at most 25 MB can be attached"):
+    with pytest.raises(RuleError, match=r"^big\.bin is 30 MB: at most 25 MB can be attached"):
         service.attach_file(case, big)
 
 
@@ -301,7 +301,7 @@ def test_cli_attach_refuses_a_file_too_big_in_megabytes(cli_db, tmp_path):
         f.truncate(26 * 1024 * 1024)
     result = run("attach", "CS-2026-00001", str(big), "--db", cli_db)
     assert result.exit_code == 1
-    assert result.output == ("Error: the file is 26 MB: at most 25 MB can be attached to a case (save a smaller "
+    assert result.output == ("Error: scan.pdf is 26 MB: at most 25 MB can be attached to a case (save a smaller "
                              "copy, or split it)\n")
     result = run("attach", "CS-2026-00001", str(tmp_path / "nothing.pdf"), "--db", cli_db)
     assert result.output == f"Error: there is no file {tmp_path / 'nothing.pdf'}\n"

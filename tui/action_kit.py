@@ -111,9 +111,10 @@ def values(enum: Any) -> tuple[str, ...]:
 
 
 Run = Callable[["CaseService", str | None, dict[str, Any], int | None], str]
-#: A form that fills in another: from its checked values, the other form's initial texts and the values it
-#: carries unseen into that form's ``run`` (an email's bytes, say).
-Reads = Callable[["CaseService", dict[str, Any]], tuple[dict[str, str], dict[str, Any]]]
+#: A form that fills in another: from its checked values, the other form's initial texts, the values it
+#: carries unseen into that form's ``run`` (an email's bytes, say) and what the officer should check in it
+#: (shown on that form as a warning; "" for nothing).
+Reads = Callable[["CaseService", dict[str, Any]], tuple[dict[str, str], dict[str, Any], str]]
 
 
 @dataclass(frozen=True)

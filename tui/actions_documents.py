@@ -30,8 +30,9 @@ def _attach(svc: CaseService, ref: str | None, v: dict[str, Any], version: int |
     return f"{ref}: attached {name} as document {ident} ({megabytes(len(content))})"
 
 
-def _from_email(svc: CaseService, v: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
-    """The New representation form's texts from the email at ``path``, and the email itself to attach."""
+def _from_email(svc: CaseService, v: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any], str]:
+    """The New representation form's texts from the email at ``path``, the email itself to attach, and what the
+    officer should check (a date that could not be read, a sender it lacks: ``Mail.warnings``)."""
     from domain.mail import read_mail
 
     name, content = svc.read_document_file(Path(v["path"]))
@@ -42,7 +43,7 @@ def _from_email(svc: CaseService, v: dict[str, Any]) -> tuple[dict[str, str], di
     values = mail.case_values(svc.today())
     initial = {field: value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value)
                for field, value in values.items() if value}
-    return initial, {"email": (name, content)}
+    return initial, {"email": (name, content)}, "\n".join(mail.warnings(svc.today()))
 
 
 def attach_email(svc: CaseService, reference: str, email: tuple[str, bytes] | None) -> None:

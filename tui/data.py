@@ -343,7 +343,7 @@ class Data:
         finally:
             self.writes += 1  # kept figures are not shown again, whatever the data version says
 
-    def prepare(self, action: Action, values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+    def prepare(self, action: Action, values: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any], str]:
         """What ``action`` reads to fill in the form it opens (``Action.reads``); a refusal as ``Refused``."""
         from store.db.database import StoreError
         from store.lifecycle.service import CaseService

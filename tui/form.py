@@ -82,13 +82,14 @@ class FormScreen(ChoicesMixin, LookupMixin, NeverClosesTheApp, ModalScreen[dict[
 
     def __init__(self, action: Action, reference: str | None, today: date, due: date | None = None, *,
                  initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
-                 version: int | None = None) -> None:
+                 version: int | None = None, warning: str = "") -> None:
         super().__init__()
         self.action, self.reference, self.today = action, reference, today
         self.due = due  # the case's running due date, for the action's warnings
         self.initial = initial or {}  # fields' texts to start with (an edit's form, a form filled in from an email)
         self.extra = extra or {}  # values saved with the form's own, never shown (the email's bytes)
         self.version = version  # the case's version that text was read at, when no case screen is under the form
+        self.filled_warning = warning  # what to check in the texts it was filled in with (an email's unread date)
         self.lists: dict[str, tuple[list[str], list[str]]] | None = None  # list -> (every name, those offered)
         self.added: dict[str, list[str]] = {}  # field -> the new names the officer chose to add
         self.fits: tuple[str, ...] | None = None  # the choices that fit the case (``Action.fitting``), once read
@@ -258,10 +259,11 @@ class FormScreen(ChoicesMixin, LookupMixin, NeverClosesTheApp, ModalScreen[dict[
     def _warn(self) -> None:
         """The action's warnings for what is typed now (a late extension; a persistent complainant, looked up):
         shown, never blocking."""
-        if self.action.warn is None and self.action.lookup is None:
+        if self.action.warn is None and self.action.lookup is None and not self.filled_warning:
             return
         said = self.action.warn(self._typed(), self.due) if self.action.warn is not None else None
-        self.query_one("#form-warning", Static).update(plain("\n".join(w for w in (said, self.looked_up) if w)))
+        warnings = (self.filled_warning, said, self.looked_up)
+        self.query_one("#form-warning", Static).update(plain("\n".join(w for w in warnings if w)))
 
     def _text(self, name: str) -> str:
         """What a field holds as text: an input's, a text area's, or an editor's (``IssueList``,

@@ -51,8 +51,8 @@ class FormFlow(App[None]):
                  version: int | None) -> None:
         try:
             if action.reads is not None and action.opens is not None:  # it fills in another form
-                initial, extra = store.prepare(action, values)
-                self.post_message(FormPrepared(action.opens, initial, extra))
+                initial, extra, check = store.prepare(action, values)
+                self.post_message(FormPrepared(action.opens, initial, extra, check))
                 return
             message = store.perform(action, reference, values, version)
         except Refused as exc:  # a conflict names who changed the case; a busy database says so
@@ -104,17 +104,19 @@ class FormFlow(App[None]):
         """The form that was read (an email's path) gives way to the one it filled in."""
         if self.form is not None:
             self.form.dismiss(None)
-        self.open_form(ACTION_BY_ID[message.action], None, initial=message.initial, extra=message.extra)
+        self.open_form(ACTION_BY_ID[message.action], None, initial=message.initial, extra=message.extra,
+                       warning=message.warning)
 
     def open_form(self, action: Action, reference: str | None, due: date | None = None, *,
                   initial: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
-                  version: int | None = None) -> None:
+                  version: int | None = None, warning: str = "") -> None:
         """A form for ``action`` over whatever is on screen; ``initial``: its fields' texts to start with;
-        ``version``: the case's version they were read at (the case screen's, when it is under the form)."""
+        ``version``: the case's version they were read at (the case screen's, when it is under the form);
+        ``warning``: what the officer should check in those texts (an email's date that could not be read)."""
         from tui.form import FormScreen
 
         form = self.form = FormScreen(action, reference, self.today, due, initial=initial, extra=extra,
-                                      version=version)
+                                      version=version, warning=warning)
         self.push_screen(form, lambda _: setattr(self, "form", None) if self.form is form else None)
 
     def on_action_refused(self, message: ActionRefused) -> None:

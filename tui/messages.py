@@ -186,8 +186,8 @@ class ListsLoaded(Message):
 
 class FormPrepared(Message):
     """A form's values read (an email, say): the form of ``action`` opens filled in with ``initial``, carrying
-    ``extra`` to its save."""
+    ``extra`` to its save, and ``warning`` (what to check in it) shown on it."""
 
-    def __init__(self, action: str, initial: dict[str, str], extra: dict[str, object]) -> None:
+    def __init__(self, action: str, initial: dict[str, str], extra: dict[str, object], warning: str = "") -> None:
         super().__init__()
-        self.action, self.initial, self.extra = action, initial, extra
+        self.action, self.initial, self.extra, self.warning = action, initial, extra, warning

@@ -54,12 +54,12 @@ def read_file(path: Path) -> tuple[str, bytes]:
     try:
         if not path.is_file():
             raise RuleError(f"{path} is not a file" if path.exists() else f"there is no file {path}")
-        check_size(path.stat().st_size)
+        check_size(path.stat().st_size, path.name)
         with path.open("rb") as handle:
             content = handle.read(limits.DOCUMENT_BYTES + 1)
     except OSError as exc:
         raise RuleError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
-    check_size(len(content))  # it grew while being read
+    check_size(len(content), path.name)  # it grew while being read
     return check_name(path.name), content
 
 
@@ -92,7 +92,7 @@ class DocumentsMixin(ServiceBase):
                   media_type: str | None = None, origin: str = "attached", expected_version: int | None = None) -> int:
         """``attach`` within a transaction already open (a letter kept with its own event)."""
         name = check_name(name)
-        check_size(len(content))
+        check_size(len(content), name)
         if origin not in ORIGINS:
             raise RuleError("a document's origin is one of " + ", ".join(ORIGINS))
         found = sniff(name, content)
@@ -132,7 +132,7 @@ class DocumentsMixin(ServiceBase):
         """A new case from an email (``.eml`` or ``.msg``), the email attached to it; its reference. The case's
         facts are the email's (``Mail.case_values``), then ``overrides``."""
         name = check_name(name)
-        check_size(len(content))
+        check_size(len(content), name)
         mail = read_mail(name, content)
         if mail is None:
             raise RuleError(f"{name} is not an email that can be read (.eml or Outlook .msg): attach it to a case "
@@ -140,10 +140,9 @@ class DocumentsMixin(ServiceBase):
         values = mail.case_values(self.today()) | {k: v for k, v in overrides.items() if v is not None}
         reference = cast("IntakeMixin", self).log(kind, **values)  # CaseService is both
         self.attach(reference, name, content)
-        sent = mail.received(self.today())
-        if sent != values["received"] and "received" not in overrides:  # said, never changed quietly
-            dated = f"the email is dated {sent:%d/%m/%Y}: logged as received {values['received']:%d/%m/%Y}"
-            reference.warning = "; ".join(w for w in (reference.warning, dated) if w)
+        given = {k for k, v in overrides.items() if v is not None}  # what the email lacks is said, never quietly
+        warnings = [*filter(None, [reference.warning]), *mail.warnings(self.today(), given)]
+        reference.warning = "\n".join(warnings) or None  # a line each
         return reference
 
     def document(self, document_id: int, reference: str | None = None) -> tuple[Document, bytes]:
