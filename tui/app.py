@@ -36,6 +36,7 @@ from tui.footer import Footer
 from tui.form_flow import FormFlow
 from tui.messages import (
     CaseOpened,
+    CaseReadAhead,
     CaseWarmed,
     DatabaseFailed,
     DatabaseOpened,
@@ -104,6 +105,7 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
         self.form: FormScreen | None = None
         self.pending: Callable[[], None] | None = None  # a key pressed while the store was opening
         self.tidy = Tidy()
+        self.ahead: CaseReadAhead | None = None  # the case under the caseload's resting cursor, read ahead
         if config.keys:
             self.set_keymap(config.keys)
 
@@ -153,11 +155,33 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
         store.warm_figures(self.reports_year())  # `y` then paints in ~0.2-0.3 s, not 1.8-2.3 s (Data.figures)
 
     @work(thread=True, exclusive=True, group="case")
-    def _open_case(self, store: Data, reference: str) -> None:
+    def _open_case(self, store: Data, reference: str, ahead: CaseReadAhead | None) -> None:
+        """The case read, or the one read ahead if nothing at all has been written since it was."""
         try:
-            self.post_message(CaseOpened(store.case(reference)))
+            if ahead is not None and ahead.detail.reference == reference and store.unchanged_since(ahead.version):
+                self.post_message(CaseOpened(ahead.detail))
+            else:
+                self.post_message(CaseOpened(store.case(reference)))
         except Refused as exc:
             self.post_message(LoadFailed(str(exc)))
+
+    @work(thread=True, exclusive=True, group="ahead")
+    def _read_ahead(self, store: Data, reference: str) -> None:
+        try:
+            ahead = store.case_ahead(reference)
+        except Refused:
+            return  # gone meanwhile: Enter says so
+        if ahead is not None:
+            self.post_message(CaseReadAhead(*ahead))
+
+    def read_ahead(self, reference: str) -> None:
+        """Read the case under the caseload's cursor, resting there, before Enter asks for it: Enter then shows
+        it without a read (a case with 200 notes and 50 documents: 8-15 ms of its read)."""
+        if self.data is not None:
+            self._read_ahead(self.data, reference)
+
+    def on_case_read_ahead(self, message: CaseReadAhead) -> None:
+        self.ahead = message
 
     @work(thread=True, group="export")
     def export_figures(self, folder: Path, now: Figures, before: Figures) -> None:
@@ -268,7 +292,7 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
     def open_case(self, reference: str) -> None:
         """Read the case, then show it on a screen of its own."""
         if self.data is not None:
-            self._open_case(self.data, reference)
+            self._open_case(self.data, reference, self.ahead)
 
     def on_case_opened(self, message: CaseOpened) -> None:
         self.push_screen(self._case_screen(message.detail))

@@ -17,6 +17,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.events import Key
+from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = data.PAGE_SIZE
 PREFETCH = 100  # rows left below the cursor when the next page is asked for: a few screenfuls
+AHEAD_AFTER = 0.06  # seconds the cursor rests on a row before its case is read ahead (a key held repeats faster)
 HEADER_SORTS = {"Due": "due", "Received": "received", "Reference": "reference", "Complainant": "complainant"}
 LEGEND = " · ‼ over ! ≤2d ‖ paused · P persistent R repeat C child A advocate"
 
@@ -61,6 +63,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         self.exhausted = False  # the last row of the view is loaded
         self.searching: Worker[None] | None = None  # a search's first page being read
         self.search_waiting = False  # typed while it was read: read the text as it is once it is back
+        self._resting: Timer | None = None  # till the cursor's case is read ahead (``_rest``)
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the database…", id="status")
@@ -181,6 +184,8 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         what is asked now. A demo database chosen instead: the page on screen was the empty one's."""
         if demo or not (self.quick_reading or self.shown_generation == self.generation):
             self.reload()
+        else:
+            self._rest()  # the quick page's cursor: its case read ahead, now there is a store to read it
 
     def refresh_in_place(self, created: str | None = None) -> None:
         """After an edit: read the rows shown (the window) again; the table changes only where they differ.
@@ -262,6 +267,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         from a shorter text's page while SQL reads the whole of it; ``remember``: keep them for the filter."""
         table = self.table
         table.show(rows, reset=True)
+        self._rest()
         self.shown_generation = generation
         if remember and not partial:
             self.filter_results[self.query_state.text.strip()] = rows
@@ -321,9 +327,23 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
 
     # -- the table --------------------------------------------------------------------------------
 
+    def _rest(self) -> None:
+        """The cursor moved, or the rows under it changed: once it rests there ``AHEAD_AFTER`` s, its case is read
+        ahead of Enter (``ComplaintsApp.read_ahead``); keys held down read nothing."""
+        if self._resting is not None:
+            self._resting.stop()
+        self._resting = self.set_timer(AHEAD_AFTER, self._rested)
+
+    def _rested(self) -> None:
+        self._resting = None
+        reference = self.table.current_reference
+        if reference and self.app.screen is self.screen:
+            self.app.read_ahead(reference)
+
     def on_caseload_table_highlighted(self, event: CaseloadTable.Highlighted) -> None:
         """Near the end of what is loaded: fetch the next page while the officer reads this one; near the
         top of a window that has left the first rows behind, the page above."""
+        self._rest()
         store, table = self.app.data, self.table
         if self.loading or store is None:
             return

@@ -306,6 +306,16 @@ class Data:
         except RuleError as exc:
             raise Refused(str(exc)) from exc
 
+    def case_ahead(self, reference: str) -> tuple[CaseDetail, tuple[int, int]] | None:
+        """The case read ahead of Enter, with the database's version taken before it was read (so the case is at
+        least that new); None where there is no cheap version (PostgreSQL): there a case is read on Enter."""
+        version = self._version()
+        return None if version is None else (self.case(reference), version)
+
+    def unchanged_since(self, version: tuple[int, int]) -> bool:
+        """Whether nothing has been written to the database, by anyone, since ``version`` was taken."""
+        return self._version() == version
+
     def person(self, reference: str) -> PersonDetail:
         from store.views.person import person_of_case
 

@@ -80,6 +80,15 @@ class CaseOpened(Message):
         self.detail = detail
 
 
+class CaseReadAhead(Message):
+    """The case under the resting cursor, read before Enter asks for it, with the database's version as it was
+    read (``Data.case_ahead``)."""
+
+    def __init__(self, detail: CaseDetail, version: tuple[int, int]) -> None:
+        super().__init__()
+        self.detail, self.version = detail, version
+
+
 class CaseWarmed(Message):
     """A case read while the app warms up: the case screen is built on it, not shown."""
 
