@@ -12,9 +12,12 @@ if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
 
 
 class DatabaseOpened(Message):
-    def __init__(self, data: Data, cases: int, demo: bool) -> None:
+    """The store is open. ``demo``: the demo was chosen from the first run's offer (the page on screen was the
+    empty database's); ``invented``: the database is the demo's invented cases, however it was opened (its title)."""
+
+    def __init__(self, data: Data, cases: int, demo: bool, invented: bool = False) -> None:
         super().__init__()
-        self.data, self.cases, self.demo = data, cases, demo
+        self.data, self.cases, self.demo, self.invented = data, cases, demo, invented
 
 
 class DatabaseFailed(Message):
