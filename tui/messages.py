@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
+    from datetime import date
+
     from domain.figures import Figures
     from tui.data import CaseDetail, CaseloadRow, CouncilLists, Dashboard, Data, PersonDetail
 
@@ -185,6 +187,16 @@ class ListsLoaded(Message):
     def __init__(self, lists: CouncilLists) -> None:
         super().__init__()
         self.lists = lists
+
+
+class FormChecked(Message):
+    """The form of ``action_id`` may open on ``reference`` (``said`` is None), or has nothing to choose there and
+    ``said`` says why (``Action.empty``); ``due`` and ``version``: as they were when its key was pressed."""
+
+    def __init__(self, action_id: str, reference: str | None, said: str | None, due: date | None,
+                 version: int | None) -> None:
+        super().__init__()
+        self.action_id, self.reference, self.said, self.due, self.version = action_id, reference, said, due, version
 
 
 class FormPrepared(Message):

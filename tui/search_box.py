@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from textual.events import Key
+from textual.widget import Widget
 from textual.widgets import Input
 
 
-def is_search_key(input_: Input, key: str) -> bool:
-    """Whether ``key`` is the app's search key on the screen (``/`` unless the officer's settings moved it)."""
-    active = input_.screen.active_bindings.get(key)
+def is_search_key(widget: Widget, key: str) -> bool:
+    """Whether ``key`` is the app's search key on ``widget``'s screen (``/`` unless the settings moved it)."""
+    active = widget.screen.active_bindings.get(key)
     return active is not None and active.binding.action == "filter" and active.enabled
 
 
