@@ -516,3 +516,73 @@ async def test_D_refuses_an_entry_with_more_typed_after_it(tui_db):
         assert isinstance(app.screen, FormScreen)
         assert "not an entry of the list" in str(form.query_one("#error-number").render())
         assert app.screen is form
+
+
+async def test_D_on_a_case_without_open_learning_actions_says_so_and_opens_no_form(tui_db, config):
+    """The tryout: D on a case with no learning actions (or none open) opened an empty form. It says so instead,
+    from the case screen and from the caseload; with an open action the form opens as before."""
+    from store.db.database import open_database
+    from tests.tui_helpers import settle
+    from tui.case_screen import CaseScreen
+    from tui.caseload import CaseloadTable
+    from tui.form import FormScreen
+
+    path, first, second = tui_db
+    app = app_for(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(second)
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("D")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.form is None
+        assert [n.message for n in app._notifications][-1] == (
+            f"{second} has no open learning actions to mark done (l adds one)")
+        await pilot.press("escape")
+        app.open_case(first)
+        await settle(app, pilot)
+        await pilot.press("D")  # an open action: the form, with it to choose
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen) and app.screen.action.id == "action_done"
+        await pilot.press("escape", "escape")
+        await settle(app, pilot)
+        db = open_database(path, config)
+        svc = CaseService(db, config, today=TODAY)
+        svc.complete_action(1, "Duty team trained", reference=first)  # the case's one action (tui_db)
+        db.close()
+        table = app.query_one(CaseloadTable)
+        table.move_cursor(row=next(i for i in range(table.row_count) if str(table.get_row_at(i)[1]) == first))
+        await pilot.press("D")  # from the caseload: its only action is done now
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FormScreen)
+        assert [n.message for n in app._notifications][-1] == (
+            f"{first} has no open learning actions to mark done (l adds one)")
+
+
+async def test_a_form_whose_list_would_be_empty_says_why_instead(tmp_path, config):
+    """Like D: a letter (L) for a case no letter fits, an independent person (i) with nobody in the pool and a
+    reassignment (g) with no officer on the list each say why in a notice, and open no form."""
+    from store.db.database import open_database
+    from tests.tui_helpers import settle
+    from tui.case_screen import CaseScreen
+
+    path = tmp_path / "e.db"
+    db = open_database(path, config)
+    ref = CaseService(db, config, today=TODAY).log("compliment", D(2026, 11, 2), complainant="Alex Example")
+    db.close()
+    app = app_for(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(ref)
+        await settle(app, pilot)
+        said = []
+        for key in ("L", "i", "g"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert isinstance(app.screen, CaseScreen) and app.form is None, key
+            said.append([n.message for n in app._notifications][-1])
+        assert said == [
+            f"No letter fits {ref} as it is now: one can be produced once the case reaches its step",
+            "No one is in the pool of independent people yet: add them first (ctrl+p, Add an independent person)",
+            "No officers are on the list yet: add one first (ctrl+p, Add an officer)"]

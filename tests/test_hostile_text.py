@@ -339,6 +339,8 @@ async def test_the_tui_draws_stored_text_harmlessly_and_never_reads_it_as_markup
 
 async def test_markup_typed_in_the_filter_is_text(legacy_db):
     """'[/' typed in the filter closed the app (MarkupError drawing the status line)."""
+    from textual import events
+
     from store.db.location import resolve_url
     from tests.tui_helpers import settle
     from tui.app import create_app
@@ -346,7 +348,8 @@ async def test_markup_typed_in_the_filter_is_text(legacy_db):
     app = create_app(resolve_url(legacy_db), config=Config(user="tester"), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("slash", "[", "/")
+        await pilot.press("slash", "[")
+        app.query_one("#filter").post_message(events.Paste("/"))  # pasted: "/" pressed there is the search key's
         await settle(app, pilot)
         assert "matching “[/”" in str(app.query_one("#status").render())
         await pilot.press("escape", "q")

@@ -333,3 +333,26 @@ async def test_enter_in_a_picker_takes_what_is_typed_and_moves_on_never_saves(li
         await settle(app, pilot)
         assert not isinstance(app.screen, FormScreen), form.query_one("#form-error").render()
     assert sqlite3.connect(lists_db).execute('SELECT count(*) FROM "case"').fetchone()[0] == 1
+
+
+async def test_a_dropdown_closes_when_the_terminal_is_resized_and_down_opens_it_under_its_field(lists_db):
+    """The tryout: a team's dropdown stayed where it was drawn after the terminal was resized, away from its field
+    (the form's columns move). It closes on a resize; ↓ opens it again, under the field where it is now."""
+    app = create_app(resolve_url(lists_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_log(app, pilot)
+        team = form.query_one("#field-team", Input)
+        team.focus()
+        await pilot.press("f")
+        picker = form.query_one("#picker-team", Picker)
+        assert picker.display and shown_options(form, "team")[0] == "Family Support"
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        assert not picker.display and team.has_focus and team.value == "f"
+        await pilot.press("down")
+        await settle(app, pilot)
+        x, _ = team.cursor_screen_offset  # under the field (the form may scroll a line to make room)
+        assert picker.display and picker.region.x == x - 1 and team.region.y < picker.region.y <= team.region.bottom
+        await pilot.resize_terminal(120, 40)  # back again
+        await settle(app, pilot)
+        assert not picker.display

@@ -418,6 +418,39 @@ async def test_keys_typed_straight_after_slash_are_the_searchs_never_the_caseloa
         assert app.query_one("#filter").value == "nquill" and app.focused is app.query_one("#filter")
 
 
+async def test_slash_in_the_search_box_is_never_searched_for_it_selects_what_is_typed(tmp_path):
+    """The tryout: a second "/" was typed into the box and searched for. Pressed while the box is empty it does
+    nothing (a double press, even queued with the first); pressed over a search it selects the text, so the next
+    key typed replaces it, as a browser's find bar does."""
+    from textual import events
+    from textual.widgets import Input
+
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    _cases(db)
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        box = app.query_one("#filter", Input)
+        await pilot.press("slash", "slash", *"quill")
+        await settle(app, pilot)
+        assert box.value == "quill" and app.focused is box
+        table = app.query_one(CaseloadTable)
+        assert table.row_count == 2
+        await pilot.press("slash")
+        assert box.value == "quill" and box.selected_text == "quill"
+        await pilot.press(*"zzz")  # replaces it: a search of its own
+        await settle(app, pilot)
+        assert box.value == "zzz" and table.row_count == 0
+        await pilot.press("escape")
+        await settle(app, pilot)
+        for key in ("slash", "slash", "q", "u", "i", "l", "l", "slash", "z"):  # all queued before any is handled
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await settle(app, pilot)
+        assert box.value == "z" and app.focused is box
+
+
 async def test_a_view_key_ends_the_search_and_down_goes_to_the_cases_found(tmp_path):
     """The tryout: after a search, pressing a view's key showed the view under a box still holding the old text;
     down in the box typed nothing and went nowhere. The status line says a search is a search, not the view."""

@@ -75,6 +75,19 @@ async def test_first_run_offers_a_demo_and_keeps_it_apart(tmp_path):
         assert again.query_one(CaseloadTable).row_count > 0  # it stayed blank until r was pressed
 
 
+async def test_the_demo_opened_by_its_path_is_titled_demo_and_a_real_database_is_not(demo_db, tmp_path):
+    """The tryout: `complaints --db demo.db` dropped the DEMO title shown when the app made the demo itself. The
+    title follows the database (the demo builder's mark), not how it was opened."""
+    app = create_app(resolve_url(demo_db), config=Config(user="tester"), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.title == "complaints — DEMO"
+    real = create_app(resolve_url(tmp_path / "real.db"), config=Config(user="tester"), today=TODAY)
+    async with real.run_test(size=(120, 40)) as pilot:
+        await settle(real, pilot)
+        assert real.title == "complaints"
+
+
 async def test_declining_the_demo_shows_an_empty_caseload(tmp_path):
     app = create_app(resolve_url(tmp_path / "real.db"), config=Config(user="tester"), today=TODAY,
                      offer_demo=True, demo_path=str(tmp_path / "demo.db"))

@@ -73,7 +73,7 @@ async def test_e_opens_the_case_prefilled_and_a_changed_team_is_saved_and_shown(
         await pilot.press("E")
         await settle(app, pilot)
         assert isinstance(app.screen, FormScreen)
-        assert field(app, "team").value == "CIN North" and field(app, "kind").value == "statutory"
+        assert field(app, "team").value == "CIN North" and field(app, "kind").value == "Statutory"
         assert field(app, "themes").value == "Delays" and field(app, "officer").value == "Sam Officer"
         assert field(app, "complainant").value.startswith("Person ")
         field(app, "team").value = "cin south"
@@ -154,3 +154,37 @@ async def test_my_cases_tells_a_newcomer_how_and_the_settings_link_their_login(s
         await settle(app, pilot)
         assert app.query_one(CaseloadTable).row_count >= 3
         assert "no officer has your login" not in str(app.query_one("#status", Static).render())
+
+
+async def test_e_shows_each_vocabulary_value_by_the_label_the_new_case_form_offers(tmp_path):
+    """The tryout: E showed the kind as "statutory" where n offers "Statutory". Every choice of the edit form (kind,
+    group, child status, advocate, preferred contact) starts as its picker spells it, and saves back unchanged."""
+    from tui.picker import Picker
+
+    path = tmp_path / "v.db"
+    db = open_database(path, CONFIG)
+    svc = CaseService(db, CONFIG, today=TODAY)
+    ref = svc.log("statutory", date(2026, 11, 2), complainant="Pat Example", group="parent", child_name="Sam",
+                  child_status="cin", advocate="nyas")
+    svc.edit_fields(ref, {"preferred_contact": "text"})
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("E")
+        await settle(app, pilot)
+        edits = [e for e in app.screen_stack[-2].detail.events if e[2] == "edited"]
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        shown = {name: field(app, name).value for name in ("kind", "group", "child_status", "advocate",
+                                                           "preferred_contact")}
+        assert shown == {"kind": "Statutory", "group": "Parent or step-parent", "child_status": "Child in need",
+                         "advocate": "NYAS", "preferred_contact": "Text message"}
+        for name, value in shown.items():  # the very entry its picker offers
+            assert value in form.query_one(f"#picker-{name}", Picker).labels
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen), form.query_one("#form-error").render()
+        assert [e for e in app.screen.detail.events if e[2] == "edited"] == edits  # nothing changed: none recorded

@@ -604,6 +604,12 @@ async def test_every_form_refuses_bad_input_beside_the_field_and_saves_nothing(d
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
+        if action.id == "action_done":  # on a case with an open learning action: else a notice says it has none
+            (reference,) = sqlite3.connect(demo_db).execute(
+                'SELECT c.reference FROM learning_action a JOIN "case" c ON c.id = a.case_id WHERE a.done IS NULL '
+                "ORDER BY a.id LIMIT 1").fetchone()
+            app.open_case(reference)
+            await settle(app, pilot)
         app.action_form(action.id)
         await settle(app, pilot)
         form = app.screen

@@ -149,6 +149,9 @@ class Action:
     #: ``(field, call)``: the choices of ``field`` that fit the case as it is (the letters its state allows),
     #: read from the store when the form opens: only they are offered, and any other is refused as you type.
     fitting: tuple[str, Callable[[CaseService, str | None], tuple[str, ...]]] | None = None
+    #: Why the form would have nothing to choose for the case (no open learning action, no letter that fits, nobody
+    #: in the pool), or None: read from the store before the form opens; said in a notice, and no form opens.
+    empty: Callable[[Data, str | None], str | None] | None = None
 
 
 def on(values: dict[str, Any]) -> date | None:

@@ -39,7 +39,7 @@ from tui import (
 from tui.action_kit import ON, Action, Field, add_chosen, done, none, on, simple, then, values
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
-    from tui.data import CaseService
+    from tui.data import CaseService, Data
 
 LISTS = ("theme", "team", "service_area", "officer", "independent_person")  # the council's lists
 
@@ -94,6 +94,13 @@ def _flag(svc: CaseService, ref: str | None, v: dict[str, Any], _: int | None) -
     review = svc.flag_persistent(ref or "", contact=v["contact"], arrangements=v["arrangements"],
                                  start=v["start"], review=v["review"])
     return f"{ref}: complainant under the persistent-complaints procedure; review {review:%d/%m/%Y}"
+
+
+def _nobody_in_pool(data: Data, _: str | None) -> str | None:
+    """Why i has nothing to offer: no one is in the pool of independent people (the form takes only them)."""
+    if data.picker_lists()["independent_person"][1]:
+        return None
+    return "No one is in the pool of independent people yet: add them first (ctrl+p, Add an independent person)"
 
 
 LIFECYCLE: tuple[Action, ...] = (
@@ -164,7 +171,7 @@ LIFECYCLE: tuple[Action, ...] = (
         Field("role", "Role", "choice", True, values(IndependentRole)), ON),
         lambda s, r, v, n: then(r, "assigned", lambda: s.assign(r or "", v["person"], v["role"], on(v),
                                                                  expected_version=n)),
-        key="i", tooltip="Investigating Officer, Independent Person, panel chair or panellist"),
+        key="i", empty=_nobody_in_pool, tooltip="Investigating Officer, Independent Person, panel chair or panellist"),
     Action("pool", "Add an independent person to the pool", (
         Field("name", "Name", required=True), Field("roles", "Roles", "list", True, values(IndependentRole)),
         Field("organisation", "Organisation")),

@@ -14,7 +14,7 @@ from domain.vocab import Advocate, ChildStatus, ComplainantGroup, Kind, Preferre
 from tui.action_kit import Action, Field, values
 
 if TYPE_CHECKING:
-    from tui.data import CaseDetail, CaseService
+    from tui.data import CaseDetail, CaseService, Data
 
 #: How the one-line form shows the lines of an address. The council's lists are chosen from (an edit adds no new
 #: name: a new team or theme is added in Settings, or by "+ Add" when logging a case).
@@ -72,12 +72,19 @@ def _reassign(svc: CaseService, ref: str | None, v: dict[str, Any], version: int
     return f"{moved} of {len(references)} marked cases reassigned to {v['officer']}"
 
 
+def _no_officers(data: Data, _: str | None) -> str | None:
+    """Why g has nothing to offer: no officer is on the council's list (the form takes only them)."""
+    if data.picker_lists()["officer"][1]:
+        return None
+    return "No officers are on the list yet: add one first (ctrl+p, Add an officer)"
+
+
 ACTIONS: tuple[Action, ...] = (
     Action("edit", "Edit the case", (*EDIT_FIELDS, Field("reason", "Reason for the change", limit=limits.TEXT)),
            _edit, key="E", prefill=current,
            tooltip="Put right what was recorded: the complainant's details, child, team, themes, officer, kind"),
     Action("reassign", "Reassign", (Field("officer", "To officer", required=True, limit=limits.LIST_NAME,
                                           pick="officer"),),
-           _reassign, key="g", many=True,
+           _reassign, key="g", many=True, empty=_no_officers,
            tooltip="Give the case (or every marked case: space marks) to another officer"),
 )

@@ -9,7 +9,7 @@ from domain.vocab import PersistentOutcome
 from tui.action_kit import ON, Action, Field, on, values
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
-    from tui.data import CaseService
+    from tui.data import CaseService, Data
 
 #: A learning action's number as its case's Learning tab shows it (the row's id: any size of database).
 ACTION_NUMBER = 10**15
@@ -29,12 +29,19 @@ def _review(svc: CaseService, ref: str | None, v: dict[str, Any], version: int |
     return f"{ref}: the persistent-complaints procedure {said}; next review {after:%d/%m/%Y}"
 
 
+def _none_open(data: Data, ref: str | None) -> str | None:
+    """Why D has nothing to offer: the case has no learning action still to do."""
+    if data.choices("learning_action", ref):
+        return None
+    return f"{ref} has no open learning actions to mark done (l adds one)"
+
+
 ACTIONS: tuple[Action, ...] = (
     Action("action_done", "Learning action done", (
         Field("number", "Learning action", "int", True, most=ACTION_NUMBER, pick="learning_action",
               placeholder="type to choose, ↓ for the case's open actions"),
         Field("note", "What was done", required=True, placeholder="You said, we did", limit=limits.TEXT), ON),
-        _done, key="D", tooltip="Mark a learning action done, with what was done"),
+        _done, key="D", empty=_none_open, tooltip="Mark a learning action done, with what was done"),
     Action("persistent_review", "Review the persistent procedure", (
         Field("outcome", "Outcome", "choice", True, values(PersistentOutcome)),
         Field("next_review", "Next review (blank: six months)", "date"),

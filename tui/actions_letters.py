@@ -14,7 +14,7 @@ from domain.vocab import Outcome
 from tui.action_kit import Action, Field, values
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
-    from tui.data import CaseService
+    from tui.data import CaseService, Data
 
 #: The letters as the form's choices (a choice is typed with "_" for "-").
 CHOICES = tuple(letter.name.replace("-", "_") for letter in LETTERS)
@@ -31,6 +31,13 @@ def _preview(svc: CaseService, ref: str | None) -> str:
     return (f"Letters that fit: {', '.join(name.replace('-', '_') for name in fitting)}\n"
             f"The {first.replace('-', ' ')} letter, as it would be today:\n\n"
             + "\n".join(lines[:PREVIEW_LINES]) + more)
+
+
+def _none_fits(data: Data, ref: str | None) -> str | None:
+    """Why L has nothing to offer: no letter fits the case's state."""
+    if data.fitting(ACTIONS[0], ref):
+        return None
+    return f"No letter fits {ref} as it is now: one can be produced once the case reaches its step"
 
 
 def _fitting(svc: CaseService, ref: str | None) -> tuple[str, ...]:
@@ -60,6 +67,6 @@ ACTIONS: tuple[Action, ...] = (
         Field("record", "Also record the step today (acknowledged / responded)", "choice", choices=("yes", "no"),
               placeholder="no | yes"),
         Field("outcome", "Outcome, if recording a response", "choice", choices=values(Outcome))),
-        _produce, key="L", preview=_preview, fitting=("letter", _fitting),
+        _produce, key="L", preview=_preview, fitting=("letter", _fitting), empty=_none_fits,
         tooltip="A letter or email from the council's templates, filled in from the case, kept in its file"),
 )

@@ -139,7 +139,7 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
         import tui.case_screen
         import tui.form
         import tui.settings_screen  # noqa: F401 - the screens the first keys open, before the collector's freeze
-        self.post_message(DatabaseOpened(store, store.count(), demo))
+        self.post_message(DatabaseOpened(store, store.count(), demo, store.is_demo()))
 
     @work(thread=True, exclusive=True, group="warm")
     def _warm(self, store: Data) -> None:
@@ -262,7 +262,7 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
         if store.identity is not None:  # a team server says who you are and what you may do
             self.caseload.query_state.user = store.identity.user
             self.sub_title = f"as of {self.today:%a %d %b %Y} · {store.identity.user} ({store.identity.role.value})"
-        self.title = "complaints — DEMO" if message.demo else "complaints"
+        self.title = "complaints — DEMO" if message.invented else "complaints"  # the database's mark, not the way in
         if message.cases == 0 and self.offer_demo:
             where = store.where()
             self.caseload.say(f"{message.cases:,} cases in {where}")

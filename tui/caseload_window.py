@@ -33,6 +33,7 @@ from tui.messages import (
     QuickPageUnavailable,
     WindowReread,
 )
+from tui.search_box import SearchBox, is_search_key
 from tui.text import plain
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Opening the database…", id="status")
-        yield Input(placeholder="Search: anything a case holds, notes and emails too (esc to clear)", id="filter")
+        yield SearchBox(placeholder="Search: anything a case holds, notes and emails too (esc to clear)", id="filter")
         yield CaseloadTable(id="caseload")
 
     def on_mount(self) -> None:
@@ -409,7 +410,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             self.table.focus()
 
     def on_key(self, event: Key) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.query_one("#filter", SearchBox)
         if event.key == "escape" and self.app.focused is box:
             box.value = ""
             box.display = False
@@ -427,12 +428,15 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
             event.prevent_default()
         elif self.app.focused is box and event.is_printable and event.character and event.control is not box:
             # Typed straight after "/", before the search box had the keyboard: queued for the table then, the
-            # key is the search's (and never one of the caseload's keys: "/n" opened the new representation form).
-            box.insert_text_at_cursor(event.character)
+            # key is the search's (and never one of the caseload's keys: "/n" opened the new representation form);
+            # "/" again is the box's own (``SearchBox``): nothing while it is empty, else its text selected.
+            if self._opens_search(event.key):
+                box.again()
+            else:
+                box.type_in(event.character)
             event.stop()
             event.prevent_default()
 
     def _opens_search(self, key: str) -> bool:
         """Whether ``key`` is the app's search key (``/`` unless the officer's settings moved it)."""
-        active = self.screen.active_bindings.get(key)
-        return active is not None and active.binding.action == "filter" and active.enabled
+        return is_search_key(self.table, key)

@@ -24,6 +24,7 @@ from store.views.caseload import (
     CaseloadRow,
     caseload_page,
     count_cases,
+    is_demo,
     warm_open_work,
 )
 from store.views.dashboard import BY_STAGE, FIGURE_BY_ID, PER_PERSON, Dashboard, behind
@@ -194,6 +195,11 @@ class Data:
     def count(self) -> int:
         with self.db.dbapi() as connection:
             return count_cases(connection)
+
+    def is_demo(self) -> bool:
+        """Whether this database is the demo's invented cases (the demo builder marks it), however it was opened."""
+        with self.db.dbapi() as connection:
+            return is_demo(connection, self.db.placeholder)
 
     def warm(self) -> CaseDetail | None:
         """Read what the first keystrokes would otherwise wait for: the pages of open work a filter reads, and

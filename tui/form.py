@@ -43,6 +43,17 @@ def _shown(choice: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _initial(field: Field, text: str) -> str:
+    """A field's text to start with (an edit's, an email's): a choice given as its stored value ("statutory",
+    "parent") shown as its picker offers it ("Statutory", "Parent or step-parent"), the one label on every form."""
+    if not field.choices:
+        return text
+    if field.kind == "list":
+        items = [t.strip() for t in text.split(";") if t.strip()]
+        return "; ".join(_shown(t) if t in field.choices else t for t in items)
+    return _shown(text) if text in field.choices else text
+
+
 class ListsRead(Message):
     """The council's lists (``Data.picker_lists``) and the live stage's issues, read for an open form."""
 
@@ -121,7 +132,7 @@ class FormScreen(ChoicesMixin, LookupMixin, NeverClosesTheApp, ModalScreen[dict[
             yield Label("", id=f"error-{field.name}", classes="form-field-error form-wide-error")
             return
         value = self.today.strftime("%d/%m/%Y") if field.default_today else ""
-        value = self.initial.get(field.name, value)
+        value = _initial(field, self.initial[field.name]) if field.name in self.initial else value
         placeholder = field.placeholder or {"date": "dd/mm/yyyy", "money": "£0.00"}.get(field.kind, "")
         if (field.choices or field.pick) and not placeholder:
             placeholder = "type to choose, ↓ for all" + ("; several" if field.kind == "list" else "")

@@ -15,7 +15,7 @@ from domain.harmless import shown
 from domain.vocab import Role
 from tui.actions import ACTION_BY_ID, Action
 from tui.data import Data, Refused
-from tui.messages import ActionDone, ActionRan, ActionRefused, FormFilled, FormPrepared, LoadFailed
+from tui.messages import ActionDone, ActionRan, ActionRefused, FormChecked, FormFilled, FormPrepared, LoadFailed
 
 if TYPE_CHECKING:
     from tui.case_screen import CaseScreen
@@ -45,6 +45,25 @@ class FormFlow(App[None]):
             self.post_message(FormFilled(action_id, store.case(reference)))
         except Refused as exc:
             self.post_message(LoadFailed(str(exc)))
+
+    @work(thread=True, exclusive=True, group="form-check")
+    def _check_form(self, store: Data, action: Action, reference: str | None, due: date | None,
+                    version: int | None) -> None:
+        """Whether the case has anything for the form to offer (``Action.empty``), before it opens."""
+        assert action.empty is not None
+        try:
+            said = action.empty(store, reference)
+        except Refused as exc:
+            self.post_message(LoadFailed(str(exc)))
+            return
+        self.post_message(FormChecked(action.id, reference, said, due, version))
+
+    def on_form_checked(self, message: FormChecked) -> None:
+        """The form opens, or the notice says why there is nothing to choose in it (no empty form is shown)."""
+        if message.said is not None:
+            self.notify(shown(message.said), severity="warning", timeout=6, markup=False)  # it can name stored text
+        elif self.form is None:
+            self.open_form(ACTION_BY_ID[message.action_id], message.reference, message.due, version=message.version)
 
     @work(thread=True, exclusive=True, group="action")
     def _perform(self, store: Data, action: Action, reference: str | None, values: dict[str, Any],
@@ -147,6 +166,9 @@ class FormFlow(App[None]):
             reference = " ".join(self.caseload.table.marked)  # every marked case, in the order marked
         if action.prefill is not None and reference is not None and case is None:
             self._fill_form(self.data, action.id, reference)  # read the case first: the form shows it as it is
+        elif action.empty is not None:  # the form opens once the store says it has something to choose
+            self._check_form(self.data, action, reference, self.current_due() if action.warn else None,
+                             case.detail.version if case is not None else None)
         else:
             initial = action.prefill(case.detail) if action.prefill and case else None
             self.open_form(action, reference, self.current_due() if action.warn else None, initial=initial,

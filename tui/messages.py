@@ -7,14 +7,19 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # the database layer loads in workers, after the first paint
+    from datetime import date
+
     from domain.figures import Figures
     from tui.data import CaseDetail, CaseloadRow, CouncilLists, Dashboard, Data, PersonDetail
 
 
 class DatabaseOpened(Message):
-    def __init__(self, data: Data, cases: int, demo: bool) -> None:
+    """The store is open. ``demo``: the demo was chosen from the first run's offer (the page on screen was the
+    empty database's); ``invented``: the database is the demo's invented cases, however it was opened (its title)."""
+
+    def __init__(self, data: Data, cases: int, demo: bool, invented: bool = False) -> None:
         super().__init__()
-        self.data, self.cases, self.demo = data, cases, demo
+        self.data, self.cases, self.demo, self.invented = data, cases, demo, invented
 
 
 class DatabaseFailed(Message):
@@ -191,6 +196,16 @@ class ListsLoaded(Message):
     def __init__(self, lists: CouncilLists) -> None:
         super().__init__()
         self.lists = lists
+
+
+class FormChecked(Message):
+    """The form of ``action_id`` may open on ``reference`` (``said`` is None), or has nothing to choose there and
+    ``said`` says why (``Action.empty``); ``due`` and ``version``: as they were when its key was pressed."""
+
+    def __init__(self, action_id: str, reference: str | None, said: str | None, due: date | None,
+                 version: int | None) -> None:
+        super().__init__()
+        self.action_id, self.reference, self.said, self.due, self.version = action_id, reference, said, due, version
 
 
 class FormPrepared(Message):

@@ -56,6 +56,18 @@ class Picker(AutoComplete):
         self._adding: dict[str, str] = {}  # an "Add ..." entry's words -> the name it adds
         self.searched = searched  # the store chose the entries for what is typed (other cases): shown as they come
 
+    def on_mount(self) -> None:
+        """(Textual runs the library's own ``on_mount`` too.) A terminal resized moves the field under the list, which
+        floats at the screen offset it was given: the list closes; ↓ opens it again under the field."""
+        self._size_seen = self.app.size
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out)
+
+    def _laid_out(self, _: object = None) -> None:
+        size = self.app.size
+        if size != self._size_seen:
+            self._size_seen = size
+            self.action_hide()
+
     def offer(self, labels: Sequence[str]) -> None:
         """The entries, once read (a council's lists are read in a worker when the form opens)."""
         self.labels = [shown(label) for label in labels]

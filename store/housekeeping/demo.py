@@ -54,6 +54,7 @@ from store.db.models import (
 from store.lifecycle.base import name_key
 from store.lifecycle.references import Numbers, lock_for_bulk, prefix_of
 from store.register.bulk import BulkWriter, IndexesSetAside
+from store.views.caseload import DEMO_SETTING
 
 KINDS = {"statutory": 30, "corporate": 9, "concern": 24, "mp_enquiry": 8, "councillor_enquiry": 3,
          "compliment": 15, "comment": 2, "referred_elsewhere": 9}
@@ -153,7 +154,7 @@ def generate(db: Database, config: Config, *, cases: int = 3000, seed: int = 1, 
         numbers.finish()
         if aside is not None:
             aside.restore()
-        conn.execute(sa.insert(Setting), [{"key": "demo", "value": f"seed {seed}, {cases} cases"}])
+        conn.execute(sa.insert(Setting), [{"key": DEMO_SETTING, "value": f"seed {seed}, {cases} cases"}])
     db.checkpoint()  # the .db file alone holds it all
     return stats
 

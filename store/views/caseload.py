@@ -395,6 +395,17 @@ def _row(r: Any, today: date, calendar: WorkingCalendar, rules: RuleBook) -> Cas
                        left, state, case_id, (contacts or 0) > 1, provisional=provisional)
 
 
+#: The setting the demo builder writes ("seed 1, 5000 cases"): a database of invented cases says so whoever opens it.
+DEMO_SETTING = "demo"
+
+
+def is_demo(connection: Any, placeholder: str = "?") -> bool:
+    """Whether the demo builder made this database (its setting, ``DEMO_SETTING``): however it was opened."""
+    cursor = execute(connection.cursor(), "SELECT count(*) FROM setting WHERE key = :key", {"key": DEMO_SETTING},
+                     placeholder)
+    return bool(cursor.fetchone()[0])
+
+
 def count_cases(connection: Any) -> int:
     cursor = connection.cursor()
     cursor.execute('SELECT count(*) FROM "case"')
