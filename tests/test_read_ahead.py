@@ -10,8 +10,8 @@ from store.db.location import resolve_url
 from store.lifecycle.service import CaseService
 from tests.tui_helpers import settle
 from tui.app import create_app
-from tui.caseload import CaseloadTable
 from tui.case_screen import CaseScreen
+from tui.caseload import CaseloadTable
 from tui.data import Data
 
 TODAY = date(2026, 11, 22)
