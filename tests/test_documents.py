@@ -428,7 +428,7 @@ async def test_n_opens_the_new_case_form_filled_in_from_an_email_and_attaches_it
         assert isinstance(form, FormScreen) and form.action.id == "log", form.query_one("#form-error").render()
         filled = {name: form.query_one(f"#field-{name}", Input).value
                   for name in ("received", "channel", "complainant", "complainant_email", "summary")}
-        assert filled == {"received": "16/11/2026", "channel": "email", "complainant": "Ann Example",
+        assert filled == {"received": "16/11/2026", "channel": "Email", "complainant": "Ann Example",
                           "complainant_email": "ann@example.org", "summary": "Delay in my son's assessment"}
         form.query_one("#field-kind", Input).value = "corporate"
         await pilot.press("ctrl+s")

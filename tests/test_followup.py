@@ -1,7 +1,7 @@
 """Follow-up that gets chased: learning actions done ("you said, we did"), the persistent-complaints procedure
 reviewed, varied and ended, what is due in the digest and in view 0, and the warning when logging a new case."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlmodel import select
@@ -586,3 +586,50 @@ async def test_a_form_whose_list_would_be_empty_says_why_instead(tmp_path, confi
             f"No letter fits {ref} as it is now: one can be produced once the case reaches its step",
             "No one is in the pool of independent people yet: add them first (ctrl+p, Add an independent person)",
             "No officers are on the list yet: add one first (ctrl+p, Add an officer)"]
+
+
+async def test_edit_a_note_and_unlink_choose_from_the_case_own_notes_and_links_or_say_there_are_none(tmp_path,
+                                                                                                    config):
+    """T (edit a note) and "Unlink a case" on a case with no notes, no links: a notice, no form. With them, the
+    form's list holds the case's own notes (newest first) and the cases linked to it, never recent cases."""
+    from store.db.database import open_database
+    from tests.tui_helpers import settle
+    from tui.case_screen import CaseScreen
+    from tui.form import FormScreen
+
+    path = tmp_path / "n.db"
+    db = open_database(path, config)
+    svc = CaseService(db, config, today=TODAY)
+    ref = svc.log("statutory", D(2026, 11, 2), complainant="Alex Example")
+    other = svc.log("corporate", D(2026, 11, 3), complainant="Sam Example")
+    db.close()
+    app = app_for(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_case(ref)
+        await settle(app, pilot)
+        await pilot.press("T")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.form is None
+        assert [n.message for n in app._notifications][-1] == f"{ref} has no notes to edit (t adds one)"
+        app.action_form("unlink")  # as the palette runs it
+        await settle(app, pilot)
+        assert isinstance(app.screen, CaseScreen) and app.form is None
+        assert [n.message for n in app._notifications][-1] == f"{ref} is linked to no case (j links one)"
+
+        db = open_database(path, config)
+        svc = CaseService(db, config, today=TODAY)
+        svc.add_note(ref, "Rang about the visit", kind="phone", at=datetime(2026, 11, 18, 9, 0))
+        svc.add_note(ref, "Wrote back", kind="email", at=datetime(2026, 11, 19, 9, 0))
+        svc.link(ref, other, None)
+        db.close()
+        app.screen.reload()
+        await settle(app, pilot)
+        await pilot.press("T")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action.id == "note_edit"
+        assert app.data is not None
+        assert app.data.choices("note", ref) == ["2 · 19/11/2026, email: Wrote back",
+                                                 "1 · 18/11/2026, phone: Rang about the visit"]
+        assert app.data.choices("linked_case", ref) == [f"{other} · Sam Example, corporate, received 03/11/2026"]

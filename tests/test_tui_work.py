@@ -161,7 +161,7 @@ async def test_a_form_checks_as_you_type_and_keeps_the_stores_refusal(demo_db):
         form = app.screen
         assert isinstance(form, FormScreen) and form.action.id == "log"
         await pilot.press(*"complaint")
-        assert "one of statutory" in str(form.query_one("#error-kind").render())
+        assert "one of Statutory, Corporate" in str(form.query_one("#error-kind").render())
         form.query_one("#field-kind").value = "statutory"
         form.query_one("#field-received").value = "31/02/2026"
         await pilot.pause()
@@ -595,19 +595,37 @@ BAD = {"date": "31/02/2026", "money": "ten pounds", "int": "two", "choice": "may
        "issues": "", "findings": "maybe"}  # the statement's issue list, a finding per issue: widgets of their own
 
 
+def _something_to_choose(demo_db, action_id: str) -> str | None:  # type: ignore[no-untyped-def]
+    """A case with something for the form to choose (``Action.empty``): an open learning action, a note, a link
+    (the last two made here: the demo has none)."""
+    connection = sqlite3.connect(demo_db)
+    first, second = (r for (r,) in connection.execute('SELECT reference FROM "case" ORDER BY id LIMIT 2'))
+    if action_id == "action_done":
+        return str(connection.execute('SELECT c.reference FROM learning_action a JOIN "case" c ON c.id = a.case_id '
+                                      "WHERE a.done IS NULL ORDER BY a.id LIMIT 1").fetchone()[0])
+    if action_id not in ("note_edit", "unlink"):
+        return None
+    db = open_database(demo_db, CONFIG)
+    svc = CaseService(db, CONFIG, today=TODAY)
+    if action_id == "note_edit":
+        svc.add_note(first, "Rang about the visit", kind="phone")
+    else:
+        svc.link(first, second, None)
+    db.close()
+    return str(first)
+
+
 @pytest.mark.parametrize("action", [a for a in ACTIONS if any(f.required or f.kind in ("date", "money", "int",
                                                                                        "choice") for f in a.fields)],
                          ids=lambda a: a.id)
 async def test_every_form_refuses_bad_input_beside_the_field_and_saves_nothing(demo_db, action):
     field = next(f for f in action.fields if f.kind in ("date", "money", "int", "choice") or f.required)
+    reference = _something_to_choose(demo_db, action.id)
     before = sqlite3.connect(demo_db).execute("SELECT count(*) FROM event").fetchone()[0]
     app = create_app(resolve_url(demo_db), config=CONFIG, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        if action.id == "action_done":  # on a case with an open learning action: else a notice says it has none
-            (reference,) = sqlite3.connect(demo_db).execute(
-                'SELECT c.reference FROM learning_action a JOIN "case" c ON c.id = a.case_id WHERE a.done IS NULL '
-                "ORDER BY a.id LIMIT 1").fetchone()
+        if reference is not None:  # on a case with something to choose: else a notice says it has none
             app.open_case(reference)
             await settle(app, pilot)
         app.action_form(action.id)

@@ -18,8 +18,9 @@ if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs 
     from tui.data import CaseDetail, CaseService, Data
 
 #: Lists a field picks from that the store reads for the form's case (``Data.choices``), not the council's: another
-#: case (read again as a reference or a name is typed: True) and the case's own open learning actions (once).
-FROM_STORE = {"case": True, "learning_action": False}
+#: case (read again as a reference or a name is typed: True); the case's own open learning actions, linked cases
+#: and notes (once).
+FROM_STORE = {"case": True, "learning_action": False, "linked_case": False, "note": False}
 #: Between an entry's value and what it is, in such a list ("CS-2026-00012 · Pat Example, statutory, ...").
 SAID = " · "
 
@@ -62,7 +63,7 @@ class Field:
         for choice in self.choices:
             if label(choice).casefold() == folded:
                 return choice
-        raise ValueError("one of " + ", ".join(self.choices))
+        raise ValueError("one of " + ", ".join(label(choice) for choice in self.choices))
 
     def read(self, text: str) -> Any:
         """The checked value of ``text``; ValueError (a RuleError for a limit) with a message for the user."""

@@ -12,7 +12,7 @@ from domain import limits
 from tui.action_kit import Action, Field
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
-    from tui.data import CaseService
+    from tui.data import CaseService, Data
 
 CONFIRM = Field("confirm", "Type yes to confirm", "choice", True, ("yes",), placeholder="yes")
 REASON = Field("reason", "Reason", required=True, limit=limits.TEXT)
@@ -52,13 +52,23 @@ def _undo_preview(svc: CaseService, ref: str | None) -> str:
 
 OTHER = Field("other", "Other case", required=True, limit=limits.REFERENCE, pick="case",
               placeholder="type a reference or a name, ↓ for the complainant's and recent cases")
+LINKED = Field("other", "Linked case", required=True, limit=limits.REFERENCE, pick="linked_case",
+               placeholder="type to choose, ↓ for the cases linked to this one")
+
+
+def _none_linked(data: Data, ref: str | None) -> str | None:
+    """Why "Unlink a case" has nothing to offer: no case is linked to this one."""
+    return None if data.choices("linked_case", ref) else f"{ref} is linked to no case (j links one)"
+
+
 INTO = Field("into", "Into the case (kept)", required=True, limit=limits.REFERENCE, pick="case",
              placeholder="type a reference or a name, ↓ for the complainant's and recent cases")
 
 ACTIONS: tuple[Action, ...] = (
     Action("link", "Link a case", (OTHER, Field("reason", "Why (optional)", limit=limits.TEXT)), _link, key="j",
            tooltip="Link a related case: shown on both"),
-    Action("unlink", "Unlink a case", (OTHER,), _unlink, tooltip="Remove the link between two cases"),
+    Action("unlink", "Unlink a case", (LINKED,), _unlink, empty=_none_linked,
+           tooltip="Remove the link between two cases"),
     Action("merge", "Merge into another case", (INTO, REASON, CONFIRM), _merge, key="M", removes=True,
            tooltip="Managers: this case is a duplicate; move everything into the other and remove it (reversible)"),
     Action("merge_person", "Merge duplicate complainant", (

@@ -10,7 +10,7 @@ from domain.vocab import Direction, NoteKind
 from tui.action_kit import Action, Field, values
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) loads in the worker that runs an action
-    from tui.data import CaseService
+    from tui.data import CaseService, Data
 
 
 def _note(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | None) -> str:
@@ -26,6 +26,11 @@ def _edit(svc: CaseService, ref: str | None, v: dict[str, Any], version: int | N
     return f"{ref}: note {v['note']} corrected (the old text is in the audit trail)"
 
 
+def _no_notes(data: Data, ref: str | None) -> str | None:
+    """Why "Edit a note" has nothing to offer: the case's contact log is empty."""
+    return None if data.choices("note", ref) else f"{ref} has no notes to edit (t adds one)"
+
+
 ACTIONS: tuple[Action, ...] = (
     Action("note", "Note a contact", (
         Field("kind", "Kind", "choice", choices=values(NoteKind), placeholder="phone | email | letter | … (note)"),
@@ -35,8 +40,9 @@ ACTIONS: tuple[Action, ...] = (
         Field("text", "What was said or done", "multiline", True, limit=limits.TEXT)),
         _note, key="t", tooltip="Add a call, email, letter, meeting, visit or note to the case's contact log"),
     Action("note_edit", "Edit a note", (
-        Field("note", "Note number", "int", True, most=2**31 - 1),
+        Field("note", "Note", "int", True, most=2**31 - 1, pick="note",
+              placeholder="type to choose, ↓ for the case's notes, newest first"),
         Field("text", "New text", "multiline", True, limit=limits.TEXT),
         Field("reason", "Reason", limit=limits.TEXT)),
-        _edit, key="T", tooltip="Correct a note's text; the old text stays in the audit trail"),
+        _edit, key="T", empty=_no_notes, tooltip="Correct a note's text; the old text stays in the audit trail"),
 )

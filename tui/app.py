@@ -158,7 +158,7 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
     def _open_case(self, store: Data, reference: str, ahead: CaseReadAhead | None) -> None:
         """The case read, or the one read ahead if nothing at all has been written since it was."""
         try:
-            if ahead is not None and ahead.detail.reference == reference and store.unchanged_since(ahead.version):
+            if ahead is not None and ahead.detail.reference == reference and store.version() == ahead.version:
                 self.post_message(CaseOpened(ahead.detail))
             else:
                 self.post_message(CaseOpened(store.case(reference)))

@@ -70,18 +70,10 @@ class Refused(ComplaintsError):
 
 
 def quick_page(url: str, config: Config, today: date, query: CaseloadQuery, limit: int) -> list[CaseloadRow] | None:
-    """A first page straight from the SQLite file, before the store is open; None when it cannot be read that
-    way (first use, an upgrade due, PostgreSQL)."""
-    from store.views.digest import open_fast, stored_calendar
+    """A first page straight from the SQLite file, before the store is open (``store.views.digest.fast_page``)."""
+    from store.views.digest import fast_page
 
-    connection = open_fast(url, config, today)
-    if connection is None:
-        return None
-    try:
-        calendar = stored_calendar(connection.cursor(), config)
-        return caseload_page(connection, today, calendar, config.rules, query=query, limit=limit)
-    finally:
-        connection.close()
+    return fast_page(url, config, today, query, limit)
 
 
 class EarlyPage:
@@ -244,9 +236,9 @@ class Data:
             if self._searching is not None:
                 self._searching.request()
 
-    def _version(self) -> tuple[int, int] | None:
-        """The database's version as far as kept figures go (this app's writes, SQLite's data version); None:
-        no cheap version (PostgreSQL), nothing is kept."""
+    def version(self) -> tuple[int, int] | None:
+        """The database's version (this app's writes, SQLite's data version): what is kept (figures, a case read
+        ahead) is current while it is unchanged. None: no cheap version (PostgreSQL), nothing is kept."""
         from store.views.figures import WriteWatch
 
         with self._watching:
@@ -264,7 +256,7 @@ class Data:
         from store.views.dashboard import dashboard
 
         with self._dashing:
-            version = self._version()
+            version = self.version()
             if version is not None and self._dashboard is not None and self._dashboard[0] == version:
                 return self._dashboard[1]
             with self.db.dbapi() as connection:
@@ -278,10 +270,11 @@ class Data:
         if self._dashboard is None or not self._dashing.acquire(blocking=False):
             return None
         try:
-            version = self._version()
+            version = self.version()
             return self._dashboard[1] if version is not None and self._dashboard[0] == version else None
         finally:
             self._dashing.release()
+
     def saved_views(self) -> list[Saved]:
         """This user's own views of the caseload (``store.views.saved``)."""
         from store.views.saved import saved_views
@@ -315,12 +308,8 @@ class Data:
     def case_ahead(self, reference: str) -> tuple[CaseDetail, tuple[int, int]] | None:
         """The case read ahead of Enter, with the database's version taken before it was read (so the case is at
         least that new); None where there is no cheap version (PostgreSQL): there a case is read on Enter."""
-        version = self._version()
+        version = self.version()
         return None if version is None else (self.case(reference), version)
-
-    def unchanged_since(self, version: tuple[int, int]) -> bool:
-        """Whether nothing has been written to the database, by anyone, since ``version`` was taken."""
-        return self._version() == version
 
     def person(self, reference: str) -> PersonDetail:
         from store.views.person import person_of_case
@@ -417,7 +406,7 @@ class Data:
         with self._figuring:
             from store.views.figures import FiguresSource
 
-            version = self._version()
+            version = self.version()
             pair: list[Figures] = []
             with contextlib.ExitStack() as stack:
                 source = None
@@ -466,13 +455,17 @@ class Data:
 
     def choices(self, pick: str, reference: str | None, typed: str = "") -> list[str]:
         """A form's entries for a field that picks from the store (``tui.action_kit.FROM_STORE``), a few (a LIMIT):
-        other cases that ``typed`` may mean, or the case's open learning actions; each as "value · what it is"."""
-        from store.views.choices import open_actions, other_cases
+        other cases that ``typed`` may mean, or the case's open learning actions, linked cases or notes; each as
+        "value · what it is"."""
+        from store.views.choices import linked, notes, open_actions, other_cases
         from tui.action_kit import SAID
 
         with self.db.dbapi() as connection:
-            found = (other_cases(connection, reference or "", typed, placeholder=self.db.placeholder) if pick == "case"
-                     else open_actions(connection, reference or "", placeholder=self.db.placeholder))
+            if pick == "case":
+                found = other_cases(connection, reference or "", typed, placeholder=self.db.placeholder)
+            else:
+                read = {"linked_case": linked, "note": notes}.get(pick, open_actions)
+                found = read(connection, reference or "", placeholder=self.db.placeholder)
         return [f"{choice.value}{SAID}{choice.said}" for choice in found]
 
     def lists(self) -> CouncilLists:

@@ -195,6 +195,21 @@ def open_fast(url: str, config: Config, today: date) -> sqlite3.Connection | Non
     return conn
 
 
+def fast_page(url: str, config: Config, today: date, query: Any, limit: int) -> list[Any] | None:
+    """The caseload's first page (``query``: a ``CaseloadQuery``) straight from the SQLite file, before the store
+    is open; None when it cannot be read that way (first use, an upgrade due, PostgreSQL)."""
+    from store.views.caseload import caseload_page
+
+    connection = open_fast(url, config, today)
+    if connection is None:
+        return None
+    try:
+        calendar = stored_calendar(connection.cursor(), config)
+        return caseload_page(connection, today, calendar, config.rules, query=query, limit=limit)
+    finally:
+        connection.close()
+
+
 
 def followup_items(connection: Any, today: date, *, officer: str | None = None, config: Config | None = None,
                    placeholder: str = "?", within: int = 5) -> tuple[list[FollowUpItem], list[FollowUpItem]]:
