@@ -122,16 +122,28 @@ def test_kept_current_by_an_edit_a_note_an_edited_note_a_rename_and_a_merge(both
     assert [r for r, _ in _search(db, "foxglove")] == [first]
 
 
-def test_an_import_is_searchable_at_once(tmp_path):
+def test_an_import_is_searchable_at_once(tmp_path, database_url):
+    """On both databases; a first import into PostgreSQL sets the search triggers aside and builds the index
+    once (``IndexesSetAside``), and they are on again after it."""
     path = tmp_path / "reg.csv"
     path.write_text("reference,kind,received,complainant,themes,team\n"
                     "CS-1,statutory,02/05/2024,Ann Thistlewood,Delays,Fostering\n"
                     "CS-2,corporate,03/05/2024,Bo Sample,Bins,Thistle Team\n", encoding="utf-8")
-    db = str(tmp_path / "c.db")
-    assert run("import", str(path), "--db", db).exit_code == 0
-    assert run("search", "thistle", "--db", db).stdout == (  # a name weighs more than a team
+    assert run("import", str(path), "--db", database_url).exit_code == 0
+    assert run("search", "thistle", "--db", database_url).stdout == (  # a name weighs more than a team
         "CS-1  Ann Thistlewood  (statutory, open)\n    complainant: Ann Thistlewood\n"
         "CS-2  Bo Sample  (corporate, open)\n    team: Thistle Team\n")
+    db = open_database(database_url, CONFIG)
+    try:
+        CaseService(db, CONFIG, today=TODAY).edit_case("CS-2", "summary", "Gorsebrook transport")
+        assert _search(db, "gorsebrook") == [("CS-2", ["summary: Gorsebrook transport"])]  # the triggers are on
+        if db.placeholder != "?":
+            with db.dbapi() as connection:
+                cursor = connection.cursor()
+                cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'search%' AND tgenabled = 'D'")
+                assert cursor.fetchone()[0] == 0
+    finally:
+        db.close()
 
 
 def _index(conn: sqlite3.Connection) -> tuple[list[tuple], list[tuple]]:

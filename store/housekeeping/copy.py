@@ -3,7 +3,7 @@
 Every table is copied row for row, with its ids, in one transaction on the target; then the counts of
 every table and the year-end figures of every year are compared between the two. The search index's
 triggers are set aside while the rows go in and the index is built once at the end, in the same
-transaction (``store.db.search_index.TriggersAside``). Documents' bytes travel a few at a time, never
+transaction (``store.register.bulk.IndexesSetAside``). Documents' bytes travel a few at a time, never
 more than ``CHUNK_BYTES`` of them held at once. A value one database
 took and the other cannot hold (a SQLite database filled before the limits of ``domain.limits`` were
 checked at the door: a text longer than its column, a NUL, an amount past NUMERIC(12, 2)) stops the copy
@@ -25,7 +25,6 @@ from domain.config import Config
 from domain.vocab import Role
 from domain.year import FinancialYear
 from store.db.database import Database, StoreError
-from store.db.search_index import TriggersAside
 from store.lifecycle.references import lock_for_bulk
 from store.register.bulk import IndexesSetAside
 from store.views.figures import FiguresSource
@@ -66,8 +65,6 @@ def copy_database(source: Database, target: Database, config: Config,
     report = CopyReport()
     with target.write_engine.begin() as out, source.engine.connect() as inp:
         lock_for_bulk(out)
-        search = TriggersAside(out.connection.driver_connection.cursor(),  # type: ignore[union-attr]
-                               postgres=True) if out.dialect.name == "postgresql" else None
         aside = IndexesSetAside.for_bulk_load(out)  # SQLite: a 100,000-case copy 75 -> 39 s (CPU 50 -> 25 s)
         for name in OWN_ROWS:
             out.execute(SQLModel.metadata.tables[name].delete())
@@ -84,15 +81,13 @@ def copy_database(source: Database, target: Database, config: Config,
                 if progress:
                     progress(table.name, copied)
             report.counts[table.name] = copied
-        if aside is not None:
-            aside.restore()
         if out.dialect.name == "postgresql":  # new rows must not collide with the copied ids
             for table in _tables():
                 if "id" in table.c and isinstance(table.c.id.type, sa.Integer) and report.counts[table.name]:
                     out.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
                                         f'(SELECT max(id) FROM "{table.name}"))'))
-        if search is not None:
-            search.restore()
+        if aside is not None:
+            aside.restore()
     for table in _tables():
         here, there = _count(source, table), _count(target, table)
         if here != there:
