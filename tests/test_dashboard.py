@@ -141,3 +141,19 @@ async def test_enter_on_a_dashboard_just_opened_opens_the_figure_not_the_caseloa
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is app.caseload.screen and app.caseload.query_state.figure == TEAM[0]
+
+
+async def test_a_case_key_on_the_dashboard_acts_on_no_case_out_of_sight(small_db):
+    """The tryout: x (extend) on the dashboard opened a form for the caseload's row, which cannot be seen there."""
+    from tui.form import FormScreen
+
+    app = create_app(str(small_db), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen) and not isinstance(app.screen, FormScreen)
+        assert [n.message for n in app._notifications][-1] == "Choose a case first"

@@ -525,3 +525,31 @@ def test_hostile_names_round_trip_and_no_output_holds_a_formula_or_a_raw_control
         outputs.update(asyncio.run(screens(str(db), tabs=("tab-timeline", "tab-people"), settings_tabs=())))
         for where, text in outputs.items():
             assert raw_controls(text) == [], where
+
+
+async def test_a_form_filled_in_from_an_email_shows_each_warning_on_a_line_of_its_own(tmp_path):
+    """An email lacking its sender and date: the form from N says both, a line each (they were joined by a visible
+    "␊", the newline made harmless instead of kept)."""
+    from textual.widgets import Input, Static
+
+    from store.db.database import open_database
+    from tests.tui_helpers import settle
+    from tui.app import create_app
+    from tui.form import FormScreen
+
+    config = Config(user="tester")
+    open_database(tmp_path / "w.db", config).close()
+    source = tmp_path / "bare.eml"
+    source.write_bytes(b"Subject: Missed visit\r\nX-Saved-By: Outlook Web\r\n\r\nNobody came on Tuesday.\r\n")
+    app = create_app(f"sqlite:///{tmp_path / 'w.db'}", config=config, today=date(2026, 11, 22))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("N")
+        await settle(app, pilot)
+        app.screen.query_one("#field-path", Input).value = str(source)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.action.id == "log"
+        shown = str(form.query_one("#form-warning", Static).render())
+        assert "␊" not in shown and len([line for line in shown.splitlines() if line.strip()]) >= 2, shown

@@ -430,6 +430,29 @@ async def test_keys_typed_straight_after_slash_are_the_searchs_never_the_caseloa
         assert app.query_one("#filter").value == "nquill" and app.focused is app.query_one("#filter")
 
 
+async def test_the_hidden_search_box_never_has_the_keyboard(tmp_path):
+    """The tryout: "/Fostering" typed as the app started searched "F", and the other letters acted as the caseload's
+    keys: the app's first focus had gone to the box, hidden, before the caseload put the keyboard on its table."""
+    path = tmp_path / "c.db"
+    db = open_database(path, CONFIG)
+    _cases(db)
+    db.close()
+    app = create_app(resolve_url(path), config=CONFIG, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        box, table = app.query_one("#filter"), app.query_one(CaseloadTable)
+        assert app.focused is table and not box.focusable
+        app.screen.set_focus(box)  # as the app's first focus did
+        await pilot.pause()
+        assert app.focused is table
+        await pilot.press("slash", *"quill")
+        await settle(app, pilot)
+        assert app.focused is box and box.value == "quill" and box.selection.is_empty
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.focused is table and not box.focusable
+
+
 async def test_slash_in_the_search_box_is_never_searched_for_it_selects_what_is_typed(tmp_path):
     """The tryout: a second "/" was typed into the box and searched for. Pressed while the box is empty it does
     nothing (a double press, even queued with the first); pressed over a search it selects the text, so the next

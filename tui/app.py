@@ -404,8 +404,12 @@ class ComplaintsApp(SavedViewActions, NeverClosesTheApp, DashboardKeys, FormFlow
         return case.due if case is not None else self.caseload.table.current_due
 
     def current_reference(self) -> str | None:
+        """The case on screen, or under the caseload's cursor; None on any other screen (the dashboard, the
+        year-end figures: a key there acted on the caseload's row, out of sight)."""
         case = self._case_on_top()
-        return case.reference if case is not None else self.caseload.table.current_reference
+        if case is not None:
+            return case.reference
+        return self.caseload.table.current_reference if self.screen is self.caseload.screen else None
 
     def action_person(self) -> None:
         """The complainant of the case on screen: their details and every contact."""

@@ -72,8 +72,12 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         yield CaseloadTable(id="caseload")
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
-        self.table.focus()
+        # The box starts hidden by its style (app.tcss), not here: `/` and a name typed as the app starts can reach
+        # the app's binding before this runs, and hiding the box then, the table taking the keyboard, lost the
+        # letters typed after.
+        box = self.query_one("#filter", Input)
+        if not (box.display and self.app.focused is box):
+            self.table.focus()
         self.quick_reading = True  # the store opens once this is on screen
         early, self.app.early_page = self.app.early_page, None
         if early is None or not early.answers(self.app.url, self.config, self.today, self.query_state, PAGE_SIZE):
@@ -212,18 +216,18 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         self.reload()
 
     def show_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
+        box = self.query_one("#filter", SearchBox)
+        box.show(True)
         self.screen.set_focus(box)  # at once: ``focus()`` waits for the keys already typed
 
     def set_search(self, text: str) -> None:
         """The search as a view, a saved view or a dashboard figure sets it (the caller reads the caseload again):
         the box shows the text searched, and is hidden when there is none (it kept an old search's text)."""
         self.query_state.text = text
-        box = self.query_one("#filter", Input)
+        box = self.query_one("#filter", SearchBox)
         with box.prevent(Input.Changed):
             box.value = text
-        box.display = bool(text)
+        box.show(bool(text))
         if not text and self.app.focused is box:
             self.table.focus()
 
@@ -413,7 +417,7 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
         box = self.query_one("#filter", SearchBox)
         if event.key == "escape" and self.app.focused is box:
             box.value = ""
-            box.display = False
+            box.show(False)
             self.table.focus()
             event.stop()
         elif event.key == "down" and self.app.focused is box:  # on to the cases found, the search kept

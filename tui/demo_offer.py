@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from tui.footer import Footer
+
 
 class DemoOffer(ModalScreen[bool]):
     """Dismissed with True to open the demo database, False to start with the empty one."""
@@ -34,6 +36,7 @@ class DemoOffer(ModalScreen[bool]):
             with Horizontal(id="demo-buttons"):
                 yield Button("Open the demo (d)", id="demo", variant="primary")
                 yield Button("Start empty (e)", id="empty")
+        yield Footer()  # its own keys, over the caseload's (which do nothing while it asks)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "demo")

@@ -20,6 +20,8 @@ from textual.widgets._footer import FooterKey
 #: the app's; the rest are one `?` (or ctrl+p) away. At 80 columns all of them showed cut off past "Dashboard".
 NARROW = 100
 ESSENTIAL = ("quit", "help", "filter", "open_case", "form('log')", "form('respond')", "command_palette")
+#: In a narrow terminal these lead, in this order (the sort is stable: the rest keep theirs).
+FIRST = {"app.pop_screen": 0, "dismiss(None)": 0, "cancel": 0, "help": 1, "quit": 2}
 
 
 class Footer(TextualFooter):
@@ -46,15 +48,16 @@ class Footer(TextualFooter):
         return self.app.size.width < NARROW
 
     def compose(self) -> ComposeResult:
-        """Textual's keys; in a narrow terminal, only the essential ones (``ESSENTIAL`` and the screen's own)."""
+        """Textual's keys; in a narrow terminal, only the essential ones (``ESSENTIAL`` and the screen's own), the
+        way back, help and quit first: a screen with many keys of its own (the year-end's) pushed them off."""
         narrow = self._narrow()
         own = {active.binding.action for active in self.screen.active_bindings.values()
                if active.node is not self.app} if narrow else set()
-        for widget in super().compose():
-            if narrow and isinstance(widget, FooterKey) and widget.action not in ESSENTIAL and \
-                    widget.action not in own:
-                continue
-            yield widget
+        widgets = [widget for widget in super().compose() if not (
+            narrow and isinstance(widget, FooterKey) and widget.action not in ESSENTIAL and widget.action not in own)]
+        if narrow:
+            widgets.sort(key=lambda widget: FIRST.get(getattr(widget, "action", ""), len(FIRST)))
+        yield from widgets
 
     def on_resize(self, _: events.Resize) -> None:
         if self._shown is not None and self._shown[:1] != (self._narrow(),):

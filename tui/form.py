@@ -27,6 +27,7 @@ from domain.vocab import label
 from tui.action_kit import FROM_STORE, Field
 from tui.actions import Action
 from tui.base import NeverClosesTheApp, the_app
+from tui.footer import Footer
 from tui.form_choices import ChoicesMixin
 from tui.form_lookup import LookupMixin
 from tui.issue_list import IssueFindings, IssueList
@@ -123,6 +124,7 @@ class FormScreen(ChoicesMixin, LookupMixin, NeverClosesTheApp, ModalScreen[dict[
         for field in self.action.fields:  # the dropdowns float over the form, outside its grid
             if (field.choices or field.pick) and field.kind not in ("issues", "findings"):  # those have their own
                 yield self._picker(field)
+        yield Footer()  # the form's own keys, over the footer of the screen underneath (whose keys do nothing here)
 
     def _field(self, field: Field) -> Iterator[Widget]:
         """A field's label, its input (or editor) and the place for its error: three cells of the grid."""
@@ -274,7 +276,7 @@ class FormScreen(ChoicesMixin, LookupMixin, NeverClosesTheApp, ModalScreen[dict[
             return
         said = self.action.warn(self._typed(), self.due) if self.action.warn is not None else None
         warnings = (self.filled_warning, said, self.looked_up)
-        self.query_one("#form-warning", Static).update(plain("\n".join(w for w in warnings if w)))
+        self.query_one("#form-warning", Static).update(plain("\n".join(w for w in warnings if w), lines=True))
 
     def _text(self, name: str) -> str:
         """What a field holds as text: an input's, a text area's, or an editor's (``IssueList``,
