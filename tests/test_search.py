@@ -94,6 +94,41 @@ def test_every_word_in_a_team_comes_before_words_spread_over_a_case(database_url
         db.close()
 
 
+def test_a_teams_exact_name_lists_its_cases_before_an_area_holding_the_word(database_url):
+    """A team's (or area's) name typed exactly, in any case and spacing: its cases first, newest first, then a newer
+    case whose service area holds the word; a partial name keeps the index's order (newest first)."""
+    db = open_database(database_url, CONFIG)
+    try:
+        svc = CaseService(db, CONFIG, today=TODAY)
+        team = [svc.log("corporate", date(2026, 11, d), team="Fostering", summary="Visits") for d in (2, 3)]
+        area = svc.log("corporate", date(2026, 11, 4), team="Adoption Support", service_area="Fostering and Adoption")
+        assert _search(db, "Fostering") == [(team[1], ["team: Fostering"]), (team[0], ["team: Fostering"]),
+                                            (area, ["service area: Fostering and Adoption"])]
+        assert [r for r, _ in _search(db, "  fOSTERING ")] == [team[1], team[0], area]
+        assert [r for r, _ in _search(db, "Foster")] == [area, team[1], team[0]]  # not a name: newest first
+        assert [r for r, _ in _search(db, "fostering   and adoption")] == [area]
+    finally:
+        db.close()
+
+
+def test_an_officers_or_themes_exact_name_lists_their_cases_first(database_url):
+    """An officer's name typed (case, spaces and accents folded): the officer's cases before a newer case whose
+    team holds the same words; a theme's name likewise."""
+    db = open_database(database_url, CONFIG)
+    try:
+        svc = CaseService(db, CONFIG, today=TODAY)
+        mine = svc.log("corporate", date(2026, 11, 2), officer="Zoë Ashdown", themes=["Respite"])
+        other = svc.log("corporate", date(2026, 11, 3), team="Ashdown Zoë Outreach", summary="Respite cut")
+        assert _search(db, "Zoë Ashdown") == [(mine, ["officer: Zoë Ashdown"]), (other, ["team: Ashdown Zoë Outreach"])]
+        assert _search(db, "zoe  ASHDOWN")[0][0] == mine  # PostgreSQL's index keeps accents; the names' step not
+        assert [r for r, _ in _search(db, "Zoë Ash")] == [other, mine]  # not a name: newest first
+        assert [r for r, _ in _search(db, "respite")] == [mine, other]  # a theme's name, before a summary's word
+        team = svc.log("corporate", date(2026, 11, 4), team="Respite")  # a team's and a theme's name: both's cases
+        assert [r for r, _ in _search(db, "Respite")] == [team, mine, other]
+    finally:
+        db.close()
+
+
 @pytest.mark.parametrize("typed", ['"', '"quill', "quill*", "NEAR(quill)", "-quill", "summary:quill", "quill OR x",
                                    "(", "'); DROP TABLE search_text; --", "^quill", "a" * 5000, "%", "\\", "{}"])
 def test_hostile_text_is_searched_as_words_never_syntax(both, typed):

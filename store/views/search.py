@@ -79,7 +79,66 @@ def tier_query(found: list[str], tier: int, postgres: bool, whole: bool = False)
 #: The order the tiers are read in: in the case's own tiers, a case whose every word is in the tier's columns
 #: comes before one whose words are spread over its fields (``whole``). It is also the cheaper query: a team's
 #: name at 1,000,000 cases, 9 ms for its first 200 rows where every word somewhere in the row took 30-46 ms.
-STEPS = ((0, False), (1, True), (1, False), (2, True), (2, False), (3, False))
+#: ``None``: the text is exactly a team's, service area's, officer's or theme's name (``named``): that one's cases,
+#: before those whose service area merely holds the team's words ("Fostering" before "Fostering and Adoption").
+STEPS: tuple[tuple[int, bool | None], ...] = ((0, False), (1, None), (1, True), (1, False), (2, True), (2, False),
+                                              (3, False))
+#: The council's lists a name is looked up in: the table, the case's column (or ``None``: ``case_theme``) and the
+#: index column holding it.
+NAMED = (("team", "team_id", "team"), ("service_area", "service_area_id", "area"), ("officer", "officer_id", "officer"),
+         ("theme", None, "themes"))
+NAMES_READ = 2_000  # names read of each list at most (the lists are tens of names)
+
+
+def _key(text: str) -> str:
+    """A name as compared: case and accents folded, runs of spaces as one."""
+    return " ".join(_fold(text).split())
+
+
+def named(cursor: Any, text: str, placeholder: str = "?") -> dict[str, list[int]]:
+    """The team, service area, officer and theme ids whose name is exactly ``text`` (``_key``), by table."""
+    key = _key(text[:SEARCH_TEXT])
+    if not key:
+        return {}
+    found: dict[str, list[int]] = {}
+    for table, _, _ in NAMED:
+        for row in fetch(cursor, f"SELECT id, name FROM {table} ORDER BY id LIMIT :n", {"n": NAMES_READ}, placeholder):
+            if _key(row["name"]) == key:
+                found.setdefault(table, []).append(int(row["id"]))
+    return found
+
+
+def named_sql(found: dict[str, list[int]], text: str, postgres: bool) -> tuple[str, dict[str, Any]]:
+    """The named step's read: the cases of the teams, areas, officers and themes ``found``, newest first, each with
+    its case row of the index (as the tiers read it), without ``:rows``.
+
+    There is no index on a case's team or service area (nor on a theme's cases by case), and no migration here:
+    read from the case, a team's name with few cases scanned every case (120 ms at 1,000,000). On SQLite the index
+    is read instead: the rows holding the name as a phrase in its column, newest first, kept when the case is that
+    team's (its primary key), so a name costs the rows holding its words, not every case; at 1,000,000 cases 1-5 ms
+    for a team, area or theme, up to 90-120 ms for one with few cases whose words are in a busy one's name ("Early
+    Help" beside "Early Help North"). An officer's cases are read by its index, on both; PostgreSQL's planner reads
+    the case table (its primary key backwards, or the officer's or theme's index)."""
+    cols = ", ".join(f"s.{c}" for c in COLUMNS)
+    args: dict[str, Any] = {}
+    tests, phrases = [], []
+    for table, column, indexed in NAMED:
+        ids = found.get(table, [])
+        if not ids:
+            continue
+        marks = ", ".join(f":{table}{n}" for n in range(len(ids)))
+        args |= {f"{table}{n}": i for n, i in enumerate(ids)}
+        tests.append(f"c.{column} IN ({marks})" if column else
+                     f"EXISTS (SELECT 1 FROM case_theme ct WHERE ct.case_id = c.id AND ct.theme_id IN ({marks}))")
+        phrases.append(f'{{{indexed}}} : "{" ".join(words(text))}"')
+    where = " OR ".join(f"({t})" for t in tests)
+    if postgres or set(found) == {"officer"}:  # an officer's cases: its index, newest first
+        row_id = "id" if postgres else "rowid"
+        return (f"SELECT s.case_id, s.{row_id} AS row_id, {cols} FROM (SELECT c.id FROM \"case\" c WHERE {where} "
+                f"ORDER BY c.id DESC LIMIT :rows) k JOIN search_text s ON s.{row_id} = -k.id ORDER BY k.id DESC"), args
+    args["fts"] = " OR ".join(phrases)
+    return (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_text s JOIN \"case\" c ON c.id = -s.rowid "
+            f"WHERE search_text MATCH :fts AND s.rowid < 0 AND ({where}) LIMIT :rows"), args
 
 
 def matching(connection: Any, text: str, limit: int, placeholder: str = "?") -> list[tuple[int, list[dict[str, Any]]]]:
@@ -91,7 +150,6 @@ def matching(connection: Any, text: str, limit: int, placeholder: str = "?") -> 
     found = words(text, postgres)
     if not found:
         return []
-    cols = ", ".join(f"s.{c}" for c in COLUMNS)
     cursor = connection.cursor()
     order: dict[int, list[dict[str, Any]]] = {}
     last = len(TIERS) - 1
@@ -99,27 +157,38 @@ def matching(connection: Any, text: str, limit: int, placeholder: str = "?") -> 
         want = limit - len(order)
         if want <= 0:
             break
-        if len(found) == 1 and not whole and (tier, True) in STEPS:  # one word: its whole step was the same
+        if len(found) == 1 and whole is False and (tier, True) in STEPS:  # one word: its whole step was the same
             continue
         # notes and documents may be several of one case: read more of them
-        args = {"fts": tier_query(found, tier, postgres, whole),
-                "rows": len(order) + (want if tier < last else want * 4)}
-        if postgres:
-            sql = (f"SELECT s.case_id, s.id AS row_id, {cols} FROM search_text s WHERE s.tsv @@ to_tsquery('simple', "
-                   ":fts) ORDER BY s.id LIMIT :rows")
-        elif tier == 0:
-            sql = (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_name n CROSS JOIN search_text s "
-                   "ON s.rowid = n.rowid WHERE search_name MATCH :fts LIMIT :rows")
-        else:  # case rows are below zero, notes' and documents' above
-            side = "s.rowid > 0" if tier == last else "s.rowid < 0"
-            sql = (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_text s WHERE search_text MATCH :fts "
-                   f"AND {side} LIMIT :rows")
+        rows = len(order) + (want if tier < last else want * 4)
+        if whole is None:
+            names = named(cursor, text, placeholder)
+            if not names:
+                continue
+            sql, args = named_sql(names, text, postgres)
+            args["rows"] = rows
+        else:
+            sql, args = _tier_sql(tier, postgres), {"fts": tier_query(found, tier, postgres, whole), "rows": rows}
         seen = set(order)
         for row in fetch(cursor, sql, args, placeholder):
             case_id = int(row["case_id"])
             if case_id not in seen and (case_id in order or len(order) < limit):
                 order.setdefault(case_id, []).append(row)
     return list(order.items())[:limit]
+
+
+def _tier_sql(tier: int, postgres: bool) -> str:
+    """The read of one tier's step (``:fts``, ``:rows``), in the index's order."""
+    cols = ", ".join(f"s.{c}" for c in COLUMNS)
+    if postgres:
+        return (f"SELECT s.case_id, s.id AS row_id, {cols} FROM search_text s WHERE s.tsv @@ to_tsquery('simple', "
+                ":fts) ORDER BY s.id LIMIT :rows")
+    if tier == 0:
+        return (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_name n CROSS JOIN search_text s "
+                "ON s.rowid = n.rowid WHERE search_name MATCH :fts LIMIT :rows")
+    side = "s.rowid > 0" if tier == len(TIERS) - 1 else "s.rowid < 0"  # case rows are below zero, notes' above
+    return (f"SELECT s.case_id, s.rowid AS row_id, {cols} FROM search_text s WHERE search_text MATCH :fts "
+            f"AND {side} LIMIT :rows")
 
 
 def search(connection: Any, text: str, *, limit: int = 50, placeholder: str = "?") -> list[SearchHit]:
