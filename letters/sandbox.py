@@ -9,7 +9,8 @@ not stop a template that works too hard: ``{{ 'a' * 10 ** 10 }}`` took all the m
 - a whole number made by ``**`` or ``*`` has at most MOST_BITS bits, measured before it is made (each power was
   bounded, but ``(((9 ** 64) ** 64) ** 64) ** 64`` ran for minutes);
 - a list, tuple or dict is measured as the text it would become (item by item, without making it) before it is
-  repeated, added to, or turned into text (``['x' * 100000] * 10000`` took 2 GB as it was shown);
+  repeated, added to, or turned into text (``['x' * 100000] * 10000`` took 2 GB as it was shown), and what a
+  letter's ``append`` (and the like) adds to its lists is at most MOST_OUTPUT characters in all;
 - the loops turn at most MOST_TURNS times in all, however they nest (each loop's body counts a turn first: the
   code Jinja makes for the template is changed through ``code_generator_class``, its documented way in);
 - the letter's text, and any text a tag puts together (``concat``), is at most MOST_OUTPUT characters in all,
@@ -61,17 +62,12 @@ def _too_long() -> SecurityError:
 def _text_size(value: Any, limit: int = MOST_OUTPUT) -> int:
     """About how many characters ``value`` would be as text (its ``str``), counted without making it: a list,
     tuple, set or dict (or a namespace) item by item, a string by its length; the count stops once past ``limit``."""
-    size, stack, seen = 0, [value], set()
-    while stack and size <= limit:
+    size, stack = 0, [value]
+    while stack and size <= limit:  # a list shown many times is counted each time; one that holds itself, past limit
         item = stack.pop()
         if isinstance(item, str):
             size += len(item) + 2
         elif isinstance(item, list | tuple | set | frozenset | dict):
-            if isinstance(item, list | set | dict):  # a list can hold itself (append): shown as [...]
-                if id(item) in seen:
-                    size += 5
-                    continue
-                seen.add(id(item))
             size += 2 + 2 * len(item)
             stack.extend(item.items() if isinstance(item, dict) else item)
         elif isinstance(getattr(item, "_Namespace__attrs", None), dict):  # jinja's namespace(): its attributes
@@ -136,6 +132,10 @@ def _measured(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
 _MEASURED = ("center", "indent", "wordwrap", "replace", "join", "format")
 _TEXT_FILTERS = ("string", "e", "escape", "forceescape", "safe", "upper", "lower", "title", "capitalize", "trim",
                  "striptags", "truncate", "wordcount", "urlencode", "urlize", "pprint", "tojson", "xmlattr")
+
+
+#: The methods that grow a list, dict or set.
+_GROWING = frozenset({"append", "extend", "insert", "update", "add", "setdefault"})
 
 
 def _listed(items: Any) -> Any:
@@ -206,6 +206,7 @@ class Sandbox(SandboxedEnvironment):
         super().__init__(**options)
         self.turns = 0
         self.output = 0
+        self.grown = 0  # the text a letter's appends (and the like) have added to its lists, all together
         for name in (*_MEASURED, *_TEXT_FILTERS):
             self.filters[name] = _measured(name, self.filters[name])
         self.as_text = _as_text
@@ -219,6 +220,11 @@ class Sandbox(SandboxedEnvironment):
             if name == "join" and args:
                 args = (_listed(args[0]), *args[1:])
             _measure(name, text, args, kwargs)
+        elif isinstance(text, list | dict | set) and getattr(method, "__name__", "") in _GROWING:
+            args = tuple(_listed(a) for a in args)  # a generator's items, to be measured
+            __self.grown += sum(map(_text_size, (*args, *kwargs.values())))
+            if __self.grown > MOST_OUTPUT:  # a list grown in a loop, then mapped: 900 MB of copies
+                raise _too_long()
         return __self.bounded(super().call(__context, __obj, *args, **kwargs))
 
     def turn(self) -> None:

@@ -134,6 +134,9 @@ REPEATED = "{{ ['x' * 100000] * 10000 }}"
 TOO_BIG = "a number of more than 4,096 bits"
 TOO_LONG = "a text longer than 1,000,000 characters"
 GROWN = "{% set a = ['x' * 100000] %}{% for i in range(9000) %}{% if a.append(a[0]) %}{% endif %}{% endfor %}"
+NESTED_LISTS = ("{% set s = 'x' * 100000 %}{% set a = [s, s, s, s, s, s, s, s, s] %}"
+                "{% set b = [a, a, a, a, a, a, a, a, a, a] %}{% set c = [b, b, b, b, b, b, b, b, b, b] %}"
+                "{% set d = [c, c, c, c, c, c, c, c, c, c] %}")  # 900 million characters as text, in little memory
 
 
 def test_chained_powers_and_repeated_lists_are_refused_at_once_within_a_small_memory():
@@ -141,9 +144,11 @@ def test_chained_powers_and_repeated_lists_are_refused_at_once_within_a_small_me
     100,000 characters was shown whole (2 GB) before the letter's bound applied. Now measured before made."""
     hostile = [POWERS, "{% set n = 2 ** 64 %}{{ " + " * ".join(["n"] * 70) + " }}",
                REPEATED, "{{ ('x' * 100000,) * 100 }}", "{{ ['x' * 100000] * 10 + ['y'] }}",
-               GROWN + "{{ a }}", GROWN + "{{ a|string }}", GROWN + "{{ 'a' ~ a }}", GROWN + "{{ '%s' % (a,) }}",
-               GROWN + "{{ '{}'.format(a) }}", GROWN + "{{ [a]|join }}", GROWN + "{{ {'a': a} }}"]
-    assert _refused_in_a_child(hostile, timeout=20) == [f"refused: {TOO_BIG}"] * 2 + [f"refused: {TOO_LONG}"] * 10
+               GROWN + "{{ a|map('upper')|list|length }}", GROWN + "{{ a }}",
+               *(NESTED_LISTS + shown for shown in ("{{ d }}", "{{ d|string }}", "{{ 'a' ~ d }}", "{{ '%s' % (d,) }}",
+                                                     "{{ '{}'.format(d) }}", "{{ [d]|join }}", "{{ {'a': d} }}",
+                                                     "{{ d|tojson }}", "{{ d|map('upper')|list }}"))]
+    assert _refused_in_a_child(hostile, timeout=20) == [f"refused: {TOO_BIG}"] * 2 + [f"refused: {TOO_LONG}"] * 14
 
 
 def test_check_and_a_letter_refuse_chained_powers_and_repeated_lists_naming_the_template(tmp_path):
