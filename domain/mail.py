@@ -32,7 +32,10 @@ _ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206
 
 @dataclass(frozen=True)
 class Mail:
-    """What an email says about itself. ``sent``: its Date header (aware), if it had a readable one."""
+    """What an email says about itself. ``sent``: its Date header (aware), if it had a readable one. ``later``: the
+    day a readable Date header gave past the years ``sent`` keeps (it is not stored); ``undated``: it had no Date
+    header at all (so that a warning says what is true: no date, a date in the future, or one that could not be
+    read)."""
 
     sender_name: str | None
     sender_address: str | None
@@ -40,6 +43,8 @@ class Mail:
     subject: str | None
     text: str
     kind: str  # eml or msg
+    later: date | None = None
+    undated: bool = False
 
     @property
     def sender(self) -> str | None:
@@ -77,17 +82,25 @@ class Mail:
         said = []
         received = self.case_values(today)["received"]
         if "received" not in given:
-            if self.sent is None:
-                said.append(f"the email's date could not be read; received date set to today ({today:%d/%m/%Y}); "
-                            "check it")
-            elif received != self.received(today):
-                said.append(f"the email is dated {self.received(today):%d/%m/%Y}: logged as received "
-                            f"{received:%d/%m/%Y}")
+            said.extend(self._date_warnings(today, received))
         if "complainant" not in given and not (self.sender_name or self.sender_address):
             said.append("the email's sender could not be read; the complainant is left blank: fill it in")
         if "summary" not in given and not self.subject:
             said.append("the email has no subject; the summary is left blank")
         return said
+
+    def _date_warnings(self, today: date, received: date) -> list[str]:
+        """What is true of the email's date, if the officer must check the received date set from it."""
+        dated = self.received(today) if self.sent is not None else self.later
+        if dated is not None and dated > today:
+            return [f"the email is dated {dated:%d/%m/%Y}, in the future: logged as received {today:%d/%m/%Y}; "
+                    "check it"]
+        if self.sent is None:
+            why = "the email has no date" if self.undated else "the email's date could not be read"
+            return [f"{why}; received date set to today ({today:%d/%m/%Y}); check it"]
+        if received != dated:
+            return [f"the email is dated {dated:%d/%m/%Y}: logged as received {received:%d/%m/%Y}"]
+        return []
 
     @property
     def sent_utc(self) -> datetime | None:
@@ -140,10 +153,10 @@ def _eml(content: bytes, *, headers_only: bool = False) -> Mail:
 
     message = BytesParser(policy=policy.default).parsebytes(content, headersonly=headers_only)
     name, address = _header(message, "from", parseaddr)
-    sent = _date(message)
+    sent, later, undated = _date(message)
     subject = one_line(_safe(lambda: message["subject"]), SUBJECT)
     text = "" if headers_only else clean_text(_body(message))
-    return Mail(one_line(name, SENDER), _address(address), sent, subject, text, "eml")
+    return Mail(one_line(name, SENDER), _address(address), sent, subject, text, "eml", later, undated)
 
 
 def _safe(get: Callable[[], Any]) -> Any:
@@ -185,19 +198,23 @@ def _raw(message: Any, field: str) -> str | None:
         return str(value)
 
 
-def _date(message: Any) -> datetime | None:
+def _date(message: Any) -> tuple[datetime | None, date | None, bool]:
+    """The email's date (1900 to 2200, as stored); else the day a later one gives (up to 9999, the last year a
+    date can have: past it, or unparseable, it could not be read); and whether it has no Date header at all."""
     from email.utils import parsedate_to_datetime
 
     raw = _safe(lambda: message["date"])
     if raw is None:
-        return None
+        return None, None, not any(k.lower() == "date" for k, _ in _safe(message.raw_items) or ())
     try:
         sent = parsedate_to_datetime(str(raw))
     except Exception:  # noqa: BLE001 - an unreadable date is no date
-        return None
+        return None, None, False
     if sent.tzinfo is None:
         sent = sent.replace(tzinfo=UTC)
-    return sent if 1900 < sent.year < 2200 else None
+    if 1900 < sent.year < 2200:
+        return sent, None, False
+    return None, (sent.date() if sent.year >= 2200 else None), False
 
 
 def _address(address: str | None) -> str | None:

@@ -6,6 +6,11 @@ not stop a template that works too hard: ``{{ 'a' * 10 ** 10 }}`` took all the m
 
 - ``*`` makes at most MOST_REPEATED characters or items, ``**`` raises to at most MOST_POWER, and ``+`` and ``~``
   make at most MOST_OUTPUT characters (a text doubled in a loop);
+- a whole number made by ``**`` or ``*`` has at most MOST_BITS bits, measured before it is made (each power was
+  bounded, but ``(((9 ** 64) ** 64) ** 64) ** 64`` ran for minutes);
+- a list, tuple or dict is measured as the text it would become (item by item, without making it) before it is
+  repeated, added to, or turned into text (``['x' * 100000] * 10000`` took 2 GB as it was shown), and what a
+  letter's ``append`` (and the like) adds to its lists is at most MOST_OUTPUT characters in all;
 - the loops turn at most MOST_TURNS times in all, however they nest (each loop's body counts a turn first: the
   code Jinja makes for the template is changed through ``code_generator_class``, its documented way in);
 - the letter's text, and any text a tag puts together (``concat``), is at most MOST_OUTPUT characters in all,
@@ -41,6 +46,8 @@ MOST_POWER = 64
 MOST_TURNS = 10_000
 #: The most characters a letter's text may have (a default letter's Word text, with its markup, is about 4,000).
 MOST_OUTPUT = 1_000_000
+#: The most bits of a whole number a template makes (a letter's numbers are days, counts and years).
+MOST_BITS = 4_096
 
 
 #: String methods (and filters) that pad a text to a width given as a number.
@@ -50,6 +57,35 @@ _WIDE = re.compile(r"\d{7,}|\*")  # a width of a million or more in a format, or
 
 def _too_long() -> SecurityError:
     return SecurityError(f"a text longer than {MOST_OUTPUT:,} characters")
+
+
+def _text_size(value: Any, limit: int = MOST_OUTPUT) -> int:
+    """About how many characters ``value`` would be as text (its ``str``), counted without making it: a list,
+    tuple, set or dict (or a namespace) item by item, a string by its length; the count stops once past ``limit``."""
+    size, stack = 0, [value]
+    while stack and size <= limit:  # a list shown many times is counted each time; one that holds itself, past limit
+        item = stack.pop()
+        if isinstance(item, str):
+            size += len(item) + 2
+        elif isinstance(item, list | tuple | set | frozenset | dict):
+            size += 2 + 2 * len(item)
+            stack.extend(item.items() if isinstance(item, dict) else item)
+        elif isinstance(getattr(item, "_Namespace__attrs", None), dict):  # jinja's namespace(): its attributes
+            stack.append(item._Namespace__attrs)
+        else:
+            size += len(str(item))
+    return size
+
+
+def _as_text(value: Any) -> Any:
+    """``value``, if it is not a list, tuple or dict (or any other value) that would be too long a text."""
+    if not isinstance(value, str) and _text_size(value) > MOST_OUTPUT:
+        raise _too_long()
+    return value
+
+
+def _too_big() -> SecurityError:
+    return SecurityError(f"a number of more than {MOST_BITS:,} bits")
 
 
 def _measure(name: str, text: str, args: tuple[Any, ...] | list[Any], kwargs: dict[str, Any]) -> None:
@@ -62,10 +98,11 @@ def _measure(name: str, text: str, args: tuple[Any, ...] | list[Any], kwargs: di
         if len(text) + times * len(given[1]) > MOST_OUTPUT:
             raise _too_long()
     if name == "join" and given and isinstance(given[0], list | tuple) and \
-            len(text) * len(given[0]) + sum(len(i) for i in given[0] if isinstance(i, str)) > MOST_OUTPUT:
+            len(text) * len(given[0]) + sum(len(i) if isinstance(i, str) else _text_size(i) for i in given[0]) \
+            > MOST_OUTPUT:
         raise _too_long()
     if name in ("format", "format_map", "%") and (_WIDE.search(text) or any(
-            isinstance(n, int) and n > MOST_OUTPUT for n in given)):
+            isinstance(n, int) and n > MOST_OUTPUT for n in given) or sum(map(_text_size, given)) > MOST_OUTPUT):
         raise _too_long()
 
 
@@ -76,17 +113,29 @@ def _measured(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def measured(*args: Any, **kwargs: Any) -> Any:
         value, *rest = args[skip:] or ("",)
-        if name == "join":  # value|join(separator): the separator's str.join, on a list (counted) of the items
+        if name not in _MEASURED:  # a filter that makes text of its value: the value measured as text first
+            _as_text(value)
+        elif name == "join":  # value|join(separator): the separator's str.join, on a list (counted) of the items
             value = _listed(value)
             args = (*args[:skip], value, *rest)
             _measure(name, str(kwargs.get("d", rest[0] if rest else "")), [value], {})
         elif name == "format":  # text|format(...): text % (...)
             _measure("%", str(value), rest, kwargs)
         else:
-            _measure(name, str(value), rest, kwargs)
+            _measure(name, str(_as_text(value)), rest, kwargs)
         return original(*args, **kwargs)
 
     return measured
+
+
+#: Filters measured by ``_measure``; and filters that turn their value into text, which is measured first.
+_MEASURED = ("center", "indent", "wordwrap", "replace", "join", "format")
+_TEXT_FILTERS = ("string", "e", "escape", "forceescape", "safe", "upper", "lower", "title", "capitalize", "trim",
+                 "striptags", "truncate", "wordcount", "urlencode", "urlize", "pprint", "tojson", "xmlattr")
+
+
+#: The methods that grow a list, dict or set.
+_GROWING = frozenset({"append", "extend", "insert", "update", "add", "setdefault"})
 
 
 def _listed(items: Any) -> Any:
@@ -122,6 +171,13 @@ class _Generator(CodeGenerator):
         super().visit_For(node, frame)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        """``a ~ b``: each part measured as text before it is made one (``as_text``), the whole after."""
+        parts: list[nodes.Expr] = []
+        for part in node.nodes:
+            measured = nodes.Call(nodes.EnvironmentAttribute("as_text"), [part], [], None, None, lineno=node.lineno)
+            measured.set_environment(self.environment)
+            parts.append(measured)
+        node.nodes = parts
         self.write("environment.bounded(")
         super().visit_Concat(node, frame)
         self.write(")")
@@ -150,8 +206,10 @@ class Sandbox(SandboxedEnvironment):
         super().__init__(**options)
         self.turns = 0
         self.output = 0
-        for name in ("center", "indent", "wordwrap", "replace", "join", "format"):
+        self.grown = 0  # the text a letter's appends (and the like) have added to its lists, all together
+        for name in (*_MEASURED, *_TEXT_FILTERS):
             self.filters[name] = _measured(name, self.filters[name])
+        self.as_text = _as_text
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - as Jinja's
         """A call from the template: a string's method measured before it runs, what it made after."""
@@ -162,6 +220,11 @@ class Sandbox(SandboxedEnvironment):
             if name == "join" and args:
                 args = (_listed(args[0]), *args[1:])
             _measure(name, text, args, kwargs)
+        elif isinstance(text, list | dict | set) and getattr(method, "__name__", "") in _GROWING:
+            args = tuple(_listed(a) for a in args)  # a generator's items, to be measured
+            __self.grown += sum(map(_text_size, (*args, *kwargs.values())))
+            if __self.grown > MOST_OUTPUT:  # a list grown in a loop, then mapped: 900 MB of copies
+                raise _too_long()
         return __self.bounded(super().call(__context, __obj, *args, **kwargs))
 
     def turn(self) -> None:
@@ -190,21 +253,33 @@ class Sandbox(SandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > MOST_POWER:
             raise SecurityError(f"a power of more than {MOST_POWER}")
+        whole = isinstance(left, int) and isinstance(right, int)
+        if whole and operator == "**" and right > 0 and max(abs(left).bit_length(), 1) * right > MOST_BITS:
+            raise _too_big()  # measured before it is made: bits of the base times the power
+        if whole and operator == "*" and abs(left).bit_length() + abs(right).bit_length() > MOST_BITS:
+            raise _too_big()
         if operator == "*":
             times, repeated = (right, left) if isinstance(left, str | list | tuple) else (left, right)
             if isinstance(repeated, str | list | tuple) and isinstance(times, int) and \
                     len(repeated) * times > MOST_REPEATED:
                 raise SecurityError(f"a repeat longer than {MOST_REPEATED:,}")
+            if isinstance(repeated, list | tuple) and isinstance(times, int) and times > 0 and \
+                    _text_size(repeated) * times > MOST_OUTPUT:  # the text it would become
+                raise _too_long()
         if operator == "%" and isinstance(left, str):
             _measure("%", left, right if isinstance(right, tuple) else (right,), {})
         sized = isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
         if operator == "+" and sized and len(left) + len(right) > MOST_OUTPUT:  # measured before it is made
             raise _too_long()
+        if operator == "+" and sized and not isinstance(left, str) and \
+                _text_size(left) + _text_size(right) > MOST_OUTPUT:
+            raise _too_long()
         return super().call_binop(context, operator, left, right)
 
 
 def _finalize(value: Any) -> Any:
-    return shown(value, lines=True) if isinstance(value, str) else value
+    """A value shown in the letter: a text made harmless; a list or dict measured before it is made text."""
+    return shown(value, lines=True) if isinstance(value, str) else _as_text(value)
 
 
 def environment(*, autoescape: bool) -> Sandbox:

@@ -25,6 +25,7 @@ UNDATED = (b'From: "Ann Example" <ann@example.org>\r\nTo: complaints@council.exa
 NO_FROM = b"Subject: Missed visit\r\nX-Saved-By: Outlook Web\r\n\r\nNobody came on Tuesday.\r\n"
 FROM_ONLY = b"From: Bo Sample <bo@example.net>\r\n\r\nNobody came.\r\n"
 DATE_WARNING = "the email's date could not be read; received date set to today (22/11/2026); check it"
+NO_DATE_WARNING = "the email has no date; received date set to today (22/11/2026); check it"
 SENDER_WARNING = "the email's sender could not be read; the complainant is left blank: fill it in"
 SUBJECT_WARNING = "the email has no subject; the summary is left blank"
 
@@ -172,9 +173,9 @@ def test_an_email_without_a_sender_is_taken_with_the_complainant_blank(service):
     shown = case_detail(service.db, logged, TODAY, service.calendar, service.rules)
     assert (shown.person, shown.summary, shown.channel) == (None, "Missed visit", "email")
     assert [d.name for d in shown.documents] == ["visit.eml"]
-    assert logged.warning == f"{DATE_WARNING}\n{SENDER_WARNING}"
+    assert logged.warning == f"{NO_DATE_WARNING}\n{SENDER_WARNING}"
     named = service.intake_email("statutory", "visit.eml", NO_FROM, complainant="Bo Sample")
-    assert named.warning == DATE_WARNING  # the officer named the complainant
+    assert named.warning == NO_DATE_WARNING  # the officer named the complainant
 
 
 def test_cli_intake_takes_an_email_without_sender_or_subject(cli_db, tmp_path):
@@ -182,8 +183,42 @@ def test_cli_intake_takes_an_email_without_sender_or_subject(cli_db, tmp_path):
     source.write_bytes(NO_FROM)
     result = run("intake", str(source), "--db", cli_db)
     assert result.exit_code == 0 and result.stdout == "CS-2026-00002\n", result.output
-    assert result.stderr == f"Warning: {DATE_WARNING}\nWarning: {SENDER_WARNING}\n"
+    assert result.stderr == f"Warning: {NO_DATE_WARNING}\nWarning: {SENDER_WARNING}\n"
     source.write_bytes(b"From: Bo Sample <bo@example.net>\r\nDate: Thu, 12 Nov 2026 16:45:00 +0000\r\n\r\n")
     result = run("intake", str(source), "--db", cli_db)
     assert result.exit_code == 0 and result.stdout == "CS-2026-00003\n", result.output
     assert result.stderr == f"Warning: {SUBJECT_WARNING}\n"
+
+
+# -- 4. what is true of an email's date: in the future, none, or one that could not be read ----------------------
+
+
+def _dated(header: bytes) -> bytes:
+    return b"From: Bo Sample <bo@example.net>\r\nSubject: Missed visit\r\n" + header + b"\r\nNobody came.\r\n"
+
+
+@pytest.mark.parametrize(("header", "warning"), [
+    (b"Date: Mon, 23 Nov 3026 10:00:00 +0000\r\n",
+     "the email is dated 23/11/3026, in the future: logged as received 22/11/2026; check it"),
+    (b"Date: Fri, 01 Jan 2027 10:00:00 +0000\r\n",
+     "the email is dated 01/01/2027, in the future: logged as received 22/11/2026; check it"),
+    (b"Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n", "the email is dated 01/01/1970: logged as received 22/11/2026"),
+    (b"", NO_DATE_WARNING),
+    (b"Date: Sat, 01 Jan 10000 10:00:00 +0000\r\n", DATE_WARNING),  # past 9999: no date has such a year
+    (b"Date: Mon, 01 Jan 1800 10:00:00 +0000\r\n", DATE_WARNING),
+    (b"Date: \r\n", DATE_WARNING),
+    (b"Date: the Tuesday after half term\r\n", DATE_WARNING)])
+def test_an_emails_date_is_warned_as_what_it_is(service, header, warning):
+    mail = read_mail("x.eml", _dated(header))
+    assert mail is not None and mail.warnings(TODAY) == [warning]
+    assert mail.case_values(TODAY)["received"] == TODAY
+    logged = service.intake_email("statutory", "visit.eml", _dated(header))
+    assert logged.warning == warning
+
+
+def test_cli_intake_says_an_email_is_dated_in_the_future(cli_db, tmp_path):
+    source = tmp_path / "future.eml"
+    source.write_bytes(_dated(b"Date: Mon, 23 Nov 3026 10:00:00 +0000\r\n"))
+    result = run("intake", str(source), "--db", cli_db)
+    assert result.exit_code == 0 and result.stdout == "CS-2026-00002\n", result.output
+    assert result.stderr.startswith("Warning: the email is dated 23/11/3026, in the future: logged as received ")

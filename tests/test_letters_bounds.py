@@ -86,7 +86,9 @@ def test_making_a_letter_from_nested_loops_over_the_cases_lists_is_refused_namin
 @pytest.mark.parametrize("source", [
     "{% for i in [1, 2, 3] %}{{ i }}{{ loop.index }}{% endfor %}", "{{ 'a' ~ 'b' + 'c' }}", "{{ 'x'|center(5) }}",
     "{{ '%d days' % 20 }}", "{{ '{} and {}'.format(1, 2) }}", "{{ ['a', 'b']|join(', ') }}",
-    "{{ 'a b'.replace(' ', '-') }}", "{{ '%s!'|format('hi') }}", "{{ 'x' * 5 }}"])
+    "{{ 'a b'.replace(' ', '-') }}", "{{ '%s!'|format('hi') }}", "{{ 'x' * 5 }}", "{{ 2 ** 10 }}", "{{ 9 ** 64 }}",
+    "{{ 3 * 4 * 2 ** 60 }}", "{{ [1, 'a'] * 2 }}", "{{ ('a',) * 3 }}", "{{ [1] + [2] }}", "{{ {'a': [1, 2]} }}",
+    "{{ 'a' ~ [1] ~ {'b': 2} }}", "{{ [1, 2]|string|upper }}", "{{ '%s' % ([1],) }}", "{{ [[1], [2]]|join(',') }}"])
 def test_what_a_letter_does_is_untouched(source):
     jinja = __import__("jinja2").Environment()
     assert environment(autoescape=False).from_string(source).render() == jinja.from_string(source).render()
@@ -96,10 +98,7 @@ def test_the_bounds_are_a_letters_many_times_over():
     assert MOST_TURNS >= 1_000 and MOST_OUTPUT >= 100 * 4_000  # a default letter's Word text is about 4,000
 
 
-def test_a_hostile_template_is_refused_within_a_small_memory(tmp_path):
-    """In a child held to 1 GB of address space, each hostile template is refused at once (before: minutes of
-    work, then all the memory)."""
-    script = textwrap.dedent("""
+CHILD = textwrap.dedent("""
         import resource, sys
         resource.setrlimit(resource.RLIMIT_AS, (1024 ** 3, 1024 ** 3))
         from jinja2.exceptions import SecurityError
@@ -110,12 +109,68 @@ def test_a_hostile_template_is_refused_within_a_small_memory(tmp_path):
             except SecurityError as exc:
                 print("refused:", exc)
         """)
+
+
+def _refused_in_a_child(hostile: list[str], timeout: int = 60) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", CHILD, *hostile], capture_output=True, text=True, cwd=ROOT,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.splitlines()
+
+
+def test_a_hostile_template_is_refused_within_a_small_memory(tmp_path):
+    """In a child held to 1 GB of address space, each hostile template is refused at once (before: minutes of
+    work, then all the memory)."""
     hostile = [NESTED, "{% for a in issues %}{% for b in issues %}{% for c in issues %}{{ a.n }}{% endfor %}"
                "{% endfor %}{% endfor %}", "{% set a = 'x' * 100000 %}{{ a|replace('x', a) }}",
                "{% set a = 'x' * 100000 %}{{ a.join(range(100000)|map('string')) }}",
                "{{ '{:>1000000000}'.format(1) }}", "{{ '%*d' % (10 ** 9, 1) }}"]
-    done = subprocess.run([sys.executable, "-c", script, *hostile], capture_output=True, text=True, cwd=ROOT,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.splitlines() == ["refused: more than 10,000 turns of its loops"] * 2 + [
+    assert _refused_in_a_child(hostile) == ["refused: more than 10,000 turns of its loops"] * 2 + [
         "refused: a text longer than 1,000,000 characters"] * 4
+
+
+POWERS = "{{ (((((9 ** 64) ** 64) ** 64) ** 64) ** 64) }}"
+REPEATED = "{{ ['x' * 100000] * 10000 }}"
+TOO_BIG = "a number of more than 4,096 bits"
+TOO_LONG = "a text longer than 1,000,000 characters"
+GROWN = "{% set a = ['x' * 100000] %}{% for i in range(9000) %}{% if a.append(a[0]) %}{% endif %}{% endfor %}"
+NESTED_LISTS = ("{% set s = 'x' * 100000 %}{% set a = [s, s, s, s, s, s, s, s, s] %}"
+                "{% set b = [a, a, a, a, a, a, a, a, a, a] %}{% set c = [b, b, b, b, b, b, b, b, b, b] %}"
+                "{% set d = [c, c, c, c, c, c, c, c, c, c] %}")  # 900 million characters as text, in little memory
+
+
+def test_chained_powers_and_repeated_lists_are_refused_at_once_within_a_small_memory():
+    """The tryout's: each ``**`` was at most 64, but chained they ran for minutes; a list of 10,000 texts of
+    100,000 characters was shown whole (2 GB) before the letter's bound applied. Now measured before made."""
+    hostile = [POWERS, "{% set n = 2 ** 64 %}{{ " + " * ".join(["n"] * 70) + " }}",
+               REPEATED, "{{ ('x' * 100000,) * 100 }}", "{{ ['x' * 100000] * 10 + ['y'] }}",
+               GROWN + "{{ a|map('upper')|list|length }}", GROWN + "{{ a }}",
+               *(NESTED_LISTS + shown for shown in ("{{ d }}", "{{ d|string }}", "{{ 'a' ~ d }}", "{{ '%s' % (d,) }}",
+                                                     "{{ '{}'.format(d) }}", "{{ [d]|join }}", "{{ {'a': d} }}",
+                                                     "{{ d|tojson }}", "{{ d|map('upper')|list }}"))]
+    assert _refused_in_a_child(hostile, timeout=20) == [f"refused: {TOO_BIG}"] * 2 + [f"refused: {TOO_LONG}"] * 14
+
+
+def test_check_and_a_letter_refuse_chained_powers_and_repeated_lists_naming_the_template(tmp_path):
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    _template(folder / "acknowledgement.docx", "Dear reader", POWERS)
+    _template(folder / "extension.docx", REPEATED)
+    result = run("letter", "--check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        f"acknowledgement.docx: paragraph 2: it asks for {TOO_BIG}, which a letter's template may not do",
+        f"extension.docx: paragraph 1: it asks for {TOO_LONG}, which a letter's template may not do"]
+    config = Config(user="tester", path=tmp_path / "config.toml")
+    db = open_database(tmp_path / "p.db", config)
+    try:
+        svc = CaseService(db, config, today=TODAY)
+        ref = svc.log("statutory", date(2026, 11, 2), complainant="Alex Example")
+        for source, bound in ((POWERS, TOO_BIG), (REPEATED, TOO_LONG)):
+            _template(folder / "acknowledgement.docx", source)
+            with pytest.raises(LetterError) as caught:
+                svc.produce_letter(ref, "acknowledgement", "text")
+            assert str(caught.value) == (f"acknowledgement.docx: it asks for {bound}, which a letter's template may "
+                                         "not do (check it: complaints letter --check)")
+    finally:
+        db.close()
