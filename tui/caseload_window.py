@@ -218,8 +218,8 @@ class CaseloadWindow(NeverClosesTheApp, Vertical):
     def show_filter(self) -> None:
         box = self.query_one("#filter", SearchBox)
         box.show(True)
-        self.screen.set_focus(box)
-        box.again()  # a search shown already: its text selected, so what is typed now replaces it  # at once: ``focus()`` waits for the keys already typed
+        self.screen.set_focus(box)  # at once: ``focus()`` waits for the keys already typed
+        box.again()  # a search shown already: its text selected, so what is typed now replaces it
 
     def set_search(self, text: str) -> None:
         """The search as a view, a saved view or a dashboard figure sets it (the caller reads the caseload again):
