@@ -125,8 +125,11 @@ def render(name: str, fields: dict[str, Any], folder: Path | None) -> Rendered:
     try:
         template = DocxTemplate(str(path))
         template.init_docx()
+        problems = _problems_in(_paragraph_texts(template.docx), "paragraph", None)
     except Exception as exc:  # a damaged .docx: python-docx and lxml raise many kinds
         raise LetterError(f"{path.name} cannot be read as a Word template ({type(exc).__name__})") from None
+    if problems:  # as --check says: docxtpl would fill in what it could read, and drop the rest without a word
+        raise LetterError(f"{path.name}: {problems[0]} (check it: complaints letter --check)")
     try:
         template.render(fields, jinja_env=environment(autoescape=True), autoescape=True)
         out = io.BytesIO()
@@ -151,8 +154,9 @@ def render(name: str, fields: dict[str, Any], folder: Path | None) -> Rendered:
     return Rendered(docx, text, path)
 
 
-def _problems_in(lines: list[str], where: str, sample: dict[str, Any]) -> list[str]:
-    """A template's paragraphs (or lines) checked: syntax, unknown fields, and a trial fill-in."""
+def _problems_in(lines: list[str], where: str, sample: dict[str, Any] | None) -> list[str]:
+    """A template's paragraphs (or lines) checked: syntax, unknown fields, and a trial fill-in with ``sample``
+    (None: none, the letter itself is being filled in)."""
     env = environment(autoescape=False)
     source = "\n".join(_DOCXTPL_TAG.sub(r"\1 ", line) for line in lines)
     try:
@@ -171,7 +175,7 @@ def _problems_in(lines: list[str], where: str, sample: dict[str, Any]) -> list[s
         number = next((i for i, line in enumerate(lines, start=1) if re.search(rf"\b{re.escape(unknown)}\b", line)),
                       0)
         problems.append(f"{where} {number}: unknown field {unknown!r}")
-    if not problems:
+    if not problems and sample is not None:
         try:
             env.from_string(source).render(sample)
         except UndefinedError as exc:

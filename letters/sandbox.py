@@ -210,6 +210,7 @@ class Sandbox(SandboxedEnvironment):
         for name in (*_MEASURED, *_TEXT_FILTERS):
             self.filters[name] = _measured(name, self.filters[name])
         self.as_text = _as_text
+        self.globals.pop("lipsum", None)  # no letter needs filler text, and lipsum(10**6) ran for minutes
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - as Jinja's
         """A call from the template: a string's method measured before it runs, what it made after."""

@@ -174,3 +174,28 @@ def test_check_and_a_letter_refuse_chained_powers_and_repeated_lists_naming_the_
                                          "not do (check it: complaints letter --check)")
     finally:
         db.close()
+
+
+def test_a_letter_is_never_made_from_a_template_that_check_refuses(tmp_path):
+    """The second tryout: an unclosed ``{{`` (which --check names) still made a letter, the council's name and address
+    silently gone, and kept it in the case file; ``lipsum(10**6)`` ran for minutes. Both refused, saying why."""
+    from store.views.case import case_detail
+
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    config = Config(user="tester", path=tmp_path / "config.toml")
+    db = open_database(tmp_path / "b.db", config)
+    try:
+        svc = CaseService(db, config, today=TODAY)
+        ref = svc.log("statutory", date(2026, 11, 2), complainant="Alex Example")
+        for source, said in (("{{ oops ", "paragraph 3: expected token 'end of print statement'"),
+                             ("{{ lipsum(10**6) }}", "paragraph 2: unknown field 'lipsum'")):
+            _template(folder / "acknowledgement.docx", "Dear reader", source, "{{ council.name }}")
+            with pytest.raises(LetterError) as caught:
+                svc.produce_letter(ref, "acknowledgement", "text")
+            assert str(caught.value).startswith(f"acknowledgement.docx: {said}"), str(caught.value)
+            assert str(caught.value).endswith("(check it: complaints letter --check)")
+        assert case_detail(db, ref, TODAY, svc.calendar, svc.rules).documents == []  # no letter kept
+        assert environment(autoescape=False).globals.get("lipsum") is None
+    finally:
+        db.close()
