@@ -757,6 +757,7 @@ async def test_each_filter_keystroke_shows_what_sql_would(demo_db):
     """Typing narrows rows already loaded, backspace goes back to what was shown: both must equal SQL's answer."""
     from domain.calendar import WorkingCalendar
     from store.views.caseload import CaseloadQuery, caseload_page
+    from tui.caseload_window import PAGE_SIZE, SEARCH_FIRST
 
     connection = sqlite3.connect(demo_db)
     calendar = WorkingCalendar.for_region("ENG")
@@ -771,8 +772,8 @@ async def test_each_filter_keystroke_shows_what_sql_would(demo_db):
             await pilot.press(key)
             await settle(app, pilot)
             text = app.query_one("#filter").value
-            expected = [r.reference for r in caseload_page(connection, TODAY, calendar, CONFIG.rules,
-                                                           query=CaseloadQuery(view="history", text=text))]
+            expected = [r.reference for r in caseload_page(connection, TODAY, calendar, CONFIG.rules, limit=(
+                SEARCH_FIRST if text.strip() else PAGE_SIZE), query=CaseloadQuery(view="history", text=text))]
             assert column(table, 1) == expected, text
     connection.close()
 
