@@ -23,6 +23,8 @@ CHILD = """
 import importlib.abc, os, signal, sys
 
 AT = sys.argv[1]
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal starts it: a job run in the background
+                                                           # (CI's, say) inherits SIGINT ignored, and Python keeps that
 
 class Interrupt(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
